@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Platform's bootstrap: restore the Cake tool, build src/ in Release, run build/build.cake with
+# every argument passed through. The exit code is Cake's.
+#   ./build.sh --target=Deploy        provision and deploy the local environment
+#   ./build.sh --target=Test          run every test project
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# On a fresh Debian/Ubuntu machine, as root: install what the local environment needs.
+install_missing_packages() {
+  local missing=()
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    return 0 # Not ours to install: the Preconditions check names what is missing and how to get it.
+  fi
+  echo "Installing missing packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q "${missing[@]}" >/dev/null; }
+}
+install_missing_packages
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet tool restore >/dev/null
+echo "Building src/ (Release)"
+if ! log=$(dotnet build src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1); then
+  printf '%s\n' "$log"
+  exit 1
+fi
+
+summary=artifacts/tests/summary.txt
+rm -f "$summary"
+status=0
+dotnet cake build/build.cake "$@" || status=$?
+# The Test target's one-line total, repeated as the very last line (after Cake's own report).
+[ -f "$summary" ] && cat "$summary"
+exit $status

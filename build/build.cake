@@ -1,0 +1,87 @@
+// Platform's target graph. Every task body is one call into a class in src/ (named after the
+// step: PlanStep, ApplyStep, …); this file only wires targets, descriptions and dependencies.
+//   ./build.sh --target=Plan --target=Apply     chain targets
+//   ./build.sh --tree | --description           show the graph
+//   ./build.sh --target=Deploy --dryrun         check mode: every step shows what it would change
+// Common arguments: --environment=NAME (default local; the folder infra/NAME), --plan=FILE,
+// --var=name=value (Terraform variables), --check (check mode without Cake's dry run).
+
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Core.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Secrets.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Secure.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Provision.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Testing.dll"
+
+using Platform.Core;
+using Platform.Provision;
+using Platform.Testing;
+
+var targets = Arguments<string>("target", new[] { "Apply" });
+
+// Cake's --dryrun runs no task bodies; Platform turns it into check mode and, in Setup, asks each
+// step that would run to show what it would change (Setup is the one hook Cake runs in a dry run).
+var dryRun = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif");
+var checkMode = dryRun || HasArgument("check");
+
+RunContext run = null;
+RunContext Run() => run ??= RunContext.FromArguments(
+    Context.Environment.WorkingDirectory.Combine("..").Collapse().FullPath,
+    new RunArguments(name => HasArgument(name) ? Arguments<string>(name).ToList() : new List<string>()),
+    checkMode,
+    new CakeReporter(Context.Log));
+
+var steps = new Dictionary<string, Func<RunContext, Task>>();
+CakeTaskBuilder Step(string name, string description, Func<RunContext, Task> body)
+{
+    steps[name] = body;
+    return Task(name).Description(description).Does(() => body(Run()));
+}
+CakeTaskBuilder SyncStep(string name, string description, Action<RunContext> body) =>
+    Step(name, description, r => { body(r); return System.Threading.Tasks.Task.CompletedTask; });
+
+Setup(context =>
+{
+    if (!dryRun) return;
+    Information("Check mode: each step shows what it would change; nothing is changed.");
+    foreach (var task in context.TasksToExecute)
+    {
+        if (steps.TryGetValue(task.Name, out var body))
+        {
+            Information($"--- {task.Name} (check) ---");
+            body(Run()).GetAwaiter().GetResult();
+        }
+    }
+});
+
+// ---- Provision --------------------------------------------------------------------------------
+Step("Plan", "Terraform plan of the environment, saved with its summary to artifacts/<env>/plan.*",
+    r => new PlanStep(r).RunAsync())
+    .WithCriteria(() => !HasArgument("plan"), "--plan=FILE given: applying that reviewed plan");
+
+Step("Apply", "Apply the saved plan (or --plan=FILE) and write artifacts/<env>/inventory.json",
+    r => new ApplyStep(r).RunAsync())
+    .IsDependentOn("Plan");
+
+Step("Destroy", "Remove the environment's resources (other than local: --confirm=<env>)",
+    r => new DestroyStep(r).RunAsync());
+
+SyncStep("Inventory", "Print the environment's hosts",
+    r => new InventoryStep(r).Run());
+
+// ---- Test -------------------------------------------------------------------------------------
+Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",
+    r => new TestStep(r).RunAsync());
+
+RunTargets(targets);
+
+// Cake's log, with braces escaped (Platform's messages are text, not format strings).
+public sealed class CakeReporter : IReporter
+{
+    private readonly ICakeLog _log;
+    public CakeReporter(ICakeLog log) => _log = log;
+    public void Info(string message) => _log.Write(Verbosity.Normal, LogLevel.Information, Escape(message));
+    public void Warn(string message) => _log.Write(Verbosity.Normal, LogLevel.Warning, Escape(message));
+    public void Error(string message) => _log.Write(Verbosity.Quiet, LogLevel.Error, Escape(message));
+    public void Verbose(string message) => _log.Write(Verbosity.Verbose, LogLevel.Verbose, Escape(message));
+    private static string Escape(string text) => text.Replace("{", "{{").Replace("}", "}}");
+}

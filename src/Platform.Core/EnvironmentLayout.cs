@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+
+namespace Platform.Core;
+
+/// <summary>
+/// Where an environment's files live. The infrastructure code is in <c>infra/&lt;env&gt;</c>; runtime
+/// state (keys, secrets, Terraform state, local hosts) in <c>.platform/&lt;env&gt;</c>; what a run
+/// produces for people and CI (plans, inventory, reports) in <c>artifacts/&lt;env&gt;</c>.
+/// </summary>
+public sealed partial class EnvironmentLayout
+{
+    public EnvironmentLayout(string repoRoot, string environment, string? stateDir = null, string? artifactsDir = null)
+    {
+        if (!EnvironmentName().IsMatch(environment))
+        {
+            throw new PlatformException(
+                $"--environment={environment} is not a valid environment name: use lower-case letters, digits, '-' and '_' (the name of a folder under infra/).");
+        }
+
+        RepoRoot = Path.GetFullPath(repoRoot);
+        Environment = environment;
+        InfraDir = Path.Combine(RepoRoot, "infra", environment);
+        StateDir = Path.GetFullPath(stateDir ?? Path.Combine(RepoRoot, ".platform", environment));
+        ArtifactsDir = Path.GetFullPath(artifactsDir ?? Path.Combine(RepoRoot, "artifacts", environment));
+    }
+
+    public string RepoRoot { get; }
+
+    public string Environment { get; }
+
+    public string InfraDir { get; }
+
+    public string StateDir { get; }
+
+    public string ArtifactsDir { get; }
+
+    public string InventoryFile => Path.Combine(ArtifactsDir, "inventory.json");
+
+    public string PlanFile => Path.Combine(ArtifactsDir, "plan.tfplan");
+
+    public string KeysDir => Path.Combine(StateDir, "keys");
+
+    public string DeployKeyFile => Path.Combine(KeysDir, "id_ed25519");
+
+    public string SecretsDir => Path.Combine(StateDir, "secrets");
+
+    public string ReleasesDir => Path.Combine(RepoRoot, "artifacts", "releases");
+
+    public string ReportsDir => Path.Combine(ArtifactsDir, "reports");
+
+    public string AuditLogFile => Path.Combine(ArtifactsDir, "audit.log");
+
+    /// <summary>The environment's settings file (<c>infra/&lt;env&gt;/platform.json</c>).</summary>
+    public string SettingsFile => Path.Combine(InfraDir, "platform.json");
+
+    /// <summary>Fails with a list of the known environments when <c>infra/&lt;env&gt;</c> does not exist.</summary>
+    public void RequireInfraDir()
+    {
+        if (Directory.Exists(InfraDir))
+        {
+            return;
+        }
+
+        var infraRoot = Path.Combine(RepoRoot, "infra");
+        var known = Directory.Exists(infraRoot)
+            ? string.Join(", ", Directory.GetDirectories(infraRoot).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            : "none";
+        throw new PlatformException(
+            $"Unknown environment '{Environment}': the folder {InfraDir} does not exist. Known environments: {known}. Pass --environment=NAME.");
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,40}$")]
+    private static partial Regex EnvironmentName();
+}

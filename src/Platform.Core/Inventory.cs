@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Platform.Core;
+
+/// <summary>One machine of an environment, as Terraform provisioned it.</summary>
+public sealed record InventoryHost
+{
+    public required string Name { get; init; }
+
+    public required IReadOnlyList<string> Roles { get; init; }
+
+    public required string Address { get; init; }
+
+    public required int SshPort { get; init; }
+
+    public required string SshUser { get; init; }
+
+    /// <summary>The host key's <c>SHA256:…</c> fingerprint, read from the provisioner, never learnt on first connection.</summary>
+    public required string HostKeyFingerprint { get; init; }
+
+    /// <summary>The folder deployments live in on this host.</summary>
+    public required string BaseDir { get; init; }
+
+    public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+}
+
+/// <summary>How the load balancer's runtime API is reached (always from the lb host itself).</summary>
+public sealed record LoadBalancerInfo
+{
+    public required string Host { get; init; }
+
+    /// <summary><c>address:port</c> of HAProxy's runtime API, reachable only on the lb host.</summary>
+    public required string RuntimeApi { get; init; }
+
+    public required string Backend { get; init; }
+
+    public required IReadOnlyList<int> SlotPorts { get; init; }
+}
+
+/// <summary>The database server and where its administrator password is kept.</summary>
+public sealed record DatabaseInfo
+{
+    public required string Host { get; init; }
+
+    public required string Address { get; init; }
+
+    public required int Port { get; init; }
+
+    public required string AdminUser { get; init; }
+
+    /// <summary>A file holding the admin password (local environment).</summary>
+    public string? AdminPasswordFile { get; init; }
+
+    /// <summary>A key in the environment's secrets store holding the admin password (cloud environments).</summary>
+    public string? AdminPasswordSecret { get; init; }
+}
+
+/// <summary>
+/// The hosts of one environment: written by Apply to <c>artifacts/&lt;env&gt;/inventory.json</c>,
+/// read by every later step. The same shape for every environment, so targets work unchanged.
+/// </summary>
+public sealed record Inventory
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public required string Environment { get; init; }
+
+    public required string ServiceUrl { get; init; }
+
+    /// <summary><c>detached</c> (local: processes started with setsid) or <c>systemd</c> (servers).</summary>
+    public string ProcessManager { get; init; } = "detached";
+
+    public required IReadOnlyList<InventoryHost> Hosts { get; init; }
+
+    public LoadBalancerInfo? LoadBalancer { get; init; }
+
+    public DatabaseInfo? Database { get; init; }
+
+    [JsonIgnore]
+    public IEnumerable<InventoryHost> AppNodes => Hosts.Where(h => h.HasRole("app"));
+
+    public InventoryHost Host(string name) =>
+        Hosts.FirstOrDefault(h => h.Name == name)
+        ?? throw new PlatformException($"No host named '{name}' in the {Environment} inventory. Hosts: {string.Join(", ", Hosts.Select(h => h.Name))}.");
+
+    public InventoryHost SingleWithRole(string role) =>
+        Hosts.FirstOrDefault(h => h.HasRole(role))
+        ?? throw new PlatformException($"The {Environment} inventory has no host with the role '{role}'.");
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads and validates an inventory file; every problem names the file and the field.</summary>
+    public static Inventory Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new PlatformException($"No inventory at {path}. Provision the environment first: ./build.sh --target=Apply --environment=<name>.");
+        }
+
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static Inventory Parse(string json, string source)
+    {
+        Inventory? inventory;
+        try
+        {
+            inventory = JsonSerializer.Deserialize<Inventory>(json, Json);
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.LineNumber is { } line ? $" (line {line + 1}, position {ex.BytePositionInLine + 1})" : string.Empty;
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? string.Empty : $" at {ex.Path}";
+            throw new PlatformException($"{source} is not a valid inventory{field}{where}: {ex.Message.Split(" Path:")[0]} Re-run Apply to regenerate it.", ex);
+        }
+
+        if (inventory is null)
+        {
+            throw new PlatformException($"{source} is empty; re-run Apply to regenerate it.");
+        }
+
+        inventory.Validate(source);
+        return inventory;
+    }
+
+    private void Validate(string source)
+    {
+        if (Hosts.Count == 0)
+        {
+            throw new PlatformException($"{source}: 'hosts' is empty.");
+        }
+
+        for (var i = 0; i < Hosts.Count; i++)
+        {
+            var h = Hosts[i];
+            void Require(bool ok, string field, string what)
+            {
+                if (!ok)
+                {
+                    throw new PlatformException($"{source}: hosts[{i}] ('{h.Name}') field '{field}' {what}.");
+                }
+            }
+
+            Require(!string.IsNullOrWhiteSpace(h.Name), "name", "is empty");
+            Require(!string.IsNullOrWhiteSpace(h.Address), "address", "is empty");
+            Require(h.SshPort is > 0 and < 65536, "sshPort", $"is {h.SshPort}, not a TCP port");
+            Require(h.HostKeyFingerprint.StartsWith("SHA256:", StringComparison.Ordinal), "hostKeyFingerprint", $"is '{h.HostKeyFingerprint}', expected SHA256:…");
+            Require(h.Roles.Count > 0, "roles", "is empty");
+        }
+
+        var duplicate = Hosts.GroupBy(h => h.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new PlatformException($"{source}: host name '{duplicate.Key}' appears {duplicate.Count()} times.");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+
+namespace Platform.Core;
+
+/// <summary>What one step did on one host.</summary>
+public enum Outcome
+{
+    /// <summary>Already as wanted: nothing to do.</summary>
+    Ok,
+
+    /// <summary>Changed (or, in check mode, would change).</summary>
+    Changed,
+
+    Failed,
+
+    Skipped,
+}
+
+/// <summary>
+/// Per-host tally of step outcomes, printed at the end of a run like Ansible's PLAY RECAP:
+/// <c>web-1  ok=3 changed=1 failed=0 skipped=0</c>.
+/// </summary>
+public sealed class Recap
+{
+    private readonly ConcurrentDictionary<string, int[]> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> _order = new();
+
+    public void Record(string host, Outcome outcome)
+    {
+        var counts = _counts.GetOrAdd(host, h =>
+        {
+            _order.Enqueue(h);
+            return new int[4];
+        });
+        Interlocked.Increment(ref counts[(int)outcome]);
+    }
+
+    public int Count(string host, Outcome outcome) => _counts.TryGetValue(host, out var c) ? c[(int)outcome] : 0;
+
+    public int Total(Outcome outcome) => _counts.Values.Sum(c => c[(int)outcome]);
+
+    public bool HasFailures => Total(Outcome.Failed) > 0;
+
+    public IReadOnlyList<string> Hosts => _order.ToArray();
+
+    public IEnumerable<string> Lines()
+    {
+        var width = Hosts.Count == 0 ? 0 : Hosts.Max(h => h.Length);
+        foreach (var host in Hosts)
+        {
+            var c = _counts[host];
+            yield return $"{host.PadRight(width)}  ok={c[0]} changed={c[1]} failed={c[2]} skipped={c[3]}";
+        }
+    }
+
+    public void Print(IReporter reporter, string title = "RECAP")
+    {
+        reporter.Info(title);
+        foreach (var line in Lines())
+        {
+            reporter.Info("  " + line);
+        }
+    }
+}

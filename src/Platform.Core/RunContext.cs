@@ -1,0 +1,58 @@
+namespace Platform.Core;
+
+/// <summary>
+/// Everything a step needs to know about the current run: which environment, where its files are,
+/// the arguments, whether this is a check (dry) run, who is running it, and where to report.
+/// Built once by build.cake and passed to every step.
+/// </summary>
+public sealed class RunContext
+{
+    public RunContext(EnvironmentLayout layout, RunArguments arguments, bool checkMode, IReporter reporter, CancellationToken cancellation = default)
+    {
+        Layout = layout;
+        Arguments = arguments;
+        CheckMode = checkMode;
+        Redactor = new SecretRedactor();
+        Reporter = new RedactingReporter(reporter, Redactor);
+        Cancellation = cancellation;
+        Commands = new CommandRunner(Reporter, Redactor);
+    }
+
+    public EnvironmentLayout Layout { get; }
+
+    public RunArguments Arguments { get; }
+
+    /// <summary>True for <c>--dryrun</c>/<c>--check</c>: steps show what they would change and change nothing.</summary>
+    public bool CheckMode { get; }
+
+    /// <summary>Every line passes through <see cref="Redactor"/>.</summary>
+    public IReporter Reporter { get; }
+
+    public SecretRedactor Redactor { get; }
+
+    public CommandRunner Commands { get; }
+
+    public CancellationToken Cancellation { get; }
+
+    public string Environment => Layout.Environment;
+
+    /// <summary>Who runs this: <c>--as=</c>, else <c>PLATFORM_OPERATOR</c>, else the OS user. Written to the audit log.</summary>
+    public string Operator =>
+        Arguments.Get("as")
+        ?? System.Environment.GetEnvironmentVariable("PLATFORM_OPERATOR")
+        ?? System.Environment.UserName;
+
+    /// <summary>
+    /// Builds the context from Cake's arguments: <c>--environment</c> (default <c>local</c>),
+    /// <c>--state-dir</c> and <c>--artifacts-dir</c> (defaults under the repository).
+    /// </summary>
+    public static RunContext FromArguments(string repoRoot, RunArguments arguments, bool checkMode, IReporter reporter, CancellationToken cancellation = default)
+    {
+        var layout = new EnvironmentLayout(
+            repoRoot,
+            arguments.Get("environment", "local"),
+            arguments.Get("state-dir"),
+            arguments.Get("artifacts-dir"));
+        return new RunContext(layout, arguments, checkMode, reporter, cancellation);
+    }
+}

@@ -1,0 +1,44 @@
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// The Apply target: applies exactly a reviewed saved plan (<c>--plan=FILE</c>, default the one
+/// Plan just wrote), then writes the inventory to <c>artifacts/&lt;env&gt;/inventory.json</c>.
+/// A plan with no changes applies nothing. Terraform refuses a stale plan; its message is shown.
+/// </summary>
+public sealed class ApplyStep(RunContext run)
+{
+    public async Task<Inventory?> RunAsync()
+    {
+        var planFile = Path.GetFullPath(run.Arguments.Get("plan") ?? run.Layout.PlanFile);
+        if (!File.Exists(planFile))
+        {
+            throw new PlatformException($"No saved plan at {planFile}. Run the Plan target first (./build.sh --target=Plan), or pass --plan=FILE.");
+        }
+
+        var environment = await TerraformEnvironment.PrepareAsync(run);
+        var summary = PlanSummary.Parse(await environment.Runner.ShowJsonAsync(planFile), planFile);
+        run.Reporter.Info($"Applying {planFile}: {summary.Headline}");
+        if (run.CheckMode)
+        {
+            run.Reporter.Info("Check mode: nothing applied.");
+            return File.Exists(run.Layout.InventoryFile) ? Inventory.Load(run.Layout.InventoryFile) : null;
+        }
+
+        if (summary.HasChanges)
+        {
+            await environment.Runner.ApplyAsync(planFile);
+        }
+        else
+        {
+            run.Reporter.Info("Nothing to apply.");
+        }
+
+        var inventory = InventoryBuilder.Build(await environment.Runner.OutputsAsync());
+        InventoryBuilder.Write(inventory, run.Layout.InventoryFile);
+        run.Reporter.Info($"Inventory written to {run.Layout.InventoryFile}");
+        InventoryPrinter.Print(inventory, run.Reporter);
+        return inventory;
+    }
+}

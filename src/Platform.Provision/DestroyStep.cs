@@ -1,0 +1,49 @@
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// The Destroy target: removes every resource of the environment (for local: stops every sshd,
+/// HAProxy and PostgreSQL it started and deletes <c>.platform/&lt;env&gt;/hosts</c>). Any
+/// environment other than <c>local</c> needs <c>--confirm=&lt;environment&gt;</c>. Keys, secrets
+/// and the Terraform state file are kept: nothing a user has is lost.
+/// </summary>
+public sealed class DestroyStep(RunContext run)
+{
+    public const string LocalEnvironment = "local";
+
+    public async Task RunAsync()
+    {
+        if (run.Environment != LocalEnvironment && run.Arguments.Get("confirm") != run.Environment)
+        {
+            throw new PlatformException(
+                $"Destroying '{run.Environment}' removes its servers and data. Confirm with --confirm={run.Environment}. Nothing was changed.");
+        }
+
+        var environment = await TerraformEnvironment.PrepareAsync(run, createIdentity: false);
+        if (run.CheckMode)
+        {
+            var planFile = Path.Combine(run.Layout.ArtifactsDir, "destroy.tfplan");
+            await environment.Runner.PlanAsync(planFile, environment.VariableArguments, destroy: true);
+            await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter);
+            run.Reporter.Info("Check mode: nothing destroyed.");
+            return;
+        }
+
+        run.Reporter.Info($"Destroying environment '{run.Environment}'");
+        await environment.Runner.DestroyAsync(environment.VariableArguments);
+
+        var hosts = Path.Combine(run.Layout.StateDir, "hosts");
+        if (Directory.Exists(hosts))
+        {
+            Directory.Delete(hosts, recursive: true);
+        }
+
+        if (File.Exists(run.Layout.InventoryFile))
+        {
+            File.Delete(run.Layout.InventoryFile);
+        }
+
+        run.Reporter.Info($"Environment '{run.Environment}' destroyed.");
+    }
+}

@@ -1,0 +1,20 @@
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>Writes a saved plan's review files next to it (plan.json, plan.txt) and prints its summary.</summary>
+internal static class PlanFiles
+{
+    public static async Task<PlanSummary> WriteAsync(TerraformRunner runner, string planFile, IReporter reporter)
+    {
+        var json = await runner.ShowJsonAsync(planFile);
+        var summary = PlanSummary.Parse(json, planFile);
+        var directory = Path.GetDirectoryName(planFile)!;
+        var name = Path.GetFileNameWithoutExtension(planFile);
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), json);
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".txt"), summary.Describe() + "\n\n" + await runner.ShowTextAsync(planFile));
+        reporter.Info(summary.Describe());
+        reporter.Info($"Saved plan: {planFile} (review {Path.Combine(directory, name + ".txt")})");
+        return summary;
+    }
+}

@@ -1,0 +1,20 @@
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// The Plan target: a saved Terraform plan for the environment, with its summary, written to
+/// <c>artifacts/&lt;env&gt;/plan.tfplan</c>, <c>plan.json</c> (terraform show -json) and
+/// <c>plan.txt</c> (summary and Terraform's text) for review before Apply.
+/// </summary>
+public sealed class PlanStep(RunContext run)
+{
+    public async Task<PlanSummary> RunAsync()
+    {
+        var environment = await TerraformEnvironment.PrepareAsync(run);
+        var planFile = run.Layout.PlanFile;
+        run.Reporter.Info($"Planning environment '{run.Environment}' ({run.Layout.InfraDir})");
+        await environment.Runner.PlanAsync(planFile, environment.VariableArguments, extra: run.Arguments.All("replace").Select(r => $"-replace={r}"));
+        return await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter);
+    }
+}

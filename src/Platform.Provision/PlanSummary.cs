@@ -1,0 +1,92 @@
+using System.Text;
+using System.Text.Json;
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// What a saved plan will do, read from <c>terraform show -json</c> (<c>resource_changes[].change.actions</c>):
+/// the addresses to add, change, replace and destroy. Printed the way Terraform prints it.
+/// </summary>
+public sealed record PlanSummary(
+    IReadOnlyList<string> Add,
+    IReadOnlyList<string> Change,
+    IReadOnlyList<string> Replace,
+    IReadOnlyList<string> Destroy,
+    bool OutputsChange)
+{
+    public bool HasChanges => Add.Count + Change.Count + Replace.Count + Destroy.Count > 0 || OutputsChange;
+
+    public bool HasResourceChanges => Add.Count + Change.Count + Replace.Count + Destroy.Count > 0;
+
+    /// <summary>Terraform's own wording: a replacement counts once as an add and once as a destroy.</summary>
+    public string Headline => HasResourceChanges
+        ? $"Plan: {Add.Count + Replace.Count} to add, {Change.Count} to change, {Destroy.Count + Replace.Count} to destroy."
+        : OutputsChange
+            ? "No resource changes; only outputs change."
+            : "No changes. Your infrastructure matches the configuration.";
+
+    public static PlanSummary Parse(string showJson, string source = "plan")
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(showJson);
+        }
+        catch (JsonException ex)
+        {
+            throw new PlatformException($"{source} is not the JSON of `terraform show -json`: {ex.Message}", ex);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format_version", out _))
+            {
+                throw new PlatformException($"{source} is not the JSON of `terraform show -json` (no format_version).");
+            }
+
+            var add = new List<string>();
+            var change = new List<string>();
+            var replace = new List<string>();
+            var destroy = new List<string>();
+            if (root.TryGetProperty("resource_changes", out var changes))
+            {
+                foreach (var rc in changes.EnumerateArray())
+                {
+                    var address = rc.GetProperty("address").GetString()!;
+                    var actions = rc.GetProperty("change").GetProperty("actions").EnumerateArray().Select(a => a.GetString()).ToArray();
+                    var target = actions switch
+                    {
+                        ["create"] => add,
+                        ["update"] => change,
+                        ["delete"] => destroy,
+                        ["delete", "create"] or ["create", "delete"] => replace,
+                        _ => null, // no-op, read, forget: nothing happens to real infrastructure
+                    };
+                    target?.Add(address);
+                }
+            }
+
+            var outputsChange = root.TryGetProperty("output_changes", out var outputs)
+                && outputs.EnumerateObject().Any(o => o.Value.GetProperty("actions").EnumerateArray().Any(a => a.GetString() != "no-op"));
+            return new PlanSummary(add, change, replace, destroy, outputsChange);
+        }
+    }
+
+    /// <summary>The headline followed by each address with Terraform's symbol (+ ~ -/+ -).</summary>
+    public string Describe()
+    {
+        var text = new StringBuilder();
+        foreach (var (symbol, list) in new[] { ("+", Add), ("~", Change), ("-/+", Replace), ("-", Destroy) })
+        {
+            foreach (var address in list)
+            {
+                text.AppendLine($"  {symbol} {address}");
+            }
+        }
+
+        text.Append(Headline);
+        return text.ToString();
+    }
+}

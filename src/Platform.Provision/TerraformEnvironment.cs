@@ -1,0 +1,69 @@
+using System.Text.Json.Nodes;
+using Platform.Core;
+using Platform.Secure;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// One environment's Terraform, ready to run: settings read, preconditions checked, the working
+/// folder initialised, and the variable arguments for plan and destroy prepared.
+/// </summary>
+public sealed class TerraformEnvironment
+{
+    private TerraformEnvironment(RunContext run, EnvironmentSettings settings, TerraformRunner runner, IReadOnlyList<string> variableArguments)
+    {
+        Run = run;
+        Settings = settings;
+        Runner = runner;
+        VariableArguments = variableArguments;
+    }
+
+    public RunContext Run { get; }
+
+    public EnvironmentSettings Settings { get; }
+
+    public TerraformRunner Runner { get; }
+
+    public IReadOnlyList<string> VariableArguments { get; }
+
+    /// <summary>
+    /// Prepares the environment. <paramref name="createIdentity"/> creates the deploy key when it is
+    /// missing (Plan/Apply); Destroy passes false and then offers no initial keys.
+    /// </summary>
+    public static async Task<TerraformEnvironment> PrepareAsync(RunContext run, bool createIdentity = true)
+    {
+        var settings = EnvironmentSettings.Load(run.Layout);
+        await new Preconditions(run.Commands).CheckAsync(settings.Requires, run.Cancellation);
+
+        var circle = await InitialCircleAsync(run, createIdentity);
+        var placeholders = new Dictionary<string, JsonNode>
+        {
+            ["stateDir"] = JsonValue.Create(run.Layout.StateDir),
+            ["repoRoot"] = JsonValue.Create(run.Layout.RepoRoot),
+            ["osUser"] = JsonValue.Create(Environment.UserName),
+            ["environment"] = JsonValue.Create(run.Environment),
+            ["circlePublicKeys"] = new JsonArray(circle.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
+        };
+        var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, run.Arguments.All("var"));
+        var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();
+
+        var runner = new TerraformRunner(run);
+        run.Reporter.Verbose($"terraform init in {run.Layout.InfraDir}");
+        await runner.InitAsync(backendConfig);
+        var arguments = variables.ToArguments(Path.Combine(run.Layout.StateDir, "platform.tfvars.json"));
+        return new TerraformEnvironment(run, settings, runner, arguments);
+    }
+
+    /// <summary>The keys a new host starts with (as a cloud provider takes them): the trusted circle.</summary>
+    private static async Task<IReadOnlyList<string>> InitialCircleAsync(RunContext run, bool createIdentity)
+    {
+        if ((!createIdentity || run.CheckMode) && !File.Exists(run.Layout.DeployKeyFile))
+        {
+            // Nothing may be created now; a plan without initial keys is still a faithful preview.
+            return [];
+        }
+
+        var identity = await DeployIdentity.EnsureAsync(run);
+        return [identity.PublicKey.KeyText + " " + DeployIdentity.OperatorName];
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// Runs the Terraform CLI for one environment through CliWrap: working folder <c>infra/&lt;env&gt;</c>,
+/// Terraform's own data (<c>.terraform</c>) and CLI config under <c>.platform/&lt;env&gt;/</c>, never
+/// interactive. Long commands stream their output; a failure raises an exception carrying the
+/// last lines of stderr.
+/// </summary>
+public sealed class TerraformRunner
+{
+    private readonly RunContext _run;
+    private readonly Dictionary<string, string?> _environment;
+
+    public TerraformRunner(RunContext run)
+    {
+        _run = run;
+        Directory.CreateDirectory(run.Layout.StateDir);
+        var cliConfig = Path.Combine(run.Layout.StateDir, "terraformrc");
+        if (!File.Exists(cliConfig))
+        {
+            // Terraform warns when TF_CLI_CONFIG_FILE names a missing file: give it an empty one.
+            File.WriteAllText(cliConfig, "# Terraform CLI configuration for this environment (intentionally empty).\n");
+        }
+
+        _environment = new Dictionary<string, string?>(QuietEnvironment())
+        {
+            ["TF_DATA_DIR"] = Path.Combine(run.Layout.StateDir, "terraform"),
+            ["TF_CLI_CONFIG_FILE"] = cliConfig,
+            ["PATH"] = ToolLocator.ChildPath(),
+        };
+    }
+
+    /// <summary>Variables that keep Terraform non-interactive and quiet in automation.</summary>
+    public static IReadOnlyDictionary<string, string?> QuietEnvironment() => new Dictionary<string, string?>
+    {
+        ["TF_IN_AUTOMATION"] = "1",
+        ["TF_INPUT"] = "0",
+        ["CHECKPOINT_DISABLE"] = "1",
+    };
+
+    public Task InitAsync(IEnumerable<string> backendConfig) =>
+        RunAsync(["init", "-input=false", "-no-color", .. backendConfig.Select(c => $"-backend-config={c}")], stream: false);
+
+    /// <summary>Writes a saved plan; returns true when it contains changes (exit code 2 of -detailed-exitcode).</summary>
+    public async Task<bool> PlanAsync(string planFile, IEnumerable<string> variableArguments, bool destroy = false, IEnumerable<string>? extra = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(planFile)!);
+        var result = await RunAsync(
+            ["plan", "-input=false", "-no-color", "-detailed-exitcode", $"-out={planFile}", .. destroy ? ["-destroy"] : Array.Empty<string>(), .. variableArguments, .. extra ?? []],
+            stream: true,
+            okExitCodes: [0, 2]);
+        return result.ExitCode == 2;
+    }
+
+    public async Task<string> ShowJsonAsync(string planFile) => (await RunAsync(["show", "-json", "-no-color", planFile], stream: false)).StandardOutput;
+
+    public async Task<string> ShowTextAsync(string planFile) => (await RunAsync(["show", "-no-color", planFile], stream: false)).StandardOutput;
+
+    /// <summary>Applies exactly the saved plan. Terraform itself refuses a stale one.</summary>
+    public Task ApplyAsync(string planFile) => RunAsync(["apply", "-input=false", "-no-color", "-auto-approve", planFile], stream: true);
+
+    public Task DestroyAsync(IEnumerable<string> variableArguments) =>
+        RunAsync(["destroy", "-input=false", "-no-color", "-auto-approve", .. variableArguments], stream: true);
+
+    /// <summary>All outputs as <c>{ name: value }</c> (values unwrapped from Terraform's <c>{value,type,sensitive}</c>).</summary>
+    public async Task<JsonObject> OutputsAsync()
+    {
+        var json = (await RunAsync(["output", "-json", "-no-color"], stream: false)).StandardOutput;
+        var outputs = new JsonObject();
+        if (JsonNode.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json) is JsonObject all)
+        {
+            foreach (var (name, node) in all)
+            {
+                outputs[name] = node?["value"]?.DeepClone();
+            }
+        }
+
+        return outputs;
+    }
+
+    private Task<CommandResult> RunAsync(IReadOnlyList<string> arguments, bool stream, int[]? okExitCodes = null) =>
+        RunCheckedAsync(arguments, stream, okExitCodes ?? [0]);
+
+    private async Task<CommandResult> RunCheckedAsync(IReadOnlyList<string> arguments, bool stream, int[] okExitCodes)
+    {
+        var result = await _run.Commands.RunAsync(
+            "terraform",
+            arguments,
+            new CommandOptions { WorkingDirectory = _run.Layout.InfraDir, Environment = _environment, Stream = stream, AllowFailure = true },
+            _run.Cancellation);
+        if (!okExitCodes.Contains(result.ExitCode))
+        {
+            var tail = CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
+            throw new CommandFailedException($"terraform {arguments[0]}", result.ExitCode, _run.Redactor.Redact(tail));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// The variables Platform passes to Terraform: the environment's <c>terraformVariables</c> from
+/// platform.json with <c>${…}</c> placeholders filled in, written to a JSON var file (taken
+/// literally by Terraform), plus the user's <c>--var=name=value</c> overrides.
+/// </summary>
+public sealed class TerraformVariables
+{
+    private readonly Dictionary<string, JsonNode?> _values = new(StringComparer.Ordinal);
+    private readonly List<(string Name, string Value)> _overrides = [];
+
+    public IReadOnlyDictionary<string, JsonNode?> Values => _values;
+
+    public IReadOnlyList<(string Name, string Value)> Overrides => _overrides;
+
+    /// <summary>Fills the placeholders: each value is either a string with <c>${name}</c>, or exactly <c>"${name}"</c> to take a list.</summary>
+    public static TerraformVariables Resolve(
+        IReadOnlyDictionary<string, JsonNode?> templates,
+        string source,
+        IReadOnlyDictionary<string, JsonNode> placeholders,
+        IEnumerable<string> overrides)
+    {
+        var result = new TerraformVariables();
+        foreach (var (name, template) in templates)
+        {
+            result._values[name] = Fill(template, placeholders, $"{source}.{name}");
+        }
+
+        foreach (var raw in overrides)
+        {
+            var eq = raw.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new PlatformException($"--var={raw} is not valid: expected --var=name=value (e.g. --var=app_nodes=4).");
+            }
+
+            result._overrides.Add((raw[..eq].Trim(), raw[(eq + 1)..]));
+        }
+
+        return result;
+    }
+
+    /// <summary>The values as <c>name=value</c> strings (for <c>-backend-config</c>).</summary>
+    public IEnumerable<string> AsPairs() =>
+        _values.Select(kv => $"{kv.Key}={(kv.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : kv.Value?.ToJsonString())}");
+
+    /// <summary>Writes the var file and returns the arguments for plan/destroy.</summary>
+    public IReadOnlyList<string> ToArguments(string varFile)
+    {
+        var document = new JsonObject();
+        foreach (var (name, value) in _values)
+        {
+            document[name] = value?.DeepClone();
+        }
+
+        AtomicFile.WriteAllText(varFile, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), AtomicFile.OwnerOnly);
+        return [$"-var-file={varFile}", .. _overrides.Select(o => $"-var={o.Name}={o.Value}")];
+    }
+
+    private static JsonNode? Fill(JsonNode? template, IReadOnlyDictionary<string, JsonNode> placeholders, string where)
+    {
+        if (template is not JsonValue value || !value.TryGetValue<string>(out var text))
+        {
+            return template?.DeepClone();
+        }
+
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith("${", StringComparison.Ordinal) && trimmed.EndsWith('}') && trimmed.IndexOf('}') == trimmed.Length - 1)
+        {
+            return Lookup(trimmed[2..^1], placeholders, where).DeepClone();
+        }
+
+        var filled = text;
+        foreach (var (name, replacement) in placeholders)
+        {
+            var token = "${" + name + "}";
+            if (filled.Contains(token, StringComparison.Ordinal))
+            {
+                filled = filled.Replace(token, replacement is JsonValue v && v.TryGetValue<string>(out var s) ? s : replacement.ToJsonString(), StringComparison.Ordinal);
+            }
+        }
+
+        if (filled.Contains("${", StringComparison.Ordinal))
+        {
+            throw new PlatformException($"{where} uses an unknown placeholder in \"{text}\". Known: {string.Join(", ", placeholders.Keys.Select(k => "${" + k + "}"))}.");
+        }
+
+        return JsonValue.Create(filled);
+    }
+
+    private static JsonNode Lookup(string name, IReadOnlyDictionary<string, JsonNode> placeholders, string where) =>
+        placeholders.TryGetValue(name, out var node)
+            ? node
+            : throw new PlatformException($"{where} uses the unknown placeholder ${{{name}}}. Known: {string.Join(", ", placeholders.Keys.Select(k => "${" + k + "}"))}.");
+}

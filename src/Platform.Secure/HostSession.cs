@@ -1,0 +1,179 @@
+using Platform.Core;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace Platform.Secure;
+
+/// <summary>Result of one command run on a host.</summary>
+public sealed record RemoteResult(int ExitCode, string StandardOutput, string StandardError)
+{
+    public bool Succeeded => ExitCode == 0;
+}
+
+/// <summary>
+/// One SSH connection to one host (and an SFTP channel opened on first use), for the Ansible-like
+/// steps: run a command, read a file, write a file atomically, upload. Safe to share between
+/// concurrent tasks: SSH.NET multiplexes channels over the one connection.
+/// </summary>
+public sealed class HostSession : IAsyncDisposable
+{
+    private readonly SshConnector _connector;
+    private readonly SshClient _shell;
+    private readonly SemaphoreSlim _sftpGate = new(1, 1);
+    private SftpClient? _sftp;
+
+    private HostSession(InventoryHost host, SshConnector connector, SshClient shell)
+    {
+        Host = host;
+        _connector = connector;
+        _shell = shell;
+    }
+
+    public InventoryHost Host { get; }
+
+    public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default) =>
+        new(host, connector, await connector.ConnectShellAsync(host, cancellation));
+
+    public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null)
+    {
+        using var cmd = _shell.CreateCommand(command);
+        cmd.CommandTimeout = timeout ?? TimeSpan.FromMinutes(5);
+        try
+        {
+            await cmd.ExecuteAsync(cancellation);
+        }
+        catch (SshOperationTimeoutException)
+        {
+            throw new PlatformException($"{Host.Name}: a command did not finish within {cmd.CommandTimeout.TotalSeconds:0} s.");
+        }
+        catch (SshConnectionException ex)
+        {
+            throw new PlatformException($"{Host.Name}: the SSH connection was lost ({ex.Message}).", ex);
+        }
+
+        return new RemoteResult(cmd.ExitStatus ?? -1, cmd.Result, cmd.Error);
+    }
+
+    /// <summary>Runs a command that must succeed; <paramref name="what"/> names it in the error.</summary>
+    public async Task<string> RunCheckedAsync(string command, string what, CancellationToken cancellation = default, TimeSpan? timeout = null)
+    {
+        var result = await RunAsync(command, cancellation, timeout);
+        if (!result.Succeeded)
+        {
+            throw new RemoteCommandException(Host.Name, what, result.ExitCode, CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput, 8));
+        }
+
+        return result.StandardOutput;
+    }
+
+    /// <summary>The file's text, or null when it does not exist.</summary>
+    public async Task<string?> ReadFileAsync(string path, CancellationToken cancellation = default)
+    {
+        var sftp = await SftpAsync(cancellation);
+        try
+        {
+            using var stream = new MemoryStream();
+            await Task.Run(() => sftp.DownloadFile(path, stream), cancellation);
+            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        }
+        catch (SftpPathNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes a file so readers see the old or the new content, never a mix: upload to a temp file
+    /// in the same folder with the final mode, then rename over the target (posix-rename).
+    /// </summary>
+    public async Task WriteFileAtomicAsync(string path, byte[] content, UnixFileMode mode, CancellationToken cancellation = default)
+    {
+        var sftp = await SftpAsync(cancellation);
+        var directory = Path.GetDirectoryName(path)!;
+        var temp = $"{directory}/.{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = sftp.Create(temp))
+            {
+                sftp.ChangePermissions(temp, (short)mode);
+                await stream.WriteAsync(content, cancellation);
+            }
+
+            sftp.RenameFile(temp, path, isPosix: true);
+        }
+        catch (Exception ex) when (ex is SshException or IOException)
+        {
+            TryDelete(sftp, temp);
+            throw new PlatformException($"{Host.Name}: writing {path} failed: {ex.Message}", ex);
+        }
+    }
+
+    public Task WriteFileAtomicAsync(string path, string content, UnixFileMode mode, CancellationToken cancellation = default) =>
+        WriteFileAtomicAsync(path, System.Text.Encoding.UTF8.GetBytes(content), mode, cancellation);
+
+    /// <summary>Uploads a local file (atomically: temp + rename).</summary>
+    public async Task UploadAsync(string localPath, string remotePath, UnixFileMode mode, CancellationToken cancellation = default)
+    {
+        var sftp = await SftpAsync(cancellation);
+        var temp = $"{remotePath}.{Guid.NewGuid():N}.part";
+        try
+        {
+            await using (var source = File.OpenRead(localPath))
+            {
+                await Task.Run(() => sftp.UploadFile(source, temp), cancellation);
+            }
+
+            sftp.ChangePermissions(temp, (short)mode);
+            sftp.RenameFile(temp, remotePath, isPosix: true);
+        }
+        catch (Exception ex) when (ex is SshException or IOException)
+        {
+            TryDelete(sftp, temp);
+            throw new PlatformException($"{Host.Name}: uploading {Path.GetFileName(localPath)} to {remotePath} failed: {ex.Message}", ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _sftpGate.WaitAsync();
+        try
+        {
+            _sftp?.Dispose();
+        }
+        finally
+        {
+            _sftpGate.Release();
+        }
+
+        _shell.Dispose();
+        _sftpGate.Dispose();
+    }
+
+    private async Task<SftpClient> SftpAsync(CancellationToken cancellation)
+    {
+        await _sftpGate.WaitAsync(cancellation);
+        try
+        {
+            return _sftp ??= await _connector.ConnectSftpAsync(Host, cancellation);
+        }
+        finally
+        {
+            _sftpGate.Release();
+        }
+    }
+
+    private static void TryDelete(SftpClient sftp, string path)
+    {
+        try
+        {
+            if (sftp.Exists(path))
+            {
+                sftp.DeleteFile(path);
+            }
+        }
+        catch (SshException)
+        {
+            // Best effort: the temp file is named so it never shadows the real one.
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Platform.Core;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace Platform.Secure;
+
+/// <summary>
+/// Opens SSH connections (SSH.NET) to inventory hosts. Every connection checks the host key
+/// against the fingerprint pinned in the inventory (no trust on first use) and fails with a
+/// message naming the host when the key, the login or the network is wrong.
+/// </summary>
+public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout = null)
+{
+    public SshCredentials Credentials => credentials;
+
+    public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(10);
+
+    public Task<SshClient> ConnectShellAsync(InventoryHost host, CancellationToken cancellation = default) =>
+        ConnectAsync(host, info => new SshClient(info), cancellation);
+
+    public Task<SftpClient> ConnectSftpAsync(InventoryHost host, CancellationToken cancellation = default) =>
+        ConnectAsync(host, info => new SftpClient(info), cancellation);
+
+    /// <summary>SHA256 fingerprint of a raw host key blob, as ssh-keygen prints it.</summary>
+    public static string Fingerprint(byte[] hostKeyBlob) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(hostKeyBlob)).TrimEnd('=');
+
+    private async Task<T> ConnectAsync<T>(InventoryHost host, Func<ConnectionInfo, T> create, CancellationToken cancellation)
+        where T : BaseClient
+    {
+        var endpoint = $"{host.SshUser}@{host.Address}:{host.SshPort}";
+        PrivateKeyFile key;
+        try
+        {
+            key = credentials.CertificateFile is null
+                ? new PrivateKeyFile(credentials.PrivateKeyFile)
+                : new PrivateKeyFile(credentials.PrivateKeyFile, null, credentials.CertificateFile);
+        }
+        catch (Exception ex) when (ex is SshException or IOException or InvalidOperationException or ArgumentException)
+        {
+            throw new PlatformException($"Cannot load the SSH key {credentials.PrivateKeyFile}{(credentials.CertificateFile is null ? string.Empty : $" with certificate {credentials.CertificateFile}")}: {ex.Message}", ex);
+        }
+
+        var info = new ConnectionInfo(host.Address, host.SshPort, host.SshUser, new PrivateKeyAuthenticationMethod(host.SshUser, key))
+        {
+            Timeout = Timeout,
+            RetryAttempts = 1,
+        };
+        var client = create(info);
+        HostKeyMismatchException? mismatch = null;
+        client.HostKeyReceived += (_, e) =>
+        {
+            var actual = Fingerprint(e.HostKey);
+            e.CanTrust = string.Equals(actual, host.HostKeyFingerprint, StringComparison.Ordinal);
+            if (!e.CanTrust)
+            {
+                mismatch = new HostKeyMismatchException(host.Name, endpoint, host.HostKeyFingerprint, actual);
+            }
+        };
+
+        try
+        {
+            await client.ConnectAsync(cancellation);
+            return client;
+        }
+        catch (Exception ex) when (ex is SshException or SocketException or TimeoutException or SshOperationTimeoutException or ProxyException or IOException)
+        {
+            client.Dispose();
+            if (mismatch is not null)
+            {
+                throw mismatch;
+            }
+
+            throw ex switch
+            {
+                SshAuthenticationException => new PlatformException(
+                    $"'{host.Name}' ({endpoint}) refused the login with {credentials.PrivateKeyFile}{(credentials.CertificateFile is null ? string.Empty : " and its certificate")}: {ex.Message}. Is this key in the trusted circle on that host (SeedKeys)?", ex),
+                SocketException or SshOperationTimeoutException or TimeoutException => new PlatformException(
+                    $"Cannot reach '{host.Name}' at {host.Address}:{host.SshPort}: {ex.Message}. Is the environment up (./build.sh --target=Apply)?", ex),
+                _ => new PlatformException($"SSH to '{host.Name}' ({endpoint}) failed: {ex.Message}", ex),
+            };
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+using Platform.Core;
+
+namespace Platform.Secure;
+
+/// <summary>
+/// One reusable <see cref="HostSession"/> per host for the length of a run: steps that touch a
+/// host many times (RollNode, Verify) pay for the SSH handshake once.
+/// </summary>
+public sealed class SshSessionPool(SshConnector connector) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<HostSession>>> _sessions = new(StringComparer.Ordinal);
+
+    public SshConnector Connector => connector;
+
+    public async Task<HostSession> GetAsync(InventoryHost host, CancellationToken cancellation = default)
+    {
+        var lazy = _sessions.GetOrAdd(host.Name, _ => new Lazy<Task<HostSession>>(() => HostSession.OpenAsync(host, connector, cancellation)));
+        try
+        {
+            return await lazy.Value;
+        }
+        catch
+        {
+            // Do not cache a failed connection: the next call tries again.
+            _sessions.TryRemove(host.Name, out _);
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lazy in _sessions.Values)
+        {
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+            {
+                await lazy.Value.Result.DisposeAsync();
+            }
+        }
+
+        _sessions.Clear();
+    }
+}

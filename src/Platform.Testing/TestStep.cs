@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Platform.Core;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// The Test target: builds the solution once, runs every test project under <c>tests/</c>
+/// (<c>--test-parallel=N</c> at a time, default 2; <c>--test-filter=EXPR</c> passes a
+/// <c>dotnet test --filter</c>; <c>--test-projects=A,B</c> picks projects), then prints one line
+/// summed over all of them: <c>tests: N passed, N failed[, N skipped]</c>. That line is also
+/// written to <c>artifacts/tests/summary.txt</c> so build.sh can repeat it as its very last line.
+/// </summary>
+public sealed class TestStep(RunContext run)
+{
+    public async Task<TestTotals> RunAsync()
+    {
+        var repo = run.Layout.RepoRoot;
+        var resultsDir = Path.Combine(repo, "artifacts", "tests");
+        if (Directory.Exists(resultsDir))
+        {
+            Directory.Delete(resultsDir, recursive: true);
+        }
+
+        Directory.CreateDirectory(resultsDir);
+        var projects = TestProjects.Find(repo, run.Arguments.Get("test-projects"));
+        if (run.CheckMode)
+        {
+            run.Reporter.Info($"Check mode: would run {projects.Count} test projects: {string.Join(", ", projects.Select(Path.GetFileNameWithoutExtension))}");
+            return TestTotals.Zero;
+        }
+
+        run.Reporter.Info("Building the solution (Release)");
+        await run.Commands.RunAsync("dotnet", ["build", Path.Combine(repo, "Platform.sln"), "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], new CommandOptions { WorkingDirectory = repo }, run.Cancellation);
+
+        var parallel = run.Arguments.GetInt("test-parallel", 2, min: 1, max: 16);
+        var filter = run.Arguments.Get("test-filter");
+        using var gate = new SemaphoreSlim(parallel);
+        var runs = projects.Select(async project =>
+        {
+            await gate.WaitAsync(run.Cancellation);
+            try
+            {
+                return await RunProjectAsync(project, resultsDir, filter);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        var totals = (await Task.WhenAll(runs)).Aggregate(TestTotals.Zero, (sum, t) => sum + t);
+
+        var leftovers = new LeftoverProcesses(Path.Combine(repo, ".platform", "test")).KillAll();
+        foreach (var leftover in leftovers)
+        {
+            run.Reporter.Warn($"A test left a process behind and it was killed: {leftover}");
+        }
+
+        var line = totals.SummaryLine;
+        AtomicFile.WriteAllText(Path.Combine(resultsDir, "summary.txt"), line + "\n");
+        run.Reporter.Info(line);
+        if (totals.Failed > 0)
+        {
+            throw new PlatformException($"{totals.Failed} test(s) failed; see above and the TRX files in {resultsDir}.");
+        }
+
+        return totals;
+    }
+
+    private async Task<TestTotals> RunProjectAsync(string project, string resultsDir, string? filter)
+    {
+        var name = Path.GetFileNameWithoutExtension(project);
+        var trx = Path.Combine(resultsDir, name + ".trx");
+        var clock = Stopwatch.StartNew();
+        run.Reporter.Info($"▶ {name}");
+        var result = await run.Commands.RunAsync(
+            "dotnet",
+            ["test", project, "-c", "Release", "--no-build", "--nologo", "--logger", $"trx;LogFileName={trx}", "--results-directory", resultsDir, .. filter is null ? Array.Empty<string>() : ["--filter", filter]],
+            new CommandOptions { WorkingDirectory = run.Layout.RepoRoot, AllowFailure = true },
+            run.Cancellation);
+        await File.WriteAllTextAsync(Path.Combine(resultsDir, name + ".log"), result.StandardOutput + result.StandardError, run.Cancellation);
+
+        if (!File.Exists(trx))
+        {
+            run.Reporter.Error($"✗ {name}: the test run produced no results (exit {result.ExitCode}):{Environment.NewLine}{CommandRunner.Tail(result.StandardOutput + result.StandardError)}");
+            return new TestTotals(0, 1, 0);
+        }
+
+        var report = TrxReport.Load(trx);
+        var totals = report.Totals;
+        if (report.RunAborted)
+        {
+            run.Reporter.Error($"✗ {name}: the test run was aborted:{Environment.NewLine}{CommandRunner.Tail(result.StandardOutput + result.StandardError)}");
+            totals += new TestTotals(0, 1, 0);
+        }
+
+        var mark = totals.Failed == 0 ? "✓" : "✗";
+        run.Reporter.Info($"{mark} {name}: {totals.SummaryLine["tests: ".Length..]} ({clock.Elapsed.TotalSeconds:0.0} s)");
+        foreach (var failure in report.Failures)
+        {
+            run.Reporter.Error($"  {failure.Name}: {failure.Message}");
+        }
+
+        return totals;
+    }
+}

@@ -1,0 +1,52 @@
+namespace Platform.TestSupport;
+
+/// <summary>
+/// A /24 of loopback addresses (<c>127.0.K.</c>) reserved by one fixture, so test projects running
+/// in parallel never share an address or port. Reservation is an exclusive lock on a file under
+/// <c>.platform/test/ranges/</c>, released on dispose (or when the process dies).
+/// The default environment's 127.0.10.x is never handed out.
+/// </summary>
+public sealed class LoopbackRange : IDisposable
+{
+    private const int First = 20;
+    private const int Last = 250;
+
+    private readonly FileStream _lock;
+
+    private LoopbackRange(int octet, FileStream lockFile)
+    {
+        Octet = octet;
+        _lock = lockFile;
+    }
+
+    public int Octet { get; }
+
+    /// <summary>The Terraform <c>address_prefix</c>: <c>127.0.K.</c>.</summary>
+    public string Prefix => $"127.0.{Octet}.";
+
+    public string Address(int last) => $"{Prefix}{last}";
+
+    public static LoopbackRange Acquire()
+    {
+        var dir = Path.Combine(RepositoryRoot.Path, ".platform", "test", "ranges");
+        Directory.CreateDirectory(dir);
+        var start = Random.Shared.Next(First, Last + 1);
+        for (var i = 0; i <= Last - First; i++)
+        {
+            var octet = First + ((start - First + i) % (Last - First + 1));
+            try
+            {
+                var stream = new FileStream(Path.Combine(dir, $"127.0.{octet}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new LoopbackRange(octet, stream);
+            }
+            catch (IOException)
+            {
+                // Held by another fixture; try the next range.
+            }
+        }
+
+        throw new InvalidOperationException("Every loopback range 127.0.20-250.x is in use by other fixtures.");
+    }
+
+    public void Dispose() => _lock.Dispose();
+}
