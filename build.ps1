@@ -1,0 +1,22 @@
+#!/usr/bin/env pwsh
+# Platform's bootstrap (PowerShell): restore the Cake tool, build src/ in Release, run
+# build/build.cake with every argument passed through. The exit code is Cake's.
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+dotnet tool restore | Out-Null
+if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+
+Write-Host 'Building src/ (Release)'
+$log = dotnet build src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
+if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
+
+$summary = 'artifacts/tests/summary.txt'
+Remove-Item -ErrorAction SilentlyContinue $summary
+dotnet cake build/build.cake @args
+$status = $LASTEXITCODE
+# The Test target's one-line total, repeated as the very last line (after Cake's own report).
+if (Test-Path $summary) { Get-Content $summary }
+exit $status

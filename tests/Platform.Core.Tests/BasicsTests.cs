@@ -1,0 +1,84 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Core.Tests;
+
+public sealed class BasicsTests
+{
+    [Test]
+    public void Atomic_write_creates_the_file_with_its_mode_and_leaves_no_temp_file()
+    {
+        var dir = RepositoryRoot.NewScratch("atomic");
+        try
+        {
+            var path = Path.Combine(dir, "secret");
+            AtomicFile.WriteAllText(path, "one", AtomicFile.OwnerOnly);
+            AtomicFile.WriteAllText(path, "two", AtomicFile.OwnerOnly);
+
+            Assert.That(File.ReadAllText(path), Is.EqualTo("two"));
+            Assert.That(File.GetUnixFileMode(path), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            Assert.That(Directory.GetFiles(dir), Has.Length.EqualTo(1));
+        }
+        finally
+        {
+            RepositoryRoot.RemoveScratch(dir);
+        }
+    }
+
+    [Test]
+    public void Bad_numbers_name_the_argument_and_the_expected_range()
+    {
+        var args = RunArguments.From(new Dictionary<string, string> { ["batch-size"] = "many", ["ready-timeout"] = "-3" });
+
+        Assert.That(() => args.GetInt("batch-size", 1, min: 1, max: 10), Throws.TypeOf<PlatformException>().With.Message.Contains("--batch-size=many").And.Message.Contains("1 to 10"));
+        Assert.That(() => args.GetSeconds("ready-timeout", TimeSpan.FromSeconds(30)), Throws.TypeOf<PlatformException>().With.Message.Contains("--ready-timeout=-3"));
+        Assert.That(args.GetInt("absent", 7), Is.EqualTo(7));
+    }
+
+    [Test]
+    public void Repeated_arguments_keep_every_value_and_the_last_wins_for_single_reads()
+    {
+        var args = new RunArguments(name => name == "var" ? ["a=1", "b=2"] : []);
+
+        Assert.That(args.All("var"), Is.EqualTo(new[] { "a=1", "b=2" }));
+        Assert.That(args.Get("var"), Is.EqualTo("b=2"));
+        Assert.That(args.Has("nope"), Is.False);
+    }
+
+    [Test]
+    public void Recap_counts_per_host_like_ansible()
+    {
+        var recap = new Recap();
+        recap.Record("web-1", Outcome.Ok);
+        recap.Record("web-1", Outcome.Changed);
+        recap.Record("web-10", Outcome.Failed);
+
+        Assert.That(recap.Lines(), Is.EqualTo(new[]
+        {
+            "web-1   ok=1 changed=1 failed=0 skipped=0",
+            "web-10  ok=0 changed=0 failed=1 skipped=0",
+        }));
+        Assert.That(recap.HasFailures);
+    }
+
+    [Test]
+    public async Task A_failing_command_reports_its_exit_code_and_stderr_tail()
+    {
+        var runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());
+
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => runner.RunAsync("sh", ["-c", "echo first >&2; echo last-line >&2; exit 3"]));
+
+        Assert.That(error!.ExitCode, Is.EqualTo(3));
+        Assert.That(error.Message, Does.Contain("exited with code 3").And.Contain("last-line"));
+    }
+
+    [Test]
+    public async Task A_missing_program_says_so()
+    {
+        var runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => runner.RunAsync("no-such-program-here", []));
+
+        Assert.That(error!.Message, Does.Contain("no-such-program-here").And.Contain("PATH"));
+    }
+}

@@ -1,0 +1,85 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Core.Tests;
+
+public sealed class OpenSshPublicKeyTests
+{
+    private string _scratch = null!;
+
+    [OneTimeSetUp]
+    public void Scratch() => _scratch = RepositoryRoot.NewScratch("sshkeys");
+
+    [OneTimeTearDown]
+    public void Remove() => RepositoryRoot.RemoveScratch(_scratch);
+
+    private async Task<(string PublicKey, string Fingerprint, string PrivateKey)> KeygenAsync(string type, string bits = "")
+    {
+        var file = Path.Combine(_scratch, Guid.NewGuid().ToString("N"));
+        var runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());
+        await runner.RunAsync("ssh-keygen", ["-q", "-t", type, .. bits.Length > 0 ? new[] { "-b", bits } : [], "-N", "", "-C", "alice@laptop", "-f", file]);
+        var fingerprint = (await runner.RunAsync("ssh-keygen", ["-l", "-f", file + ".pub"])).StandardOutput.Split(' ')[1];
+        return (await File.ReadAllTextAsync(file + ".pub"), fingerprint, await File.ReadAllTextAsync(file));
+    }
+
+    [TestCase("ed25519")]
+    [TestCase("ecdsa")]
+    [TestCase("rsa", "3072")]
+    public async Task Fingerprint_matches_ssh_keygen(string type, string bits = "")
+    {
+        var generated = await KeygenAsync(type, bits);
+
+        var key = OpenSshPublicKey.Parse(generated.PublicKey, "alice.pub");
+
+        Assert.That(key.Fingerprint, Is.EqualTo(generated.Fingerprint));
+        Assert.That(key.Comment, Is.EqualTo("alice@laptop"));
+    }
+
+    [Test]
+    public async Task A_private_key_is_refused_without_echoing_it()
+    {
+        var generated = await KeygenAsync("ed25519");
+
+        var error = Assert.Throws<PlatformException>(() => OpenSshPublicKey.Parse(generated.PrivateKey, "id_ed25519"));
+
+        Assert.That(error!.Message, Does.Contain("PRIVATE key").And.Contain("id_ed25519"));
+        var body = generated.PrivateKey.Split('\n')[1];
+        Assert.That(error.Message, Does.Not.Contain(body));
+    }
+
+    [Test]
+    public async Task Short_rsa_keys_are_refused()
+    {
+        var generated = await KeygenAsync("rsa", "1024");
+
+        Assert.That(() => OpenSshPublicKey.Parse(generated.PublicKey, "old.pub"), Throws.TypeOf<PlatformException>().With.Message.Contains("2048"));
+    }
+
+    [TestCase("hello world", "no known key type")]
+    [TestCase("ssh-ed25519 not-base64!!", "base64")]
+    [TestCase("ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQ==", "does not hold a ssh-ed25519 key")]
+    [TestCase("ssh-dss AAAAB3NzaC1kc3M= x", "DSA")]
+    [TestCase("ssh-ed25519-cert-v01@openssh.com AAAA x", "certificate")]
+    public void Text_that_is_not_a_public_key_is_refused_naming_the_source(string text, string reason)
+    {
+        var error = Assert.Throws<PlatformException>(() => OpenSshPublicKey.Parse(text, "key.pub"));
+
+        Assert.That(error!.Message, Does.Contain("key.pub").And.Contain(reason));
+    }
+
+    [Test]
+    public async Task Authorized_keys_lines_with_options_parse_to_the_same_key()
+    {
+        var generated = await KeygenAsync("ed25519");
+        var line = "from=\"127.0.0.1\",command=\"echo a b\" " + generated.PublicKey.Trim();
+
+        Assert.That(OpenSshPublicKey.TryParseLine(line, out var key, out _), Is.True);
+        Assert.That(key!.Fingerprint, Is.EqualTo(generated.Fingerprint));
+    }
+
+    [Test]
+    public void Two_keys_in_one_file_are_refused() =>
+        Assert.That(
+            () => OpenSshPublicKey.Parse("ssh-ed25519 AAAA a\nssh-ed25519 BBBB b", "two.pub"),
+            Throws.TypeOf<PlatformException>().With.Message.Contains("exactly one"));
+}

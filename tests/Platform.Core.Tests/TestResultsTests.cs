@@ -1,0 +1,41 @@
+using System.Xml.Linq;
+using Platform.Testing;
+
+namespace Platform.Core.Tests;
+
+public sealed class TestResultsTests
+{
+    private static XDocument Trx(string outcome, params string[] results) => XDocument.Parse($"""
+        <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+          <Results>{string.Join("", results)}</Results>
+          <ResultSummary outcome="{outcome}"><Counters total="9" /></ResultSummary>
+        </TestRun>
+        """);
+
+    private static string Result(string name, string outcome, string message = "") =>
+        $"<UnitTestResult testName=\"{name}\" outcome=\"{outcome}\"><Output><ErrorInfo><Message>{message}</Message></ErrorInfo></Output></UnitTestResult>";
+
+    [Test]
+    public void Counts_each_outcome_and_keeps_failure_messages()
+    {
+        var report = TrxReport.Parse(Trx("Failed", Result("a", "Passed"), Result("b", "Failed", "expected 1\nbut was 2"), Result("c", "NotExecuted")));
+
+        Assert.That(report.Totals, Is.EqualTo(new TestTotals(1, 1, 1)));
+        Assert.That(report.Failures.Single().Name, Is.EqualTo("b"));
+        Assert.That(report.Failures.Single().Message, Does.Contain("but was 2"));
+        Assert.That(report.RunAborted, Is.False);
+    }
+
+    [Test]
+    public void A_failed_run_without_failed_tests_counts_as_aborted() =>
+        Assert.That(TrxReport.Parse(Trx("Failed", Result("a", "Passed"))).RunAborted, Is.True);
+
+    [TestCase(3, 0, 0, "tests: 3 passed, 0 failed")]
+    [TestCase(3, 1, 2, "tests: 3 passed, 1 failed, 2 skipped")]
+    public void Summary_line_has_the_exact_ci_shape(int passed, int failed, int skipped, string line) =>
+        Assert.That(new TestTotals(passed, failed, skipped).SummaryLine, Is.EqualTo(line));
+
+    [Test]
+    public void Totals_add_up_over_projects() =>
+        Assert.That(new TestTotals(1, 2, 3) + new TestTotals(10, 20, 30), Is.EqualTo(new TestTotals(11, 22, 33)));
+}

@@ -1,0 +1,120 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Provision.Tests;
+
+public sealed class InventoryTests
+{
+    private const string Valid = """
+        {"environment":"local","serviceUrl":"http://127.0.10.10:8080","hosts":[
+          {"name":"lb","roles":["lb"],"address":"127.0.10.10","sshPort":2222,"sshUser":"root","hostKeyFingerprint":"SHA256:abc","baseDir":"/srv/lb"},
+          {"name":"web-1","roles":["app"],"address":"127.0.10.11","sshPort":2222,"sshUser":"root","hostKeyFingerprint":"SHA256:def","baseDir":"/srv/web-1"}
+        ]}
+        """;
+
+    [Test]
+    public void Parses_hosts_and_roles()
+    {
+        var inventory = Inventory.Parse(Valid, "inventory.json");
+
+        Assert.That(inventory.Hosts.Select(h => h.Name), Is.EqualTo(new[] { "lb", "web-1" }));
+        Assert.That(inventory.AppNodes.Single().Address, Is.EqualTo("127.0.10.11"));
+        Assert.That(inventory.SingleWithRole("lb").SshPort, Is.EqualTo(2222));
+    }
+
+    [Test]
+    public void Round_trips_through_its_own_json()
+    {
+        var inventory = Inventory.Parse(Valid, "a");
+        var again = Inventory.Parse(inventory.ToJson(), "b");
+
+        Assert.That(again.Hosts, Is.EqualTo(inventory.Hosts).Using<InventoryHost>((x, y) => x.Name == y.Name && x.Address == y.Address && x.HostKeyFingerprint == y.HostKeyFingerprint));
+    }
+
+    [Test]
+    public void Missing_file_names_the_path_and_says_to_apply()
+    {
+        var error = Assert.Throws<PlatformException>(() => Inventory.Load("/nonexistent/inventory.json"));
+
+        Assert.That(error!.Message, Does.Contain("/nonexistent/inventory.json").And.Contain("--target=Apply"));
+    }
+
+    [Test]
+    public void Malformed_json_names_the_file_and_line()
+    {
+        var error = Assert.Throws<PlatformException>(() => Inventory.Parse("{\n \"environment\": \"local\",\n \"hosts\": [ oops ]\n}", "inventory.json"));
+
+        Assert.That(error!.Message, Does.Contain("inventory.json").And.Contain("line 3"));
+    }
+
+    [Test]
+    public void Missing_required_field_is_named()
+    {
+        var json = Valid.Replace("\"address\":\"127.0.10.11\",", string.Empty, StringComparison.Ordinal);
+
+        var error = Assert.Throws<PlatformException>(() => Inventory.Parse(json, "inventory.json"));
+
+        Assert.That(error!.Message, Does.Contain("inventory.json").And.Contain("address"));
+    }
+
+    [Test]
+    public void Fingerprint_must_be_sha256()
+    {
+        var json = Valid.Replace("SHA256:def", "MD5:xx", StringComparison.Ordinal);
+
+        var error = Assert.Throws<PlatformException>(() => Inventory.Parse(json, "inventory.json"));
+
+        Assert.That(error!.Message, Does.Contain("hosts[1]").And.Contain("hostKeyFingerprint"));
+    }
+
+    [Test]
+    public void Duplicate_host_names_are_refused()
+    {
+        var json = Valid.Replace("\"name\":\"web-1\"", "\"name\":\"lb\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<PlatformException>(() => Inventory.Parse(json, "inventory.json"));
+
+        Assert.That(error!.Message, Does.Contain("'lb' appears 2 times"));
+    }
+
+    [Test]
+    public void Unknown_host_lists_the_known_ones()
+    {
+        var error = Assert.Throws<PlatformException>(() => Inventory.Parse(Valid, "i").Host("web-9"));
+
+        Assert.That(error!.Message, Does.Contain("web-9").And.Contain("lb, web-1"));
+    }
+
+    [Test]
+    public async Task Builder_computes_the_fingerprint_from_the_host_key_file_like_ssh_keygen()
+    {
+        var scratch = RepositoryRoot.NewScratch("invbuilder");
+        try
+        {
+            var key = Path.Combine(scratch, "host_key");
+            var run = new RunContext(new EnvironmentLayout(RepositoryRoot.Path, "local"), RunArguments.Empty, false, new RecordingReporter());
+            await run.Commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+            var expected = (await run.Commands.RunAsync("ssh-keygen", ["-l", "-f", key + ".pub"])).StandardOutput.Split(' ')[1];
+            var outputs = System.Text.Json.Nodes.JsonNode.Parse($$$"""
+                {"inventory":{"environment":"local","serviceUrl":"http://x","hosts":[
+                  {"name":"web-1","roles":["app"],"address":"127.0.10.11","sshPort":2222,"sshUser":"root","hostKeyFile":"{{{key}}}.pub","baseDir":"/b"}]}}
+                """)!.AsObject();
+
+            var inventory = InventoryBuilder.Build(outputs);
+
+            Assert.That(inventory.Hosts[0].HostKeyFingerprint, Is.EqualTo(expected));
+        }
+        finally
+        {
+            RepositoryRoot.RemoveScratch(scratch);
+        }
+    }
+
+    [Test]
+    public void Builder_refuses_outputs_without_an_inventory()
+    {
+        var error = Assert.Throws<PlatformException>(() => InventoryBuilder.Build(new System.Text.Json.Nodes.JsonObject()));
+
+        Assert.That(error!.Message, Does.Contain("'inventory' output"));
+    }
+}

@@ -1,0 +1,103 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Provision.Tests;
+
+/// <summary>
+/// Plan summaries parsed from JSON that the real terraform binary produces, for each kind of
+/// change: create, update (input), replace (triggers_replace), delete and no-op.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class PlanSummaryTests
+{
+    private string _scratch = null!;
+    private TerraformRunner _terraform = null!;
+    private string _plan = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateConfiguration()
+    {
+        _scratch = RepositoryRoot.NewScratch("plansummary");
+        var infra = Path.Combine(_scratch, "infra", "scratch");
+        Directory.CreateDirectory(infra);
+        await File.WriteAllTextAsync(Path.Combine(infra, "main.tf"), """
+            variable "a_input" { default = "one" }
+            variable "b_trigger" { default = "one" }
+            variable "with_c" { default = true }
+            resource "terraform_data" "a" { input = var.a_input }
+            resource "terraform_data" "b" { triggers_replace = var.b_trigger }
+            resource "terraform_data" "c" { count = var.with_c ? 1 : 0 }
+            """);
+        var run = new RunContext(new EnvironmentLayout(_scratch, "scratch", Path.Combine(_scratch, "state")), RunArguments.Empty, false, new RecordingReporter());
+        _terraform = new TerraformRunner(run);
+        _plan = Path.Combine(_scratch, "plan.tfplan");
+        await _terraform.InitAsync([]);
+    }
+
+    [OneTimeTearDown]
+    public void RemoveScratch() => RepositoryRoot.RemoveScratch(_scratch);
+
+    private async Task<PlanSummary> PlanAsync(params string[] variables)
+    {
+        await _terraform.PlanAsync(_plan, variables.Select(v => "-var=" + v));
+        return PlanSummary.Parse(await _terraform.ShowJsonAsync(_plan));
+    }
+
+    [Test]
+    public async Task Create_counts_every_new_resource_as_an_add()
+    {
+        var summary = await PlanAsync();
+
+        Assert.That(summary.Add, Is.EquivalentTo(new[] { "terraform_data.a", "terraform_data.b", "terraform_data.c[0]" }));
+        Assert.That(summary.Headline, Is.EqualTo("Plan: 3 to add, 0 to change, 0 to destroy."));
+        await _terraform.ApplyAsync(_plan);
+    }
+
+    [Test, DependsOnTest(nameof(Create_counts_every_new_resource_as_an_add), AllowFailure = true)]
+    public async Task No_op_reports_no_changes()
+    {
+        var summary = await PlanAsync();
+
+        Assert.That(summary.HasChanges, Is.False);
+        Assert.That(summary.Headline, Does.StartWith("No changes."));
+    }
+
+    [Test, DependsOnTest(nameof(No_op_reports_no_changes), AllowFailure = true)]
+    public async Task Changed_input_is_an_update_in_place()
+    {
+        var summary = await PlanAsync("a_input=two");
+
+        Assert.That(summary.Change, Is.EqualTo(new[] { "terraform_data.a" }));
+        Assert.That(summary.Headline, Is.EqualTo("Plan: 0 to add, 1 to change, 0 to destroy."));
+    }
+
+    [Test, DependsOnTest(nameof(Changed_input_is_an_update_in_place), AllowFailure = true)]
+    public async Task Changed_trigger_is_a_replacement_counted_as_add_and_destroy()
+    {
+        var summary = await PlanAsync("b_trigger=two");
+
+        Assert.That(summary.Replace, Is.EqualTo(new[] { "terraform_data.b" }));
+        Assert.That(summary.Headline, Is.EqualTo("Plan: 1 to add, 0 to change, 1 to destroy."));
+        Assert.That(summary.Describe(), Does.Contain("-/+ terraform_data.b"));
+    }
+
+    [Test, DependsOnTest(nameof(Changed_trigger_is_a_replacement_counted_as_add_and_destroy), AllowFailure = true)]
+    public async Task Removed_resource_is_a_destroy()
+    {
+        var summary = await PlanAsync("with_c=false");
+
+        Assert.That(summary.Destroy, Is.EqualTo(new[] { "terraform_data.c[0]" }));
+        Assert.That(summary.Headline, Is.EqualTo("Plan: 0 to add, 0 to change, 1 to destroy."));
+    }
+
+    [Test]
+    public void Text_that_is_not_a_plan_is_refused_with_its_source()
+    {
+        var error = Assert.Throws<PlatformException>(() => PlanSummary.Parse("{\"hello\":1}", "plan.json"));
+        Assert.That(error!.Message, Does.Contain("plan.json").And.Contain("terraform show -json"));
+
+        error = Assert.Throws<PlatformException>(() => PlanSummary.Parse("not json", "plan.json"));
+        Assert.That(error!.Message, Does.Contain("plan.json"));
+    }
+}
