@@ -14,6 +14,7 @@
 
 using Platform.Core;
 using Platform.Provision;
+using Platform.Secure;
 using Platform.Testing;
 
 var targets = Arguments<string>("target", new[] { "Apply" });
@@ -67,6 +68,22 @@ Step("Destroy", "Remove the environment's resources (other than local: --confirm
 
 SyncStep("Inventory", "Print the environment's hosts",
     r => new InventoryStep(r).Run());
+
+// ---- Secure -----------------------------------------------------------------------------------
+Step("Operators", "List the trusted circle: name, key type, SHA256 fingerprint, added, expires",
+    r => new OperatorSteps(r).ListAsync());
+
+Step("Onboard", "Add an operator: --operator=NAME --key=PUBLIC_KEY_FILE [--expires=YYYY-MM-DD]",
+    r => new OperatorSteps(r).OnboardAsync());
+
+Step("Revoke", "Remove an operator from the circle: --operator=NAME",
+    r => new OperatorSteps(r).RevokeAsync());
+
+Step("Rotate", "Replace an operator's key: --operator=NAME --key=NEW_PUBLIC_KEY_FILE",
+    r => new OperatorSteps(r).RotateAsync());
+
+Step("SeedKeys", "Make every host's root authorized_keys exactly the trusted circle (drift removed)",
+    r => new SeedKeysStep(r).RunAsync());
 
 // ---- Test -------------------------------------------------------------------------------------
 Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",

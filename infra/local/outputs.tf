@@ -15,6 +15,9 @@ output "inventory" {
         sshUser     = var.ssh_user
         hostKeyFile = "${local.hosts_dir}/${name}/ssh_host_ed25519_key.pub"
         baseDir     = "${local.hosts_dir}/${name}/base"
+
+        authorizedKeysFile    = "${local.hosts_dir}/${name}/authorized_keys"
+        trustedUserCaKeysFile = "${local.hosts_dir}/${name}/trusted_user_ca_keys"
       }
     ]
     loadBalancer = {

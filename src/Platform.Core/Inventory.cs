@@ -22,6 +22,12 @@ public sealed record InventoryHost
     /// <summary>The folder deployments live in on this host.</summary>
     public required string BaseDir { get; init; }
 
+    /// <summary>The root circle's file on the host (sshd's AuthorizedKeysFile); relative paths are from the SSH user's home.</summary>
+    public string AuthorizedKeysFile { get; init; } = ".ssh/authorized_keys";
+
+    /// <summary>The file sshd reads TrustedUserCAKeys from: the SSH user CA for short-lived certificates.</summary>
+    public string TrustedUserCaKeysFile { get; init; } = "/etc/ssh/trusted_user_ca_keys";
+
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }
 

@@ -25,6 +25,23 @@ public sealed class Recap
     private readonly ConcurrentDictionary<string, int[]> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
 
+    public Recap()
+    {
+    }
+
+    /// <summary>A recap that lists <paramref name="hosts"/> in this order, whatever order they finish in.</summary>
+    public Recap(IEnumerable<string> hosts)
+    {
+        foreach (var host in hosts)
+        {
+            _counts.GetOrAdd(host, h =>
+            {
+                _order.Enqueue(h);
+                return new int[4];
+            });
+        }
+    }
+
     public void Record(string host, Outcome outcome)
     {
         var counts = _counts.GetOrAdd(host, h =>

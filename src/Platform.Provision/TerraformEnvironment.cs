@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Platform.Core;
+using Platform.Secrets;
 using Platform.Secure;
 
 namespace Platform.Provision;
@@ -54,7 +55,10 @@ public sealed class TerraformEnvironment
         return new TerraformEnvironment(run, settings, runner, arguments);
     }
 
-    /// <summary>The keys a new host starts with (as a cloud provider takes them): the trusted circle.</summary>
+    /// <summary>
+    /// The keys a new host starts with (as a cloud provider takes them): the trusted circle, with
+    /// the deploy identity registered in it so Platform can always log in to a new host.
+    /// </summary>
     private static async Task<IReadOnlyList<string>> InitialCircleAsync(RunContext run, bool createIdentity)
     {
         if ((!createIdentity || run.CheckMode) && !File.Exists(run.Layout.DeployKeyFile))
@@ -64,6 +68,14 @@ public sealed class TerraformEnvironment
         }
 
         var identity = await DeployIdentity.EnsureAsync(run);
-        return [identity.PublicKey.KeyText + " " + DeployIdentity.OperatorName];
+        var registry = new OperatorRegistry(SecretStoreFactory.Create(run));
+        if (!run.CheckMode)
+        {
+            await registry.EnsureDeployOperatorAsync(identity, run.Cancellation);
+        }
+
+        var circle = (await registry.ActiveAsync(run.Cancellation)).Select(o => o.AuthorizedKeysLine).ToList();
+        var deployLine = $"{identity.PublicKey.KeyText} {DeployIdentity.OperatorName}";
+        return circle.Contains(deployLine) ? circle : [.. circle, deployLine];
     }
 }

@@ -5,7 +5,8 @@ public sealed record SecretEntry(string Key, string Value, int Version, DateTime
 
 /// <summary>
 /// Where an environment keeps its secrets (passwords, the operators' circle, CA keys).
-/// Keys are slash-separated paths such as <c>operators/alice</c> or <c>db/app-password</c>.
+/// Keys are slash-separated paths such as <c>operators/alice</c> or <c>db/app-password</c>
+/// (segments of <c>[A-Za-z0-9._-]</c>, checked by <see cref="SecretKey"/>; anything else is a PlatformException).
 /// Writing a changed value creates a new version; the previous one is kept.
 /// Implementations: <see cref="FileSecretStore"/> (local) and <see cref="VaultSecretStore"/> (Vault KV v2).
 /// </summary>
@@ -23,7 +24,10 @@ public interface ISecretStore
     /// <summary>Writes a value; a value equal to the current one writes nothing.</summary>
     Task SetAsync(string key, string value, CancellationToken cancellation = default);
 
-    /// <summary>The names directly under a folder (<c>operators/</c> → <c>alice</c>, <c>bob</c>), sorted; folders end with '/'.</summary>
+    /// <summary>
+    /// The names directly under a folder (<c>operators/</c> → <c>alice</c>, <c>bob</c>), sorted ordinally; folders end with '/'.
+    /// <c>""</c> is the top; a folder with nothing in it gives an empty list.
+    /// </summary>
     Task<IReadOnlyList<string>> ListAsync(string folder, CancellationToken cancellation = default);
 
     /// <summary>Removes a key (its history may be kept by the backend); absent keys are not an error.</summary>

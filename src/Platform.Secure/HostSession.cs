@@ -95,13 +95,13 @@ public sealed class HostSession : IAsyncDisposable
         {
             using (var stream = sftp.Create(temp))
             {
-                sftp.ChangePermissions(temp, (short)mode);
+                sftp.ChangePermissions(temp, OctalDigits(mode));
                 await stream.WriteAsync(content, cancellation);
             }
 
             sftp.RenameFile(temp, path, isPosix: true);
         }
-        catch (Exception ex) when (ex is SshException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             TryDelete(sftp, temp);
             throw new PlatformException($"{Host.Name}: writing {path} failed: {ex.Message}", ex);
@@ -123,10 +123,10 @@ public sealed class HostSession : IAsyncDisposable
                 await Task.Run(() => sftp.UploadFile(source, temp), cancellation);
             }
 
-            sftp.ChangePermissions(temp, (short)mode);
+            sftp.ChangePermissions(temp, OctalDigits(mode));
             sftp.RenameFile(temp, remotePath, isPosix: true);
         }
-        catch (Exception ex) when (ex is SshException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             TryDelete(sftp, temp);
             throw new PlatformException($"{Host.Name}: uploading {Path.GetFileName(localPath)} to {remotePath} failed: {ex.Message}", ex);
@@ -161,6 +161,9 @@ public sealed class HostSession : IAsyncDisposable
             _sftpGate.Release();
         }
     }
+
+    // SSH.NET takes a mode written as octal digits in a decimal number (0600 is passed as 600).
+    private static short OctalDigits(UnixFileMode mode) => short.Parse(Convert.ToString((int)mode, 8), System.Globalization.CultureInfo.InvariantCulture);
 
     private static void TryDelete(SftpClient sftp, string path)
     {

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Platform.Core;
+
+namespace Platform.Secrets;
+
+/// <summary>Turns a failed Vault response (<c>{"errors":["…"]}</c>) into the matching <see cref="VaultException"/>.</summary>
+internal static class VaultErrors
+{
+    private const int MaxNonJsonBody = 200;
+
+    /// <summary>
+    /// Vault's <c>errors[]</c>, each on one line (Vault often sends "1 error occurred:\n\t* …").
+    /// A body that is not Vault JSON (a proxy's page) is kept, shortened, as the only error.
+    /// </summary>
+    public static IReadOnlyList<string> Parse(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return [];
+        }
+
+        try
+        {
+            if (JsonNode.Parse(body)?["errors"] is JsonArray errors)
+            {
+                return errors.Select(e => e?.GetValueKind() == JsonValueKind.String ? e.GetValue<string>() : e?.ToJsonString() ?? string.Empty)
+                    .Select(OneLine).Where(e => e.Length > 0).ToList();
+            }
+
+            return [];
+        }
+        catch (JsonException)
+        {
+            var text = OneLine(body);
+            return [text.Length > MaxNonJsonBody ? text[..MaxNonJsonBody] + "…" : text];
+        }
+    }
+
+    public static VaultException ToException(HttpStatusCode status, string method, string path, Uri address, IReadOnlyList<string> rawErrors, SecretRedactor redactor)
+    {
+        var errors = rawErrors.Select(redactor.Redact).ToList();
+        var detail = errors.Count > 0 ? string.Join("; ", errors) : "(Vault gave no error text)";
+        string Say(string message) => redactor.Redact(message);
+        return status switch
+        {
+            HttpStatusCode.BadRequest => new VaultInvalidRequestException(
+                Say($"Vault rejected {method} {path} as an invalid request: {detail}."), method, path, errors),
+            HttpStatusCode.Forbidden => new VaultPermissionDeniedException(
+                Say($"Vault: permission denied on {method} {path}: {detail}; check the token's policies (and that the token has not expired or been revoked)."),
+                method, path, errors),
+            HttpStatusCode.NotFound => new VaultNotFoundException(
+                Say($"Vault has nothing at {method} {path}: {detail}; check the path and that the mount exists."), method, path, errors),
+            HttpStatusCode.ServiceUnavailable => new VaultSealedException(
+                Say($"Vault at {address} is sealed or in standby: {detail} ({method} {path}); unseal it, or point {VaultOptions.AddressVariable} at the active node."),
+                method, path, errors),
+            _ => new VaultException(
+                Say($"Vault returned {(int)status} {status} on {method} {path}: {detail}."), method, path, status, errors),
+        };
+    }
+
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}

@@ -1,0 +1,55 @@
+using Platform.Core;
+
+namespace Platform.Secure;
+
+/// <summary>
+/// What SeedKeys must do to one host's authorized_keys: the wanted content (exactly the circle,
+/// one line per operator) and the fingerprints it adds and removes. Keys on the host that are
+/// not in the circle are drift. Only fingerprints and operator names are ever reported.
+/// </summary>
+public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, int UnreadableLines, bool ContentDiffers)
+{
+    public bool Changes => ContentDiffers;
+
+    public static AuthorizedKeysPlan For(string? current, IReadOnlyList<Operator> circle)
+    {
+        var desired = string.Concat(circle.OrderBy(o => o.Name, StringComparer.Ordinal).Select(o => o.AuthorizedKeysLine + "\n"));
+        var wanted = circle.ToDictionary(o => o.Key.Fingerprint, o => o.Name);
+
+        var present = new Dictionary<string, string>();
+        var unreadable = 0;
+        foreach (var line in (current ?? string.Empty).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+        {
+            if (OpenSshPublicKey.TryParseLine(line, out var key, out _))
+            {
+                present.TryAdd(key!.Fingerprint, key.Comment);
+            }
+            else
+            {
+                unreadable++;
+            }
+        }
+
+        var added = wanted.Where(w => !present.ContainsKey(w.Key)).Select(w => $"{w.Key} ({w.Value})").ToList();
+        var removed = present.Where(p => !wanted.ContainsKey(p.Key)).Select(p => $"{p.Key} (drift{(p.Value.Length > 0 ? ": " + Truncate(p.Value) : string.Empty)})").ToList();
+        return new AuthorizedKeysPlan(desired, added, removed, unreadable, !string.Equals(current, desired, StringComparison.Ordinal));
+    }
+
+    private static string Truncate(string comment) => comment.Length <= 40 ? comment : comment[..40] + "…";
+
+    public string Describe()
+    {
+        if (!Changes)
+        {
+            return "ok";
+        }
+
+        var parts = Added.Select(a => "+" + a).Concat(Removed.Select(r => "-" + r)).ToList();
+        if (UnreadableLines > 0)
+        {
+            parts.Add($"-{UnreadableLines} unreadable line(s)");
+        }
+
+        return parts.Count > 0 ? string.Join(", ", parts) : "rewritten in canonical form (same keys)";
+    }
+}

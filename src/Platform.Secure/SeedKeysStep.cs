@@ -1,0 +1,128 @@
+using Platform.Core;
+using Platform.Secrets;
+
+namespace Platform.Secure;
+
+/// <summary>
+/// The SeedKeys target: makes every host's root authorized_keys exactly the trusted circle (and,
+/// in certificate mode, its TrustedUserCAKeys exactly the environment's CA). Idempotent: a host
+/// already right is <c>ok</c>; otherwise it is <c>changed</c>, naming the fingerprints added and
+/// removed (drift), never key bodies. Files are written atomically (temp + rename, 0600). After a
+/// change a fresh login must still work, else the previous files are restored. A circle without
+/// the key this run uses is refused: nobody is ever locked out. Check mode changes nothing.
+/// </summary>
+public sealed class SeedKeysStep(RunContext run)
+{
+    private const UnixFileMode CaFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    public async Task<Recap> RunAsync()
+    {
+        var inventory = Inventory.Load(run.Layout.InventoryFile);
+        var store = SecretStoreFactory.Create(run);
+        var registry = new OperatorRegistry(store);
+        var identity = DeployIdentity.Load(run.Layout.DeployKeyFile);
+        if (!run.CheckMode && await registry.EnsureDeployOperatorAsync(identity, run.Cancellation))
+        {
+            run.Reporter.Info($"Registered the deploy identity as operator '{DeployIdentity.OperatorName}' ({identity.PublicKey.Fingerprint})");
+        }
+
+        var circle = (await registry.ActiveAsync(run.Cancellation)).ToList();
+        var mode = SshCertificates.For(run);
+        var signer = mode.Enabled ? SshCertificates.Signer(run, store) : null;
+        var caContent = signer is null ? string.Empty : (await signer.PublicKeyAsync(run.Cancellation)).KeyText + " platform-user-ca\n";
+
+        // The deploy key stays in the circle even in certificate mode: turning certificates off (or
+        // losing the CA) must never lock Platform out.
+        var hostCircle = circle;
+        if (hostCircle.All(o => o.Key.Fingerprint != identity.PublicKey.Fingerprint))
+        {
+            throw new PlatformException(
+                $"Refusing to write a circle without the key this run logs in with ({identity.PublicKey.Fingerprint}): it would lock Platform out of every host. Nothing was changed.");
+        }
+
+        var credentials = await DeployCredentials.ResolveAsync(run, identity, mode, () => signer!, inventory.Hosts[0].SshUser);
+        var connector = new SshConnector(credentials);
+        await using var pool = new SshSessionPool(connector);
+        var recap = new Recap(inventory.Hosts.Select(h => h.Name));
+        run.Reporter.Info($"Seeding the circle of {hostCircle.Count} key(s) ({string.Join(", ", hostCircle.Select(o => o.Name))}) on {inventory.Hosts.Count} host(s){(mode.Enabled ? ", trusting the SSH user CA" : string.Empty)}");
+        await Task.WhenAll(inventory.Hosts.Select(host => SeedHostAsync(host, pool, connector, hostCircle, caContent, recap)));
+
+        recap.Print(run.Reporter, "SEEDKEYS RECAP");
+        if (recap.HasFailures)
+        {
+            var failed = recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0);
+            throw new PlatformException($"SeedKeys failed on: {string.Join(", ", failed)} (see above). Hosts not listed are done.");
+        }
+
+        return recap;
+    }
+
+    private async Task SeedHostAsync(InventoryHost host, SshSessionPool pool, SshConnector connector, IReadOnlyList<Operator> circle, string caContent, Recap recap)
+    {
+        try
+        {
+            var session = await pool.GetAsync(host, run.Cancellation);
+            var currentCa = await session.ReadFileAsync(host.TrustedUserCaKeysFile, run.Cancellation);
+            var currentKeys = await session.ReadFileAsync(host.AuthorizedKeysFile, run.Cancellation);
+            var plan = AuthorizedKeysPlan.For(currentKeys, circle);
+            var caChanges = (currentCa ?? string.Empty) != caContent;
+            if (!plan.Changes && !caChanges)
+            {
+                run.Reporter.Info($"{host.Name}: ok");
+                recap.Record(host.Name, Outcome.Ok);
+                return;
+            }
+
+            var description = plan.Describe() + (caChanges ? (caContent.Length > 0 ? ", +trusted user CA" : ", -trusted user CA") : string.Empty);
+            if (run.CheckMode)
+            {
+                run.Reporter.Info($"{host.Name}: would change ({description})");
+                recap.Record(host.Name, Outcome.Changed);
+                return;
+            }
+
+            if (caChanges)
+            {
+                await session.WriteFileAtomicAsync(host.TrustedUserCaKeysFile, caContent, CaFileMode, run.Cancellation);
+            }
+
+            if (plan.Changes)
+            {
+                await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, plan.Desired, AtomicFile.OwnerOnly, run.Cancellation);
+            }
+
+            await ProveLoginOrRestoreAsync(host, session, connector, currentKeys, currentCa, plan.Changes, caChanges);
+            run.Reporter.Info($"{host.Name}: changed ({description})");
+            recap.Record(host.Name, Outcome.Changed);
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Error($"{host.Name}: failed: {ex.Message}");
+            recap.Record(host.Name, Outcome.Failed);
+        }
+    }
+
+    // A new connection must still get in with this run's credentials; if not, put the old files back.
+    private async Task ProveLoginOrRestoreAsync(InventoryHost host, HostSession session, SshConnector connector, string? oldKeys, string? oldCa, bool keysWritten, bool caWritten)
+    {
+        try
+        {
+            await using var probe = await HostSession.OpenAsync(host, connector, run.Cancellation);
+            await probe.RunCheckedAsync("true", "login check", run.Cancellation);
+        }
+        catch (PlatformException ex)
+        {
+            if (keysWritten)
+            {
+                await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, oldKeys ?? string.Empty, AtomicFile.OwnerOnly, run.Cancellation);
+            }
+
+            if (caWritten)
+            {
+                await session.WriteFileAtomicAsync(host.TrustedUserCaKeysFile, oldCa ?? string.Empty, CaFileMode, run.Cancellation);
+            }
+
+            throw new PlatformException($"after the change a new login failed ({ex.Message}); the previous files were restored.", ex);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Platform.Core;
+using Platform.Secrets;
+
+namespace Platform.Secure;
+
+/// <summary>
+/// Certificate mode of an environment: platform.json <c>"sshCertificates": {"enabled": true,
+/// "ttlMinutes": 30}</c>, or <c>--ssh-certificates=true|false</c> for one run. When on, hosts trust
+/// the environment's CA and the deploy identity logs in with a certificate valid for the TTL only.
+/// </summary>
+public sealed record SshCertificates(bool Enabled, TimeSpan Ttl)
+{
+    public static SshCertificates For(RunContext run)
+    {
+        var settings = EnvironmentSettings.Load(run.Layout);
+        var enabled = run.Arguments.Has("ssh-certificates")
+            ? run.Arguments.GetFlag("ssh-certificates")
+            : settings.Get("sshCertificates.enabled") == "true";
+        var minutes = settings.Get("sshCertificates.ttlMinutes") is { } text && int.TryParse(text, out var m) ? m : 30;
+        if (minutes is < 1 or > 1440)
+        {
+            throw new PlatformException($"{settings.Source}: sshCertificates.ttlMinutes is {minutes}; expected 1 to 1440.");
+        }
+
+        return new SshCertificates(enabled, TimeSpan.FromMinutes(minutes));
+    }
+
+    /// <summary>The signer matching the environment's secrets backend.</summary>
+    public static ISshCertificateSigner Signer(RunContext run, ISecretStore store) =>
+        store.Backend == "vault"
+            ? new VaultCertificateAuthority(SecretStoreFactory.CreateVaultClient(run))
+            : new LocalCertificateAuthority(store, run.Commands, run.Layout.KeysDir);
+}

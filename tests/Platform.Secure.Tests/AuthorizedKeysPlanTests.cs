@@ -1,0 +1,67 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Secure.Tests;
+
+public sealed class AuthorizedKeysPlanTests
+{
+    private string _dir = null!;
+    private Operator _alice = null!;
+    private Operator _deploy = null!;
+    private OpenSshPublicKey _stranger = null!;
+
+    [OneTimeSetUp]
+    public async Task MakeKeys()
+    {
+        _dir = RepositoryRoot.NewScratch("akplan");
+        _alice = new Operator { Name = "alice", PublicKey = (await Keys.NewAsync(_dir, "alice")).Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch };
+        _deploy = new Operator { Name = "deploy", PublicKey = (await Keys.NewAsync(_dir, "deploy")).Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch };
+        _stranger = (await Keys.NewAsync(_dir, "stranger")).Public;
+    }
+
+    [OneTimeTearDown]
+    public void Remove() => RepositoryRoot.RemoveScratch(_dir);
+
+    [Test]
+    public void Exactly_the_circle_is_ok()
+    {
+        var circle = new[] { _deploy, _alice };
+        var current = AuthorizedKeysPlan.For(null, circle).Desired;
+
+        var plan = AuthorizedKeysPlan.For(current, circle);
+
+        Assert.That(plan.Changes, Is.False);
+        Assert.That(plan.Describe(), Is.EqualTo("ok"));
+        Assert.That(current, Is.EqualTo(_alice.AuthorizedKeysLine + "\n" + _deploy.AuthorizedKeysLine + "\n"), "sorted by operator name");
+    }
+
+    [Test]
+    public void Missing_members_are_added_and_strangers_are_drift()
+    {
+        var current = _deploy.AuthorizedKeysLine + "\n" + "no-pty " + _stranger + "\n";
+
+        var plan = AuthorizedKeysPlan.For(current, [_deploy, _alice]);
+
+        Assert.That(plan.Added, Is.EqualTo(new[] { $"{_alice.Key.Fingerprint} (alice)" }));
+        Assert.That(plan.Removed.Single(), Does.StartWith(_stranger.Fingerprint).And.Contain("drift"));
+        Assert.That(plan.Describe(), Does.Contain("+" + _alice.Key.Fingerprint).And.Contain("-" + _stranger.Fingerprint));
+    }
+
+    [Test]
+    public void The_description_never_contains_key_bodies()
+    {
+        var plan = AuthorizedKeysPlan.For(_stranger.ToString(), [_deploy, _alice]);
+
+        Assert.That(plan.Describe(), Does.Not.Contain(_stranger.Base64).And.Not.Contain(_alice.Key.Base64));
+    }
+
+    [Test]
+    public void Garbage_lines_are_removed_and_counted()
+    {
+        var plan = AuthorizedKeysPlan.For(_deploy.AuthorizedKeysLine + "\nthis is not a key\n", [_deploy]);
+
+        Assert.That(plan.Changes);
+        Assert.That(plan.UnreadableLines, Is.EqualTo(1));
+        Assert.That(plan.Describe(), Does.Contain("unreadable"));
+    }
+}

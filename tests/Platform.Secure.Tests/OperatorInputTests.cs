@@ -1,0 +1,91 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Secure.Tests;
+
+/// <summary>Onboard/Revoke/Rotate with bad input on the real local file store: clear error, nothing changed.</summary>
+public sealed class OperatorInputTests
+{
+    private string _scratch = null!;
+
+    [SetUp]
+    public void Scratch() => _scratch = RepositoryRoot.NewScratch("opinput");
+
+    [TearDown]
+    public void Remove() => RepositoryRoot.RemoveScratch(_scratch);
+
+    private RunContext Run(RecordingReporter reporter, params (string Key, string Value)[] args)
+    {
+        var all = args.ToDictionary(a => a.Key, a => a.Value);
+        all["state-dir"] = Path.Combine(_scratch, "state");
+        all["artifacts-dir"] = Path.Combine(_scratch, "artifacts");
+        return RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(all), false, reporter);
+    }
+
+    private string[] SecretFiles() =>
+        Directory.Exists(Path.Combine(_scratch, "state", "secrets"))
+            ? Directory.GetFiles(Path.Combine(_scratch, "state", "secrets"), "*", SearchOption.AllDirectories)
+            : [];
+
+    [Test]
+    public async Task A_private_key_is_refused_without_echoing_it_and_nothing_is_stored()
+    {
+        var key = await Keys.NewAsync(_scratch, "alice");
+        var reporter = new RecordingReporter();
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", key.PrivateFile))).OnboardAsync());
+
+        Assert.That(error!.Message, Does.Contain("PRIVATE key").And.Contain("Nothing was changed"));
+        Assert.That(error.Message, Does.Not.Contain(File.ReadAllText(key.PrivateFile).Split('\n')[1]));
+        Assert.That(SecretFiles(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_file_that_is_not_a_key_is_refused()
+    {
+        var file = Path.Combine(_scratch, "notes.txt");
+        await File.WriteAllTextAsync(file, "just some notes\n");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(Run(new RecordingReporter(), ("operator", "alice"), ("key", file))).OnboardAsync());
+
+        Assert.That(error!.Message, Does.Contain("notes.txt").And.Contain("not an OpenSSH public key"));
+        Assert.That(SecretFiles(), Is.Empty);
+    }
+
+    [Test]
+    public async Task Missing_arguments_and_files_are_named()
+    {
+        Assert.That((await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(Run(new RecordingReporter(), ("key", "x.pub"))).OnboardAsync()))!.Message, Does.Contain("--operator is required"));
+        Assert.That((await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(Run(new RecordingReporter(), ("operator", "alice"), ("key", "/nope/x.pub"))).OnboardAsync()))!.Message, Does.Contain("no such file"));
+        Assert.That((await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(Run(new RecordingReporter(), ("operator", "carol"))).RevokeAsync()))!.Message, Does.Contain("No operator named 'carol'"));
+    }
+
+    [Test]
+    public async Task Onboard_list_and_revoke_print_fingerprints_never_key_bodies()
+    {
+        var key = await Keys.NewAsync(_scratch, "alice");
+        var reporter = new RecordingReporter();
+
+        await new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", key.PrivateFile + ".pub"), ("expires", "2099-12-31"))).OnboardAsync();
+        var listed = await new OperatorSteps(Run(reporter)).ListAsync();
+        await new OperatorSteps(Run(reporter, ("operator", "alice"))).RevokeAsync();
+
+        Assert.That(listed.Single().ExpiresAt, Is.EqualTo(new DateTimeOffset(2100, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.That(reporter.Text, Does.Contain(key.Public.Fingerprint).And.Contain("ssh-ed25519"));
+        Assert.That(reporter.Text, Does.Not.Contain(key.Public.Base64));
+        Assert.That((await new OperatorSteps(Run(reporter)).ListAsync()), Is.Empty);
+    }
+
+    [Test]
+    public async Task Check_mode_onboard_stores_nothing()
+    {
+        var key = await Keys.NewAsync(_scratch, "alice");
+        var all = new Dictionary<string, string> { ["operator"] = "alice", ["key"] = key.PrivateFile + ".pub", ["state-dir"] = Path.Combine(_scratch, "state") };
+        var reporter = new RecordingReporter();
+
+        await new OperatorSteps(RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(all), true, reporter)).OnboardAsync();
+
+        Assert.That(reporter.Text, Does.Contain("would onboard alice"));
+        Assert.That(SecretFiles(), Is.Empty);
+    }
+}

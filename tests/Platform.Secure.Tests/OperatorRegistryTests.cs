@@ -1,0 +1,164 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Secure.Tests;
+
+public sealed class OperatorRegistryTests
+{
+    private static readonly DateTimeOffset Today = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private string _dir = null!;
+    private OpenSshPublicKey _alice = null!;
+    private OpenSshPublicKey _bob = null!;
+
+    [OneTimeSetUp]
+    public async Task MakeKeys()
+    {
+        _dir = RepositoryRoot.NewScratch("registry");
+        _alice = (await Keys.NewAsync(_dir, "alice")).Public;
+        _bob = (await Keys.NewAsync(_dir, "bob")).Public;
+    }
+
+    [OneTimeTearDown]
+    public void Remove() => RepositoryRoot.RemoveScratch(_dir);
+
+    private static (OperatorRegistry Registry, InMemorySecretStore Store, ManualClock Clock) NewRegistry()
+    {
+        var store = new InMemorySecretStore();
+        var clock = new ManualClock(Today);
+        return (new OperatorRegistry(store, clock), store, clock);
+    }
+
+    [Test]
+    public async Task Onboarded_operator_is_listed_and_in_the_circle()
+    {
+        var (registry, _, _) = NewRegistry();
+
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "tester"));
+
+        var alice = (await registry.ActiveAsync()).Single();
+        Assert.That(alice.Name, Is.EqualTo("alice"));
+        Assert.That(alice.Key.Fingerprint, Is.EqualTo(_alice.Fingerprint));
+        Assert.That(alice.AuthorizedKeysLine, Is.EqualTo(_alice.KeyText + " alice"));
+    }
+
+    [Test]
+    public async Task Duplicate_name_is_refused_and_nothing_is_written()
+    {
+        var (registry, store, _) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+        var writes = store.Writes;
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => registry.PrepareOnboardAsync("alice", _bob, null, "t"));
+
+        Assert.That(error!.Message, Does.Contain("'alice' already exists").And.Contain("Rotate"));
+        Assert.That(store.Writes, Is.EqualTo(writes));
+    }
+
+    [Test]
+    public async Task Duplicate_key_is_refused_naming_its_owner()
+    {
+        var (registry, _, _) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => registry.PrepareOnboardAsync("mallory", _alice, null, "t"));
+
+        Assert.That(error!.Message, Does.Contain(_alice.Fingerprint).And.Contain("'alice'"));
+    }
+
+    [Test]
+    public async Task Expiry_in_the_past_is_refused()
+    {
+        var (registry, _, _) = NewRegistry();
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => registry.PrepareOnboardAsync("alice", _alice, Today.AddDays(-1), "t"));
+
+        Assert.That(error!.Message, Does.Contain("in the past"));
+    }
+
+    [Test]
+    public async Task Expired_operators_leave_the_circle()
+    {
+        var (registry, _, clock) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, Today.AddDays(2), "t"));
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("bob", _bob, null, "t"));
+
+        clock.Now = Today.AddDays(3);
+
+        Assert.That((await registry.ActiveAsync()).Select(o => o.Name), Is.EqualTo(new[] { "bob" }));
+        Assert.That((await registry.ListAsync()).Select(o => o.Name), Is.EqualTo(new[] { "alice", "bob" }), "still listed, marked expired");
+    }
+
+    [Test]
+    public async Task Revoking_an_unknown_operator_lists_the_known_ones()
+    {
+        var (registry, _, _) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => registry.PrepareRevokeAsync("carol"));
+
+        Assert.That(error!.Message, Does.Contain("'carol'").And.Contain("alice"));
+    }
+
+    [Test]
+    public async Task The_deploy_identity_cannot_be_revoked() =>
+        Assert.That(
+            (await Assert.ThrowsAsync<PlatformException>(() => NewRegistry().Registry.PrepareRevokeAsync("deploy")))!.Message,
+            Does.Contain("lock the pipeline out"));
+
+    [Test]
+    public async Task Rotation_to_the_same_key_or_to_anothers_key_is_refused()
+    {
+        var (registry, _, _) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("bob", _bob, null, "t"));
+
+        Assert.That((await Assert.ThrowsAsync<PlatformException>(() => registry.PrepareRotateAsync("alice", _alice)))!.Message, Does.Contain("already the key"));
+        Assert.That((await Assert.ThrowsAsync<PlatformException>(() => registry.PrepareRotateAsync("alice", _bob)))!.Message, Does.Contain("belongs to operator 'bob'"));
+    }
+
+    [Test]
+    public async Task Rotation_replaces_the_key_and_keeps_the_record()
+    {
+        var (registry, _, _) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+        var carol = (await Keys.NewAsync(_dir, "carol-" + Guid.NewGuid().ToString("N")[..6])).Public;
+
+        await registry.SaveAsync(await registry.PrepareRotateAsync("alice", carol));
+
+        var alice = (await registry.ListAsync()).Single();
+        Assert.That(alice.Key.Fingerprint, Is.EqualTo(carol.Fingerprint));
+        Assert.That(alice.AddedAt, Is.EqualTo(Today));
+        Assert.That(alice.RotatedAt, Is.EqualTo(Today));
+    }
+
+    [TestCase("Alice")]
+    [TestCase("a b")]
+    [TestCase("../x")]
+    [TestCase("")]
+    public async Task Invalid_names_are_refused(string name) =>
+        Assert.That((await Assert.ThrowsAsync<PlatformException>(() => NewRegistry().Registry.PrepareOnboardAsync(name, _alice, null, "t")))!.Message, Does.Contain("--operator="));
+
+    [Test]
+    public void Expiry_dates_mean_through_that_day_utc()
+    {
+        Assert.That(OperatorRegistry.ParseExpiry("2027-03-01"), Is.EqualTo(new DateTimeOffset(2027, 3, 2, 0, 0, 0, TimeSpan.Zero)));
+        Assert.That(OperatorRegistry.ParseExpiry("2027-03-01T10:00:00Z"), Is.EqualTo(new DateTimeOffset(2027, 3, 1, 10, 0, 0, TimeSpan.Zero)));
+        Assert.That(OperatorRegistry.ParseExpiry(null), Is.Null);
+        Assert.That(() => OperatorRegistry.ParseExpiry("next week"), Throws.TypeOf<PlatformException>().With.Message.Contains("YYYY-MM-DD"));
+    }
+
+    [Test]
+    public async Task Deploy_identity_is_registered_once_and_updated_when_its_key_changes()
+    {
+        var (registry, store, _) = NewRegistry();
+        var first = await Keys.NewAsync(_dir, "deploy1-" + Guid.NewGuid().ToString("N")[..6]);
+        var identity = DeployIdentity.Load(first.PrivateFile);
+
+        Assert.That(await registry.EnsureDeployOperatorAsync(identity), Is.True);
+        Assert.That(await registry.EnsureDeployOperatorAsync(identity), Is.False);
+
+        var second = DeployIdentity.Load((await Keys.NewAsync(_dir, "deploy2-" + Guid.NewGuid().ToString("N")[..6])).PrivateFile);
+        Assert.That(await registry.EnsureDeployOperatorAsync(second), Is.True);
+        Assert.That((await registry.ActiveAsync()).Single().Key.Fingerprint, Is.EqualTo(second.PublicKey.Fingerprint));
+    }
+}

@@ -1,0 +1,197 @@
+using Platform.Core;
+using Platform.Secrets;
+using Platform.TestSupport;
+
+namespace Platform.Secure.Tests;
+
+/// <summary>
+/// The trusted circle on a real local environment: onboarded keys get in everywhere after
+/// SeedKeys, revoked keys are refused everywhere, hand-added keys are drift and removed, a host
+/// with a changed host key is refused, and certificate mode lets short-lived certificates in.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+[NonParallelizable]
+public sealed class TrustedCircleTests
+{
+    private LocalEnvironment _env = null!;
+    private string _keys = null!;
+    private (string PrivateFile, OpenSshPublicKey Public) _alice;
+
+    [OneTimeSetUp]
+    public async Task Apply()
+    {
+        _env = await LocalEnvironment.ApplyAsync("secure", appNodes: 2, TestContext.Progress);
+        _keys = Path.Combine(_env.Scratch, "operator-keys");
+        Directory.CreateDirectory(_keys);
+        _alice = await Keys.NewAsync(_keys, "alice");
+    }
+
+    [OneTimeTearDown]
+    public async Task Cleanup() => await _env.DisposeAsync();
+
+    private RunContext Run(params (string Key, string Value)[] args) => _env.NewRun(args.ToDictionary(a => a.Key, a => a.Value));
+
+    private async Task<bool> CanLogInAsync(InventoryHost host, SshCredentials credentials)
+    {
+        try
+        {
+            await using var session = await HostSession.OpenAsync(host, new SshConnector(credentials));
+            return (await session.RunCheckedAsync("echo in", "echo")).Trim() == "in";
+        }
+        catch (PlatformException ex) when (ex is not HostKeyMismatchException)
+        {
+            return false;
+        }
+    }
+
+    [Test]
+    public async Task Onboarded_key_gets_in_everywhere_and_revoked_key_nowhere()
+    {
+        await new OperatorSteps(Run(("operator", "alice"), ("key", _alice.PrivateFile + ".pub"))).OnboardAsync();
+        var recap = await new SeedKeysStep(Run()).RunAsync();
+
+        Assert.That(recap.Total(Outcome.Changed), Is.EqualTo(_env.Inventory.Hosts.Count));
+        foreach (var host in _env.Inventory.Hosts)
+        {
+            Assert.That(await CanLogInAsync(host, new SshCredentials(_alice.PrivateFile)), Is.True, host.Name);
+        }
+
+        Assert.That((await new SeedKeysStep(Run()).RunAsync()).Total(Outcome.Ok), Is.EqualTo(_env.Inventory.Hosts.Count), "second run: nothing to do");
+
+        await new OperatorSteps(Run(("operator", "alice"))).RevokeAsync();
+        await new SeedKeysStep(Run()).RunAsync();
+
+        foreach (var host in _env.Inventory.Hosts)
+        {
+            Assert.That(await CanLogInAsync(host, new SshCredentials(_alice.PrivateFile)), Is.False, host.Name);
+        }
+    }
+
+    [Test]
+    public async Task A_key_added_by_hand_is_reported_as_drift_and_removed()
+    {
+        await new SeedKeysStep(Run()).RunAsync();
+        var stranger = await Keys.NewAsync(_keys, "stranger-" + Guid.NewGuid().ToString("N")[..6]);
+        var web1 = _env.Inventory.Host("web-1");
+        await File.AppendAllTextAsync(web1.AuthorizedKeysFile, stranger.Public + "\n");
+        var reporter = new RecordingReporter();
+
+        var recap = await new SeedKeysStep(_env.NewRun(reporter: reporter)).RunAsync();
+
+        Assert.That(recap.Count("web-1", Outcome.Changed), Is.EqualTo(1));
+        Assert.That(recap.Count("web-2", Outcome.Ok), Is.EqualTo(1));
+        Assert.That(reporter.Text, Does.Contain($"web-1: changed (-{stranger.Public.Fingerprint} (drift"));
+        Assert.That(await File.ReadAllTextAsync(web1.AuthorizedKeysFile), Does.Not.Contain(stranger.Public.Base64));
+        Assert.That(File.GetUnixFileMode(web1.AuthorizedKeysFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.That(await CanLogInAsync(web1, new SshCredentials(stranger.PrivateFile)), Is.False);
+    }
+
+    [Test]
+    public async Task Dry_run_shows_the_change_and_changes_nothing()
+    {
+        await new SeedKeysStep(Run()).RunAsync();
+        var stranger = await Keys.NewAsync(_keys, "dry-" + Guid.NewGuid().ToString("N")[..6]);
+        var web2 = _env.Inventory.Host("web-2");
+        await File.AppendAllTextAsync(web2.AuthorizedKeysFile, stranger.Public + "\n");
+        var before = await File.ReadAllTextAsync(web2.AuthorizedKeysFile);
+        var reporter = new RecordingReporter();
+
+        await new SeedKeysStep(_env.NewRun(checkMode: true, reporter: reporter)).RunAsync();
+
+        Assert.That(reporter.Text, Does.Contain("web-2: would change"));
+        Assert.That(await File.ReadAllTextAsync(web2.AuthorizedKeysFile), Is.EqualTo(before));
+        await new SeedKeysStep(Run()).RunAsync();
+    }
+
+    [Test]
+    public async Task A_host_whose_host_key_changed_is_refused_naming_both_fingerprints()
+    {
+        var web2 = _env.Inventory.Host("web-2");
+        var hostDir = Path.GetDirectoryName(web2.AuthorizedKeysFile)!;
+        var keyFile = Path.Combine(hostDir, "ssh_host_ed25519_key");
+        var backup = Path.Combine(_keys, "web2-host-key-backup");
+        File.Copy(keyFile, backup, overwrite: true);
+        File.Copy(keyFile + ".pub", backup + ".pub", overwrite: true);
+        var reporter = new RecordingReporter();
+        try
+        {
+            File.Delete(keyFile);
+            File.Delete(keyFile + ".pub");
+            var commands = new CommandRunner(reporter, new SecretRedactor());
+            await commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyFile]);
+            var newFingerprint = OpenSshPublicKey.Parse(await File.ReadAllTextAsync(keyFile + ".pub"), "new").Fingerprint;
+            await ReloadSshdAsync(hostDir, commands);
+
+            var error = await Assert.ThrowsAsync<PlatformException>(() => new SeedKeysStep(_env.NewRun(reporter: reporter)).RunAsync());
+
+            Assert.That(error!.Message, Does.Contain("web-2"));
+            Assert.That(reporter.Text, Does.Contain("web-2: failed").And.Contain(web2.HostKeyFingerprint).And.Contain(newFingerprint));
+            Assert.That(reporter.Text, Does.Contain("web-1: ok"), "the other hosts are done");
+        }
+        finally
+        {
+            File.Copy(backup, keyFile, overwrite: true);
+            File.Copy(backup + ".pub", keyFile + ".pub", overwrite: true);
+            await ReloadSshdAsync(hostDir, new CommandRunner(reporter, new SecretRedactor()));
+        }
+    }
+
+    [Test]
+    public async Task Certificate_mode_lets_short_lived_certificates_in_and_refuses_expired_ones()
+    {
+        var certRun = Run(("ssh-certificates", "true"));
+        await new SeedKeysStep(certRun).RunAsync();
+        var ci = await Keys.NewAsync(_keys, "ci-" + Guid.NewGuid().ToString("N")[..6]);
+        var authority = new LocalCertificateAuthority(SecretStoreFactory.Create(certRun), certRun.Commands, _keys);
+        var host = _env.Inventory.Host("web-1");
+        var user = host.SshUser;
+        Assert.That(await CanLogInAsync(host, new SshCredentials(ci.PrivateFile)), Is.False, "not in the circle");
+
+        await File.WriteAllTextAsync(ci.PrivateFile + "-cert.pub", await authority.SignAsync(ci.Public, user, TimeSpan.FromMinutes(5), "test"));
+        Assert.That(await CanLogInAsync(host, new SshCredentials(ci.PrivateFile, ci.PrivateFile + "-cert.pub")), Is.True, "valid certificate");
+
+        await File.WriteAllTextAsync(ci.PrivateFile + "-cert.pub", await authority.SignAsync(ci.Public, user, "20200101", "20200102", "test-expired"));
+        Assert.That(await CanLogInAsync(host, new SshCredentials(ci.PrivateFile, ci.PrivateFile + "-cert.pub")), Is.False, "expired certificate");
+
+        await File.WriteAllTextAsync(ci.PrivateFile + "-cert.pub", await authority.SignAsync(ci.Public, "someone-else", TimeSpan.FromMinutes(5), "test-principal"));
+        Assert.That(await CanLogInAsync(host, new SshCredentials(ci.PrivateFile, ci.PrivateFile + "-cert.pub")), Is.False, "principal is not the SSH user");
+
+        // Back to plain keys: the CA is no longer trusted.
+        await new SeedKeysStep(Run(("ssh-certificates", "false"))).RunAsync();
+        await File.WriteAllTextAsync(ci.PrivateFile + "-cert.pub", await authority.SignAsync(ci.Public, user, TimeSpan.FromMinutes(5), "test-after"));
+        Assert.That(await CanLogInAsync(host, new SshCredentials(ci.PrivateFile, ci.PrivateFile + "-cert.pub")), Is.False, "CA removed");
+    }
+
+    [Test]
+    public async Task No_private_key_text_appears_in_any_output()
+    {
+        var reporter = new RecordingReporter();
+        var bob = await Keys.NewAsync(_keys, "bob-" + Guid.NewGuid().ToString("N")[..6]);
+        var run = _env.NewRun(new Dictionary<string, string> { ["operator"] = "bob", ["key"] = bob.PrivateFile }, reporter: reporter);
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(run).OnboardAsync());
+        reporter.Error(error!.Message);
+        await new OperatorSteps(_env.NewRun(new Dictionary<string, string> { ["operator"] = "bob", ["key"] = bob.PrivateFile + ".pub" }, reporter: reporter)).OnboardAsync();
+        await new SeedKeysStep(_env.NewRun(new Dictionary<string, string> { ["ssh-certificates"] = "true" }, reporter: reporter)).RunAsync();
+        await new OperatorSteps(_env.NewRun(reporter: reporter)).ListAsync();
+
+        var secrets = new[] { bob.PrivateFile, Path.Combine(_env.StateDir, "keys", "id_ed25519") }
+            .Select(f => File.ReadAllText(f).Split('\n')[1])
+            .ToList();
+        foreach (var line in secrets)
+        {
+            Assert.That(_env.Reporter.Text + reporter.Text, Does.Not.Contain(line));
+        }
+
+        Assert.That(reporter.Text, Does.Not.Contain("PRIVATE KEY-----").And.Not.Contain(bob.Public.Base64));
+        Assert.That(reporter.Text, Does.Contain(bob.Public.Fingerprint));
+        await new SeedKeysStep(Run(("ssh-certificates", "false"))).RunAsync();
+    }
+
+    private static async Task ReloadSshdAsync(string hostDir, CommandRunner commands)
+    {
+        var pid = (await File.ReadAllTextAsync(Path.Combine(hostDir, "sshd.pid"))).Trim();
+        await commands.RunAsync("kill", ["-HUP", pid]);
+        await Task.Delay(500); // sshd re-executes itself on SIGHUP and listens again almost at once.
+    }
+}
