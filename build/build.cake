@@ -10,11 +10,15 @@
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Secrets.dll"
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Secure.dll"
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Provision.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Release.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Migrate.dll"
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Testing.dll"
 
 using Platform.Core;
 using Platform.Provision;
 using Platform.Secure;
+using Platform.Release;
+using Platform.Migrate;
 using Platform.Testing;
 
 var targets = Arguments<string>("target", new[] { "Apply" });
@@ -84,6 +88,13 @@ Step("Rotate", "Replace an operator's key: --operator=NAME --key=NEW_PUBLIC_KEY_
 
 Step("SeedKeys", "Make every host's root authorized_keys exactly the trusted circle (drift removed)",
     r => new SeedKeysStep(r).RunAsync());
+
+// ---- Release and database -------------------------------------------------------------------
+Step("Package", "Publish the component and its smoke tests into artifacts/releases/catalog-<version>.tar.gz (+ .sha256, manifest)",
+    r => new PackageStep(r).RunAsync());
+
+Step("MigrateDb", "Run the release's migrations: --phase=expand (default, before the roll) or --phase=contract (after it)",
+    r => new MigrateDbStep(r).RunAsync());
 
 // ---- Test -------------------------------------------------------------------------------------
 Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",

@@ -17,6 +17,7 @@ if [ ! -s "$DB_PASSWORD_FILE" ]; then
   (umask 077 && head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 32 >"$DB_PASSWORD_FILE")
 fi
 
+mkdir -p "$DB_DIR"
 as_owner() { "$@"; }
 data="$DB_DIR/pgdata"
 if [ "$(id -u)" = 0 ]; then

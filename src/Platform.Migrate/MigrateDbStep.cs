@@ -1,0 +1,78 @@
+using Platform.Core;
+using Platform.Release;
+using Platform.Secrets;
+
+namespace Platform.Migrate;
+
+/// <summary>
+/// The MigrateDb target: brings the database to what a release needs.
+/// <c>--phase=expand</c> (default; before the roll, while release N still runs) or
+/// <c>--phase=contract</c> (after every node runs N+1). <c>--version</c> picks the packaged release
+/// whose migrations run (default from git). Before anything runs: expand scripts that would break
+/// release N are refused (file, line, reason) and edited applied scripts are refused (checksums).
+/// Two runs never interleave (<c>--lock-timeout</c>, default 60 s). Check mode lists what is pending.
+/// </summary>
+public sealed class MigrateDbStep(RunContext run)
+{
+    public async Task<MigrationReport> RunAsync()
+    {
+        var phase = run.Arguments.Get("phase", "expand") switch
+        {
+            "expand" => MigrationPhase.Expand,
+            "contract" => MigrationPhase.Contract,
+            var other => throw new PlatformException($"--phase={other} is not valid: use expand (before the roll) or contract (after every node runs the new release)."),
+        };
+        var version = await ReleaseVersion.ResolveAsync(run);
+        var release = new ReleaseStore(run.Layout.ReleasesDir).Find(version);
+        var inventory = Inventory.Load(run.Layout.InventoryFile);
+        var database = await CatalogDatabase.OpenAsync(run, inventory, SecretStoreFactory.Create(run), createMissing: !run.CheckMode);
+
+        var work = Path.Combine(run.Layout.StateDir, "tmp", "migrate-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await new ReleaseStore(run.Layout.ReleasesDir).ExtractAsync(release, work, run.Commands, run.Cancellation);
+            var scripts = MigrationScript.LoadAll(Path.Combine(work, "app", "db"));
+            ExpandGuard.Enforce(scripts);
+
+            var application = $"platform-migrate:{run.Operator}@{Environment.MachineName}";
+            run.Reporter.Info($"MigrateDb {phase.ToString().ToLowerInvariant()} for release {version} on {database.Server.Address}:{database.Server.Port}/{CatalogDatabase.Name}");
+            if (!run.CheckMode)
+            {
+                await database.EnsureAsync(application, run.Cancellation);
+            }
+
+            if (!database.IsBootstrapped)
+            {
+                run.Reporter.Info("Check mode: the database is not created yet; every migration is pending:" + Environment.NewLine
+                    + string.Join(Environment.NewLine, scripts.Where(s => phase == MigrationPhase.Contract || s.Phase == MigrationPhase.Expand).Select(s => "  " + s.DisplayPath)));
+                return new MigrationReport(scripts.Select(s => s.DisplayPath).ToList(), [], 0);
+            }
+
+            var timeout = run.Arguments.GetSeconds("lock-timeout", TimeSpan.FromSeconds(60));
+            await using var migrationLock = await MigrationLock.AcquireAsync(database.OwnerConnectionString(application), timeout, run.Reporter, run.Cancellation);
+            var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
+                .RunAsync(scripts, phase, run.CheckMode, work, run.Cancellation);
+
+            if (run.CheckMode)
+            {
+                run.Reporter.Info(report.Pending.Count == 0
+                    ? "Check mode: nothing pending."
+                    : "Check mode: pending migrations (none run):" + Environment.NewLine + string.Join(Environment.NewLine, report.Pending.Select(p => "  " + p)));
+                return report;
+            }
+
+            await database.RestrictJournalAsync(DbMigrator.JournalTable, run.Cancellation);
+            run.Reporter.Info(report.Applied.Count == 0
+                ? $"Nothing to do: schema is at version {report.SchemaVersion}."
+                : $"Applied {report.Applied.Count} migration(s), schema now at version {report.SchemaVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, report.Applied.Select(p => "  " + p)));
+            return report;
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+}

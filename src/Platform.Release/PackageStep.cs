@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using Platform.Core;
+
+namespace Platform.Release;
+
+/// <summary>
+/// The Package target: publishes the component (framework-dependent, linux-x64) and its smoke
+/// tests into <c>artifacts/releases/catalog-&lt;version&gt;.tar.gz</c> (<c>app/</c>, <c>smoke/</c>,
+/// <c>manifest.json</c>) with a <c>.sha256</c> and the manifest beside it.
+/// <c>--version</c> (default from git); <c>--schema=N</c> cuts the release at migration level N
+/// (default: every migration in the tree; used to build an older release N from the tree);
+/// <c>--fault=never-ready</c> builds a release that never becomes ready (tests only).
+/// A release that exists with the same sources and settings is not rebuilt; one built from other
+/// sources is never overwritten silently (<c>--force</c>).
+/// </summary>
+public sealed partial class PackageStep(RunContext run)
+{
+    public const string ServiceProject = "src/Catalog.Service/Catalog.Service.csproj";
+    public const string SmokeProject = "tests/Catalog.Smoke/Catalog.Smoke.csproj";
+    private static readonly string[] Sources = ["src/Catalog.Service", "src/Catalog.Client", "tests/Catalog.Smoke", "Directory.Build.props", "Directory.Packages.props", "tests/Directory.Build.props"];
+
+    public async Task<PackagedRelease> RunAsync()
+    {
+        var version = await ReleaseVersion.ResolveAsync(run);
+        var schema = run.Arguments.Has("schema") ? run.Arguments.GetInt("schema", 0, min: 1, max: 100000) : (int?)null;
+        var fault = run.Arguments.Get("fault", "none");
+        if (fault is not ("none" or "never-ready"))
+        {
+            throw new PlatformException($"--fault={fault} is not known: use none or never-ready.");
+        }
+
+        var repo = run.Layout.RepoRoot;
+        var store = new ReleaseStore(run.Layout.ReleasesDir);
+        var buildKey = SourceFingerprint.Compute(repo, Sources, [version, $"schema={schema}", $"fault={fault}"]);
+        if (store.Exists(version))
+        {
+            var existing = store.Find(version);
+            if (existing.Manifest.BuildKey == buildKey)
+            {
+                run.Reporter.Info($"{ReleaseManifest.Component}-{version} is up to date ({existing.Tarball})");
+                return existing;
+            }
+
+            if (!run.Arguments.GetFlag("force"))
+            {
+                throw new PlatformException(
+                    $"{ReleaseManifest.Component}-{version} already exists and was built from other sources or settings. Releases are immutable: use a new --version, or --force to replace it.");
+            }
+        }
+
+        if (run.CheckMode)
+        {
+            run.Reporter.Info($"Check mode: would package {ReleaseManifest.Component}-{version} into {store.TarballPath(version)}");
+            return new PackagedRelease(version, store.TarballPath(version), string.Empty, null!);
+        }
+
+        Directory.CreateDirectory(store.Directory);
+        using var packaging = await FileLock.AcquireAsync(Path.Combine(store.Directory, ".package.lock"), TimeSpan.FromMinutes(10), run.Cancellation);
+        var staging = Path.Combine(store.Directory, $".staging-{Guid.NewGuid():N}");
+        try
+        {
+            var properties = new List<string> { $"-p:Version={version}", $"-p:CatalogFault={fault}" };
+            if (schema is { } s)
+            {
+                properties.Add($"-p:CatalogSchema={s}");
+            }
+
+            run.Reporter.Info($"Publishing {ServiceProject} {version}{(schema is null ? string.Empty : $" at schema {schema}")}");
+            await PublishAsync(ServiceProject, Path.Combine(staging, "app"), ["-r", "linux-x64", "--self-contained", "false", .. properties]);
+            run.Reporter.Info($"Publishing {SmokeProject} (the release's smoke tests)");
+            await PublishAsync(SmokeProject, Path.Combine(staging, "smoke"), properties);
+
+            var migrations = Migrations(Path.Combine(staging, "app", "db"));
+            var manifest = new ReleaseManifest
+            {
+                Version = version,
+                GitCommit = await GitCommitAsync(),
+                Created = DateTimeOffset.UtcNow,
+                RequiredSchema = migrations.Where(m => m.Phase == "expand").Select(m => m.Version).DefaultIfEmpty(0).Max(),
+                CatalogSchema = migrations.Select(m => m.Version).DefaultIfEmpty(0).Max(),
+                Migrations = migrations.Select(m => m.Path).ToList(),
+                Fault = fault,
+                BuildKey = buildKey,
+            };
+            AtomicFile.WriteAllText(Path.Combine(staging, "manifest.json"), manifest.ToJson());
+
+            var tarball = store.TarballPath(version);
+            var temp = tarball + ".tmp";
+            await run.Commands.RunAsync("tar", ["-czf", temp, "-C", staging, "."], cancellation: run.Cancellation);
+            var sha = await ReleaseStore.Sha256Async(temp, run.Cancellation);
+            File.Move(temp, tarball, overwrite: true);
+            AtomicFile.WriteAllText(tarball + ".sha256", $"{sha}  {Path.GetFileName(tarball)}\n");
+            AtomicFile.WriteAllText(store.ManifestPath(version), manifest.ToJson());
+            run.Reporter.Info($"Packaged {tarball} (sha256 {sha[..12]}…, requires schema {manifest.RequiredSchema}, {manifest.Migrations.Count} migrations)");
+            return store.Find(version);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    private Task PublishAsync(string project, string output, IEnumerable<string> extra) =>
+        run.Commands.RunAsync(
+            "dotnet",
+            ["publish", Path.Combine(run.Layout.RepoRoot, project), "-c", "Release", "-o", output, "--nologo", "-v", "q", .. extra],
+            new CommandOptions { WorkingDirectory = run.Layout.RepoRoot, Timeout = TimeSpan.FromMinutes(10) },
+            run.Cancellation);
+
+    private async Task<string> GitCommitAsync()
+    {
+        var options = new CommandOptions { WorkingDirectory = run.Layout.RepoRoot, AllowFailure = true };
+        var head = await run.Commands.RunAsync("git", ["rev-parse", "HEAD"], options, run.Cancellation);
+        if (!head.Succeeded)
+        {
+            return "unknown";
+        }
+
+        var dirty = await run.Commands.RunAsync("git", ["status", "--porcelain", "--", .. Sources], options, run.Cancellation);
+        return head.StandardOutput.Trim() + (dirty.StandardOutput.Trim().Length > 0 ? "-dirty" : string.Empty);
+    }
+
+    internal static IReadOnlyList<(string Phase, int Version, string Path)> Migrations(string dbDir)
+    {
+        if (!Directory.Exists(dbDir))
+        {
+            return [];
+        }
+
+        return Directory.GetFiles(dbDir, "*.sql", SearchOption.AllDirectories)
+            .Select(f => (Phase: Path.GetFileName(Path.GetDirectoryName(f))!, File: Path.GetFileName(f)))
+            .Select(m => (m.Phase, Version: MigrationVersion().Match(m.File) is { Success: true } v ? int.Parse(v.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0, Path: $"{m.Phase}/{m.File}"))
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    [GeneratedRegex(@"^V(\d+)__")]
+    private static partial Regex MigrationVersion();
+}

@@ -1,0 +1,218 @@
+using Npgsql;
+using Platform.Core;
+using Platform.Secrets;
+using Platform.TestSupport;
+
+namespace Platform.Migrate.Tests;
+
+/// <summary>Migrations against a real PostgreSQL 15 cluster: one throwaway cluster per fixture, a fresh database per test.</summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class MigrationTests
+{
+    private PostgresCluster _cluster = null!;
+    private string _scratch = null!;
+
+    [OneTimeSetUp]
+    public async Task StartCluster()
+    {
+        _cluster = await PostgresCluster.StartAsync("migrate");
+        _scratch = RepositoryRoot.NewScratch("migrate-work");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopCluster()
+    {
+        await _cluster.DisposeAsync();
+        RepositoryRoot.RemoveScratch(_scratch);
+    }
+
+    /// <summary>A copy of the component's migrations the test may edit, and an empty database owned by a fresh owner.</summary>
+    private async Task<(string DbDir, string ConnectionString)> FreshAsync()
+    {
+        var dbDir = Path.Combine(_scratch, Guid.NewGuid().ToString("N"));
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "catalog-db"), "*.sql", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(dbDir, Path.GetRelativePath(Path.Combine(AppContext.BaseDirectory, "catalog-db"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var database = await _cluster.CreateDatabaseAsync();
+        return (dbDir, _cluster.ConnectionString(database));
+    }
+
+    private DbMigrator Migrator(string connectionString) => new(connectionString, new RecordingReporter());
+
+    private static async Task<List<string>> ColumnsAsync(string connectionString, string table)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT column_name FROM information_schema.columns WHERE table_name = @t ORDER BY ordinal_position", connection);
+        command.Parameters.AddWithValue("t", table);
+        var columns = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            columns.Add(reader.GetString(0));
+        }
+
+        return columns;
+    }
+
+    [Test]
+    public async Task From_empty_expand_applies_every_expand_migration_and_a_rerun_does_nothing()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        var scripts = MigrationScript.LoadAll(dbDir);
+
+        var first = await Migrator(cs).RunAsync(scripts, MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        var second = await Migrator(cs).RunAsync(scripts, MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+
+        Assert.That(first.Applied, Is.EqualTo(new[] { "db/expand/V1__create_items.sql", "db/expand/V2__items_search_name.sql", "db/expand/V3__items_description.sql" }));
+        Assert.That(first.SchemaVersion, Is.EqualTo(3));
+        Assert.That(second.Applied, Is.Empty);
+        Assert.That(await ColumnsAsync(cs, "items"), Does.Contain("search_name").And.Contain("description"));
+    }
+
+    [Test]
+    public async Task Contract_runs_only_in_the_contract_phase_and_expand_keeps_validating_it_afterwards()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        var scripts = MigrationScript.LoadAll(dbDir);
+        await Migrator(cs).RunAsync(scripts, MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+
+        var contract = await Migrator(cs).RunAsync(scripts, MigrationPhase.Contract, false, _scratch, CancellationToken.None);
+        var expandAgain = await Migrator(cs).RunAsync(scripts, MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+
+        Assert.That(contract.Applied, Is.EqualTo(new[] { "db/contract/V4__drop_items_search_name.sql" }));
+        Assert.That(await ColumnsAsync(cs, "items"), Does.Not.Contain("search_name"));
+        Assert.That(expandAgain.Applied, Is.Empty);
+        Assert.That(expandAgain.SchemaVersion, Is.EqualTo(4));
+    }
+
+    [Test]
+    public async Task An_edited_applied_script_is_refused_before_anything_runs()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        File.AppendAllText(Path.Combine(dbDir, "expand", "V2__items_search_name.sql"), "\n-- edited after it was applied\n");
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__items_sku.sql"), "ALTER TABLE items ADD COLUMN sku text;");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("V2__items_search_name").And.Contain("Nothing was run"));
+        Assert.That(await ColumnsAsync(cs, "items"), Does.Not.Contain("sku"));
+        var check = await Assert.ThrowsAsync<PlatformException>(() => Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, true, _scratch, CancellationToken.None));
+        Assert.That(check!.Message, Does.Contain("db/expand/V2__items_search_name.sql"), "check mode finds the edit too");
+    }
+
+    [Test]
+    public async Task A_failing_migration_leaves_no_partial_schema()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__half_done.sql"), "ALTER TABLE items ADD COLUMN sku text;\nCREATE TABLE extra (id int);\nSELECT 1/0;\n");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("db/expand/V5__half_done.sql").And.Contain("rolled back").And.Contain("division by zero"));
+        Assert.That(await ColumnsAsync(cs, "items"), Does.Not.Contain("sku"));
+        Assert.That(await ColumnsAsync(cs, "extra"), Is.Empty);
+        Assert.That((await Migrator(cs).AppliedAsync(CancellationToken.None)).Keys, Is.EquivalentTo(new[] { 1, 2, 3 }));
+    }
+
+    [Test]
+    public async Task Check_mode_lists_pending_migrations_and_runs_nothing()
+    {
+        var (dbDir, cs) = await FreshAsync();
+
+        var report = await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, true, _scratch, CancellationToken.None);
+
+        Assert.That(report.Pending, Has.Count.EqualTo(3));
+        Assert.That(await ColumnsAsync(cs, "items"), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_second_run_waits_for_the_lock_and_times_out_naming_the_holder()
+    {
+        var (_, cs) = await FreshAsync();
+        var holder = new NpgsqlConnectionStringBuilder(cs) { ApplicationName = "platform-migrate:alice@laptop" }.ConnectionString;
+        var reporter = new RecordingReporter();
+
+        await using (await MigrationLock.AcquireAsync(holder, TimeSpan.FromSeconds(5), reporter, CancellationToken.None))
+        {
+            var error = await Assert.ThrowsAsync<PlatformException>(() => MigrationLock.AcquireAsync(cs, TimeSpan.FromSeconds(1), reporter, CancellationToken.None));
+            Assert.That(error!.Message, Does.Contain("'platform-migrate:alice@laptop'").And.Contain("connected since"));
+        }
+
+        await using var after = await MigrationLock.AcquireAsync(cs, TimeSpan.FromSeconds(1), reporter, CancellationToken.None);
+    }
+
+    [Test]
+    public async Task Two_concurrent_runs_are_serialized_and_apply_each_migration_once()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__slow.sql"), "SELECT pg_sleep(1.5);\nALTER TABLE items ADD COLUMN sku text;");
+        var scripts = MigrationScript.LoadAll(dbDir);
+        var reporter = new RecordingReporter();
+
+        async Task<MigrationReport> Run()
+        {
+            await using var held = await MigrationLock.AcquireAsync(cs, TimeSpan.FromSeconds(30), reporter, CancellationToken.None);
+            return await Migrator(cs).RunAsync(scripts, MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        }
+
+        var reports = await Task.WhenAll(Run(), Run());
+
+        Assert.That(reports.Sum(r => r.Applied.Count), Is.EqualTo(4), "every migration applied exactly once across both runs");
+        Assert.That(reports.Count(r => r.Applied.Count == 0), Is.EqualTo(1), "the second run found nothing left to do");
+        Assert.That(reporter.Text, Does.Contain("Waiting for the migration lock"));
+    }
+
+    [Test]
+    public async Task The_service_role_may_change_rows_but_not_the_schema_or_the_journal()
+    {
+        var store = new FileSecretStore(Path.Combine(_scratch, "secrets-" + Guid.NewGuid().ToString("N")));
+        var inventory = new Inventory
+        {
+            Environment = "test",
+            ServiceUrl = "http://127.0.0.1",
+            Hosts = [new InventoryHost { Name = "db", Roles = ["db"], Address = _cluster.Address, SshPort = 22, SshUser = "root", HostKeyFingerprint = "SHA256:x", BaseDir = "/" }],
+            Database = new DatabaseInfo { Host = "db", Address = _cluster.Address, Port = _cluster.Port, AdminUser = "postgres", AdminPasswordFile = _cluster.PasswordFile },
+        };
+        var run = new RunContext(new EnvironmentLayout(RepositoryRoot.Path, "local", _scratch), RunArguments.Empty, false, new RecordingReporter());
+        var database = await CatalogDatabase.OpenAsync(run, inventory, store);
+        await database.EnsureAsync("test", CancellationToken.None);
+        await database.EnsureAsync("test", CancellationToken.None);
+        var (dbDir, _) = await FreshAsync();
+        await Migrator(database.OwnerConnectionString("test")).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        await database.RestrictJournalAsync(DbMigrator.JournalTable, CancellationToken.None);
+
+        await using var app = new NpgsqlConnection(database.AppConnectionString());
+        await app.OpenAsync();
+        async Task<string?> Try(string sql)
+        {
+            try
+            {
+                await using var command = new NpgsqlCommand(sql, app);
+                await command.ExecuteNonQueryAsync();
+                return null;
+            }
+            catch (PostgresException ex)
+            {
+                return ex.SqlState;
+            }
+        }
+
+        Assert.That(await Try("INSERT INTO items (name, price) VALUES ('a', 1)"), Is.Null);
+        Assert.That(await Try("UPDATE items SET price = 2"), Is.Null);
+        Assert.That(await Try("SELECT max(version) FROM changelog"), Is.Null);
+        Assert.That(await Try("DELETE FROM items"), Is.Null);
+        Assert.That(await Try("CREATE TABLE t (id int)"), Is.EqualTo("42501"), "no DDL");
+        Assert.That(await Try("DROP TABLE items"), Is.EqualTo("42501"));
+        Assert.That(await Try("DELETE FROM changelog"), Is.EqualTo("42501"), "the journal is read-only for the service");
+        Assert.That(await store.GetAsync(CatalogDatabase.AppPasswordKey), Has.Length.EqualTo(32));
+        Assert.That(File.GetUnixFileMode(Path.Combine(store.Root, "db", "catalog-app-password.json")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+    }
+}
