@@ -13,9 +13,12 @@ Write-Host 'Building src/ (Release)'
 $log = dotnet build src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
 if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
 
+# Cake owns the flag --version, so Platform's --version=X.Y.Z travels as --release-version=X.Y.Z.
+$passed = @($args | ForEach-Object { if ($_ -like '--version=*') { '--release-version=' + $_.Substring(10) } else { $_ } })
+
 $summary = 'artifacts/tests/summary.txt'
 Remove-Item -ErrorAction SilentlyContinue $summary
-dotnet cake build/build.cake @args
+dotnet cake build/build.cake @passed
 $status = $LASTEXITCODE
 # The Test target's one-line total, repeated as the very last line (after Cake's own report).
 if (Test-Path $summary) { Get-Content $summary }

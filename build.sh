@@ -29,10 +29,20 @@ if ! log=$(dotnet build src/Platform.Targets/Platform.Targets.csproj -c Release 
   exit 1
 fi
 
+# Cake owns the flag --version (it prints Cake's version), so Platform's --version=X.Y.Z travels
+# to the script as --release-version=X.Y.Z; build.cake reads it back as "version".
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --version=*) args+=("--release-version=${arg#--version=}") ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
 summary=artifacts/tests/summary.txt
 rm -f "$summary"
 status=0
-dotnet cake build/build.cake "$@" || status=$?
+dotnet cake build/build.cake ${args[@]+"${args[@]}"} || status=$?
 # The Test target's one-line total, repeated as the very last line (after Cake's own report).
 [ -f "$summary" ] && cat "$summary"
 exit $status

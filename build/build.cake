@@ -12,6 +12,7 @@
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Provision.dll"
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Release.dll"
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Migrate.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Deploy.dll"
 #r "../src/Platform.Targets/bin/Release/net10.0/Platform.Testing.dll"
 
 using Platform.Core;
@@ -19,6 +20,7 @@ using Platform.Provision;
 using Platform.Secure;
 using Platform.Release;
 using Platform.Migrate;
+using Platform.Deploy;
 using Platform.Testing;
 
 var targets = Arguments<string>("target", new[] { "Apply" });
@@ -31,9 +33,22 @@ var checkMode = dryRun || HasArgument("check");
 RunContext run = null;
 RunContext Run() => run ??= RunContext.FromArguments(
     Context.Environment.WorkingDirectory.Combine("..").Collapse().FullPath,
-    new RunArguments(name => HasArgument(name) ? Arguments<string>(name).ToList() : new List<string>()),
+    new RunArguments(name => Values(name == "version" ? "release-version" : name)),
     checkMode,
-    new CakeReporter(Context.Log));
+    new CakeReporter(Context.Log),
+    ciBuild: CiBuild());
+
+// Every value given for an argument (build.sh passes --version=X as --release-version=X: Cake owns --version).
+List<string> Values(string name) => HasArgument(name) ? Arguments<string>(name).ToList() : new List<string>();
+
+// The CI build running this, for the audit log (Cake's build-system detection); null on a laptop.
+string CiBuild()
+{
+    if (BuildSystem.GitHubActions.IsRunningOnGitHubActions) return $"github-actions#{BuildSystem.GitHubActions.Environment.Workflow.RunNumber}";
+    if (BuildSystem.Jenkins.IsRunningOnJenkins) return $"jenkins#{BuildSystem.Jenkins.Environment.Build.BuildNumber}";
+    if (BuildSystem.TravisCI.IsRunningOnTravisCI) return $"travis#{BuildSystem.TravisCI.Environment.Build.BuildNumber}";
+    return BuildSystem.IsLocalBuild ? null : BuildSystem.Provider.ToString();
+}
 
 var steps = new Dictionary<string, Func<RunContext, Task>>();
 CakeTaskBuilder Step(string name, string description, Func<RunContext, Task> body)
@@ -96,9 +111,16 @@ Step("Package", "Publish the component and its smoke tests into artifacts/releas
 Step("MigrateDb", "Run the release's migrations: --phase=expand (default, before the roll) or --phase=contract (after it)",
     r => new MigrateDbStep(r).RunAsync());
 
+// ---- Roll out ---------------------------------------------------------------------------------
+Step("RollNode", "Roll the app nodes to --version with zero downtime (--batch-size, --node, --strategy, timeouts)",
+    r => new RollNodeStep(r).RunAsync());
+
 // ---- Test -------------------------------------------------------------------------------------
 Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",
     r => new TestStep(r).RunAsync());
+
+// Ends every run: releases the deploy lock, appends the audit line, writes the deploy report.
+Teardown(context => DeployRun.FinishAsync(Run(), targets.ToList(), context.Successful, context.ThrownException?.Message).GetAwaiter().GetResult());
 
 RunTargets(targets);
 

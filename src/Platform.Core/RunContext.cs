@@ -36,6 +36,9 @@ public sealed class RunContext
 
     public string Environment => Layout.Environment;
 
+    /// <summary>The CI build running this (e.g. <c>jenkins#42</c>), from Cake's build-system detection; null on a laptop.</summary>
+    public string? CiBuild { get; init; }
+
     /// <summary>Who runs this: <c>--as=</c>, else <c>PLATFORM_OPERATOR</c>, else the OS user. Written to the audit log.</summary>
     public string Operator =>
         Arguments.Get("as")
@@ -46,13 +49,13 @@ public sealed class RunContext
     /// Builds the context from Cake's arguments: <c>--environment</c> (default <c>local</c>),
     /// <c>--state-dir</c> and <c>--artifacts-dir</c> (defaults under the repository).
     /// </summary>
-    public static RunContext FromArguments(string repoRoot, RunArguments arguments, bool checkMode, IReporter reporter, CancellationToken cancellation = default)
+    public static RunContext FromArguments(string repoRoot, RunArguments arguments, bool checkMode, IReporter reporter, CancellationToken cancellation = default, string? ciBuild = null)
     {
         var layout = new EnvironmentLayout(
             repoRoot,
             arguments.Get("environment", "local"),
             arguments.Get("state-dir"),
             arguments.Get("artifacts-dir"));
-        return new RunContext(layout, arguments, checkMode, reporter, cancellation);
+        return new RunContext(layout, arguments, checkMode, reporter, cancellation) { CiBuild = ciBuild };
     }
 }

@@ -1,0 +1,28 @@
+using Platform.Core;
+using Platform.Secure;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// One line per Deploy/RollNode/Rollback run — time, operator, target, version, result (and the
+/// CI build when there is one) — appended on the lb host and to <c>artifacts/&lt;env&gt;/audit.log</c>.
+/// </summary>
+public static class AuditLog
+{
+    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build) =>
+        $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" + (build is null ? string.Empty : $" build={Token(build)}");
+
+    public static async Task AppendAsync(RunContext run, HostSession? lb, string line)
+    {
+        Directory.CreateDirectory(run.Layout.ArtifactsDir);
+        await File.AppendAllTextAsync(run.Layout.AuditLogFile, line + "\n", run.Cancellation);
+        if (lb is not null)
+        {
+            var path = $"{lb.Host.BaseDir.TrimEnd('/')}/audit.log";
+            await lb.RunCheckedAsync($"printf '%s\\n' {ShellQuote.Quote(line)} >> {ShellQuote.Quote(path)}", "writing the audit log", run.Cancellation);
+        }
+    }
+
+    // Values are single tokens: spaces would make the line ambiguous to read back.
+    private static string Token(string value) => string.IsNullOrWhiteSpace(value) ? "-" : value.Trim().Replace(' ', '_');
+}

@@ -1,0 +1,139 @@
+using System.Runtime.CompilerServices;
+using Platform.Core;
+using Platform.Release;
+using Platform.Secrets;
+using Platform.Secure;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// What the deploy steps of one run share: the inventory, one SSH session per host (opened once,
+/// reused by RollNode, Verify and Rollback), HAProxy's runtime API, the deploy lock and the phase
+/// timeline. Created on first use (after Apply, when the inventory exists) and finished by
+/// <see cref="FinishAsync"/> in Cake's Teardown: lock released, audit line written, report saved.
+/// </summary>
+public sealed class DeployRun : IAsyncDisposable
+{
+    private static readonly ConditionalWeakTable<RunContext, DeployRun> Runs = new();
+    private readonly RunContext _run;
+    private LockHolder? _lock;
+
+    private DeployRun(RunContext run, Inventory inventory, SshSessionPool pool, ReleaseStore releases)
+    {
+        _run = run;
+        Inventory = inventory;
+        Pool = pool;
+        Releases = releases;
+    }
+
+    public Inventory Inventory { get; }
+
+    public SshSessionPool Pool { get; }
+
+    public ReleaseStore Releases { get; }
+
+    public PhaseTimeline Timeline { get; } = new();
+
+    public Recap Recap { get; private set; } = new();
+
+    /// <summary>The version the run deploys, once known (for the audit line).</summary>
+    public string? Version { get; set; }
+
+    public IProcessManager Processes => Inventory.ProcessManager == "systemd" ? new SystemdProcessManager() : new DetachedProcessManager();
+
+    public static async Task<DeployRun> ForAsync(RunContext run)
+    {
+        if (Runs.TryGetValue(run, out var existing))
+        {
+            return existing;
+        }
+
+        var inventory = Inventory.Load(run.Layout.InventoryFile);
+        var store = SecretStoreFactory.Create(run);
+        var identity = DeployIdentity.Load(run.Layout.DeployKeyFile);
+        var mode = SshCertificates.For(run);
+        var credentials = await DeployCredentials.ResolveAsync(run, identity, mode, () => SshCertificates.Signer(run, store), inventory.Hosts[0].SshUser);
+        var created = new DeployRun(run, inventory, new SshSessionPool(new SshConnector(credentials)), new ReleaseStore(run.Layout.ReleasesDir));
+        Runs.AddOrUpdate(run, created);
+        return created;
+    }
+
+    public static DeployRun? Current(RunContext run) => Runs.TryGetValue(run, out var existing) ? existing : null;
+
+    public async Task<NodeSession> NodeAsync(InventoryHost host) => new(await Pool.GetAsync(host, _run.Cancellation), new NodeLayout(host));
+
+    public async Task<HostSession> LbAsync() => await Pool.GetAsync(Inventory.SingleWithRole("lb"), _run.Cancellation);
+
+    public async Task<HaproxyRuntime> HaproxyAsync()
+    {
+        var lb = Inventory.LoadBalancer ?? throw new PlatformException($"The {Inventory.Environment} inventory has no 'loadBalancer' section.");
+        return new HaproxyRuntime(new SshRuntimeApiChannel(await Pool.GetAsync(Inventory.Host(lb.Host), _run.Cancellation), lb.RuntimeApi), lb.Backend);
+    }
+
+    public IReadOnlyList<int> SlotPorts => Inventory.LoadBalancer?.SlotPorts ?? [8081, 8082];
+
+    /// <summary>Takes the environment's deploy lock for this run (once; later calls are no-ops).</summary>
+    public async Task LockAsync(string target, string version)
+    {
+        Version ??= version;
+        if (_lock is not null || _run.CheckMode)
+        {
+            return;
+        }
+
+        _lock = await new DeployLock(await LbAsync()).AcquireAsync(_run.Operator, target, version, _run.Cancellation);
+        _run.Reporter.Verbose($"Deploy lock taken ({new DeployLock(await LbAsync()).Path})");
+    }
+
+    /// <summary>A fresh recap for the next step (each step prints its own).</summary>
+    public Recap NewRecap(IEnumerable<string> hosts) => Recap = new Recap(hosts);
+
+    /// <summary>
+    /// Ends the run: releases the lock, appends the audit line for deploying targets, writes the
+    /// report. Safe to call when no deploy step ran (then it only audits refused/failed targets).
+    /// </summary>
+    public static async Task FinishAsync(RunContext run, IReadOnlyList<string> targets, bool succeeded, string? error)
+    {
+        var deploying = targets.Where(t => t is "Deploy" or "RollNode" or "Rollback").ToList();
+        var current = Current(run);
+        try
+        {
+            if (current is null && deploying.Count == 0)
+            {
+                return;
+            }
+
+            HostSession? lb = null;
+            try
+            {
+                lb = current is not null ? await current.LbAsync() : null;
+            }
+            catch (PlatformException ex)
+            {
+                run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only ({ex.Message})");
+            }
+
+            if (current?._lock is { } held && lb is not null)
+            {
+                await new DeployLock(lb).ReleaseAsync(held, run.Cancellation);
+            }
+
+            if (deploying.Count > 0 && !run.CheckMode)
+            {
+                var result = succeeded ? "succeeded" : "failed";
+                var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild);
+                await AuditLog.AppendAsync(run, lb, line);
+            }
+        }
+        finally
+        {
+            if (current is not null)
+            {
+                Runs.Remove(run);
+                await current.DisposeAsync();
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => Pool.DisposeAsync();
+}

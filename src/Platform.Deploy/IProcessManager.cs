@@ -1,0 +1,14 @@
+namespace Platform.Deploy;
+
+/// <summary>How a slot's process is started, watched and stopped on a node.</summary>
+public interface IProcessManager
+{
+    /// <summary>Starts the release on the slot, detached from the SSH session; returns its pid.</summary>
+    Task<int> StartAsync(NodeSession node, string version, int port, CancellationToken cancellation);
+
+    /// <summary>The pid serving the slot when it is alive (not a zombie), else null.</summary>
+    Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation);
+
+    /// <summary>SIGTERM, wait for exit, SIGKILL only after <paramref name="timeout"/>. Returns true when it had to kill.</summary>
+    Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation);
+}

@@ -1,0 +1,62 @@
+using Platform.Core;
+using Platform.Release;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// Puts a release on a node: uploads the tarball by SFTP unless the same checksum is already
+/// there, checks it, unpacks it; and keeps the node's settings file (0600) as wanted.
+/// Returns whether anything changed.
+/// </summary>
+public static class ReleaseUploader
+{
+    public static async Task<bool> EnsureReleaseAsync(NodeSession node, PackagedRelease release, CancellationToken cancellation)
+    {
+        var l = node.Layout;
+        var dir = l.ReleaseDir(release.Version);
+        var marker = await node.Ssh.ReadFileAsync(l.Tarball(release.Version) + ".sha256", cancellation);
+        if (marker?.Trim() == release.Sha256)
+        {
+            return false;
+        }
+
+        await node.Ssh.RunCheckedAsync($"rm -rf {Q(dir)} && mkdir -p {Q(dir)}", "preparing the release folder", cancellation);
+        await node.Ssh.UploadAsync(release.Tarball, l.Tarball(release.Version), UnixFileMode.UserRead | UnixFileMode.UserWrite, cancellation);
+        var check = $$"""
+            set -e
+            actual=$(sha256sum {{Q(l.Tarball(release.Version))}} | cut -d' ' -f1)
+            [ "$actual" = {{Q(release.Sha256)}} ] || { echo "checksum mismatch after upload: $actual" >&2; exit 1; }
+            tar -xzf {{Q(l.Tarball(release.Version))}} -C {{Q(dir)}}
+            echo {{Q(release.Sha256)}} > {{Q(l.Tarball(release.Version) + ".sha256")}}
+            """;
+        await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(check), $"unpacking release {release.Version}", cancellation, TimeSpan.FromMinutes(2));
+        return true;
+    }
+
+    /// <summary>Writes the service's settings file when its content differs (atomic, 0600).</summary>
+    public static async Task<bool> EnsureEnvFileAsync(NodeSession node, string content, CancellationToken cancellation)
+    {
+        if (await node.Ssh.ReadFileAsync(node.Layout.EnvFile, cancellation) == content)
+        {
+            return false;
+        }
+
+        await node.Ssh.RunCheckedAsync($"mkdir -p {Q(node.Layout.BaseDir)}", "creating the base folder", cancellation);
+        await node.Ssh.WriteFileAtomicAsync(node.Layout.EnvFile, content, AtomicFile.OwnerOnly, cancellation);
+        return true;
+    }
+
+    /// <summary>Removes releases beyond the newest <paramref name="keep"/> (by the node's history), never one a slot runs.</summary>
+    public static async Task PruneAsync(NodeSession node, NodeRelease current, int keep, CancellationToken cancellation)
+    {
+        var kept = new[] { current.Version }.Concat(current.Previous).Take(keep).Select(Q);
+        var script = $$"""
+            cd {{Q(node.Layout.ReleasesDir)}} 2>/dev/null || exit 0
+            keep=" {{string.Join(" ", kept)}} $(cat {{Q(node.Layout.BaseDir)}}/slots/*/release 2>/dev/null | tr '\n' ' ') "
+            for d in */; do v=${d%/}; case "$keep" in *" $v "*) ;; *) rm -rf -- "$v" ;; esac; done
+            """;
+        await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(script), "pruning old releases", cancellation);
+    }
+
+    private static string Q(string value) => ShellQuote.Quote(value);
+}

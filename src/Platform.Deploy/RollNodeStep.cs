@@ -1,0 +1,31 @@
+using Platform.Core;
+using Platform.Release;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// The RollNode target: rolls the app nodes to <c>--version</c> (default from git) with zero
+/// downtime. Options: <c>--batch-size=K</c>, <c>--node=NAME</c>, <c>--strategy=restart</c> (naive
+/// baseline), <c>--ready-timeout</c>, <c>--drain-timeout</c>, <c>--stop-timeout</c>,
+/// <c>--progress-deadline</c> (seconds). Fails, naming each failed node, when any node failed.
+/// </summary>
+public sealed class RollNodeStep(RunContext run)
+{
+    public async Task<RollResult> RunAsync(string? version = null, string target = "RollNode")
+    {
+        version ??= await ReleaseVersion.ResolveAsync(run);
+        var deploy = await DeployRun.ForAsync(run);
+        var release = deploy.Releases.Find(version);
+        await deploy.LockAsync(target, version);
+        var result = await new RollingDeployer(run, deploy).RollAsync(RollOptions.From(run.Arguments, version), release);
+        if (!result.Succeeded)
+        {
+            throw new PlatformException(
+                $"{target} to {version} failed on {string.Join(", ", result.Failed.Select(f => f.Node))}: " +
+                string.Join(" | ", result.Failed.Select(f => f.Detail)) +
+                " Nodes already rolled stay on the new release (Rollback moves them back); the failed node kept its release.");
+        }
+
+        return result;
+    }
+}

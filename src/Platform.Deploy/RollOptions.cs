@@ -1,0 +1,58 @@
+using Platform.Core;
+
+namespace Platform.Deploy;
+
+/// <summary>How to roll: <c>zero-downtime</c> (start N+1 on the idle slot, switch, drain N) or the naive <c>restart</c> baseline.</summary>
+public enum RollStrategy
+{
+    ZeroDowntime,
+
+    /// <summary>Stop N, start N+1 on the same slot, on every node at once: the baseline that shows downtime.</summary>
+    Restart,
+}
+
+/// <summary>The knobs of a roll, from the command line.</summary>
+public sealed record RollOptions
+{
+    public required string Version { get; init; }
+
+    /// <summary>Nodes rolled at once (<c>--batch-size</c>); never all of them, so one always serves.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Roll just this node (<c>--node=web-2</c>).</summary>
+    public string? Node { get; init; }
+
+    public RollStrategy Strategy { get; init; } = RollStrategy.ZeroDowntime;
+
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The whole roll must finish within this (<c>--progress-deadline</c>).</summary>
+    public TimeSpan ProgressDeadline { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Releases each node keeps (the current one included).</summary>
+    public int KeepReleases { get; init; } = 3;
+
+    public static RollOptions From(RunArguments args, string version) => new()
+    {
+        Version = version,
+        BatchSize = args.GetInt("batch-size", 1, min: 1, max: 1000),
+        Node = args.Get("node"),
+        Strategy = args.Get("strategy", "zero-downtime") switch
+        {
+            "zero-downtime" => RollStrategy.ZeroDowntime,
+            "restart" => RollStrategy.Restart,
+            var other => throw new PlatformException($"--strategy={other} is not known: use zero-downtime (default) or restart (the naive baseline, with downtime)."),
+        },
+        ReadyTimeout = args.GetSeconds("ready-timeout", TimeSpan.FromSeconds(30)),
+        DrainTimeout = args.GetSeconds("drain-timeout", TimeSpan.FromSeconds(10)),
+        StopTimeout = args.GetSeconds("stop-timeout", TimeSpan.FromSeconds(15)),
+        ProgressDeadline = args.GetSeconds("progress-deadline", TimeSpan.FromMinutes(10)),
+    };
+
+    /// <summary>The batch size actually used: at most all nodes but one (one node alone is rolled alone).</summary>
+    public int EffectiveBatchSize(int nodes) => Math.Max(1, Math.Min(BatchSize, nodes - 1));
+}

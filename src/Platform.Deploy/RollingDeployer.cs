@@ -1,0 +1,379 @@
+using System.Text.Json;
+using Platform.Core;
+using Platform.Migrate;
+using Platform.Release;
+using Platform.Secrets;
+
+namespace Platform.Deploy;
+
+/// <summary>What happened on one node.</summary>
+public sealed record NodeOutcome(string Node, Outcome Outcome, string Detail);
+
+/// <summary>The result of a roll: one outcome per node.</summary>
+public sealed record RollResult(IReadOnlyList<NodeOutcome> Nodes)
+{
+    public bool Succeeded => Nodes.All(n => n.Outcome != Outcome.Failed);
+
+    public IEnumerable<NodeOutcome> Failed => Nodes.Where(n => n.Outcome == Outcome.Failed);
+}
+
+/// <summary>
+/// Replaces release N by N+1 on the app nodes, node after node (or K at a time), with no request
+/// lost: N+1 starts on the node's idle slot; once ready HAProxy sends it traffic, N's slot drains
+/// (until its sessions reach 0 or the drain timeout) and goes to maintenance; N+1 passes a quick
+/// compliance check; only then N is stopped and the node records its release. If N+1 is not ready
+/// or fails the check, N's slot is put back, N+1 is stopped, and no further node is rolled.
+/// Nodes already on the version are left alone (a no-op deploy restarts nothing).
+/// </summary>
+public sealed class RollingDeployer(RunContext run, DeployRun deploy)
+{
+    private IReporter Out => run.Reporter;
+
+    public async Task<RollResult> RollAsync(RollOptions options, PackagedRelease release)
+    {
+        var nodes = SelectNodes(options);
+        var recap = deploy.NewRecap(nodes.Select(n => n.Name));
+        var lb = await deploy.HaproxyAsync();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
+        deadline.CancelAfter(options.ProgressDeadline);
+        var token = deadline.Token;
+
+        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, lb, options.Version, token)));
+        var outcomes = new List<NodeOutcome>();
+        foreach (var state in states.Where(s => s.UpToDate))
+        {
+            outcomes.Add(await KeepAsync(state, lb, recap, token));
+        }
+
+        var toRoll = states.Where(s => !s.UpToDate).ToList();
+        if (toRoll.Count == 0)
+        {
+            Out.Info($"Every node already runs {options.Version}: nothing to roll.");
+            recap.Print(Out, "ROLLNODE RECAP");
+            return new RollResult(outcomes);
+        }
+
+        if (run.CheckMode)
+        {
+            foreach (var s in toRoll)
+            {
+                var from = s.Current is null || s.ActiveSlot is null ? "nothing running" : $"{s.Current.Version} on {s.ActiveSlot}";
+                Out.Info($"[roll] {s.Node.Name}: would change ({from} -> {options.Version} on {s.IdleSlot(deploy.SlotPorts)})");
+                recap.Record(s.Node.Name, Outcome.Changed);
+                outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Changed, "would roll"));
+            }
+
+            recap.Print(Out, "ROLLNODE RECAP (check mode)");
+            return new RollResult(outcomes);
+        }
+
+        var envFile = await EnvFileAsync(token);
+        await Task.WhenAll(toRoll.Select(s => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, envFile, recap, token))));
+
+        try
+        {
+            if (options.Strategy == RollStrategy.Restart)
+            {
+                outcomes.AddRange(await Task.WhenAll(toRoll.Select(s => RestartAsync(s, lb, options, recap, token))));
+            }
+            else
+            {
+                var batch = options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count());
+                Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batch} at a time");
+                var stopped = false;
+                foreach (var chunk in toRoll.Chunk(batch))
+                {
+                    if (stopped)
+                    {
+                        foreach (var s in chunk)
+                        {
+                            Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed)");
+                            recap.Record(s.Node.Name, Outcome.Skipped);
+                            outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Skipped, "not rolled: an earlier node failed"));
+                        }
+
+                        continue;
+                    }
+
+                    var results = await Task.WhenAll(chunk.Select(s => RollNodeAsync(s, lb, options, recap, token)));
+                    outcomes.AddRange(results);
+                    stopped = results.Any(r => r.Outcome == Outcome.Failed);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !run.Cancellation.IsCancellationRequested)
+        {
+            throw new PlatformException($"The roll did not finish within its progress deadline ({options.ProgressDeadline.TotalMinutes:0.#} min, --progress-deadline). Nodes keep the release they run now; see the recap.");
+        }
+
+        recap.Print(Out, "ROLLNODE RECAP");
+        return new RollResult(outcomes);
+    }
+
+    private List<Core.InventoryHost> SelectNodes(RollOptions options)
+    {
+        var nodes = deploy.Inventory.AppNodes.ToList();
+        if (nodes.Count == 0)
+        {
+            throw new PlatformException($"The {deploy.Inventory.Environment} inventory has no app nodes.");
+        }
+
+        if (options.Node is null)
+        {
+            return nodes;
+        }
+
+        var node = deploy.Inventory.Host(options.Node);
+        return node.HasRole("app") ? [node] : throw new PlatformException($"--node={options.Node} is not an app node (roles: {string.Join(", ", node.Roles)}).");
+    }
+
+    /// <summary>What runs on a node now, according to the node itself and HAProxy.</summary>
+    private sealed record NodeState(NodeSession Node, NodeRelease? Current, int? ActiveSlot, bool UpToDate, IReadOnlyList<ServerStat> Stats)
+    {
+        public int IdleSlot(IReadOnlyList<int> ports) => ActiveSlot == ports[0] ? ports[1] : ports[0];
+    }
+
+    private async Task<NodeState> DiscoverAsync(Core.InventoryHost host, HaproxyRuntime lb, string version, CancellationToken token)
+    {
+        var node = await deploy.NodeAsync(host);
+        var current = NodeRelease.Parse(await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, token));
+        var activePid = current is null ? null : await deploy.Processes.RunningPidAsync(node, current.Slot, token);
+        var active = activePid is null ? (int?)null : current!.Slot;
+        var stats = (await lb.ShowStatAsync(token)).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
+        return new NodeState(node, current, active, active is not null && current!.Version == version, stats);
+    }
+
+    // A node already on the version: make sure HAProxy sends it traffic on its slot and only there.
+    private async Task<NodeOutcome> KeepAsync(NodeState s, HaproxyRuntime lb, Recap recap, CancellationToken token)
+    {
+        var active = s.Node.Layout.ServerName(s.ActiveSlot!.Value);
+        var fixes = new List<string>();
+        foreach (var stat in s.Stats)
+        {
+            if (stat.Server == active && stat.IsMaintenance)
+            {
+                await lb.ActivateAsync(active, s.Node.Address, s.ActiveSlot.Value, token);
+                fixes.Add($"{active} back in the pool");
+            }
+            else if (stat.Server != active && !stat.IsMaintenance)
+            {
+                await lb.SetStateAsync(stat.Server, SlotState.Maint, token);
+                fixes.Add($"{stat.Server} to maintenance");
+            }
+        }
+
+        var outcome = fixes.Count == 0 ? Outcome.Ok : Outcome.Changed;
+        Out.Info($"[roll] {s.Node.Name}: {(fixes.Count == 0 ? "ok" : "changed")} (already runs {s.Current!.Version} on {s.ActiveSlot}{(fixes.Count == 0 ? string.Empty : "; " + string.Join(", ", fixes))})");
+        recap.Record(s.Node.Name, outcome);
+        return new NodeOutcome(s.Node.Name, outcome, $"already on {s.Current.Version}");
+    }
+
+    private async Task PrepareAsync(NodeSession node, PackagedRelease release, string envFile, Recap recap, CancellationToken token)
+    {
+        var uploaded = await ReleaseUploader.EnsureReleaseAsync(node, release, token);
+        var envChanged = await ReleaseUploader.EnsureEnvFileAsync(node, envFile, token);
+        Out.Info($"[upload] {node.Name}: {(uploaded ? "changed" : "ok")} (release {release.Version}{(uploaded ? " uploaded" : " already there")}{(envChanged ? ", settings updated" : string.Empty)})");
+        recap.Record(node.Name, uploaded || envChanged ? Outcome.Changed : Outcome.Ok);
+    }
+
+    private async Task<NodeOutcome> RollNodeAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
+    {
+        var node = s.Node;
+        var version = options.Version;
+        var idle = s.IdleSlot(deploy.SlotPorts);
+        var idleServer = node.Layout.ServerName(idle);
+        var activeServer = s.ActiveSlot is { } a ? node.Layout.ServerName(a) : null;
+        var timeline = deploy.Timeline;
+        try
+        {
+            var pid = await timeline.MeasureAsync(node.Name, "start", async () =>
+            {
+                await lb.SetStateAsync(idleServer, SlotState.Maint, token);
+                await deploy.Processes.StopAsync(node, idle, options.StopTimeout, token);
+                return await deploy.Processes.StartAsync(node, version, idle, token);
+            });
+            Report(recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
+
+            var (ready, detail) = await timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, idle, pid, options.ReadyTimeout, token));
+            if (!ready)
+            {
+                throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await LogTailAsync(node, version, idle, token)}");
+            }
+
+            Report(recap, node.Name, "ready", Outcome.Ok, $"/health/ready answered 200 on port {idle}");
+
+            await timeline.MeasureAsync(node.Name, "drain", async () =>
+            {
+                await lb.ActivateAsync(idleServer, node.Address, idle, token);
+                if (activeServer is not null)
+                {
+                    await lb.SetStateAsync(activeServer, SlotState.Drain, token);
+                    var sessions = await WaitDrainedAsync(lb, activeServer, options.DrainTimeout, token);
+                    await lb.SetStateAsync(activeServer, SlotState.Maint, token);
+                    Report(recap, node.Name, "drain", Outcome.Changed, $"traffic on {idleServer}; {activeServer} drained{(sessions > 0 ? $" with {sessions} session(s) left at the timeout" : string.Empty)} and in maintenance");
+                }
+                else
+                {
+                    Report(recap, node.Name, "drain", Outcome.Changed, $"traffic on {idleServer}");
+                }
+            });
+
+            await timeline.MeasureAsync(node.Name, "verify", () => CheckNodeAsync(node, lb, idle, idleServer, version, token));
+            Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy, no error logged");
+        }
+        catch (PlatformException ex)
+        {
+            await RevertAsync(node, lb, s.ActiveSlot, activeServer, idle, idleServer, options);
+            var kept = s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
+            Out.Error($"[roll] {node.Name}: failed ({ex.Message}); {kept}");
+            recap.Record(node.Name, Outcome.Failed);
+            return new NodeOutcome(node.Name, Outcome.Failed, ex.Message);
+        }
+
+        if (s.ActiveSlot is { } old)
+        {
+            var killed = await timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, old, options.StopTimeout, token));
+            Report(recap, node.Name, "stop", Outcome.Changed, killed ? $"{s.Current!.Version} on {old} ignored SIGTERM and was killed" : $"{s.Current!.Version} on {old} stopped");
+        }
+
+        await RecordAsync(node, s.Current, version, idle, options, token);
+        return new NodeOutcome(node.Name, Outcome.Changed, $"{s.Current?.Version ?? "nothing"} -> {version} on {idle}");
+    }
+
+    // The naive baseline: stop N, start N+1 on the same slot. Requests hitting the gap fail.
+    private async Task<NodeOutcome> RestartAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
+    {
+        var node = s.Node;
+        var slot = s.ActiveSlot ?? deploy.SlotPorts[0];
+        await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, slot, options.StopTimeout, token));
+        var pid = await deploy.Timeline.MeasureAsync(node.Name, "start", () => deploy.Processes.StartAsync(node, options.Version, slot, token));
+        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, slot, pid, options.ReadyTimeout, token));
+        if (!ready)
+        {
+            Out.Error($"[restart] {node.Name}: failed ({detail})");
+            recap.Record(node.Name, Outcome.Failed);
+            return new NodeOutcome(node.Name, Outcome.Failed, detail);
+        }
+
+        if ((await lb.StatAsync(node.Layout.ServerName(slot), token)).IsMaintenance)
+        {
+            await lb.ActivateAsync(node.Layout.ServerName(slot), node.Address, slot, token);
+        }
+
+        Report(recap, node.Name, "restart", Outcome.Changed, $"{options.Version} on {slot} (restarted in place)");
+        await RecordAsync(node, s.Current, options.Version, slot, options, token);
+        return new NodeOutcome(node.Name, Outcome.Changed, $"restarted on {slot}");
+    }
+
+    private async Task RecordAsync(NodeSession node, NodeRelease? current, string version, int slot, RollOptions options, CancellationToken token)
+    {
+        var record = NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow);
+        await node.Ssh.WriteFileAtomicAsync(node.Layout.CurrentFile, record.ToJson() + "\n", AtomicFile.Readable, token);
+        await ReleaseUploader.PruneAsync(node, record, options.KeepReleases, token);
+    }
+
+    private static async Task<int> WaitDrainedAsync(HaproxyRuntime lb, string server, TimeSpan timeout, CancellationToken token)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var sessions = (await lb.StatAsync(server, token)).CurrentSessions;
+            if (sessions == 0 || DateTime.UtcNow >= until)
+            {
+                return sessions;
+            }
+
+            await Task.Delay(100, token);
+        }
+    }
+
+    // The new slot must answer with the new version, be UP in HAProxy and have logged no error.
+    private async Task CheckNodeAsync(NodeSession node, HaproxyRuntime lb, int port, string server, string version, CancellationToken token)
+    {
+        var (status, body) = await RemoteHttp.GetAsync(node, port, "/version", token);
+        var release = status == 200 ? ReadRelease(body) : null;
+        if (release != version)
+        {
+            throw new NodeRollException(node.Name, "verify", $"/version on port {port} answered {status} '{release ?? body.Trim()}', expected release {version}");
+        }
+
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!(await lb.StatAsync(server, token)).IsUp)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                throw new NodeRollException(node.Name, "verify", $"HAProxy does not report {server} UP (status {(await lb.StatAsync(server, token)).Status})");
+            }
+
+            await Task.Delay(100, token);
+        }
+
+        var errors = await LogErrorsAsync(node, version, port, token);
+        if (errors > 0)
+        {
+            throw new NodeRollException(node.Name, "verify", $"{errors} error-level entries in {node.Layout.LogFile(version, port)} since start");
+        }
+    }
+
+    private async Task RevertAsync(NodeSession node, HaproxyRuntime lb, int? activeSlot, string? activeServer, int idle, string idleServer, RollOptions options)
+    {
+        try
+        {
+            if (activeServer is not null)
+            {
+                await lb.ActivateAsync(activeServer, node.Address, activeSlot!.Value, run.Cancellation);
+            }
+
+            await lb.SetStateAsync(idleServer, SlotState.Maint, run.Cancellation);
+            await deploy.Processes.StopAsync(node, idle, options.StopTimeout, run.Cancellation);
+        }
+        catch (PlatformException ex)
+        {
+            Out.Error($"[revert] {node.Name}: could not fully restore the previous state: {ex.Message}");
+        }
+    }
+
+    /// <summary>Error-level JSON log lines of a slot's current log (the service logs one JSON object per line).</summary>
+    internal static async Task<int> LogErrorsAsync(NodeSession node, string version, int port, CancellationToken token)
+    {
+        var result = await node.Ssh.RunAsync($"grep -c -E '\"LogLevel\":\"(Error|Critical)\"' {ShellQuote.Quote(node.Layout.LogFile(version, port))}", token);
+        return int.TryParse(result.StandardOutput.Trim(), out var n) ? n : 0;
+    }
+
+    private static async Task<string> LogTailAsync(NodeSession node, string version, int port, CancellationToken token)
+    {
+        var tail = await node.Ssh.RunAsync($"tail -n 5 {ShellQuote.Quote(node.Layout.LogFile(version, port))}", token);
+        return tail.StandardOutput.Trim().Length == 0 ? string.Empty : $"{Environment.NewLine}  last log lines:{Environment.NewLine}  {tail.StandardOutput.Trim().Replace("\n", "\n  ", StringComparison.Ordinal)}";
+    }
+
+    private static string? ReadRelease(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.TryGetProperty("release", out var r) ? r.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> EnvFileAsync(CancellationToken token)
+    {
+        var database = await CatalogDatabase.OpenAsync(run, deploy.Inventory, SecretStoreFactory.Create(run), createMissing: false);
+        if (!database.IsBootstrapped)
+        {
+            throw new PlatformException("The database has no service role yet: run MigrateDb first (Deploy does it before RollNode).");
+        }
+
+        _ = token;
+        return "# Written by Platform (RollNode). Mode 0600: it holds the database password.\n" + $"CATALOG_DB={database.AppConnectionString()}\n";
+    }
+
+    private void Report(Recap recap, string node, string task, Outcome outcome, string detail)
+    {
+        Out.Info($"[{task}] {node}: {outcome.ToString().ToLowerInvariant()} ({detail})");
+        recap.Record(node, outcome);
+    }
+}

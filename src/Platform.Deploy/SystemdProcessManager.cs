@@ -1,0 +1,40 @@
+using System.Globalization;
+using Platform.Core;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// Servers (inventory <c>processManager: systemd</c>): one templated unit per slot,
+/// <c>catalog@&lt;port&gt;.service</c>, installed by cloud-init (infra/digitalocean/cloud-init.yaml).
+/// Each slot's unit reads <c>/etc/catalog/slot-&lt;port&gt;.env</c>, which names the release folder
+/// and URL; systemd stops with SIGTERM and sends SIGKILL only after its TimeoutStopSec.
+/// </summary>
+public sealed class SystemdProcessManager : IProcessManager
+{
+    public async Task<int> StartAsync(NodeSession node, string version, int port, CancellationToken cancellation)
+    {
+        var unit = Unit(port);
+        var slotEnv = $"CATALOG_APP={node.Layout.AppDir(version)}\nCATALOG_ENV_FILE={node.Layout.EnvFile}\nASPNETCORE_URLS=http://{node.Address}:{port.ToString(CultureInfo.InvariantCulture)}\n";
+        await node.Ssh.RunCheckedAsync("mkdir -p /etc/catalog", "creating /etc/catalog", cancellation);
+        await node.Ssh.WriteFileAtomicAsync($"/etc/catalog/slot-{port.ToString(CultureInfo.InvariantCulture)}.env", slotEnv, AtomicFile.Readable, cancellation);
+        await node.Ssh.WriteFileAtomicAsync(node.Layout.SlotReleaseFile(port), version + "\n", AtomicFile.Readable, cancellation);
+        await node.Ssh.RunCheckedAsync($"systemctl restart {unit}", $"starting {unit}", cancellation, TimeSpan.FromSeconds(60));
+        return await RunningPidAsync(node, port, cancellation) ?? throw new PlatformException($"{node.Name}: {unit} did not stay running; see journalctl -u {unit}.");
+    }
+
+    public async Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation)
+    {
+        var result = await node.Ssh.RunAsync($"systemctl show -p MainPID --value {Unit(port)}", cancellation);
+        return result.Succeeded && int.TryParse(result.StandardOutput.Trim(), out var pid) && pid > 0 ? pid : null;
+    }
+
+    public async Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var unit = Unit(port);
+        await node.Ssh.RunCheckedAsync($"systemctl stop {unit}", $"stopping {unit}", cancellation, timeout + TimeSpan.FromSeconds(30));
+        var result = await node.Ssh.RunAsync($"systemctl show -p Result --value {unit}", cancellation);
+        return result.StandardOutput.Trim() == "timeout";
+    }
+
+    private static string Unit(int port) => $"catalog@{port.ToString(CultureInfo.InvariantCulture)}.service";
+}
