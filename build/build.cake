@@ -23,7 +23,7 @@ using Platform.Migrate;
 using Platform.Deploy;
 using Platform.Testing;
 
-var targets = Arguments<string>("target", new[] { "Apply" });
+var targets = Arguments<string>("target", new[] { "Deploy" });
 
 // Cake's --dryrun runs no task bodies; Platform turns it into check mode and, in Setup, asks each
 // step that would run to show what it would change (Setup is the one hook Cake runs in a dry run).
@@ -112,8 +112,37 @@ Step("MigrateDb", "Run the release's migrations: --phase=expand (default, before
     r => new MigrateDbStep(r).RunAsync());
 
 // ---- Roll out ---------------------------------------------------------------------------------
+Step("ExpandDb", "MigrateDb --phase=expand under the deploy lock (Deploy's first database step)",
+    r => new DeployChain(r).ExpandAsync());
+
+Step("CheckCompatibility", "Run the RUNNING release's smoke tests on the expanded schema; stop before any node is touched if they fail",
+    r => new DeployChain(r).CheckCompatibilityAsync());
+
 Step("RollNode", "Roll the app nodes to --version with zero downtime (--batch-size, --node, --strategy, timeouts)",
     r => new RollNodeStep(r).RunAsync());
+
+Step("Verify", "Every node serves --version, HAProxy slots UP/MAINT, compliance (metrics, logs, security), smoke tests via the LB",
+    r => new VerifyStep(r).RunAsync());
+
+Step("ContractDb", "MigrateDb --phase=contract once every node runs the new release (--contract=false skips it)",
+    r => new DeployChain(r).ContractAsync());
+
+Step("Deploy", "Apply -> SeedKeys -> Package -> ExpandDb -> CheckCompatibility -> RollNode -> Verify -> ContractDb",
+    r => new DeployChain(r).SummarizeAsync())
+    .IsDependentOn("Apply")
+    .IsDependentOn("SeedKeys")
+    .IsDependentOn("Package")
+    .IsDependentOn("ExpandDb")
+    .IsDependentOn("CheckCompatibility")
+    .IsDependentOn("RollNode")
+    .IsDependentOn("Verify")
+    .IsDependentOn("ContractDb");
+
+Step("Rollback", "Roll every node back to its previous release (or --version=) with the same zero-downtime steps",
+    r => new RollbackStep(r).RunAsync());
+
+Step("Unlock", "Release a deploy lock left by a run that died (says whose it was)",
+    r => new UnlockStep(r).RunAsync());
 
 // ---- Test -------------------------------------------------------------------------------------
 Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",

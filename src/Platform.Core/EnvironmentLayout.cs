@@ -9,7 +9,7 @@ namespace Platform.Core;
 /// </summary>
 public sealed partial class EnvironmentLayout
 {
-    public EnvironmentLayout(string repoRoot, string environment, string? stateDir = null, string? artifactsDir = null)
+    public EnvironmentLayout(string repoRoot, string environment, string? stateDir = null, string? artifactsDir = null, string? releasesDir = null)
     {
         if (!EnvironmentName().IsMatch(environment))
         {
@@ -22,6 +22,7 @@ public sealed partial class EnvironmentLayout
         InfraDir = Path.Combine(RepoRoot, "infra", environment);
         StateDir = Path.GetFullPath(stateDir ?? Path.Combine(RepoRoot, ".platform", environment));
         ArtifactsDir = Path.GetFullPath(artifactsDir ?? Path.Combine(RepoRoot, "artifacts", environment));
+        ReleasesDir = Path.GetFullPath(releasesDir ?? Path.Combine(RepoRoot, "artifacts", "releases"));
     }
 
     public string RepoRoot { get; }
@@ -44,7 +45,8 @@ public sealed partial class EnvironmentLayout
 
     public string SecretsDir => Path.Combine(StateDir, "secrets");
 
-    public string ReleasesDir => Path.Combine(RepoRoot, "artifacts", "releases");
+    /// <summary>Packaged releases, shared by every environment (<c>artifacts/releases</c>; <c>--releases-dir</c>).</summary>
+    public string ReleasesDir { get; }
 
     public string ReportsDir => Path.Combine(ArtifactsDir, "reports");
 

@@ -55,7 +55,8 @@ public sealed class RunContext
             repoRoot,
             arguments.Get("environment", "local"),
             arguments.Get("state-dir"),
-            arguments.Get("artifacts-dir"));
+            arguments.Get("artifacts-dir"),
+            arguments.Get("releases-dir"));
         return new RunContext(layout, arguments, checkMode, reporter, cancellation) { CiBuild = ciBuild };
     }
 }

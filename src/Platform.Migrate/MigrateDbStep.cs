@@ -14,9 +14,10 @@ namespace Platform.Migrate;
 /// </summary>
 public sealed class MigrateDbStep(RunContext run)
 {
-    public async Task<MigrationReport> RunAsync()
+    /// <summary>Runs the phase given (Deploy's ExpandDb/ContractDb), else the one <c>--phase</c> names.</summary>
+    public async Task<MigrationReport> RunAsync(MigrationPhase? fixedPhase = null)
     {
-        var phase = run.Arguments.Get("phase", "expand") switch
+        var phase = fixedPhase ?? run.Arguments.Get("phase", "expand") switch
         {
             "expand" => MigrationPhase.Expand,
             "contract" => MigrationPhase.Contract,

@@ -23,6 +23,26 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
     public Task<SftpClient> ConnectSftpAsync(InventoryHost host, CancellationToken cancellation = default) =>
         ConnectAsync(host, info => new SftpClient(info), cancellation);
 
+    /// <summary>
+    /// Tries a password login (with a throwaway password) and returns the authentication methods the
+    /// host offers instead: a compliant host refuses and offers no <c>password</c> method.
+    /// </summary>
+    public async Task<string> ProbePasswordLoginAsync(InventoryHost host, CancellationToken cancellation = default)
+    {
+        var info = new ConnectionInfo(host.Address, host.SshPort, host.SshUser, new PasswordAuthenticationMethod(host.SshUser, "platform-compliance-probe")) { Timeout = Timeout, RetryAttempts = 1 };
+        using var client = new SshClient(info);
+        client.HostKeyReceived += (_, e) => e.CanTrust = Fingerprint(e.HostKey) == host.HostKeyFingerprint;
+        try
+        {
+            await client.ConnectAsync(cancellation);
+            return "password login accepted";
+        }
+        catch (SshAuthenticationException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>SHA256 fingerprint of a raw host key blob, as ssh-keygen prints it.</summary>
     public static string Fingerprint(byte[] hostKeyBlob) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(hostKeyBlob)).TrimEnd('=');
 

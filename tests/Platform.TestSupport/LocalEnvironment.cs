@@ -34,6 +34,12 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
     public string StateDir => Path.Combine(Scratch, "state");
 
+    /// <summary>
+    /// Where test releases are packaged: kept between runs (Package skips a release whose sources did
+    /// not change), apart from the user's artifacts/releases.
+    /// </summary>
+    public static string SharedReleasesDir => Path.Combine(RepositoryRoot.Path, ".platform", "test-releases");
+
     public string ArtifactsDir => Path.Combine(Scratch, "artifacts");
 
     /// <summary>Provisions <paramref name="appNodes"/> app nodes plus lb and db.</summary>
@@ -46,6 +52,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
             ["environment"] = ["local"],
             ["state-dir"] = [Path.Combine(scratch, "state")],
             ["artifacts-dir"] = [Path.Combine(scratch, "artifacts")],
+            ["releases-dir"] = [SharedReleasesDir],
             ["var"] = [$"address_prefix={range.Prefix}", $"app_nodes={appNodes}"],
         };
         var environment = new LocalEnvironment(range, scratch, arguments, new RecordingReporter(log ?? TextWriter.Null));

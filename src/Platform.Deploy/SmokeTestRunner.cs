@@ -1,0 +1,52 @@
+using Platform.Core;
+using Platform.Release;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// Runs the smoke tests a release ships (<c>smoke/Catalog.Smoke.dll</c> in its tarball) against a
+/// URL with <c>dotnet test --filter TestCategory=Smoke</c>. Fails with their output when they fail.
+/// </summary>
+public sealed class SmokeTestRunner(RunContext run)
+{
+    public async Task RunAsync(PackagedRelease release, string url, string why)
+    {
+        var work = Path.Combine(run.Layout.StateDir, "tmp", $"smoke-{release.Version}-{Guid.NewGuid():N}");
+        try
+        {
+            await new ReleaseStore(run.Layout.ReleasesDir).ExtractAsync(release, work, run.Commands, run.Cancellation);
+            var dll = Path.Combine(work, "smoke", "Catalog.Smoke.dll");
+            if (!File.Exists(dll))
+            {
+                throw new PlatformException($"Release {release.Version} ships no smoke tests (smoke/Catalog.Smoke.dll missing in {release.Tarball}).");
+            }
+
+            run.Reporter.Info($"Running the smoke tests of release {release.Version} against {url} ({why})");
+            var result = await run.Commands.RunAsync(
+                "dotnet",
+                ["test", dll, "--filter", "TestCategory=Smoke", "--logger", "console;verbosity=normal"],
+                new CommandOptions
+                {
+                    WorkingDirectory = work,
+                    AllowFailure = true,
+                    Timeout = TimeSpan.FromMinutes(5),
+                    Environment = new Dictionary<string, string?> { ["CATALOG_URL"] = url, ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
+                },
+                run.Cancellation);
+            var summary = result.StandardOutput.Split('\n').LastOrDefault(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal))?.Trim();
+            if (!result.Succeeded)
+            {
+                throw new PlatformException($"The smoke tests of release {release.Version} failed against {url} ({why}):{Environment.NewLine}{CommandRunner.Tail(result.StandardOutput + result.StandardError, 40)}");
+            }
+
+            run.Reporter.Info($"Smoke tests of {release.Version}: {summary ?? "passed"}");
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+}

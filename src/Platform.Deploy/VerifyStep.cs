@@ -1,0 +1,73 @@
+using Platform.Core;
+using Platform.Release;
+using Platform.Secrets;
+using Platform.Secure;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// The Verify target: every app node answers <c>/version</c> with the expected release; HAProxy
+/// shows each node's active slot UP and the other in MAINT; each node passes its compliance checks
+/// (metrics, logs, security); then the release's own smoke tests run against the load balancer.
+/// <c>--max-5xx-rate</c> (default 0.01) bounds the 5xx share since start.
+/// </summary>
+public sealed class VerifyStep(RunContext run)
+{
+    public async Task<Recap> RunAsync()
+    {
+        var version = await ReleaseVersion.ResolveAsync(run);
+        var deploy = await DeployRun.ForAsync(run);
+        var lb = await deploy.HaproxyAsync();
+        var stats = await lb.ShowStatAsync(run.Cancellation);
+        var circle = await new OperatorRegistry(SecretStoreFactory.Create(run)).ActiveAsync(run.Cancellation);
+        var compliance = new NodeCompliance(deploy.Pool.Connector, circle, double.Parse(run.Arguments.Get("max-5xx-rate", "0.01"), System.Globalization.CultureInfo.InvariantCulture));
+        var nodes = deploy.Inventory.AppNodes.ToList();
+        var recap = deploy.NewRecap(nodes.Select(n => n.Name));
+
+        await Task.WhenAll(nodes.Select(host => deploy.Timeline.MeasureAsync(host.Name, "verify", async () =>
+        {
+            var node = await deploy.NodeAsync(host);
+            foreach (var result in await CheckNodeAsync(node, version, stats, compliance))
+            {
+                run.Reporter.Info($"[verify] {node.Name}: {(result.Passed ? "ok" : "FAILED")} {result.Check}: {result.Detail}");
+                recap.Record(node.Name, result.Passed ? Outcome.Ok : Outcome.Failed);
+            }
+        })));
+        recap.Print(run.Reporter, "VERIFY RECAP");
+        if (recap.HasFailures)
+        {
+            throw new PlatformException($"Verify failed on {string.Join(", ", recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0))}: see the failed checks above.");
+        }
+
+        if (!run.CheckMode)
+        {
+            await new SmokeTestRunner(run).RunAsync(deploy.Releases.Find(version), deploy.Inventory.ServiceUrl, "through the load balancer");
+        }
+
+        return recap;
+    }
+
+    private async Task<IReadOnlyList<ComplianceResult>> CheckNodeAsync(NodeSession node, string version, IReadOnlyList<ServerStat> stats, NodeCompliance compliance)
+    {
+        var current = NodeRelease.Parse(await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, run.Cancellation));
+        if (current is null)
+        {
+            return [new ComplianceResult("release", false, "no release recorded on the node (never rolled)")];
+        }
+
+        var results = new List<ComplianceResult>();
+        var (status, body) = await RemoteHttp.GetAsync(node, current.Slot, "/version", run.Cancellation);
+        var served = status == 200 && body.Contains($"\"release\":\"{version}\"", StringComparison.Ordinal);
+        results.Add(new ComplianceResult("version", served, served ? $"/version on {current.Slot} answers {version}" : $"/version on {current.Slot} answered {status} {body.Trim()}; expected {version}"));
+
+        foreach (var stat in stats.Where(s => s.Server.StartsWith(node.Name + "_", StringComparison.Ordinal)))
+        {
+            var active = stat.Server == node.Layout.ServerName(current.Slot);
+            var ok = active ? stat.IsUp : stat.IsMaintenance;
+            results.Add(new ComplianceResult($"haproxy {stat.Server}", ok, $"{stat.Status} (expected {(active ? "UP" : "MAINT")})"));
+        }
+
+        results.AddRange(await compliance.CheckAsync(node, current.Version, current.Slot, run.Cancellation));
+        return results;
+    }
+}

@@ -1,0 +1,141 @@
+using Platform.Core;
+
+namespace Platform.Deploy.Tests;
+
+public sealed class DeployUnitTests
+{
+    private sealed class FakeChannel(string answer) : IRuntimeApiChannel
+    {
+        public List<string> Sent { get; } = [];
+
+        public Task<string> SendAsync(string commands, CancellationToken cancellation)
+        {
+            Sent.Add(commands);
+            return Task.FromResult(answer);
+        }
+    }
+
+    private const string Header = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,agent_health,addr,cookie,mode";
+
+    // A row in HAProxy 2.6's column order, empty where the test does not care.
+    private static string Row(string server, string status, int scur, string addr)
+    {
+        var columns = Header[2..].Split(',');
+        var values = new string[columns.Length];
+        values[Array.IndexOf(columns, "pxname")] = "catalog";
+        values[Array.IndexOf(columns, "svname")] = server;
+        values[Array.IndexOf(columns, "status")] = status;
+        values[Array.IndexOf(columns, "scur")] = scur.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        values[Array.IndexOf(columns, "addr")] = addr;
+        return string.Join(",", values.Select(v => v ?? string.Empty));
+    }
+
+    private static readonly string Stat = string.Join("\n",
+        Header,
+        Row("FRONTEND", "OPEN", 3, string.Empty),
+        Row("web-1_8081", "UP", 2, "127.0.10.11:8081"),
+        Row("web-1_8082", "MAINT", 0, "127.0.10.11:8082"),
+        Row("web-2_8081", "DRAIN 1/2", 1, "127.0.10.12:8081"),
+        Row("BACKEND", "UP", 3, string.Empty));
+
+    [Test]
+    public void Show_stat_is_read_by_column_name()
+    {
+        var servers = HaproxyRuntime.ParseStat(Stat, "catalog");
+
+        Assert.That(servers.Select(s => s.Server), Is.EqualTo(new[] { "web-1_8081", "web-1_8082", "web-2_8081" }));
+        Assert.That(servers[0].IsUp && servers[0].CurrentSessions == 2);
+        Assert.That(servers[1].IsMaintenance);
+        Assert.That(servers[2].IsDraining && servers[2].CurrentSessions == 1);
+        Assert.That(servers[0].Address, Is.EqualTo("127.0.10.11:8081"));
+    }
+
+    [Test]
+    public async Task Activation_sends_address_state_and_health_in_one_call()
+    {
+        var channel = new FakeChannel("\n\n\n");
+
+        await new HaproxyRuntime(channel, "catalog").ActivateAsync("web-1_8082", "127.0.10.11", 8082);
+
+        Assert.That(channel.Sent.Single(), Is.EqualTo("set server catalog/web-1_8082 addr 127.0.10.11 port 8082; set server catalog/web-1_8082 state ready; set server catalog/web-1_8082 health up"));
+    }
+
+    [Test]
+    public async Task An_error_answer_fails_the_call_with_haproxys_words()
+    {
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new HaproxyRuntime(new FakeChannel("No such server.\n\n"), "catalog").SetStateAsync("web-9_8081", SlotState.Drain));
+
+        Assert.That(error!.Message, Does.Contain("No such server").And.Contain("web-9_8081"));
+    }
+
+    [Test]
+    public void Metrics_give_the_5xx_share_since_start()
+    {
+        var text = """
+            # HELP http_requests_received_total Provides the count of HTTP requests
+            http_requests_received_total{code="200",method="GET",controller="",action="",endpoint="/items"} 97
+            http_requests_received_total{code="503",method="GET",controller="",action="",endpoint="/health/ready"} 2
+            http_requests_received_total{code="500",method="POST",controller="",action="",endpoint="/items"} 1
+            http_request_duration_seconds_count{code="200"} 97
+            """;
+
+        var reading = MetricsReading.Parse(text);
+
+        Assert.That(reading.Total, Is.EqualTo(100));
+        Assert.That(reading.ServerErrorRate, Is.EqualTo(0.03).Within(1e-9));
+    }
+
+    [Test]
+    public void Listening_ports_on_the_nodes_address_and_on_any_address()
+    {
+        var tcp = """
+              sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
+               0: 0B0A007F:08AE 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1
+               1: 0B0A007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2 1
+               2: 0C0A007F:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1
+               3: 0B0A007F:1F91 0A0A007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 4 1
+               4: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 5 1
+            """;
+
+        Assert.That(ListeningPorts.On(tcp, "127.0.10.11"), Is.EquivalentTo(new[] { 22, 2222, 8081 }));
+    }
+
+    [Test]
+    public void A_node_keeps_its_history_newest_first()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var first = NodeRelease.After(null, "1.0.0", 8081, now);
+        var second = NodeRelease.After(first, "1.1.0", 8082, now);
+        var back = NodeRelease.After(second, "1.0.0", 8081, now);
+
+        Assert.That(second.Previous, Is.EqualTo(new[] { "1.0.0" }));
+        Assert.That(back.Previous, Is.EqualTo(new[] { "1.1.0" }));
+        Assert.That(NodeRelease.Parse(back.ToJson()), Is.EqualTo(back).Using<NodeRelease>((a, b) => a.Version == b.Version && a.Previous.SequenceEqual(b.Previous)));
+        Assert.That(NodeRelease.Parse("{broken"), Is.Null);
+    }
+
+    [TestCase(1, 3, 1)]
+    [TestCase(3, 3, 2)]
+    [TestCase(5, 12, 5)]
+    [TestCase(2, 1, 1)]
+    public void Batches_never_take_every_node(int asked, int nodes, int used) =>
+        Assert.That(new RollOptions { Version = "1.0.0", BatchSize = asked }.EffectiveBatchSize(nodes), Is.EqualTo(used));
+
+    [Test]
+    public void Roll_options_are_read_from_arguments_with_clear_errors()
+    {
+        var args = RunArguments.From(new Dictionary<string, string> { ["batch-size"] = "2", ["ready-timeout"] = "45", ["strategy"] = "restart" });
+        var options = RollOptions.From(args, "1.0.0");
+
+        Assert.That(options.BatchSize, Is.EqualTo(2));
+        Assert.That(options.ReadyTimeout, Is.EqualTo(TimeSpan.FromSeconds(45)));
+        Assert.That(options.Strategy, Is.EqualTo(RollStrategy.Restart));
+        Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["strategy"] = "yolo" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("--strategy=yolo"));
+    }
+
+    [Test]
+    public void Audit_lines_are_one_token_per_field() =>
+        Assert.That(
+            AuditLog.Line(new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero), "Jane Doe", "Deploy", "1.1.0", "succeeded", "jenkins#42"),
+            Is.EqualTo("2026-11-26T10:00:00Z operator=Jane_Doe target=Deploy version=1.1.0 result=succeeded build=jenkins#42"));
+}
