@@ -148,6 +148,20 @@ Step("Unlock", "Release a deploy lock left by a run that died (says whose it was
 Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",
     r => new TestStep(r).RunAsync());
 
+// CI-specific output through Cake's build-system detection: each task folds into a group.
+IDisposable fold = null;
+TaskSetup(context =>
+{
+    if (BuildSystem.GitHubActions.IsRunningOnGitHubActions) BuildSystem.GitHubActions.Commands.StartGroup(context.Task.Name);
+    else if (BuildSystem.TravisCI.IsRunningOnTravisCI) fold = BuildSystem.TravisCI.Fold(context.Task.Name);
+});
+TaskTeardown(context =>
+{
+    if (BuildSystem.GitHubActions.IsRunningOnGitHubActions) BuildSystem.GitHubActions.Commands.EndGroup();
+    fold?.Dispose();
+    fold = null;
+});
+
 // Ends every run: releases the deploy lock, appends the audit line, writes the deploy report.
 Teardown(context => DeployRun.FinishAsync(Run(), targets.ToList(), context.Successful, context.ThrownException?.Message).GetAwaiter().GetResult());
 

@@ -1,17 +1,11 @@
 # The embedded `local` environment: real hosts on loopback, built only from Terraform's
 # built-in resources (no provider can be downloaded). Each host is its own sshd on its own
 # 127.x address; `lb` also runs HAProxy and `db` also runs PostgreSQL 15.
-terraform {
-  required_version = ">= 1.5"
-
-  # State stays on this machine under .platform/<env>/ (the path is given at `terraform init`).
-  backend "local" {}
-}
-
 locals {
   state_dir = abspath(var.state_dir)
   hosts_dir = "${local.state_dir}/hosts"
-  scripts   = abspath("${path.module}/scripts")
+  # infra/local-pg links this folder, so both environments run these very scripts.
+  scripts = abspath("${path.module}/scripts")
 
   lb_address = "${var.address_prefix}10"
   db_address = "${var.address_prefix}5"

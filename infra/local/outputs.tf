@@ -3,7 +3,7 @@
 # they are read at provisioning time, never learnt from a first connection.
 output "inventory" {
   value = {
-    environment    = "local"
+    environment    = var.environment
     serviceUrl     = "http://${local.lb_address}:${var.frontend_port}"
     processManager = "detached"
     hosts = [

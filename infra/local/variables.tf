@@ -1,3 +1,9 @@
+variable "environment" {
+  description = "The environment's name as Platform knows it (infra/<name>), written into the inventory."
+  type        = string
+  default     = "local"
+}
+
 variable "state_dir" {
   description = "Folder for this environment's runtime state (hosts, keys, Terraform state). Platform passes .platform/<env>."
   type        = string

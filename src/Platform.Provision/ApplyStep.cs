@@ -35,7 +35,9 @@ public sealed class ApplyStep(RunContext run)
             run.Reporter.Info("Nothing to apply.");
         }
 
-        var inventory = InventoryBuilder.Build(await environment.Runner.OutputsAsync());
+        var outputs = await environment.Runner.OutputsAsync();
+        await SecretOutputs.StoreAsync(run, outputs);
+        var inventory = InventoryBuilder.Build(outputs);
         InventoryBuilder.Write(inventory, run.Layout.InventoryFile);
         run.Reporter.Info($"Inventory written to {run.Layout.InventoryFile}");
         InventoryPrinter.Print(inventory, run.Reporter);

@@ -5,16 +5,17 @@ namespace Platform.Provision;
 /// <summary>
 /// The Destroy target: removes every resource of the environment (for local: stops every sshd,
 /// HAProxy and PostgreSQL it started and deletes <c>.platform/&lt;env&gt;/hosts</c>). Any
-/// environment other than <c>local</c> needs <c>--confirm=&lt;environment&gt;</c>. Keys, secrets
+/// environment other than the local ones (platform.json <c>"disposable": true</c>) needs
+/// <c>--confirm=&lt;environment&gt;</c>. Keys, secrets
 /// and the Terraform state file are kept: nothing a user has is lost.
 /// </summary>
 public sealed class DestroyStep(RunContext run)
 {
-    public const string LocalEnvironment = "local";
-
     public async Task RunAsync()
     {
-        if (run.Environment != LocalEnvironment && run.Arguments.Get("confirm") != run.Environment)
+        // Only environments that live on this machine (platform.json "disposable": true) go without confirmation.
+        var disposable = EnvironmentSettings.Load(run.Layout).Get("disposable") == "true";
+        if (!disposable && run.Arguments.Get("confirm") != run.Environment)
         {
             throw new PlatformException(
                 $"Destroying '{run.Environment}' removes its servers and data. Confirm with --confirm={run.Environment}. Nothing was changed.");

@@ -43,16 +43,50 @@ public sealed class TerraformEnvironment
             ["repoRoot"] = JsonValue.Create(run.Layout.RepoRoot),
             ["osUser"] = JsonValue.Create(Environment.UserName),
             ["environment"] = JsonValue.Create(run.Environment),
+            ["deployKeyFile"] = JsonValue.Create(run.Layout.DeployKeyFile),
             ["circlePublicKeys"] = new JsonArray(circle.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
         };
         var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, run.Arguments.All("var"));
         var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();
 
-        var runner = new TerraformRunner(run);
+        var runner = new TerraformRunner(run, await EnvironmentVariablesAsync(run, settings));
         run.Reporter.Verbose($"terraform init in {run.Layout.InfraDir}");
         await runner.InitAsync(backendConfig);
         var arguments = variables.ToArguments(Path.Combine(run.Layout.StateDir, "platform.tfvars.json"));
         return new TerraformEnvironment(run, settings, runner, arguments);
+    }
+
+    /// <summary>
+    /// Environment variables for Terraform from platform.json's <c>terraformEnvironment</c>: a value
+    /// <c>secret:KEY</c> is read from the secrets store (falling back to the variable already set in
+    /// the process environment); secrets never go on the command line or into the plan.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<string, string>> EnvironmentVariablesAsync(RunContext run, EnvironmentSettings settings)
+    {
+        var result = new Dictionary<string, string>();
+        if (settings.Section("terraformEnvironment") is not { } section)
+        {
+            return result;
+        }
+
+        ISecretStore? store = null;
+        foreach (var (name, node) in section)
+        {
+            var value = node?.GetValue<string>() ?? string.Empty;
+            if (value.StartsWith("secret:", StringComparison.Ordinal))
+            {
+                var key = value["secret:".Length..];
+                store ??= SecretStoreFactory.Create(run);
+                value = await store.GetAsync(key, run.Cancellation)
+                    ?? Environment.GetEnvironmentVariable(name)
+                    ?? throw new PlatformException($"{settings.Source}: terraformEnvironment.{name} needs the secret '{key}': store it in the {store.Backend} secrets store, or export {name}.");
+            }
+
+            run.Redactor.Register(value);
+            result[name] = value;
+        }
+
+        return result;
     }
 
     /// <summary>

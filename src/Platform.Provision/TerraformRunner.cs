@@ -14,7 +14,7 @@ public sealed class TerraformRunner
     private readonly RunContext _run;
     private readonly Dictionary<string, string?> _environment;
 
-    public TerraformRunner(RunContext run)
+    public TerraformRunner(RunContext run, IReadOnlyDictionary<string, string>? extraEnvironment = null)
     {
         _run = run;
         Directory.CreateDirectory(run.Layout.StateDir);
@@ -31,6 +31,10 @@ public sealed class TerraformRunner
             ["TF_CLI_CONFIG_FILE"] = cliConfig,
             ["PATH"] = ToolLocator.ChildPath(),
         };
+        foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>())
+        {
+            _environment[name] = value;
+        }
     }
 
     /// <summary>Variables that keep Terraform non-interactive and quiet in automation.</summary>

@@ -45,17 +45,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
     /// <summary>Provisions <paramref name="appNodes"/> app nodes plus lb and db.</summary>
     public static async Task<LocalEnvironment> ApplyAsync(string name, int appNodes = 2, TextWriter? log = null)
     {
-        var range = LoopbackRange.Acquire();
-        var scratch = RepositoryRoot.NewScratch(name);
-        var arguments = new Dictionary<string, List<string>>
-        {
-            ["environment"] = ["local"],
-            ["state-dir"] = [Path.Combine(scratch, "state")],
-            ["artifacts-dir"] = [Path.Combine(scratch, "artifacts")],
-            ["releases-dir"] = [SharedReleasesDir],
-            ["var"] = [$"address_prefix={range.Prefix}", $"app_nodes={appNodes}"],
-        };
-        var environment = new LocalEnvironment(range, scratch, arguments, new RecordingReporter(log ?? TextWriter.Null));
+        var environment = Create(name, appNodes, log);
         try
         {
             await environment.ApplyAsync();
@@ -66,6 +56,22 @@ public sealed class LocalEnvironment : IAsyncDisposable
             await environment.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Reserves the range and folders without provisioning (for environments that need setup first).</summary>
+    public static LocalEnvironment Create(string name, int appNodes = 2, TextWriter? log = null, string environmentName = "local")
+    {
+        var range = LoopbackRange.Acquire();
+        var scratch = RepositoryRoot.NewScratch(name);
+        var arguments = new Dictionary<string, List<string>>
+        {
+            ["environment"] = [environmentName],
+            ["state-dir"] = [Path.Combine(scratch, "state")],
+            ["artifacts-dir"] = [Path.Combine(scratch, "artifacts")],
+            ["releases-dir"] = [SharedReleasesDir],
+            ["var"] = [$"address_prefix={range.Prefix}", $"app_nodes={appNodes}"],
+        };
+        return new LocalEnvironment(range, scratch, arguments, new RecordingReporter(log ?? TextWriter.Null));
     }
 
     /// <summary>A run context on this environment; <paramref name="extra"/> adds or replaces arguments.</summary>
