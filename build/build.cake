@@ -6,14 +6,17 @@
 // Common arguments: --environment=NAME (default local; the folder infra/NAME), --plan=FILE,
 // --var=name=value (Terraform variables), --check (check mode without Cake's dry run).
 
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Core.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Secrets.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Secure.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Provision.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Release.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Migrate.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Deploy.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/Platform.Testing.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Core.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Secrets.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Secure.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Provision.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Release.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Migrate.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Reports.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Deploy.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Load.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Bench.dll"
+#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Testing.dll"
 
 using Platform.Core;
 using Platform.Provision;
@@ -21,6 +24,7 @@ using Platform.Secure;
 using Platform.Release;
 using Platform.Migrate;
 using Platform.Deploy;
+using Platform.Bench;
 using Platform.Testing;
 
 var targets = Arguments<string>("target", new[] { "Deploy" });
@@ -143,6 +147,10 @@ Step("Rollback", "Roll every node back to its previous release (or --version=) w
 
 Step("Unlock", "Release a deploy lock left by a run that died (says whose it was)",
     r => new UnlockStep(r).RunAsync());
+
+// ---- Measure ----------------------------------------------------------------------------------
+Step("Benchmark", "Deploy from scratch, rolls under load, restart baseline, no-op deploy, scaling -> artifacts/bench/bench.json",
+    r => new BenchmarkStep(r).RunAsync());
 
 // ---- Test -------------------------------------------------------------------------------------
 Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using Platform.Core;
+using Platform.Load;
 using Platform.Release;
+using Platform.Reports;
 using Platform.Secrets;
 using Platform.Secure;
 
@@ -38,6 +40,12 @@ public sealed class DeployRun : IAsyncDisposable
 
     /// <summary>The version the run deploys, once known (for the audit line).</summary>
     public string? Version { get; set; }
+
+    /// <summary>Load measured while this run deployed (benchmark, tests): drawn under the timeline in the report.</summary>
+    public LoadGenerator? Load { get; set; }
+
+    /// <summary>The recaps of every step of the run, in order, for the report.</summary>
+    private readonly List<string> _recapLines = [];
 
     public IProcessManager Processes => Inventory.ProcessManager == "systemd" ? new SystemdProcessManager() : new DetachedProcessManager();
 
@@ -86,7 +94,13 @@ public sealed class DeployRun : IAsyncDisposable
     }
 
     /// <summary>A fresh recap for the next step (each step prints its own).</summary>
-    public Recap NewRecap(IEnumerable<string> hosts) => Recap = new Recap(hosts);
+    public Recap NewRecap(IEnumerable<string> hosts)
+    {
+        KeepRecap();
+        return Recap = new Recap(hosts);
+    }
+
+    private void KeepRecap() => _recapLines.AddRange(Recap.Lines());
 
     /// <summary>
     /// Ends the run: releases the lock, appends the audit line for deploying targets, writes the
@@ -118,6 +132,11 @@ public sealed class DeployRun : IAsyncDisposable
                 await new DeployLock(lb).ReleaseAsync(held, run.Cancellation);
             }
 
+            if (current is not null && current.Timeline.Spans.Count > 0 && !run.CheckMode)
+            {
+                current.WriteReport(string.Join("+", deploying.DefaultIfEmpty("Deploy")), succeeded, error);
+            }
+
             if (deploying.Count > 0 && !run.CheckMode)
             {
                 var result = succeeded ? "succeeded" : "failed";
@@ -136,4 +155,35 @@ public sealed class DeployRun : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Pool.DisposeAsync();
+
+    // artifacts/<env>/reports/<timestamp>-<target>.md and .png: phases per node, recaps, load.
+    private void WriteReport(string target, bool succeeded, string? error)
+    {
+        KeepRecap();
+        Recap = new Recap();
+        var offset = Load is null ? 0 : (Load.StartedAt - Timeline.StartedAt).TotalSeconds;
+        var load = Load?.Seconds().Select(s => new ReportLoadSecond((int)Math.Round(s.Second + offset), s.Requests, s.Failed)).Where(s => s.Second >= 0).ToList();
+        var data = new DeployReportData(
+            _run.Environment,
+            target,
+            Version ?? "-",
+            Timeline.StartedAt,
+            Timeline.Now,
+            succeeded,
+            error is null ? null : _run.Redactor.Redact(error),
+            Timeline.Spans.Select(s => new ReportPhase(s.Node, s.Phase, s.StartSeconds, s.EndSeconds)).ToList(),
+            _recapLines,
+            load,
+            load is null ? null : $"{load.Sum(s => s.Requests)} requests, {load.Sum(s => s.Failed)} failed");
+        try
+        {
+            var (markdown, png) = DeployReportWriter.Write(data, _run.Layout.ReportsDir);
+            _run.Reporter.Info($"Deploy report: {markdown} (timeline {Path.GetFileName(png)})");
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
+        {
+            // A report that cannot be drawn must not fail a deploy that succeeded.
+            _run.Reporter.Warn($"The deploy report could not be written: {ex.Message}");
+        }
+    }
 }

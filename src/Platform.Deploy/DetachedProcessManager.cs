@@ -23,9 +23,12 @@ public sealed class DetachedProcessManager : IProcessManager
         var script = $$"""
             set -e
             mkdir -p {{Q(l.SlotDir(port))}} {{Q(l.BaseDir + "/logs")}}
+            # One log per start: the previous run of this release on this slot is kept as .1.
+            log={{Q(l.LogFile(version, port))}}
+            [ -f "$log" ] && mv -f "$log" "$log.1"
             cd {{Q(app)}}
             CATALOG_ENV_FILE={{Q(l.EnvFile)}} ASPNETCORE_URLS={{Q($"http://{node.Address}:{port}")}} DOTNET_NOLOGO=1 \
-              setsid dotnet {{Q(app + "/Catalog.Service.dll")}} >>{{Q(l.LogFile(version, port))}} 2>&1 </dev/null &
+              setsid dotnet {{Q(app + "/Catalog.Service.dll")}} >>"$log" 2>&1 </dev/null &
             echo $! > {{Q(l.PidFile(port))}}
             echo {{Q(version)}} > {{Q(l.SlotReleaseFile(port))}}
             echo $!

@@ -5,7 +5,12 @@ namespace Platform.Deploy;
 /// <summary>TCP ports in LISTEN state on an address, read from the text of /proc/net/tcp (and tcp6).</summary>
 public static class ListeningPorts
 {
-    public static IReadOnlySet<int> On(string procNetTcp, string address)
+    /// <summary>
+    /// Ports listening on <paramref name="address"/>, and, when <paramref name="includeAnyAddress"/>,
+    /// on every address (0.0.0.0 / ::) — which belong to the node on a real server, but to the shared
+    /// machine in the local environment, where every host is only an address.
+    /// </summary>
+    public static IReadOnlySet<int> On(string procNetTcp, string address, bool includeAnyAddress = true)
     {
         var ports = new SortedSet<int>();
         foreach (var line in procNetTcp.Split('\n').Skip(1))
@@ -18,7 +23,7 @@ public static class ListeningPorts
 
             var (hex, port) = (f[1].Split(':')[0], int.Parse(f[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
             var local = Decode(hex);
-            if (local == address || local is "0.0.0.0" or "::")
+            if (local == address || (includeAnyAddress && local is "0.0.0.0" or "::"))
             {
                 ports.Add(port);
             }

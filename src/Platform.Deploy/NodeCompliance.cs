@@ -12,7 +12,7 @@ public sealed record ComplianceResult(string Check, bool Passed, string Detail);
 /// trusted circle, sshd refuses password logins, only SSH and the active slot listen on the node's
 /// address).
 /// </summary>
-public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operator> circle, double max5xxRate)
+public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operator> circle, double max5xxRate, bool nodeOwnsAnyAddress)
 {
     public async Task<IReadOnlyList<ComplianceResult>> CheckAsync(NodeSession node, string version, int slot, CancellationToken token)
     {
@@ -35,7 +35,7 @@ public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operato
         results.Add(new ComplianceResult("ssh password login", passwordRefused, passwordRefused ? $"refused ({methods.Trim()})" : $"offered: {methods.Trim()}"));
 
         var tcp = await node.Ssh.RunCheckedAsync("cat /proc/net/tcp /proc/net/tcp6 2>/dev/null", "reading listening sockets", token);
-        var listening = ListeningPorts.On(tcp, node.Address);
+        var listening = ListeningPorts.On(tcp, node.Address, nodeOwnsAnyAddress);
         var expected = new SortedSet<int> { node.Layout.Node.SshPort, slot };
         var unexpected = listening.Except(expected).ToList();
         var missing = expected.Except(listening).ToList();

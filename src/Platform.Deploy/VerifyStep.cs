@@ -20,7 +20,7 @@ public sealed class VerifyStep(RunContext run)
         var lb = await deploy.HaproxyAsync();
         var stats = await lb.ShowStatAsync(run.Cancellation);
         var circle = await new OperatorRegistry(SecretStoreFactory.Create(run)).ActiveAsync(run.Cancellation);
-        var compliance = new NodeCompliance(deploy.Pool.Connector, circle, double.Parse(run.Arguments.Get("max-5xx-rate", "0.01"), System.Globalization.CultureInfo.InvariantCulture));
+        var compliance = new NodeCompliance(deploy.Pool.Connector, circle, double.Parse(run.Arguments.Get("max-5xx-rate", "0.01"), System.Globalization.CultureInfo.InvariantCulture), nodeOwnsAnyAddress: deploy.Inventory.ProcessManager == "systemd");
         var nodes = deploy.Inventory.AppNodes.ToList();
         var recap = deploy.NewRecap(nodes.Select(n => n.Name));
 

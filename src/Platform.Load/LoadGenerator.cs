@@ -16,6 +16,13 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
     private int _requests;
     private int _failed;
 
+    /// <summary>When the run began (per-second counts are relative to it).</summary>
+    public DateTimeOffset StartedAt { get; private set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The per-second counts so far, safe to read while the load runs.</summary>
+    public IReadOnlyList<LoadSecond> Seconds() =>
+        _seconds.OrderBy(s => s.Key).Select(s => new LoadSecond(s.Key, s.Value.Requests, s.Value.Failed)).ToList();
+
     /// <summary>Runs until <paramref name="stop"/> is cancelled, then waits for requests in flight.</summary>
     public async Task<LoadReport> RunAsync(CancellationToken stop)
     {
@@ -29,6 +36,7 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
         using var inFlight = new SemaphoreSlim(maxInFlight);
         var pending = new ConcurrentDictionary<Task, byte>();
         var clock = Stopwatch.StartNew();
+        StartedAt = DateTimeOffset.UtcNow;
         long issued = 0;
         while (!stop.IsCancellationRequested)
         {
@@ -65,7 +73,7 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
             _requests,
             _failed,
             new Dictionary<string, int>(_failures),
-            _seconds.OrderBy(s => s.Key).Select(s => new LoadSecond(s.Key, s.Value.Requests, s.Value.Failed)).ToList(),
+            Seconds(),
             Percentile(sorted, 0.50),
             Percentile(sorted, 0.99));
     }

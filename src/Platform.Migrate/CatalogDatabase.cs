@@ -56,8 +56,16 @@ public sealed class CatalogDatabase
     /// <summary>Connection string for the migrations (as the owner), with readable errors.</summary>
     public string OwnerConnectionString(string applicationName) => Build(OwnerRole, _ownerPassword, Name, applicationName, errorDetail: true);
 
-    /// <summary>What the service connects with (written to the node's env file, 0600).</summary>
-    public string AppConnectionString() => Build(AppRole, _appPassword, Name, "catalog-service", errorDetail: false);
+    /// <summary>
+    /// What the service connects with (written to the node's env file, 0600). The pool is capped:
+    /// during a roll two releases run on a node and every instance shares the server's
+    /// max_connections; Npgsql's default of 100 per instance would exhaust it under load.
+    /// </summary>
+    public string AppConnectionString() =>
+        new Npgsql.NpgsqlConnectionStringBuilder(Build(AppRole, _appPassword, Name, "catalog-service", errorDetail: false)) { MaxPoolSize = MaxPoolPerInstance }.ConnectionString;
+
+    /// <summary>Connections one service instance may hold.</summary>
+    public const int MaxPoolPerInstance = 16;
 
     public string AdminConnectionString(string database, string applicationName) => Build(_server.AdminUser, _adminPassword, database, applicationName, errorDetail: true);
 

@@ -28,6 +28,12 @@ public static class TestProjects
     }
 
     // tests/Directory.Build.props makes everything a test project unless it says IsTestProject=false.
-    private static bool IsTestProject(string csproj) =>
-        !XDocument.Load(csproj).Descendants("IsTestProject").Any(e => e.Value.Trim().Equals("false", StringComparison.OrdinalIgnoreCase));
+    // Smoke test projects (IsSmokeTestProject=true) run against a live environment: Verify and
+    // CheckCompatibility run them, and integration tests run them against real deployments.
+    private static bool IsTestProject(string csproj)
+    {
+        var doc = XDocument.Load(csproj);
+        bool Says(string property, string value) => doc.Descendants(property).Any(e => e.Value.Trim().Equals(value, StringComparison.OrdinalIgnoreCase));
+        return !Says("IsTestProject", "false") && !Says("IsSmokeTestProject", "true");
+    }
 }

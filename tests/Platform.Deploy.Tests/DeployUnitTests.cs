@@ -98,6 +98,7 @@ public sealed class DeployUnitTests
             """;
 
         Assert.That(ListeningPorts.On(tcp, "127.0.10.11"), Is.EquivalentTo(new[] { 22, 2222, 8081 }));
+        Assert.That(ListeningPorts.On(tcp, "127.0.10.11", includeAnyAddress: false), Is.EquivalentTo(new[] { 2222, 8081 }), "local hosts share the machine's any-address listeners");
     }
 
     [Test]

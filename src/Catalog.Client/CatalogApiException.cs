@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace Catalog.Client;
+
+/// <summary>The catalog answered with an error status; carries its problem details.</summary>
+public class CatalogApiException : Exception
+{
+    public CatalogApiException(string message, HttpStatusCode statusCode, string? title = null, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null)
+        : base(message)
+    {
+        StatusCode = statusCode;
+        Title = title;
+        Detail = detail;
+        Errors = errors ?? new Dictionary<string, string[]>();
+    }
+
+    public HttpStatusCode StatusCode { get; }
+
+    /// <summary>The problem's title, e.g. "Item not found"; null when the answer had no problem details (e.g. from a proxy).</summary>
+    public string? Title { get; }
+
+    public string? Detail { get; }
+
+    /// <summary>Messages per field (camelCase JSON names, e.g. <c>name</c>); empty unless the request was invalid.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors { get; }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+
+namespace Catalog.Client;
+
+/// <summary>
+/// The resilience pipeline under the client, the same with and without dependency injection: a per-attempt
+/// timeout inside a retry that only repeats idempotent calls on transient failures.
+/// </summary>
+internal static class CatalogResilience
+{
+    public const string PipelineName = "catalog";
+
+    // Short, because a catalog call is cheap and a caller waits on it; jitter spreads the retries of many clients.
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    public static ResiliencePipeline<HttpResponseMessage> Build(CatalogClientOptions options) =>
+        Configure(new ResiliencePipelineBuilder<HttpResponseMessage>(), options).Build();
+
+    public static ResiliencePipelineBuilder<HttpResponseMessage> Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, CatalogClientOptions options)
+    {
+        options.Validate();
+        if (options.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                Delay = FirstRetryDelay,
+                MaxDelay = MaxRetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(IsRetriable(args.Context, args.Outcome)),
+            });
+        }
+
+        // Inside the retry, so that a hung attempt is cut off and retried rather than eating the whole call.
+        pipeline.AddTimeout(options.Timeout);
+        return pipeline;
+    }
+
+    /// <summary>5xx, 408, 429, connection failures and attempt timeouts, for idempotent methods only.</summary>
+    private static bool IsRetriable(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
+        context.GetRequestMessage() is { } request && IsIdempotent(request.Method) && HttpClientResiliencePredicates.IsTransient(outcome);
+
+    // POST creates an item per attempt: retrying one whose answer was lost would create it twice.
+    private static bool IsIdempotent(HttpMethod method) =>
+        method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete;
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+
+namespace Platform.Bench;
+
+/// <summary>artifacts/bench/report.md: the figures, the runs behind them, and each target met or missed.</summary>
+public static class BenchReport
+{
+    public static string Render(BenchResults r)
+    {
+        var md = new StringBuilder();
+        string F(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+        md.AppendLine("# Platform benchmark").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{r.Created:yyyy-MM-dd HH:mm} UTC on {r.Machine}; every figure is the median of {r.Runs} runs.").AppendLine();
+        md.AppendLine("| Measure | Median | Runs |").AppendLine("| --- | --- | --- |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Deploy from scratch (s) | {F(r.DeployFromScratchSeconds)} | {string.Join(", ", r.DeployFromScratchRuns.Select(F))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| No-op deploy (s) | {F(r.NoopDeploySeconds)} | {string.Join(", ", r.NoopDeployRuns.Select(F))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll N→N+1, 3 nodes (s) | {F(r.Roll.Seconds)} | {string.Join(", ", r.RollRuns.Select(x => F(x.Seconds)))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed | {r.Roll.Requests} / {r.Roll.Failed} | {string.Join(", ", r.RollRuns.Select(x => $"{x.Requests}/{x.Failed}"))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll p50 / p99 (ms) | {F(r.Roll.P50Ms)} / {F(r.Roll.P99Ms)} | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll floor (s) | {F(r.Roll.FloorSeconds)} | {string.Join(", ", r.RollRuns.Select(x => F(x.FloorSeconds)))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Restart baseline (s) / requests / failed | {F(r.RestartBaseline.Seconds)} / {r.RestartBaseline.Requests} / {r.RestartBaseline.Failed} | |");
+        md.AppendLine();
+        md.AppendLine("Per-node floor of the median roll (start→ready + drain):").AppendLine();
+        md.AppendLine("| Node | Start→ready (s) | Drain (s) |").AppendLine("| --- | --- | --- |");
+        foreach (var n in r.Roll.Nodes)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {n.Node} | {F(n.StartToReadySeconds)} | {F(n.DrainSeconds)} |");
+        }
+
+        md.AppendLine().AppendLine("Scaling (roll seconds):").AppendLine();
+        md.AppendLine("| Nodes | Batch | Median (s) | Runs |").AppendLine("| --- | --- | --- | --- |");
+        foreach (var s in r.Scaling)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Nodes} | {s.BatchSize} | {F(s.Seconds)} | {string.Join(", ", s.Runs.Select(F))} |");
+        }
+
+        md.AppendLine().AppendLine("Targets:").AppendLine();
+        foreach (var (target, met) in r.Targets)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {(met ? "✅ met" : "❌ missed")}: {target}");
+        }
+
+        return md.ToString();
+    }
+}

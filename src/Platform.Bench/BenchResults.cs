@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Platform.Bench;
+
+/// <summary>A roll measured under load.</summary>
+public sealed record RollMeasure
+{
+    public double Seconds { get; init; }
+
+    public int Requests { get; init; }
+
+    public int Failed { get; init; }
+
+    public double P50Ms { get; init; }
+
+    public double P99Ms { get; init; }
+
+    public double RequestsPerSecond { get; init; }
+
+    /// <summary>Per node, as measured: start to ready, and drain.</summary>
+    public IReadOnlyList<NodeFloor> Nodes { get; init; } = [];
+
+    /// <summary>Sum over nodes of start-to-ready plus drain: the time a one-at-a-time roll cannot beat.</summary>
+    public double FloorSeconds { get; init; }
+}
+
+public sealed record NodeFloor(string Node, double StartToReadySeconds, double DrainSeconds);
+
+/// <summary>Roll time of one scaling configuration.</summary>
+public sealed record ScalingMeasure(int Nodes, int BatchSize, double Seconds, IReadOnlyList<double> Runs);
+
+/// <summary>What <c>artifacts/bench/bench.json</c> holds: every figure the median of its runs.</summary>
+public sealed record BenchResults
+{
+    public required DateTimeOffset Created { get; init; }
+
+    public required int Runs { get; init; }
+
+    public required string Machine { get; init; }
+
+    public double DeployFromScratchSeconds { get; init; }
+
+    public IReadOnlyList<double> DeployFromScratchRuns { get; init; } = [];
+
+    public RollMeasure Roll { get; init; } = new();
+
+    public IReadOnlyList<RollMeasure> RollRuns { get; init; } = [];
+
+    public RollMeasure RestartBaseline { get; init; } = new();
+
+    public double NoopDeploySeconds { get; init; }
+
+    public IReadOnlyList<double> NoopDeployRuns { get; init; } = [];
+
+    public IReadOnlyList<ScalingMeasure> Scaling { get; init; } = [];
+
+    /// <summary>Each target and whether it is met.</summary>
+    public IReadOnlyDictionary<string, bool> Targets { get; init; } = new Dictionary<string, bool>();
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,260 @@
+using System.Diagnostics;
+using System.Globalization;
+using Platform.Core;
+using Platform.Deploy;
+using Platform.Load;
+using Platform.Migrate;
+using Platform.Provision;
+using Platform.Release;
+using Platform.Secure;
+
+namespace Platform.Bench;
+
+/// <summary>
+/// The Benchmark target, on a dedicated local environment (127.0.40.x, state in .platform/bench):
+/// deploy from scratch, a no-op deploy, rolls N→N+1 under steady load through the LB, the naive
+/// restart under the same load, and roll times for several node counts and batch sizes. Each figure
+/// is the median of <c>--bench-runs</c> runs (default 3). Writes <c>artifacts/bench/bench.json</c>
+/// and <c>report.md</c>; the full output of every step goes to <c>artifacts/bench/bench.log</c>.
+/// Options: <c>--bench-rps</c> (default 2500), <c>--bench-nodes</c> (default 3,6,12).
+/// </summary>
+public sealed class BenchmarkStep(RunContext run)
+{
+    public const string N = "0.90.0-bench";
+    public const string NextN = "0.91.0-bench";
+
+    private string OutputDir => Path.Combine(run.Layout.RepoRoot, "artifacts", "bench");
+
+    public async Task<BenchResults> RunAsync()
+    {
+        var runs = run.Arguments.GetInt("bench-runs", 3, min: 1, max: 20);
+        var rps = run.Arguments.GetInt("bench-rps", 2500, min: 50, max: 20000);
+        var sizes = run.Arguments.Get("bench-nodes", "3,6,12").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        if (run.CheckMode)
+        {
+            run.Reporter.Info($"Check mode: would benchmark {runs} runs of each measure at {rps} requests/s, scaling over {string.Join(", ", sizes)} nodes.");
+            return new BenchResults { Created = DateTimeOffset.UtcNow, Runs = runs, Machine = Environment.MachineName };
+        }
+
+        using var log = new LogFileReporter(Path.Combine(OutputDir, "bench.log"), run.Reporter);
+        var env = new BenchEnvironment(run, log, new Dictionary<string, int> { [N] = 2, [NextN] = 4 });
+        Say($"Benchmark: {runs} runs per measure, load {rps} requests/s, details in {Path.Combine(OutputDir, "bench.log")}");
+        await new PackageStep(env.Run(N, 3)).RunAsync();
+        await new PackageStep(env.Run(NextN, 3)).RunAsync();
+
+        var fromScratch = new List<double>();
+        var noop = new List<double>();
+        var rolls = new List<RollMeasure>();
+        var restarts = new List<RollMeasure>();
+        var scaling = new List<ScalingMeasure>();
+        try
+        {
+            for (var i = 0; i < runs; i++)
+            {
+                await DestroyAsync(env);
+                fromScratch.Add(await TimeAsync(() => DeploySequence.RunAsync(env.Run(N, 3))));
+                Say($"deploy from scratch #{i + 1}: {fromScratch[^1]:0.0} s");
+            }
+
+            for (var i = 0; i < runs; i++)
+            {
+                noop.Add(await TimeAsync(() => DeploySequence.RunAsync(env.Run(N, 3))));
+                Say($"no-op deploy #{i + 1}: {noop[^1]:0.0} s");
+            }
+
+            // N+1's expand migration runs once; N keeps working on it, so the rolls can alternate.
+            await new MigrateDbStep(env.Run(NextN, 3)).RunAsync(MigrationPhase.Expand);
+            var version = N;
+            for (var i = 0; i < runs; i++)
+            {
+                version = version == N ? NextN : N;
+                rolls.Add(await RollUnderLoadAsync(env, version, 3, rps, "zero-downtime", 1));
+                Say($"roll #{i + 1} to {version}: {Describe(rolls[^1])}");
+            }
+
+            for (var i = 0; i < runs; i++)
+            {
+                version = version == N ? NextN : N;
+                restarts.Add(await RollUnderLoadAsync(env, version, 3, rps, "restart", 1));
+                Say($"restart baseline #{i + 1} to {version}: {Describe(restarts[^1])}");
+            }
+
+            foreach (var nodes in sizes)
+            {
+                await ScaleToAsync(env, nodes, version);
+                foreach (var batch in new[] { 1, 3 })
+                {
+                    var times = new List<double>();
+                    for (var i = 0; i < runs; i++)
+                    {
+                        version = version == N ? NextN : N;
+                        times.Add(await TimeAsync(() => RollAsync(env.Run(version, nodes, ("batch-size", batch.ToString(CultureInfo.InvariantCulture))))));
+                    }
+
+                    scaling.Add(new ScalingMeasure(nodes, batch, BenchResults.Median(times), times));
+                    Say($"scaling {nodes} nodes, batch {batch}: {BenchResults.Median(times):0.0} s ({string.Join(", ", times.Select(t => t.ToString("0.0", CultureInfo.InvariantCulture)))})");
+                }
+            }
+        }
+        finally
+        {
+            await DestroyAsync(env);
+        }
+
+        var results = Summarize(runs, fromScratch, noop, rolls, restarts, scaling);
+        Directory.CreateDirectory(OutputDir);
+        AtomicFile.WriteAllText(Path.Combine(OutputDir, "bench.json"), results.ToJson() + "\n");
+        AtomicFile.WriteAllText(Path.Combine(OutputDir, "report.md"), BenchReport.Render(results));
+        Say($"Wrote {Path.Combine(OutputDir, "bench.json")} and report.md");
+        foreach (var (target, met) in results.Targets)
+        {
+            Say($"  {(met ? "met    " : "MISSED ")} {target}");
+        }
+
+        return results;
+    }
+
+    private void Say(string message) => run.Reporter.Info(message);
+
+    private static string Describe(RollMeasure m) =>
+        $"{m.Seconds:0.0} s, {m.Requests} requests ({m.RequestsPerSecond:0}/s), {m.Failed} failed, p50 {m.P50Ms:0.0} ms, p99 {m.P99Ms:0.0} ms, floor {m.FloorSeconds:0.0} s";
+
+    private static async Task<double> TimeAsync(Func<Task> body)
+    {
+        var clock = Stopwatch.StartNew();
+        await body();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task RollAsync(RunContext roll)
+    {
+        var ok = false;
+        try
+        {
+            await new RollNodeStep(roll).RunAsync();
+            ok = true;
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(roll, ["RollNode"], ok, null);
+        }
+    }
+
+    private async Task<RollMeasure> RollUnderLoadAsync(BenchEnvironment env, string version, int nodes, int rps, string strategy, int batch)
+    {
+        var roll = env.Run(version, nodes, ("strategy", strategy), ("batch-size", batch.ToString(CultureInfo.InvariantCulture)));
+        var inventory = Inventory.Load(roll.Layout.InventoryFile);
+        using var stop = new CancellationTokenSource();
+        var load = new LoadGenerator(new Uri(inventory.ServiceUrl + "/items?limit=1"), rps).RunAsync(stop.Token);
+        await Task.Delay(1000);
+        var clock = Stopwatch.StartNew();
+        var ok = false;
+        double seconds;
+        IReadOnlyList<PhaseSpan> spans = [];
+        try
+        {
+            await new RollNodeStep(roll).RunAsync();
+            spans = DeployRun.Current(roll)?.Timeline.Spans ?? [];
+            ok = true;
+        }
+        finally
+        {
+            seconds = clock.Elapsed.TotalSeconds;
+            await DeployRun.FinishAsync(roll, ["RollNode"], ok, null);
+            await Task.Delay(500);
+            await stop.CancelAsync();
+        }
+
+        return Measure(seconds, await load, spans);
+    }
+
+    internal static RollMeasure Measure(double seconds, LoadReport report, IReadOnlyList<PhaseSpan> spans)
+    {
+        var floors = spans.GroupBy(s => s.Node)
+            .Select(g => new NodeFloor(
+                g.Key,
+                g.Where(s => s.Phase is "start" or "ready").Sum(s => s.Seconds),
+                g.Where(s => s.Phase == "drain").Sum(s => s.Seconds)))
+            .OrderBy(f => f.Node, StringComparer.Ordinal)
+            .ToList();
+        return new RollMeasure
+        {
+            Seconds = seconds,
+            Requests = report.Requests,
+            Failed = report.Failed,
+            P50Ms = report.P50Ms,
+            P99Ms = report.P99Ms,
+            RequestsPerSecond = report.RequestsPerSecond,
+            Nodes = floors,
+            FloorSeconds = floors.Sum(f => f.StartToReadySeconds + f.DrainSeconds),
+        };
+    }
+
+    private static async Task DestroyAsync(BenchEnvironment env)
+    {
+        var destroy = env.Run(N, 3);
+        if (Directory.Exists(Path.Combine(destroy.Layout.StateDir, "hosts")) || File.Exists(Path.Combine(destroy.Layout.StateDir, "terraform.tfstate")))
+        {
+            await new DestroyStep(destroy).RunAsync();
+        }
+    }
+
+    // More (or fewer) app nodes: provision them, let the circle in, and bring them to the running version.
+    private static async Task ScaleToAsync(BenchEnvironment env, int nodes, string version)
+    {
+        var scale = env.Run(version, nodes, ("batch-size", "3"));
+        await new PlanStep(scale).RunAsync();
+        await new ApplyStep(scale).RunAsync();
+        await new SeedKeysStep(scale).RunAsync();
+        await RollAsync(scale);
+    }
+
+    private static BenchResults Summarize(int runs, List<double> fromScratch, List<double> noop, List<RollMeasure> rolls, List<RollMeasure> restarts, List<ScalingMeasure> scaling)
+    {
+        var roll = MedianRoll(rolls);
+        var restart = MedianRoll(restarts);
+        double Scale(int nodes, int batch) => scaling.FirstOrDefault(s => s.Nodes == nodes && s.BatchSize == batch)?.Seconds ?? double.NaN;
+        var targets = new Dictionary<string, bool>
+        {
+            ["roll.failed = 0 with roll.requests >= 20000"] = rolls.Count > 0 && roll.Failed == 0 && roll.Requests >= 20000,
+            ["roll.seconds <= 1.5 x floorSeconds"] = rolls.Count > 0 && roll.Seconds <= 1.5 * roll.FloorSeconds,
+            ["noopDeploySeconds <= 10"] = noop.Count > 0 && BenchResults.Median(noop) <= 10,
+            ["12 nodes at batch 3 <= 1.3 x 3 nodes at batch 1"] = Scale(12, 3) <= 1.3 * Scale(3, 1),
+        };
+        return new BenchResults
+        {
+            Created = DateTimeOffset.UtcNow,
+            Runs = runs,
+            Machine = $"{Environment.MachineName}, {Environment.ProcessorCount} cores",
+            DeployFromScratchSeconds = BenchResults.Median(fromScratch),
+            DeployFromScratchRuns = fromScratch,
+            Roll = roll,
+            RollRuns = rolls,
+            RestartBaseline = restart,
+            NoopDeploySeconds = BenchResults.Median(noop),
+            NoopDeployRuns = noop,
+            Scaling = scaling,
+            Targets = targets,
+        };
+    }
+
+    // The median roll (by duration), with its failures and requests taken as medians too.
+    private static RollMeasure MedianRoll(List<RollMeasure> rolls)
+    {
+        if (rolls.Count == 0)
+        {
+            return new RollMeasure();
+        }
+
+        var middle = rolls.OrderBy(r => r.Seconds).ElementAt(rolls.Count / 2);
+        return middle with
+        {
+            Seconds = BenchResults.Median(rolls.Select(r => r.Seconds)),
+            Requests = (int)BenchResults.Median(rolls.Select(r => (double)r.Requests)),
+            Failed = (int)BenchResults.Median(rolls.Select(r => (double)r.Failed)),
+            P50Ms = BenchResults.Median(rolls.Select(r => r.P50Ms)),
+            P99Ms = BenchResults.Median(rolls.Select(r => r.P99Ms)),
+            FloorSeconds = BenchResults.Median(rolls.Select(r => r.FloorSeconds)),
+        };
+    }
+}

@@ -1,0 +1,38 @@
+using Platform.Core;
+using Platform.Deploy;
+using Platform.Provision;
+using Platform.Release;
+using Platform.Secure;
+
+namespace Platform.Bench;
+
+/// <summary>
+/// Deploy's steps run in-process, in the order build.cake's Deploy target runs them (Plan, Apply,
+/// SeedKeys, Package, ExpandDb, CheckCompatibility, RollNode, Verify, ContractDb), in one run
+/// context finished the way Cake's Teardown finishes it.
+/// </summary>
+public static class DeploySequence
+{
+    public static async Task RunAsync(RunContext run)
+    {
+        var succeeded = false;
+        try
+        {
+            await new PlanStep(run).RunAsync();
+            await new ApplyStep(run).RunAsync();
+            await new SeedKeysStep(run).RunAsync();
+            await new PackageStep(run).RunAsync();
+            var chain = new DeployChain(run);
+            await chain.ExpandAsync();
+            await chain.CheckCompatibilityAsync();
+            await new RollNodeStep(run).RunAsync(target: "Deploy");
+            await new VerifyStep(run).RunAsync();
+            await chain.ContractAsync();
+            succeeded = true;
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(run, ["Deploy"], succeeded, null);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Platform.Reports;
+
+/// <summary>One phase of one node's roll; times are seconds since the run started.</summary>
+public sealed record ReportPhase(string Node, string Phase, double StartSeconds, double EndSeconds)
+{
+    public double DurationSeconds => EndSeconds - StartSeconds;
+}
+
+/// <summary>Requests and failures in one second of the load run; <paramref name="Second"/> counts from the run's start.</summary>
+public sealed record ReportLoadSecond(int Second, int Requests, int Failed);
+
+/// <summary>
+/// Everything a deploy report shows. Plain values only, so the deploy code fills it without
+/// this library having to reference any other Platform project.
+/// </summary>
+public sealed record DeployReportData(
+    string Environment,
+    string Target,
+    string Version,
+    DateTimeOffset StartedAt,
+    double DurationSeconds,
+    bool Succeeded,
+    string? Error,
+    IReadOnlyList<ReportPhase> Phases,
+    IReadOnlyList<string> RecapLines,
+    IReadOnlyList<ReportLoadSecond>? Load,
+    string? LoadSummary);

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+
+namespace Platform.Reports;
+
+/// <summary>The Markdown half of the deploy report: the facts an operator reads first, the chart linked below.</summary>
+public static class DeployReportMarkdown
+{
+    /// <summary>Shown in a table cell for a phase the node did not go through.</summary>
+    public const string Missing = "–";
+
+    public static string Render(DeployReportData data)
+    {
+        var md = new StringBuilder();
+        md.AppendLine($"# Deploy report: {data.Target} {data.Version} on {data.Environment}").AppendLine();
+        md.AppendLine($"- Result: **{(data.Succeeded ? "succeeded" : "failed")}**");
+        md.AppendLine($"- Started: {data.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
+        md.AppendLine($"- Duration: {InvariantNumbers.Seconds(data.DurationSeconds)} s").AppendLine();
+        if (!string.IsNullOrWhiteSpace(data.Error))
+            AppendCodeBlock(md, "Error", [data.Error]);
+        AppendPhases(md, new PhaseDurations(data.Phases));
+        AppendCodeBlock(md, "Recap", data.RecapLines);
+        if (data.Load is not null)
+            AppendLoad(md, data.Load, data.LoadSummary);
+        md.AppendLine("## Timeline").AppendLine();
+        md.AppendLine($"![timeline]({ReportFileNames.Png(data)})");
+        return md.ToString();
+    }
+
+    private static void AppendPhases(StringBuilder md, PhaseDurations durations)
+    {
+        md.AppendLine("## Phases (seconds)").AppendLine();
+        if (durations.Nodes.Count == 0)
+        {
+            md.AppendLine("No phases were recorded.").AppendLine();
+            return;
+        }
+        md.AppendLine(Row(["Node", .. durations.Phases, "Total"]));
+        md.AppendLine(Row(["---", .. durations.Phases.Select(_ => "---:"), "---:"]));
+        foreach (var node in durations.Nodes)
+        {
+            var cells = durations.Phases.Select(phase => durations.Of(node, phase) is { } seconds ? InvariantNumbers.Seconds(seconds) : Missing);
+            md.AppendLine(Row([node, .. cells, InvariantNumbers.Seconds(durations.TotalOf(node))]));
+        }
+        var slowest = durations.Slowest!;
+        md.AppendLine().AppendLine($"Slowest phase: {slowest.Phase} on {slowest.Node} ({InvariantNumbers.Seconds(slowest.DurationSeconds)} s)").AppendLine();
+    }
+
+    private static void AppendLoad(StringBuilder md, IReadOnlyList<ReportLoadSecond> load, string? summary)
+    {
+        md.AppendLine("## Load").AppendLine();
+        if (!string.IsNullOrWhiteSpace(summary))
+            md.AppendLine(summary).AppendLine();
+        // The earliest of equally bad seconds: the first sign of trouble is the one to look for in the logs.
+        var worst = load.Where(s => s.Failed > 0).OrderByDescending(s => s.Failed).ThenBy(s => s.Second).FirstOrDefault();
+        md.AppendLine(worst is null
+            ? "Worst second: none, no request failed."
+            : $"Worst second: {InvariantNumbers.Integer(worst.Second)} s, {InvariantNumbers.Integer(worst.Failed)} of {InvariantNumbers.Integer(worst.Requests)} requests failed.");
+        md.AppendLine();
+    }
+
+    // A node name is free text: a pipe in it would split the cell.
+    private static string Row(IEnumerable<string> cells) => "| " + string.Join(" | ", cells.Select(c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |";
+
+    private static void AppendCodeBlock(StringBuilder md, string heading, IEnumerable<string> lines)
+    {
+        var text = string.Join(Environment.NewLine, lines).ReplaceLineEndings();
+        // A fence longer than any backtick run in the text, so an error message cannot close it early.
+        var fence = new string('`', Math.Max(3, LongestBacktickRun(text) + 1));
+        md.AppendLine($"## {heading}").AppendLine();
+        md.AppendLine(fence).AppendLine(text).AppendLine(fence).AppendLine();
+    }
+
+    private static int LongestBacktickRun(string text)
+    {
+        int longest = 0, run = 0;
+        foreach (var c in text)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+        return longest;
+    }
+}

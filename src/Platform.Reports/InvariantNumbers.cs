@@ -1,0 +1,17 @@
+using System.Globalization;
+
+namespace Platform.Reports;
+
+/// <summary>
+/// Every number the report prints goes through here: the Cake runner keeps the operator's
+/// culture, and a report must read "12.50", not "12,50", whoever ran the deploy.
+/// </summary>
+internal static class InvariantNumbers
+{
+    public static string Seconds(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Axis tick labels: no trailing zeros, so "10" and "2.5", as ScottPlot shows by default.</summary>
+    public static string Tick(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,33 @@
+using ScottPlot;
+
+namespace Platform.Reports;
+
+/// <summary>
+/// One color per phase. The usual phases keep the same color in every report, so operators learn
+/// them; red is left out because the load panel uses it for failed requests.
+/// </summary>
+internal static class PhaseColors
+{
+    private static readonly Dictionary<string, Color> Known = new(StringComparer.Ordinal)
+    {
+        ["upload"] = Color.FromHex("#4E79A7"),
+        ["start"] = Color.FromHex("#F28E2B"),
+        ["ready"] = Color.FromHex("#59A14F"),
+        ["drain"] = Color.FromHex("#B07AA1"),
+        ["stop"] = Color.FromHex("#9C755F"),
+        ["verify"] = Color.FromHex("#76B7B2"),
+    };
+
+    private static readonly Color[] Others =
+        [Color.FromHex("#EDC948"), Color.FromHex("#FF9DA7"), Color.FromHex("#BAB0AC"), Color.FromHex("#1F3A5F"), Color.FromHex("#8CD17D"), Color.FromHex("#D4A6C8")];
+
+    /// <summary>Colors for the given phases; phases outside the usual ones take the spare colors in the order given.</summary>
+    public static IReadOnlyDictionary<string, Color> For(IReadOnlyList<string> phases)
+    {
+        var colors = new Dictionary<string, Color>(StringComparer.Ordinal);
+        var spare = 0;
+        foreach (var phase in phases)
+            colors[phase] = Known.TryGetValue(phase, out var known) ? known : Others[spare++ % Others.Length];
+        return colors;
+    }
+}

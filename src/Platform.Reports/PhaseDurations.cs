@@ -1,0 +1,35 @@
+namespace Platform.Reports;
+
+/// <summary>The per-node view of the phases that the Markdown table shows.</summary>
+internal sealed class PhaseDurations
+{
+    private readonly IReadOnlyList<ReportPhase> _phases;
+
+    public PhaseDurations(IReadOnlyList<ReportPhase> phases)
+    {
+        _phases = phases;
+        Nodes = NodeOrder.Of(phases);
+        Phases = PhaseOrder.Of(phases);
+    }
+
+    public IReadOnlyList<string> Nodes { get; }
+
+    public IReadOnlyList<string> Phases { get; }
+
+    /// <summary>Seconds the node spent in the phase, or null when it had no such phase. A phase run twice (a retry) counts both times.</summary>
+    public double? Of(string node, string phase)
+    {
+        var matching = _phases.Where(p => p.Node == node && p.Phase == phase).ToList();
+        return matching.Count == 0 ? null : matching.Sum(p => p.DurationSeconds);
+    }
+
+    /// <summary>Wall time of the node's roll, from the start of its first phase to the end of its last; gaps between phases count.</summary>
+    public double TotalOf(string node)
+    {
+        var own = _phases.Where(p => p.Node == node).ToList();
+        return own.Max(p => p.EndSeconds) - own.Min(p => p.StartSeconds);
+    }
+
+    /// <summary>The single longest phase of any node, or null when there were none.</summary>
+    public ReportPhase? Slowest => _phases.MaxBy(p => p.DurationSeconds);
+}

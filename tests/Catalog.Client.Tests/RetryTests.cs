@@ -1,0 +1,125 @@
+using System.Net;
+using Catalog.Client.Tests.Support;
+
+namespace Catalog.Client.Tests;
+
+/// <summary>Retries repeat idempotent calls (GET, PUT, DELETE) on transient failures only, and never a POST.</summary>
+public sealed class RetryTests
+{
+    [Test]
+    public async Task GetIsRetriedOnTransientStatusesAndSucceeds([Values(500, 502, 503, 408, 429)] int status)
+    {
+        var stub = StubHandler.FailingFirst(2, (HttpStatusCode)status, Payloads.Item);
+
+        var item = await stub.CreateClient().GetAsync(7);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(item.Name, Is.EqualTo("Lamp"));
+            Assert.That(stub.Attempts, Is.EqualTo(3), "two failures, then the default 2 retries succeed");
+        }
+    }
+
+    [Test]
+    public async Task PutIsRetried()
+    {
+        var stub = StubHandler.FailingFirst(1, HttpStatusCode.ServiceUnavailable, Payloads.Item);
+
+        var change = await stub.CreateClient().UpdateAsync(7, new ItemDraft("Lamp", 20m));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(change.Item?.Id, Is.EqualTo(7));
+            Assert.That(stub.Attempts, Is.EqualTo(2));
+            Assert.That(stub.Requests.Select(r => r.Body), Has.All.Contains("\"name\":\"Lamp\""), "the body is sent again with the retry");
+        }
+    }
+
+    [Test]
+    public async Task DeleteIsRetried()
+    {
+        var stub = StubHandler.FailingFirst(1, HttpStatusCode.ServiceUnavailable, string.Empty, HttpStatusCode.NoContent);
+
+        var change = await stub.CreateClient().DeleteAsync(7);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(change is { DryRun: false, Action: ItemChange.DeleteAction, Item: null }, Is.True);
+            Assert.That(stub.Attempts, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public async Task PostIsNeverRetried()
+    {
+        var stub = StubHandler.FailingFirst(1, HttpStatusCode.ServiceUnavailable, Payloads.Item, HttpStatusCode.Created);
+
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => stub.CreateClient().CreateAsync(new ItemDraft("Lamp", 20m)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(stub.Attempts, Is.EqualTo(1), "a retried POST whose answer was lost would create the item twice");
+        }
+    }
+
+    [Test]
+    public async Task PostIsNotRetriedAfterAConnectionFailure()
+    {
+        var stub = new StubHandler((_, _, _) => throw new HttpRequestException("Connection refused"));
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => stub.CreateClient().CreateAsync(new ItemDraft("Lamp", 20m)));
+
+        Assert.That(stub.Attempts, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task GetIsRetriedAfterAConnectionFailure()
+    {
+        var stub = new StubHandler((attempt, _, _) => attempt == 1
+            ? throw new HttpRequestException("Connection refused")
+            : Task.FromResult(StubHandler.Json(HttpStatusCode.OK, Payloads.Item)));
+
+        var item = await stub.CreateClient().GetAsync(7);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(item.Id, Is.EqualTo(7));
+            Assert.That(stub.Attempts, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public async Task ClientErrorsAreNotRetried()
+    {
+        var stub = StubHandler.Answering(HttpStatusCode.NotFound, Payloads.NotFoundProblem, "application/problem+json");
+
+        await Assert.ThrowsAsync<CatalogNotFoundException>(() => stub.CreateClient().GetAsync(7));
+
+        Assert.That(stub.Attempts, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task RetriesStopAtMaxRetriesAndTheLastAnswerSurfaces()
+    {
+        var stub = StubHandler.Answering(HttpStatusCode.ServiceUnavailable, "{}");
+
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => stub.CreateClient(o => o.MaxRetries = 1).GetAsync(7));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(stub.Attempts, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public async Task NoRetriesWhenMaxRetriesIsZero()
+    {
+        var stub = StubHandler.FailingFirst(1, HttpStatusCode.ServiceUnavailable, Payloads.Item);
+
+        await Assert.ThrowsAsync<CatalogApiException>(() => stub.CreateClient(o => o.MaxRetries = 0).GetAsync(7));
+
+        Assert.That(stub.Attempts, Is.EqualTo(1));
+    }
+}

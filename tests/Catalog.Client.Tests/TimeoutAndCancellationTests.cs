@@ -1,0 +1,67 @@
+using Catalog.Client.Tests.Support;
+
+namespace Catalog.Client.Tests;
+
+/// <summary>A catalog that does not answer is a CatalogTimeoutException; the caller's own cancellation stays an OperationCanceledException.</summary>
+public sealed class TimeoutAndCancellationTests
+{
+    private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(200);
+
+    [Test]
+    public async Task AnAttemptThatHangsTimesOutIsRetriedAndSurfacesAsCatalogTimeoutException()
+    {
+        var stub = StubHandler.Hanging();
+        var client = stub.CreateClient(o =>
+        {
+            o.Timeout = ShortTimeout;
+            o.MaxRetries = 1;
+        });
+
+        var timeout = await Assert.ThrowsAsync<CatalogTimeoutException>(() => client.GetAsync(7));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(timeout.Timeout, Is.EqualTo(ShortTimeout));
+            Assert.That(timeout.Message, Does.Contain("GET http://catalog.test/items/7").And.Contain("0.2 s"));
+            Assert.That(timeout, Is.InstanceOf<TimeoutException>());
+            Assert.That(stub.Attempts, Is.EqualTo(2), "a GET that timed out is retried");
+        }
+    }
+
+    [Test]
+    public async Task APostThatTimesOutIsNotRetried()
+    {
+        var stub = StubHandler.Hanging();
+
+        await Assert.ThrowsAsync<CatalogTimeoutException>(() => stub.CreateClient(o => o.Timeout = ShortTimeout).CreateAsync(new ItemDraft("Lamp", 1m)));
+
+        Assert.That(stub.Attempts, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task TheCallersCancellationIsAnOperationCanceledExceptionAndIsNotRetried()
+    {
+        var stub = StubHandler.Hanging();
+        using var cancellation = new CancellationTokenSource(ShortTimeout);
+
+        var cancelled = await Assert.CatchAsync<OperationCanceledException>(() => stub.CreateClient().GetAsync(7, cancellation.Token));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(cancelled.CancellationToken, Is.EqualTo(cancellation.Token));
+            Assert.That(stub.Attempts, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public async Task AnHttpClientTimeoutOfTheCallersOwnClientIsAlsoACatalogTimeoutException()
+    {
+        // Without the resilience handler: only HttpClient's own timeout, which surfaces as TaskCanceledException.
+        using var http = new HttpClient(StubHandler.Hanging()) { Timeout = ShortTimeout };
+        var client = new CatalogClient(http, new CatalogClientOptions { BaseAddress = new Uri("http://catalog.test/") });
+
+        var timeout = await Assert.ThrowsAsync<CatalogTimeoutException>(() => client.ListAsync());
+
+        Assert.That(timeout.Timeout, Is.EqualTo(ShortTimeout));
+    }
+}

@@ -1,0 +1,157 @@
+using Platform.Reports;
+
+namespace Platform.Reports.Tests;
+
+public sealed class DeployReportMarkdownTests
+{
+    // web-1 has no verify, web-2 has no start; "backup" and "warmup" are not canonical phases.
+    private static readonly ReportPhase[] Phases =
+    [
+        new("web-1", "upload", 0, 1.5),
+        new("web-2", "upload", 0, 2),
+        new("web-1", "warmup", 3.25, 3.5),
+        new("web-1", "start", 1.5, 3.25),
+        new("web-2", "backup", 2, 2.5),
+        new("web-2", "verify", 5, 6.25),
+    ];
+
+    private static string[] Lines(string markdown) => markdown.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+
+    [Test]
+    public void Table_has_a_row_per_node_in_order_of_appearance_with_phases_in_canonical_order()
+    {
+        var lines = Lines(DeployReportMarkdown.Render(SampleReports.Create(Phases)));
+
+        var header = Array.IndexOf(lines, "| Node | upload | start | verify | backup | warmup | Total |");
+        Assert.That(header, Is.GreaterThan(0), string.Join("\n", lines));
+        Assert.That(lines[header + 2], Is.EqualTo("| web-1 | 1.50 | 1.75 | – | – | 0.25 | 3.50 |"));
+        Assert.That(lines[header + 3], Is.EqualTo("| web-2 | 2.00 | – | 1.25 | 0.50 | – | 6.25 |"));
+        Assert.That(lines[header + 4], Is.Empty, "exactly one row per node");
+    }
+
+    [Test]
+    public void Names_the_slowest_phase_and_its_node() =>
+        Assert.That(DeployReportMarkdown.Render(SampleReports.Create(Phases)), Does.Contain("Slowest phase: upload on web-2 (2.00 s)"));
+
+    [Test]
+    public void A_phase_run_twice_on_a_node_counts_both_times()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create([new("web-1", "ready", 0, 1), new("web-1", "ready", 4, 6.5)]));
+
+        Assert.That(markdown, Does.Contain("| web-1 | 3.50 | 6.50 |"));
+    }
+
+    [Test]
+    public void Has_title_result_start_time_in_utc_and_duration()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases, duration: 42.5));
+
+        Assert.That(markdown, Does.StartWith("# Deploy report: catalog 1.4.2 on staging"));
+        Assert.That(markdown, Does.Contain("Result: **succeeded**"));
+        Assert.That(markdown, Does.Contain("Started: 2025-03-07 12:05:09 UTC"));
+        Assert.That(markdown, Does.Contain("Duration: 42.50 s"));
+        Assert.That(markdown, Does.Not.Contain("## Error"));
+    }
+
+    [Test]
+    public void A_failed_deploy_shows_its_error_in_a_code_block()
+    {
+        var data = SampleReports.Create(Phases) with { Succeeded = false, Error = "web-2 never became ready\nlast answer: 503" };
+
+        var markdown = DeployReportMarkdown.Render(data);
+
+        Assert.That(markdown, Does.Contain("Result: **failed**"));
+        Assert.That(markdown, Does.Contain("## Error" + Environment.NewLine + Environment.NewLine + "```" + Environment.NewLine + "web-2 never became ready" + Environment.NewLine + "last answer: 503" + Environment.NewLine + "```"));
+    }
+
+    [Test]
+    public void An_error_with_backticks_cannot_close_its_code_block_early()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases) with { Succeeded = false, Error = "bad ```fence```" });
+
+        Assert.That(markdown, Does.Contain("````" + Environment.NewLine + "bad ```fence```" + Environment.NewLine + "````"));
+    }
+
+    [Test]
+    public void Recap_lines_are_in_a_code_block()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases));
+
+        Assert.That(markdown, Does.Contain(
+            "## Recap" + Environment.NewLine + Environment.NewLine + "```" + Environment.NewLine +
+            "web-1  ok=3 changed=2 failed=0 skipped=0" + Environment.NewLine +
+            "web-2  ok=3 changed=2 failed=0 skipped=1" + Environment.NewLine + "```"));
+    }
+
+    [Test]
+    public void Load_section_shows_the_summary_and_the_second_with_most_failures()
+    {
+        ReportLoadSecond[] load = [new(0, 300, 0), new(1, 290, 7), new(2, 310, 9), new(3, 300, 9), new(4, 300, 0)];
+
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases, load));
+
+        Assert.That(markdown, Does.Contain("## Load"));
+        Assert.That(markdown, Does.Contain("12000 requests in 40.0 s (300/s), 0 failed, p50 2.1 ms, p99 9.0 ms"));
+        Assert.That(markdown, Does.Contain("Worst second: 2 s, 9 of 310 requests failed."), "the earliest of equally bad seconds");
+    }
+
+    [Test]
+    public void Load_without_failures_says_so() =>
+        Assert.That(DeployReportMarkdown.Render(SampleReports.Create(Phases, [new(0, 300, 0)])), Does.Contain("Worst second: none, no request failed."));
+
+    [Test]
+    public void No_load_section_when_no_load_was_measured()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases, load: null));
+
+        Assert.That(markdown, Does.Not.Contain("## Load"));
+        Assert.That(markdown, Does.Not.Contain("Worst second"));
+    }
+
+    [Test]
+    public void Embeds_the_png_by_the_file_name_the_writer_gives_it()
+    {
+        var data = SampleReports.Create(Phases);
+
+        Assert.That(DeployReportMarkdown.Render(data), Does.Contain("![timeline](20250307-120509-catalog.png)"));
+        Assert.That(ReportFileNames.Png(data), Is.EqualTo("20250307-120509-catalog.png"));
+    }
+
+    [Test]
+    public void A_target_that_is_not_a_safe_file_name_is_made_one()
+    {
+        var data = SampleReports.Create(Phases) with { Target = "catalog/web blue" };
+
+        Assert.That(ReportFileNames.Png(data), Is.EqualTo("20250307-120509-catalog-web-blue.png"));
+        Assert.That(DeployReportMarkdown.Render(data), Does.Contain("![timeline](20250307-120509-catalog-web-blue.png)"));
+    }
+
+    [Test]
+    public void A_pipe_in_a_node_name_does_not_split_the_table_cell() =>
+        Assert.That(DeployReportMarkdown.Render(SampleReports.Create([new("a|b", "upload", 0, 1)])), Does.Contain("| a\\|b | 1.00 | 1.00 |"));
+
+    [Test]
+    public void Numbers_are_invariant_whatever_the_current_culture()
+    {
+        using var german = CultureScope.German();
+
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases, [new(1, 1234, 5)], duration: 42.5));
+
+        Assert.That(markdown, Does.Contain("| web-1 | 1.50 | 1.75 | – | – | 0.25 | 3.50 |"));
+        Assert.That(markdown, Does.Contain("Duration: 42.50 s"));
+        Assert.That(markdown, Does.Contain("Worst second: 1 s, 5 of 1234 requests failed."));
+        Assert.That(markdown, Does.Not.Contain("1,50"));
+    }
+
+    [Test]
+    public void No_phases_still_makes_a_complete_report()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create([]));
+
+        Assert.That(markdown, Does.Contain("No phases were recorded."));
+        Assert.That(markdown, Does.Not.Contain("| Node |"));
+        Assert.That(markdown, Does.Not.Contain("Slowest phase"));
+        Assert.That(markdown, Does.Contain("## Recap"));
+        Assert.That(markdown, Does.Contain("![timeline](20250307-120509-catalog.png)"));
+    }
+}

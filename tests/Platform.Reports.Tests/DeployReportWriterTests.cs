@@ -1,0 +1,36 @@
+using Platform.Reports;
+
+namespace Platform.Reports.Tests;
+
+public sealed class DeployReportWriterTests
+{
+    [Test]
+    public void Writes_markdown_and_png_named_after_start_and_target_into_a_new_folder()
+    {
+        using var scratch = new ScratchFolder();
+        var reportsDir = Path.Combine(scratch.Path, "reports", "staging");
+        var data = SampleReports.Create(SampleReports.Roll(3), SampleReports.Load(30));
+
+        var (markdownPath, pngPath) = DeployReportWriter.Write(data, reportsDir);
+
+        Assert.That(markdownPath, Is.EqualTo(Path.Combine(reportsDir, "20250307-120509-catalog.md")));
+        Assert.That(pngPath, Is.EqualTo(Path.Combine(reportsDir, "20250307-120509-catalog.png")));
+        Assert.That(PngHeader.HasSignature(File.ReadAllBytes(pngPath)), Is.True);
+        Assert.That(File.ReadAllText(markdownPath), Is.EqualTo(DeployReportMarkdown.Render(data)));
+        Assert.That(Directory.GetFiles(reportsDir).Select(Path.GetFileName), Is.EquivalentTo(new[] { "20250307-120509-catalog.md", "20250307-120509-catalog.png" }),
+            "no temp files left behind");
+    }
+
+    [Test]
+    public void Writing_again_replaces_the_report()
+    {
+        using var scratch = new ScratchFolder();
+        var data = SampleReports.Create(SampleReports.Roll(2));
+        DeployReportWriter.Write(data with { Succeeded = false, Error = "first try" }, scratch.Path);
+
+        var (markdownPath, _) = DeployReportWriter.Write(data, scratch.Path);
+
+        Assert.That(File.ReadAllText(markdownPath), Does.Not.Contain("first try"));
+        Assert.That(Directory.GetFiles(scratch.Path), Has.Length.EqualTo(2));
+    }
+}
