@@ -24,7 +24,7 @@ public sealed class SmokeTestRunner(RunContext run)
             run.Reporter.Info($"Running the smoke tests of release {release.Version} against {url} ({why})");
             var result = await run.Commands.RunAsync(
                 "dotnet",
-                ["test", dll, "--filter", "TestCategory=Smoke", "--logger", "console;verbosity=normal"],
+                ["test", dll, "--filter", "TestCategory=Smoke"],
                 new CommandOptions
                 {
                     WorkingDirectory = work,

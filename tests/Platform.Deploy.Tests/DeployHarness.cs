@@ -42,8 +42,9 @@ public sealed class DeployHarness : IAsyncDisposable
         }
     }
 
+    // Test releases follow the tree: rebuilt (--force) whenever the sources changed since the last run.
     public Task<PackagedRelease> PackageAsync(string version, params (string Key, string Value)[] args) =>
-        new PackageStep(Env.NewRun(Args(version, args))).RunAsync();
+        new PackageStep(Env.NewRun(Args(version, [.. args, ("force", "true")]))).RunAsync();
 
     /// <summary>Runs one target body as build.cake does, then finishes the run like Cake's Teardown.</summary>
     public async Task<T> RunAsync<T>(string target, string version, Func<RunContext, Task<T>> body, params (string Key, string Value)[] args)
