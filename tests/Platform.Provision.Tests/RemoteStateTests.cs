@@ -30,8 +30,14 @@ public sealed class RemoteStateTests
     [OneTimeTearDown]
     public async Task Stop()
     {
-        await _env.DisposeAsync();
-        await _stateDb.DisposeAsync();
+        try
+        {
+            await _env.DisposeAsync();
+        }
+        finally
+        {
+            await _stateDb.DisposeAsync();
+        }
     }
 
     [Test]
