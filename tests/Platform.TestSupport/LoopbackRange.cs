@@ -2,14 +2,16 @@ namespace Platform.TestSupport;
 
 /// <summary>
 /// A /24 of loopback addresses (<c>127.0.K.</c>) reserved by one fixture, so test projects running
-/// in parallel never share an address or port. Reservation is an exclusive lock on a file under
-/// <c>.platform/test/ranges/</c>, released on dispose (or when the process dies).
-/// The default environment's 127.0.10.x is never handed out.
+/// in parallel — even from two clones of the repository — never share an address or port.
+/// Reservation is an exclusive lock on a file in a machine-wide folder under the temp folder,
+/// released on dispose (or when the process dies). The default environment's 127.0.10.x and the
+/// benchmark's 127.0.40.x are never handed out.
 /// </summary>
 public sealed class LoopbackRange : IDisposable
 {
     private const int First = 20;
     private const int Last = 250;
+    private const int Reserved = 40; // the Benchmark target's environment
 
     private readonly FileStream _lock;
 
@@ -28,12 +30,17 @@ public sealed class LoopbackRange : IDisposable
 
     public static LoopbackRange Acquire()
     {
-        var dir = Path.Combine(RepositoryRoot.Path, ".platform", "test", "ranges");
+        var dir = Path.Combine(Path.GetTempPath(), "platform-loopback-ranges");
         Directory.CreateDirectory(dir);
         var start = Random.Shared.Next(First, Last + 1);
         for (var i = 0; i <= Last - First; i++)
         {
             var octet = First + ((start - First + i) % (Last - First + 1));
+            if (octet == Reserved)
+            {
+                continue;
+            }
+
             try
             {
                 var stream = new FileStream(Path.Combine(dir, $"127.0.{octet}.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
