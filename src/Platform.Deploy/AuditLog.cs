@@ -18,8 +18,7 @@ public static class AuditLog
         await File.AppendAllTextAsync(run.Layout.AuditLogFile, line + "\n", run.Cancellation);
         if (lb is not null)
         {
-            var path = $"{lb.Host.BaseDir.TrimEnd('/')}/audit.log";
-            await lb.RunCheckedAsync($"printf '%s\\n' {ShellQuote.Quote(line)} >> {ShellQuote.Quote(path)}", "writing the audit log", run.Cancellation);
+            await lb.AppendAsync($"{lb.Host.BaseDir.TrimEnd('/')}/audit.log", line + "\n", run.Cancellation);
         }
     }
 

@@ -9,8 +9,8 @@ public sealed record LockHolder(string Operator, string Target, string Version, 
 
 /// <summary>
 /// One Deploy/RollNode/Rollback at a time per environment: a lock file on the lb host, created
-/// with the shell's noclobber (atomic), naming who holds it and since when. A second run is
-/// refused; <c>Unlock</c> releases a lock left by a run that died.
+/// with SFTP's exclusive create (atomic on the host), naming who holds it and since when. A second
+/// run is refused; <c>Unlock</c> releases a lock left by a run that died.
 /// </summary>
 public sealed class DeployLock(HostSession lb)
 {
@@ -19,10 +19,7 @@ public sealed class DeployLock(HostSession lb)
     public async Task<LockHolder> AcquireAsync(string operatorName, string target, string version, CancellationToken cancellation)
     {
         var holder = new LockHolder(operatorName, target, version, DateTimeOffset.UtcNow, Environment.MachineName, Guid.NewGuid().ToString("N"));
-        var json = JsonSerializer.Serialize(holder, Inventory.Json);
-        var script = $"mkdir -p {ShellQuote.Quote(lb.Host.BaseDir)} && (set -C; printf '%s' {ShellQuote.Quote(json)} > {ShellQuote.Quote(Path)}) 2>/dev/null";
-        var result = await lb.RunAsync("bash -c " + ShellQuote.Quote(script), cancellation);
-        if (result.Succeeded)
+        if (await lb.CreateExclusiveAsync(Path, JsonSerializer.Serialize(holder, Inventory.Json), cancellation))
         {
             return holder;
         }
@@ -38,7 +35,7 @@ public sealed class DeployLock(HostSession lb)
         var current = await HolderAsync(cancellation);
         if (current?.Token == holder.Token)
         {
-            await lb.RunCheckedAsync($"rm -f {ShellQuote.Quote(Path)}", "releasing the deploy lock", cancellation);
+            await lb.DeleteFileAsync(Path, cancellation);
         }
     }
 
@@ -46,7 +43,7 @@ public sealed class DeployLock(HostSession lb)
     public async Task<LockHolder?> BreakAsync(CancellationToken cancellation)
     {
         var current = await HolderAsync(cancellation);
-        await lb.RunCheckedAsync($"rm -f {ShellQuote.Quote(Path)}", "removing the deploy lock", cancellation);
+        await lb.DeleteFileAsync(Path, cancellation);
         return current;
     }
 

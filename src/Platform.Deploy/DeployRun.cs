@@ -51,6 +51,11 @@ public sealed class DeployRun : IAsyncDisposable
 
     public static async Task<DeployRun> ForAsync(RunContext run)
     {
+        // SSH.NET blocks threads (SFTP transfers, forwarded ports): with one connection or two per host
+        // in flight, the default pool (one thread per core, growing by one each half second) starves.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+
         if (Runs.TryGetValue(run, out var existing))
         {
             return existing;
@@ -63,7 +68,18 @@ public sealed class DeployRun : IAsyncDisposable
         var credentials = await DeployCredentials.ResolveAsync(run, identity, mode, () => SshCertificates.Signer(run, store), inventory.Hosts[0].SshUser);
         var created = new DeployRun(run, inventory, new SshSessionPool(new SshConnector(credentials)), new ReleaseStore(run.Layout.ReleasesDir));
         Runs.AddOrUpdate(run, created);
+        created.Prewarm();
         return created;
+    }
+
+    // Connect to the lb and every app node at once, in the background: the steps that follow need
+    // them all, and a handshake each in turn would cost a quarter of a second per host.
+    private void Prewarm()
+    {
+        foreach (var host in Inventory.Hosts.Where(h => h.HasRole("app") || h.HasRole("lb")))
+        {
+            _ = Pool.GetAsync(host, _run.Cancellation).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        }
     }
 
     public static DeployRun? Current(RunContext run) => Runs.TryGetValue(run, out var existing) ? existing : null;

@@ -21,6 +21,7 @@ public sealed class DetachedProcessManager : IProcessManager
         var l = node.Layout;
         var app = l.AppDir(version);
         var script = $$"""
+            {{StopScript(node, port, TimeSpan.FromSeconds(10))}} >/dev/null
             set -e
             mkdir -p {{Q(l.SlotDir(port))}} {{Q(l.BaseDir + "/logs")}}
             # One log per start: the previous run of this release on this slot is kept as .1.
@@ -37,27 +38,42 @@ public sealed class DetachedProcessManager : IProcessManager
         return int.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Reads the pid file and <c>/proc/&lt;pid&gt;/stat</c> over SFTP: no shell needed to ask.</summary>
     public async Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation)
     {
-        var result = await node.Ssh.RunAsync("bash -c " + ShellQuote.Quote($"{AliveFunction}\nalive {Q(node.Layout.PidFile(port))}"), cancellation, TimeSpan.FromSeconds(15));
-        return result.Succeeded && int.TryParse(result.StandardOutput.Trim(), out var pid) ? pid : null;
+        var text = await node.Ssh.ReadFileAsync(node.Layout.PidFile(port), cancellation);
+        if (!int.TryParse(text?.Trim(), out var pid))
+        {
+            return null;
+        }
+
+        var stat = await node.Ssh.ReadFileAsync($"/proc/{pid}/stat", cancellation);
+        return ProcessState.IsAlive(stat) ? pid : null;
     }
 
     public async Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation)
     {
-        var tenths = Math.Max(1, (int)(timeout.TotalMilliseconds / 100));
-        var script = $$"""
+        var output = await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(StopScript(node, port, timeout)), $"stopping port {port}", cancellation, timeout + TimeSpan.FromSeconds(15));
+        return output.Trim().EndsWith("killed", StringComparison.Ordinal);
+    }
+
+    // SIGTERM, wait up to the timeout, then SIGKILL; prints "stopped" or "killed". A subshell, so a
+    // start can run it first (a stale process from an earlier failed roll never blocks the slot).
+    private static string StopScript(NodeSession node, int port, TimeSpan timeout)
+    {
+        var steps = Math.Max(1, (int)(timeout.TotalMilliseconds / 50));
+        return $$"""
+            (
             {{AliveFunction}}
             pidfile={{Q(node.Layout.PidFile(port))}}
             p=$(alive "$pidfile") || { rm -f "$pidfile"; echo stopped; exit 0; }
             kill -TERM "$p" 2>/dev/null || true
-            for i in $(seq 1 {{tenths}}); do alive "$pidfile" >/dev/null || { rm -f "$pidfile"; echo stopped; exit 0; }; sleep 0.1; done
+            for i in $(seq 1 {{steps}}); do alive "$pidfile" >/dev/null || { rm -f "$pidfile"; echo stopped; exit 0; }; sleep 0.05; done
             kill -KILL "$p" 2>/dev/null || true
             rm -f "$pidfile"
             echo killed
+            )
             """;
-        var output = await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(script), $"stopping port {port}", cancellation, timeout + TimeSpan.FromSeconds(15));
-        return output.Trim() == "killed";
     }
 
     private static string Q(string value) => ShellQuote.Quote(value);

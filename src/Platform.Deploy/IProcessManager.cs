@@ -3,7 +3,7 @@ namespace Platform.Deploy;
 /// <summary>How a slot's process is started, watched and stopped on a node.</summary>
 public interface IProcessManager
 {
-    /// <summary>Starts the release on the slot, detached from the SSH session; returns its pid.</summary>
+    /// <summary>Starts the release on the slot (stopping whatever stale process still held it), detached from the SSH session; returns its pid.</summary>
     Task<int> StartAsync(NodeSession node, string version, int port, CancellationToken cancellation);
 
     /// <summary>The pid serving the slot when it is alive (not a zombie), else null.</summary>

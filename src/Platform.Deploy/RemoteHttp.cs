@@ -1,57 +1,69 @@
-using System.Globalization;
+using System.Net.Http.Headers;
 using Platform.Core;
 
 namespace Platform.Deploy;
 
 /// <summary>
-/// HTTP checks run ON the node (over SSH, with bash's /dev/tcp), so they work where the slot ports
-/// are firewalled from the operator's machine and need nothing installed on the node.
+/// HTTP checks of a node's slot, made through an SSH tunnel of the node's session: they work where
+/// the slot ports are firewalled from the operator's machine, and cost no shell on the node.
 /// </summary>
 public static class RemoteHttp
 {
-    private const string GetFunction = """
-        get() { exec 3<>"/dev/tcp/$1/$2" 2>/dev/null || { echo "000"; return; }; printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$3" "$1" >&3; timeout 5 cat <&3; exec 3>&-; }
-        """;
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30), ConnectTimeout = TimeSpan.FromSeconds(3) })
+    {
+        Timeout = TimeSpan.FromSeconds(5),
+    };
 
-    /// <summary>The status code and body of a GET on the node (000 when nothing listens).</summary>
+    /// <summary>The status code and body of a GET on the node (0 when nothing answers).</summary>
     public static async Task<(int Status, string Body)> GetAsync(NodeSession node, int port, string path, CancellationToken cancellation)
     {
-        var result = await node.Ssh.RunAsync("bash -c " + ShellQuote.Quote($"{GetFunction}\nget {node.Address} {port} {ShellQuote.Quote(path)}"), cancellation, TimeSpan.FromSeconds(15));
-        var text = result.StandardOutput.Replace("\r", string.Empty, StringComparison.Ordinal);
-        if (text.StartsWith("000", StringComparison.Ordinal))
+        var local = node.Ssh.Tunnel(node.Address, port);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{local}{path}");
+        request.Headers.Host = $"{node.Address}:{port}";
+        request.Headers.ConnectionClose = true;
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Platform", "1.0"));
+        try
+        {
+            using var response = await Http.SendAsync(request, cancellation);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
             return (0, string.Empty);
         }
-
-        var statusLine = text.Split('\n', 2)[0];
-        var status = statusLine.Split(' ') is [_, var code, ..] && int.TryParse(code, out var c) ? c : 0;
-        var bodyStart = text.IndexOf("\n\n", StringComparison.Ordinal);
-        return (status, bodyStart < 0 ? string.Empty : text[(bodyStart + 2)..]);
     }
 
     /// <summary>
-    /// Polls <c>/health/ready</c> every 100 ms on the node until it answers 200 (true), the process
-    /// dies, or the timeout passes (false, with the reason).
+    /// Polls <c>/health/ready</c> every 50 ms until it answers 200 (true), the process dies, or the
+    /// timeout passes (false, with the reason). Liveness is read from the node every half second.
     /// </summary>
-    public static async Task<(bool Ready, string Detail)> WaitReadyAsync(NodeSession node, int port, int pid, TimeSpan timeout, CancellationToken cancellation)
+    public static async Task<(bool Ready, string Detail)> WaitReadyAsync(NodeSession node, int port, int pid, IProcessManager processes, TimeSpan timeout, CancellationToken cancellation)
     {
-        var tenths = Math.Max(1, (int)(timeout.TotalMilliseconds / 100));
-        var script = $$"""
-            {{GetFunction}}
-            last=""
-            for i in $(seq 1 {{tenths}}); do
-              s=$(sed -E 's/^[0-9]+ \(.*\) ([A-Z]).*/\1/' /proc/{{pid}}/stat 2>/dev/null || echo X)
-              if [ "$s" = Z ] || [ "$s" = X ]; then echo "died: the process exited before it was ready"; exit 3; fi
-              r=$(get {{node.Address}} {{port.ToString(CultureInfo.InvariantCulture)}} /health/ready | tr -d '\r')
-              code=$(printf '%s' "$r" | head -1 | cut -d' ' -f2)
-              [ "$code" = 200 ] && { echo ready; exit 0; }
-              last=$(printf '%s' "$r" | tail -1)
-              sleep 0.1
-            done
-            echo "not ready after {{timeout.TotalSeconds:0}} s: ${last:-no answer}"
-            exit 2
-            """;
-        var result = await node.Ssh.RunAsync("bash -c " + ShellQuote.Quote(script), cancellation, timeout + TimeSpan.FromSeconds(30));
-        return (result.Succeeded, result.StandardOutput.Trim());
+        var until = DateTime.UtcNow + timeout;
+        var nextLivenessCheck = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
+        var last = "no answer";
+        while (DateTime.UtcNow < until)
+        {
+            var (status, body) = await GetAsync(node, port, "/health/ready", cancellation);
+            if (status == 200)
+            {
+                return (true, "ready");
+            }
+
+            last = status == 0 ? "no answer" : $"{status} {body.Trim()}";
+            if (DateTime.UtcNow >= nextLivenessCheck)
+            {
+                if (await processes.RunningPidAsync(node, port, cancellation) != pid)
+                {
+                    return (false, "died: the process exited before it was ready");
+                }
+
+                nextLivenessCheck = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
+            }
+
+            await Task.Delay(50, cancellation);
+        }
+
+        return (false, $"not ready after {timeout.TotalSeconds:0} s: {last}");
     }
 }

@@ -67,13 +67,19 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             return new RollResult(outcomes);
         }
 
+        // Every node's upload starts now; each node is rolled as soon as its own upload is done,
+        // so later nodes' uploads overlap the roll of the first ones.
         var envFile = await EnvFileAsync(token);
-        await Task.WhenAll(toRoll.Select(s => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, envFile, recap, token))));
+        var prepared = toRoll.ToDictionary(
+            s => s.Node.Name,
+            s => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, envFile, recap, token)));
+        var finishing = new List<Task>();
 
         try
         {
             if (options.Strategy == RollStrategy.Restart)
             {
+                await Task.WhenAll(prepared.Values);
                 outcomes.AddRange(await Task.WhenAll(toRoll.Select(s => RestartAsync(s, lb, options, recap, token))));
             }
             else
@@ -95,15 +101,36 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                         continue;
                     }
 
-                    var results = await Task.WhenAll(chunk.Select(s => RollNodeAsync(s, lb, options, recap, token)));
+                    var results = await Task.WhenAll(chunk.Select(async s =>
+                    {
+                        try
+                        {
+                            await prepared[s.Node.Name];
+                        }
+                        catch (PlatformException ex)
+                        {
+                            Out.Error($"[upload] {s.Node.Name}: failed ({ex.Message})");
+                            recap.Record(s.Node.Name, Outcome.Failed);
+                            return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
+                        }
+
+                        return await RollNodeAsync(s, lb, options, recap, finishing, token);
+                    }));
                     outcomes.AddRange(results);
                     stopped = results.Any(r => r.Outcome == Outcome.Failed);
                 }
             }
+
+            await Task.WhenAll(finishing);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !run.Cancellation.IsCancellationRequested)
         {
             throw new PlatformException($"The roll did not finish within its progress deadline ({options.ProgressDeadline.TotalMinutes:0.#} min, --progress-deadline). Nodes keep the release they run now; see the recap.");
+        }
+        finally
+        {
+            // Uploads of nodes that were not rolled (an earlier node failed) end before the sessions do.
+            await Task.WhenAll(prepared.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
 
         recap.Print(Out, "ROLLNODE RECAP");
@@ -176,7 +203,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         recap.Record(node.Name, uploaded || envChanged ? Outcome.Changed : Outcome.Ok);
     }
 
-    private async Task<NodeOutcome> RollNodeAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
+    private async Task<NodeOutcome> RollNodeAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, List<Task> finishing, CancellationToken token)
     {
         var node = s.Node;
         var version = options.Version;
@@ -189,12 +216,11 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             var pid = await timeline.MeasureAsync(node.Name, "start", async () =>
             {
                 await lb.SetStateAsync(idleServer, SlotState.Maint, token);
-                await deploy.Processes.StopAsync(node, idle, options.StopTimeout, token);
                 return await deploy.Processes.StartAsync(node, version, idle, token);
             });
             Report(recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
 
-            var (ready, detail) = await timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, idle, pid, options.ReadyTimeout, token));
+            var (ready, detail) = await timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, idle, pid, deploy.Processes, options.ReadyTimeout, token));
             if (!ready)
             {
                 throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await LogTailAsync(node, version, idle, token)}");
@@ -230,14 +256,25 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             return new NodeOutcome(node.Name, Outcome.Failed, ex.Message);
         }
 
+        // N is out of the pool now: stopping it and recording the release overlap the next node's roll.
+        lock (finishing)
+        {
+            finishing.Add(FinishAsync(s, idle, version, recap, options, token));
+        }
+
+        return new NodeOutcome(node.Name, Outcome.Changed, $"{s.Current?.Version ?? "nothing"} -> {version} on {idle}");
+    }
+
+    private async Task FinishAsync(NodeState s, int slot, string version, Recap recap, RollOptions options, CancellationToken token)
+    {
+        var node = s.Node;
         if (s.ActiveSlot is { } old)
         {
-            var killed = await timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, old, options.StopTimeout, token));
+            var killed = await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, old, options.StopTimeout, token));
             Report(recap, node.Name, "stop", Outcome.Changed, killed ? $"{s.Current!.Version} on {old} ignored SIGTERM and was killed" : $"{s.Current!.Version} on {old} stopped");
         }
 
-        await RecordAsync(node, s.Current, version, idle, options, token);
-        return new NodeOutcome(node.Name, Outcome.Changed, $"{s.Current?.Version ?? "nothing"} -> {version} on {idle}");
+        await RecordAsync(node, s.Current, version, slot, options, token);
     }
 
     // The naive baseline: stop N, start N+1 on the same slot. Requests hitting the gap fail.
@@ -247,7 +284,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var slot = s.ActiveSlot ?? deploy.SlotPorts[0];
         await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, slot, options.StopTimeout, token));
         var pid = await deploy.Timeline.MeasureAsync(node.Name, "start", () => deploy.Processes.StartAsync(node, options.Version, slot, token));
-        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, slot, pid, options.ReadyTimeout, token));
+        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, slot, pid, deploy.Processes, options.ReadyTimeout, token));
         if (!ready)
         {
             Out.Error($"[restart] {node.Name}: failed ({detail})");
@@ -283,7 +320,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 return sessions;
             }
 
-            await Task.Delay(100, token);
+            await Task.Delay(50, token);
         }
     }
 
@@ -336,8 +373,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     /// <summary>Error-level JSON log lines of a slot's current log (the service logs one JSON object per line).</summary>
     internal static async Task<int> LogErrorsAsync(NodeSession node, string version, int port, CancellationToken token)
     {
-        var result = await node.Ssh.RunAsync($"grep -c -E '\"LogLevel\":\"(Error|Critical)\"' {ShellQuote.Quote(node.Layout.LogFile(version, port))}", token);
-        return int.TryParse(result.StandardOutput.Trim(), out var n) ? n : 0;
+        var log = await node.Ssh.ReadFileAsync(node.Layout.LogFile(version, port), token) ?? string.Empty;
+        return log.Split('\n').Count(line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal));
     }
 
     private static async Task<string> LogTailAsync(NodeSession node, string version, int port, CancellationToken token)

@@ -20,7 +20,9 @@ public sealed class HostSession : IAsyncDisposable
     private readonly SshConnector _connector;
     private readonly SshClient _shell;
     private readonly SemaphoreSlim _sftpGate = new(1, 1);
+    private readonly Dictionary<(string Host, int Port), ForwardedPortLocal> _tunnels = [];
     private SftpClient? _sftp;
+    private Task<SftpClient>? _sftpConnecting;
 
     private HostSession(InventoryHost host, SshConnector connector, SshClient shell)
     {
@@ -31,8 +33,23 @@ public sealed class HostSession : IAsyncDisposable
 
     public InventoryHost Host { get; }
 
-    public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default) =>
-        new(host, connector, await connector.ConnectShellAsync(host, cancellation));
+    /// <summary>Connects the command channel and, alongside, the SFTP channel (most steps need both).</summary>
+    public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default)
+    {
+        // Both handshakes at once: each costs a key exchange, and most steps need both channels.
+        var sftp = connector.ConnectSftpAsync(host, cancellation);
+        try
+        {
+            var session = new HostSession(host, connector, await connector.ConnectShellAsync(host, cancellation));
+            session._sftpConnecting = sftp;
+            return session;
+        }
+        catch
+        {
+            _ = sftp.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+    }
 
     public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null)
     {
@@ -52,6 +69,28 @@ public sealed class HostSession : IAsyncDisposable
         }
 
         return new RemoteResult(cmd.ExitStatus ?? -1, cmd.Result, cmd.Error);
+    }
+
+    /// <summary>
+    /// A local port on 127.0.0.1 tunnelled through this SSH connection to <paramref name="host"/>:<paramref name="port"/>
+    /// as seen from the host (sshd's direct-tcpip): how Platform reaches HAProxy's runtime API and the
+    /// slots' HTTP endpoints without exposing them and without a shell per request. Opened once, kept
+    /// until the session ends.
+    /// </summary>
+    public int Tunnel(string host, int port)
+    {
+        lock (_tunnels)
+        {
+            if (!_tunnels.TryGetValue((host, port), out var forwarded))
+            {
+                forwarded = new ForwardedPortLocal("127.0.0.1", 0, host, (uint)port);
+                _shell.AddForwardedPort(forwarded);
+                forwarded.Start();
+                _tunnels[(host, port)] = forwarded;
+            }
+
+            return (int)forwarded.BoundPort;
+        }
     }
 
     /// <summary>Runs a command that must succeed; <paramref name="what"/> names it in the error.</summary>
@@ -79,6 +118,45 @@ public sealed class HostSession : IAsyncDisposable
         catch (SftpPathNotFoundException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Creates a file only if it does not exist (SFTP's exclusive create, atomic on the host); returns
+    /// false when it already exists. Used for locks: no shell, no race.
+    /// </summary>
+    public async Task<bool> CreateExclusiveAsync(string path, string content, CancellationToken cancellation = default)
+    {
+        var sftp = await SftpAsync(cancellation);
+        try
+        {
+            using var stream = sftp.Open(path, FileMode.CreateNew, FileAccess.Write);
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(content), cancellation);
+            return true;
+        }
+        catch (SshException) when (sftp.Exists(path))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Appends text to a file, creating it when missing.</summary>
+    public async Task AppendAsync(string path, string text, CancellationToken cancellation = default)
+    {
+        var sftp = await SftpAsync(cancellation);
+        await Task.Run(() => sftp.AppendAllText(path, text), cancellation);
+    }
+
+    /// <summary>Deletes a file; a missing file is not an error.</summary>
+    public async Task DeleteFileAsync(string path, CancellationToken cancellation = default)
+    {
+        var sftp = await SftpAsync(cancellation);
+        try
+        {
+            sftp.DeleteFile(path);
+        }
+        catch (SftpPathNotFoundException)
+        {
         }
     }
 
@@ -138,11 +216,27 @@ public sealed class HostSession : IAsyncDisposable
         await _sftpGate.WaitAsync();
         try
         {
+            if (_sftp is null && _sftpConnecting is { } connecting)
+            {
+                _sftp = await connecting.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
+            }
+
             _sftp?.Dispose();
         }
         finally
         {
             _sftpGate.Release();
+        }
+
+        lock (_tunnels)
+        {
+            foreach (var tunnel in _tunnels.Values)
+            {
+                tunnel.Stop();
+                tunnel.Dispose();
+            }
+
+            _tunnels.Clear();
         }
 
         _shell.Dispose();
@@ -154,6 +248,19 @@ public sealed class HostSession : IAsyncDisposable
         await _sftpGate.WaitAsync(cancellation);
         try
         {
+            if (_sftp is null && _sftpConnecting is { } connecting)
+            {
+                _sftpConnecting = null;
+                try
+                {
+                    _sftp = await connecting;
+                }
+                catch (PlatformException)
+                {
+                    // The early attempt failed (e.g. a transient network error): try once more now.
+                }
+            }
+
             return _sftp ??= await _connector.ConnectSftpAsync(Host, cancellation);
         }
         finally
