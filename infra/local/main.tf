@@ -22,6 +22,15 @@ locals {
     db = { address = local.db_address, roles = ["db"] }
   })
 
+  # What haproxy-up.sh needs, whether it starts HAProxy or reloads it with a new backend list.
+  haproxy_environment = {
+    LB_DIR          = "${local.hosts_dir}/lb"
+    LB_ADDRESS      = local.lb_address
+    FRONTEND_PORT   = var.frontend_port
+    RUNTIME_API     = "${local.lb_address}:${var.runtime_api_port}"
+    BACKEND_SERVERS = join("\n", local.backend_servers)
+  }
+
   # HAProxy backend lines: two slots per app node, both start in maintenance (`disabled`).
   backend_servers = flatten([
     for name, node in local.app_nodes : [
@@ -74,14 +83,8 @@ resource "terraform_data" "haproxy" {
   }
 
   provisioner "local-exec" {
-    command = "${self.triggers_replace.scripts}/haproxy-up.sh"
-    environment = {
-      LB_DIR          = self.triggers_replace.dir
-      LB_ADDRESS      = self.triggers_replace.address
-      FRONTEND_PORT   = var.frontend_port
-      RUNTIME_API     = self.triggers_replace.runtime_api
-      BACKEND_SERVERS = join("\n", local.backend_servers)
-    }
+    command     = "${local.scripts}/haproxy-up.sh"
+    environment = local.haproxy_environment
   }
 
   provisioner "local-exec" {
@@ -103,14 +106,8 @@ resource "terraform_data" "haproxy_backends" {
   }
 
   provisioner "local-exec" {
-    command = "${local.scripts}/haproxy-up.sh"
-    environment = {
-      LB_DIR          = "${local.hosts_dir}/lb"
-      LB_ADDRESS      = local.lb_address
-      FRONTEND_PORT   = var.frontend_port
-      RUNTIME_API     = "${local.lb_address}:${var.runtime_api_port}"
-      BACKEND_SERVERS = join("\n", local.backend_servers)
-    }
+    command     = "${local.scripts}/haproxy-up.sh"
+    environment = local.haproxy_environment
   }
 
   depends_on = [terraform_data.haproxy]
