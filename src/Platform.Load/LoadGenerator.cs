@@ -8,7 +8,7 @@ namespace Platform.Load;
 /// non-2xx answer and every transport error as failed. Open loop: requests are issued on
 /// schedule whatever the latency, so a stall shows up as failures or latency, not as a slower rate.
 /// </summary>
-public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFlight = 512, TimeSpan? requestTimeout = null)
+public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFlight = 2048, TimeSpan? requestTimeout = null)
 {
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, (int Requests, int Failed)> _seconds = new();

@@ -62,7 +62,7 @@ public sealed class CatalogDatabase
     /// max_connections; Npgsql's default of 100 per instance would exhaust it under load.
     /// </summary>
     public string AppConnectionString() =>
-        new Npgsql.NpgsqlConnectionStringBuilder(Build(AppRole, _appPassword, Name, "catalog-service", errorDetail: false)) { MaxPoolSize = MaxPoolPerInstance }.ConnectionString;
+        new Npgsql.NpgsqlConnectionStringBuilder(Build(AppRole, _appPassword, Name, "catalog-service", errorDetail: false)) { Pooling = true, MaxPoolSize = MaxPoolPerInstance }.ConnectionString;
 
     /// <summary>Connections one service instance may hold.</summary>
     public const int MaxPoolPerInstance = 16;
@@ -125,6 +125,10 @@ public sealed class CatalogDatabase
             ApplicationName = applicationName,
             IncludeErrorDetail = errorDetail,
             Timeout = 10,
+
+            // Platform's own connections are few and short; a pool would outlive a database that
+            // Destroy and Apply replaced in the same process (the benchmark does) and hand out dead ones.
+            Pooling = false,
         }.ConnectionString;
 
     private static async Task<string> PasswordAsync(ISecretStore store, string key, bool create, CancellationToken cancellation)

@@ -1,5 +1,3 @@
-using System.Globalization;
-using EvolveDb.Migration;
 using Npgsql;
 using Platform.TestSupport;
 
@@ -19,17 +17,7 @@ internal sealed class TestDatabase
     public static async Task<TestDatabase> CreateAsync(PostgresCluster cluster, int? migrateTo = null)
     {
         var owner = cluster.ConnectionString(await cluster.CreateDatabaseAsync());
-        await using (var connection = new NpgsqlConnection(owner))
-        {
-            var db = Path.Combine(AppContext.BaseDirectory, "db");
-            var evolve = new EvolveDb.Evolve(connection, _ => { }) { Locations = [Path.Combine(db, "expand"), Path.Combine(db, "contract")] };
-            if (migrateTo is { } version)
-            {
-                evolve.TargetVersion = new MigrationVersion(version.ToString(CultureInfo.InvariantCulture));
-            }
-
-            evolve.Migrate();
-        }
+        CatalogMigrations.Apply(owner, Path.Combine(AppContext.BaseDirectory, "db"), migrateTo);
 
         // The service pools connections as in production; the cluster's own strings do not.
         return new TestDatabase(new NpgsqlConnectionStringBuilder(owner) { Pooling = true, Timeout = 15 }.ConnectionString);

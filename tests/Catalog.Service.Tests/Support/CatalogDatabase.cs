@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using EvolveDb.Migration;
 using Npgsql;
 using Platform.TestSupport;
 
@@ -79,17 +78,8 @@ internal sealed class CatalogDatabase
     /// <summary>Applies further migrations, as the MigrateDb step of a rollout does.</summary>
     public void MigrateTo(int? version) => Migrate(OwnerConnectionString, version);
 
-    private static void Migrate(string connectionString, int? target)
-    {
-        using var connection = new NpgsqlConnection(connectionString);
-        var evolve = new EvolveDb.Evolve(connection, _ => { }) { Locations = ServiceBuild.MigrationLocations(ServiceBuild.OutputDirectory) };
-        if (target is { } version)
-        {
-            evolve.TargetVersion = new MigrationVersion(version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        evolve.Migrate();
-    }
+    private static void Migrate(string connectionString, int? target) =>
+        CatalogMigrations.Apply(connectionString, Path.Combine(ServiceBuild.OutputDirectory, "db"), target);
 
     private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string table)
     {

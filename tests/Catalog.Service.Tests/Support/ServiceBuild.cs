@@ -14,8 +14,4 @@ internal static class ServiceBuild
     public static string OutputDirectory => Path.Combine(ProjectDirectory, "bin", Configuration, "net10.0");
 
     public static string Dll => Path.Combine(OutputDirectory, "Catalog.Service.dll");
-
-    /// <summary>The migration folders Evolve reads, as shipped next to the service.</summary>
-    public static IReadOnlyList<string> MigrationLocations(string outputDirectory) =>
-        [Path.Combine(outputDirectory, "db", "expand"), Path.Combine(outputDirectory, "db", "contract")];
 }
