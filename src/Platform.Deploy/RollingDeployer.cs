@@ -67,12 +67,13 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             return new RollResult(outcomes);
         }
 
-        // Every node's upload starts now; each node is rolled as soon as its own upload is done,
-        // so later nodes' uploads overlap the roll of the first ones.
+        // Uploads go in roll order, a batch at a time, so the first batch's arrive at full speed;
+        // each node is rolled as soon as its own upload is done, and later uploads overlap the roll.
         var envFile = await EnvFileAsync(token);
+        using var uploadSlots = new SemaphoreSlim(options.Strategy == RollStrategy.Restart ? toRoll.Count : options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count()));
         var prepared = toRoll.ToDictionary(
             s => s.Node.Name,
-            s => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, envFile, recap, token)));
+            s => UploadInTurnAsync(uploadSlots, () => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, envFile, recap, token)), token));
         var finishing = new List<Task>();
 
         try
@@ -193,6 +194,19 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         Out.Info($"[roll] {s.Node.Name}: {(fixes.Count == 0 ? "ok" : "changed")} (already runs {s.Current!.Version} on {s.ActiveSlot}{(fixes.Count == 0 ? string.Empty : "; " + string.Join(", ", fixes))})");
         recap.Record(s.Node.Name, outcome);
         return new NodeOutcome(s.Node.Name, outcome, $"already on {s.Current.Version}");
+    }
+
+    private static async Task UploadInTurnAsync(SemaphoreSlim slots, Func<Task> upload, CancellationToken token)
+    {
+        await slots.WaitAsync(token);
+        try
+        {
+            await upload();
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     private async Task PrepareAsync(NodeSession node, PackagedRelease release, string envFile, Recap recap, CancellationToken token)

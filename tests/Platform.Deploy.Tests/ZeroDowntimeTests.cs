@@ -86,6 +86,14 @@ public sealed class ZeroDowntimeTests
             await DeployRun.FinishAsync(holder, ["Deploy"], true, null);
         }
 
+        // A run that died leaves its lock: Unlock releases it, naming whose it was.
+        var dead = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN, ["as"] = "bob" });
+        await (await DeployRun.ForAsync(dead)).LockAsync("Rollback", DeployHarness.NextN);
+        var removed = await _h.RunAsync("Unlock", DeployHarness.NextN, run => new UnlockStep(run).RunAsync());
+        Assert.That(removed!.Operator, Is.EqualTo("bob"));
+        Assert.That(_h.LastOutput.Text, Does.Contain("Released the deploy lock of bob"));
+        await (await DeployRun.ForAsync(dead)).DisposeAsync();
+
         var audit = await File.ReadAllTextAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log"));
         Assert.That(audit, Does.Contain("operator=alice target=Deploy version=91.1.0 result=succeeded"));
         Assert.That(audit, Does.Contain("target=RollNode version=91.1.0 result=failed"));
