@@ -16,7 +16,7 @@ namespace Platform.Bench;
 /// restart under the same load, and roll times for several node counts and batch sizes. Each figure
 /// is the median of <c>--bench-runs</c> runs (default 3). Writes <c>artifacts/bench/bench.json</c>
 /// and <c>report.md</c>; the full output of every step goes to <c>artifacts/bench/bench.log</c>.
-/// Options: <c>--bench-rps</c> (default 2500), <c>--bench-path</c> (default <c>/health/live</c>: through the
+/// Options: <c>--bench-rps</c> (default 3000), <c>--bench-path</c> (default <c>/health/live</c>: through the
 /// LB to the service, no database — the DB-backed <c>/items</c> saturates a 2-core machine above
 /// about 1000 requests/s while a new release starts), <c>--bench-nodes</c> (default 3,6,12).
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class BenchmarkStep(RunContext run)
     public async Task<BenchResults> RunAsync()
     {
         var runs = run.Arguments.GetInt("bench-runs", 3, min: 1, max: 20);
-        var rps = run.Arguments.GetInt("bench-rps", 2500, min: 50, max: 20000);
+        var rps = run.Arguments.GetInt("bench-rps", 3000, min: 50, max: 20000);
         var path = run.Arguments.Get("bench-path", "/health/live");
         var sizes = run.Arguments.Get("bench-nodes", "3,6,12").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
         if (run.CheckMode)

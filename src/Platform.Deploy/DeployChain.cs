@@ -64,6 +64,9 @@ public sealed class DeployChain(RunContext run)
             run.Reporter.Info($"{node}: {record?.Version ?? "nothing"}{(record is null ? string.Empty : $" on port {record.Slot}")}");
         }
 
-        run.Reporter.Info($"Deployed {deploy.Version ?? await ReleaseVersion.ResolveAsync(run)} to '{run.Environment}': {deploy.Inventory.ServiceUrl}");
+        var version = deploy.Version ?? await ReleaseVersion.ResolveAsync(run);
+        run.Reporter.Info(run.CheckMode
+            ? $"Check mode: would deploy {version} to '{run.Environment}' ({deploy.Inventory.ServiceUrl}); nothing was changed."
+            : $"Deployed {version} to '{run.Environment}': {deploy.Inventory.ServiceUrl}");
     }
 }

@@ -15,6 +15,12 @@ public sealed class RollNodeStep(RunContext run)
     {
         version ??= await ReleaseVersion.ResolveAsync(run);
         var deploy = await DeployRun.ForAsync(run);
+        if (run.CheckMode && !deploy.Releases.Exists(version))
+        {
+            run.Reporter.Info($"Check mode: release {version} is not packaged yet (a real run packages it first); the nodes that do not run it would be rolled.");
+            return new RollResult([]);
+        }
+
         var release = deploy.Releases.Find(version);
         await deploy.LockAsync(target, version);
         var result = await new RollingDeployer(run, deploy).RollAsync(RollOptions.From(run.Arguments, version), release);

@@ -16,6 +16,12 @@ public sealed class VerifyStep(RunContext run)
     public async Task<Recap> RunAsync()
     {
         var version = await ReleaseVersion.ResolveAsync(run);
+        if (run.CheckMode)
+        {
+            run.Reporter.Info($"Check mode: would check that every app node serves {version} with its slot UP in HAProxy, each node's compliance, and the smoke tests through the load balancer.");
+            return new Recap();
+        }
+
         var deploy = await DeployRun.ForAsync(run);
         var lb = await deploy.HaproxyAsync();
         var stats = await lb.ShowStatAsync(run.Cancellation);
@@ -39,10 +45,7 @@ public sealed class VerifyStep(RunContext run)
             throw new PlatformException($"Verify failed on {string.Join(", ", recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0))}: see the failed checks above.");
         }
 
-        if (!run.CheckMode)
-        {
-            await new SmokeTestRunner(run).RunAsync(deploy.Releases.Find(version), deploy.Inventory.ServiceUrl, "through the load balancer");
-        }
+        await new SmokeTestRunner(run).RunAsync(deploy.Releases.Find(version), deploy.Inventory.ServiceUrl, "through the load balancer");
 
         return recap;
     }

@@ -24,6 +24,12 @@ public sealed class MigrateDbStep(RunContext run)
             var other => throw new PlatformException($"--phase={other} is not valid: use expand (before the roll) or contract (after every node runs the new release)."),
         };
         var version = await ReleaseVersion.ResolveAsync(run);
+        if (run.CheckMode && !new ReleaseStore(run.Layout.ReleasesDir).Exists(version))
+        {
+            run.Reporter.Info($"Check mode: would run the {phase.ToString().ToLowerInvariant()} migrations of release {version} (not packaged yet; a real run packages it first).");
+            return new MigrationReport([], [], 0);
+        }
+
         var release = new ReleaseStore(run.Layout.ReleasesDir).Find(version);
         var inventory = Inventory.Load(run.Layout.InventoryFile);
         var database = await CatalogDatabase.OpenAsync(run, inventory, SecretStoreFactory.Create(run), createMissing: !run.CheckMode);

@@ -31,6 +31,23 @@ public sealed class ZeroDowntimeTests
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.N));
 
     [Test, DependsOnTest(nameof(Release_N_runs_everywhere), AllowFailure = true)]
+    public async Task Check_mode_shows_the_roll_and_changes_nothing()
+    {
+        var pids = Pids();
+        var reporter = new Platform.TestSupport.RecordingReporter();
+        var run = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN }, checkMode: true, reporter: reporter);
+
+        await new DeployChain(run).ExpandAsync();
+        var result = await new RollNodeStep(run).RunAsync();
+        await DeployRun.FinishAsync(run, ["Deploy"], true, null);
+
+        Assert.That(result.Nodes.Select(n => n.Outcome), Is.All.EqualTo(Outcome.Changed));
+        Assert.That(reporter.Text, Does.Contain("would change (91.0.0 on 8081 -> 91.1.0 on 8082)").And.Contain("pending migrations"));
+        Assert.That(Pids(), Is.EqualTo(pids));
+        Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.N));
+    }
+
+    [Test, DependsOnTest(nameof(Check_mode_shows_the_roll_and_changes_nothing), AllowFailure = true)]
     public async Task Deploying_N_plus_1_under_load_loses_no_request()
     {
         var load = await _h.UnderLoadAsync(() => _h.DeployAsync(DeployHarness.NextN));
