@@ -6,6 +6,30 @@ locals {
   app_names = [for i in range(var.app_nodes) : "web-${i + 1}"]
   all_hosts = concat(["lb", "db"], local.app_names)
   base_dir  = "/srv/catalog"
+
+  # Each droplet's cloud-init: its role and the host key Terraform made for it; the lb also gets
+  # the backend list, the db its admin password. (The lb's is separate: it depends on the app
+  # droplets' addresses, which depend on theirs.)
+  cloud_init = {
+    for name in setsubtract(local.all_hosts, ["lb"]) : name => templatefile("${path.module}/cloud-init.yaml.tftpl", {
+      role             = contains(local.app_names, name) ? "app" : name
+      host_key_private = tls_private_key.host[name].private_key_openssh
+      host_key_public  = tls_private_key.host[name].public_key_openssh
+      base_dir         = local.base_dir
+      slot_ports       = var.slot_ports
+      backend_servers  = []
+      admin_password   = name == "db" ? random_password.db_admin.result : ""
+    })
+  }
+  lb_cloud_init = templatefile("${path.module}/cloud-init.yaml.tftpl", {
+    role             = "lb"
+    host_key_private = tls_private_key.host["lb"].private_key_openssh
+    host_key_public  = tls_private_key.host["lb"].public_key_openssh
+    base_dir         = local.base_dir
+    slot_ports       = var.slot_ports
+    backend_servers  = [for app in local.app_names : { name = app, address = digitalocean_droplet.app[app].ipv4_address_private }]
+    admin_password   = ""
+  })
 }
 
 resource "digitalocean_vpc" "env" {
@@ -29,23 +53,15 @@ resource "tls_private_key" "host" {
 }
 
 resource "digitalocean_droplet" "app" {
-  for_each = toset(local.app_names)
-  name     = "${local.name}-${each.key}"
-  region   = var.region
-  size     = var.droplet_size
-  image    = var.image
-  vpc_uuid = digitalocean_vpc.env.id
-  ssh_keys = digitalocean_ssh_key.circle[*].fingerprint
-  tags     = [local.name, "${local.name}-app"]
-  user_data = templatefile("${path.module}/cloud-init.yaml.tftpl", {
-    role             = "app"
-    host_key_private = tls_private_key.host[each.key].private_key_openssh
-    host_key_public  = tls_private_key.host[each.key].public_key_openssh
-    base_dir         = local.base_dir
-    slot_ports       = var.slot_ports
-    backend_servers  = []
-    admin_password   = ""
-  })
+  for_each  = toset(local.app_names)
+  name      = "${local.name}-${each.key}"
+  region    = var.region
+  size      = var.droplet_size
+  image     = var.image
+  vpc_uuid  = digitalocean_vpc.env.id
+  ssh_keys  = digitalocean_ssh_key.circle[*].fingerprint
+  tags      = [local.name, "${local.name}-app"]
+  user_data = local.cloud_init[each.key]
 
   # Changing the bootstrap must not replace a running node; SeedKeys and RollNode manage it after.
   lifecycle {
@@ -54,22 +70,14 @@ resource "digitalocean_droplet" "app" {
 }
 
 resource "digitalocean_droplet" "lb" {
-  name     = "${local.name}-lb"
-  region   = var.region
-  size     = var.droplet_size
-  image    = var.image
-  vpc_uuid = digitalocean_vpc.env.id
-  ssh_keys = digitalocean_ssh_key.circle[*].fingerprint
-  tags     = [local.name, "${local.name}-lb"]
-  user_data = templatefile("${path.module}/cloud-init.yaml.tftpl", {
-    role             = "lb"
-    host_key_private = tls_private_key.host["lb"].private_key_openssh
-    host_key_public  = tls_private_key.host["lb"].public_key_openssh
-    base_dir         = local.base_dir
-    slot_ports       = var.slot_ports
-    backend_servers  = [for name in local.app_names : { name = name, address = digitalocean_droplet.app[name].ipv4_address_private }]
-    admin_password   = ""
-  })
+  name      = "${local.name}-lb"
+  region    = var.region
+  size      = var.droplet_size
+  image     = var.image
+  vpc_uuid  = digitalocean_vpc.env.id
+  ssh_keys  = digitalocean_ssh_key.circle[*].fingerprint
+  tags      = [local.name, "${local.name}-lb"]
+  user_data = local.lb_cloud_init
 
   lifecycle {
     ignore_changes = [user_data, ssh_keys]
@@ -77,23 +85,15 @@ resource "digitalocean_droplet" "lb" {
 }
 
 resource "digitalocean_droplet" "db" {
-  count    = var.managed_database ? 0 : 1
-  name     = "${local.name}-db"
-  region   = var.region
-  size     = var.droplet_size
-  image    = var.image
-  vpc_uuid = digitalocean_vpc.env.id
-  ssh_keys = digitalocean_ssh_key.circle[*].fingerprint
-  tags     = [local.name, "${local.name}-db"]
-  user_data = templatefile("${path.module}/cloud-init.yaml.tftpl", {
-    role             = "db"
-    host_key_private = tls_private_key.host["db"].private_key_openssh
-    host_key_public  = tls_private_key.host["db"].public_key_openssh
-    base_dir         = local.base_dir
-    slot_ports       = var.slot_ports
-    backend_servers  = []
-    admin_password   = random_password.db_admin.result
-  })
+  count     = var.managed_database ? 0 : 1
+  name      = "${local.name}-db"
+  region    = var.region
+  size      = var.droplet_size
+  image     = var.image
+  vpc_uuid  = digitalocean_vpc.env.id
+  ssh_keys  = digitalocean_ssh_key.circle[*].fingerprint
+  tags      = [local.name, "${local.name}-db"]
+  user_data = local.cloud_init["db"]
 
   lifecycle {
     ignore_changes = [user_data, ssh_keys]
