@@ -11,6 +11,8 @@ install_missing_packages() {
   local missing=()
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  # Package links the native service with clang (any clang-NN will do) or gcc.
+  compgen -c | grep -qE '^(clang(-[0-9]+)?|gcc)$' || missing+=(clang zlib1g-dev)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     return 0 # Not ours to install: the Preconditions check names what is missing and how to get it.

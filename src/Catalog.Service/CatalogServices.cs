@@ -1,6 +1,7 @@
 using Catalog.Service.Data;
 using Catalog.Service.Health;
 using Catalog.Service.Items;
+using Catalog.Service.Serialization;
 using Catalog.Service.Release;
 using Catalog.Service.Startup;
 using Npgsql;
@@ -30,6 +31,7 @@ internal static class CatalogServices
         services.AddSingleton(TimeProvider.System);
 
         services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJson.Default));
         // Malformed bodies and bad query values are answered 400 (as problem details by the status code pages),
         // in every environment, instead of surfacing as exceptions.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);

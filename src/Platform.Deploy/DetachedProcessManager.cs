@@ -29,7 +29,7 @@ public sealed class DetachedProcessManager : IProcessManager
             [ -f "$log" ] && mv -f "$log" "$log.1"
             cd {{Q(app)}}
             CATALOG_ENV_FILE={{Q(l.EnvFile)}} ASPNETCORE_URLS={{Q($"http://{node.Address}:{port}")}} DOTNET_NOLOGO=1 \
-              setsid dotnet {{Q(app + "/Catalog.Service.dll")}} >>"$log" 2>&1 </dev/null &
+              setsid {{Q(app + "/Catalog.Service")}} >>"$log" 2>&1 </dev/null &
             echo $! > {{Q(l.PidFile(port))}}
             echo {{Q(version)}} > {{Q(l.SlotReleaseFile(port))}}
             echo $!

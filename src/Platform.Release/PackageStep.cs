@@ -4,7 +4,8 @@ using Platform.Core;
 namespace Platform.Release;
 
 /// <summary>
-/// The Package target: publishes the component (framework-dependent, linux-x64) and its smoke
+/// The Package target: publishes the component (compiled ahead of time to a native linux-x64
+/// executable: no .NET runtime on the nodes, and a start-up that costs a tenth of the JIT's) and its smoke
 /// tests into <c>artifacts/releases/catalog-&lt;version&gt;.tar.gz</c> (<c>app/</c>, <c>smoke/</c>,
 /// <c>manifest.json</c>) with a <c>.sha256</c> and the manifest beside it.
 /// <c>--version</c> (default from git); <c>--schema=N</c> cuts the release at migration level N
@@ -31,7 +32,7 @@ public sealed partial class PackageStep(RunContext run)
 
         var repo = run.Layout.RepoRoot;
         var store = new ReleaseStore(run.Layout.ReleasesDir);
-        var buildKey = SourceFingerprint.Compute(repo, Sources, [version, $"schema={schema}", $"fault={fault}", "r2r"]);
+        var buildKey = SourceFingerprint.Compute(repo, Sources, [version, $"schema={schema}", $"fault={fault}", "aot"]);
         if (store.Exists(version))
         {
             var existing = store.Find(version);
@@ -54,6 +55,7 @@ public sealed partial class PackageStep(RunContext run)
             return new PackagedRelease(version, store.TarballPath(version), string.Empty, null!);
         }
 
+        var linker = NativeLinker.Require();
         Directory.CreateDirectory(store.Directory);
         using var packaging = await FileLock.AcquireAsync(Path.Combine(store.Directory, ".package.lock"), TimeSpan.FromMinutes(10), run.Cancellation);
         var staging = Path.Combine(store.Directory, $".staging-{Guid.NewGuid():N}");
@@ -65,9 +67,17 @@ public sealed partial class PackageStep(RunContext run)
                 properties.Add($"-p:CatalogSchema={s}");
             }
 
-            run.Reporter.Info($"Publishing {ServiceProject} {version}{(schema is null ? string.Empty : $" at schema {schema}")}");
-            // ReadyToRun: precompiled code starts faster and burns less CPU while the node still serves N.
-            await PublishAsync(ServiceProject, Path.Combine(staging, "app"), ["-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", .. properties]);
+            run.Reporter.Info($"Publishing {ServiceProject} {version}{(schema is null ? string.Empty : $" at schema {schema}")}, native (linked with {linker}; about a minute)");
+            // Native AOT: a new release is ready in ~0.1 s on ~0.05 s of CPU, so starting it barely
+            // touches the node still serving N (the JIT needed ~0.5 s of CPU).
+            var app = Path.Combine(staging, "app");
+            await PublishAsync(ServiceProject, app, ["-r", "linux-x64", "-p:PublishAot=true", $"-p:CppCompilerAndLinker={linker}", .. properties]);
+            // The native debug symbols (twice the executable's size) stay out of the release.
+            foreach (var symbols in Directory.GetFiles(app, "*.dbg"))
+            {
+                File.Delete(symbols);
+            }
+
             run.Reporter.Info($"Publishing {SmokeProject} (the release's smoke tests)");
             await PublishAsync(SmokeProject, Path.Combine(staging, "smoke"), properties);
 

@@ -1,4 +1,5 @@
 using Catalog.Service.Data;
+using Catalog.Service.Serialization;
 using Catalog.Service.Release;
 
 namespace Catalog.Service.Health;
@@ -11,7 +12,7 @@ internal static class HealthEndpoints
     public static void MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         // HEAD too: a load balancer's check may use either.
-        app.MapMethods("/health/live", GetOrHead, () => Results.Ok(new { status = "live" }));
+        app.MapMethods("/health/live", GetOrHead, () => Results.Ok(new HealthStatus("live")));
         app.MapMethods("/health/ready", GetOrHead, Ready);
         app.MapGet("/version", Version);
     }
@@ -20,8 +21,8 @@ internal static class HealthEndpoints
     {
         var readiness = await probe.CheckAsync(cancellationToken);
         return readiness.IsReady
-            ? Results.Ok(new { status = "ready" })
-            : Results.Json(new { status = "not-ready", reason = readiness.Reason }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            ? Results.Ok(new HealthStatus("ready"))
+            : Results.Json(new HealthStatus("not-ready", readiness.Reason), CatalogJson.Default.HealthStatus, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> Version(ReleaseInfo release, SchemaVersionReader schema, CancellationToken cancellationToken)
@@ -36,6 +37,6 @@ internal static class HealthEndpoints
             databaseSchema = null;
         }
 
-        return Results.Ok(new { release = release.Release, schema = release.RequiredSchema, databaseSchema });
+        return Results.Ok(new VersionInfo(release.Release, release.RequiredSchema, databaseSchema));
     }
 }

@@ -26,7 +26,7 @@ internal static partial class TestDelayEndpoint
         }
 
         await Task.Delay(ms, cancellationToken);
-        return Results.Ok(new { delayedMs = ms });
+        return Results.Ok(new DelayResult(ms));
     }
 
     private static async Task WhenCancelledAsync(CancellationToken token, CancellationToken abort)
