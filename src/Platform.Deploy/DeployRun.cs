@@ -19,6 +19,7 @@ public sealed class DeployRun : IAsyncDisposable
     private static readonly ConditionalWeakTable<RunContext, DeployRun> Runs = new();
     private readonly RunContext _run;
     private LockHolder? _lock;
+    private SshRuntimeApiChannel? _haproxy;
 
     private DeployRun(RunContext run, Inventory inventory, SshSessionPool pool, ReleaseStore releases)
     {
@@ -91,7 +92,13 @@ public sealed class DeployRun : IAsyncDisposable
     public async Task<HaproxyRuntime> HaproxyAsync()
     {
         var lb = Inventory.LoadBalancer ?? throw new PlatformException($"The {Inventory.Environment} inventory has no 'loadBalancer' section.");
-        return new HaproxyRuntime(new SshRuntimeApiChannel(await Pool.GetAsync(Inventory.Host(lb.Host), _run.Cancellation), lb.RuntimeApi), lb.Backend);
+        var session = await Pool.GetAsync(Inventory.Host(lb.Host), _run.Cancellation);
+        lock (Pool)
+        {
+            // One conversation with HAProxy for the whole run (see SshRuntimeApiChannel).
+            _haproxy ??= new SshRuntimeApiChannel(session, lb.RuntimeApi);
+            return new HaproxyRuntime(_haproxy, lb.Backend);
+        }
     }
 
     public IReadOnlyList<int> SlotPorts => Inventory.LoadBalancer?.SlotPorts ?? [8081, 8082];
@@ -170,7 +177,11 @@ public sealed class DeployRun : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Pool.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _haproxy?.Dispose();
+        return Pool.DisposeAsync();
+    }
 
     // artifacts/<env>/reports/<timestamp>-<target>.md and .png: phases per node, recaps, load.
     private void WriteReport(string target, bool succeeded, string? error)

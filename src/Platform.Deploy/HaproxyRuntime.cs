@@ -26,14 +26,14 @@ public enum SlotState
 /// <summary>
 /// HAProxy 2.6's runtime API, as RollNode uses it: point a slot at an address and port, move it
 /// between ready, drain and maintenance, and read <c>show stat</c> (status and current sessions).
-/// Several commands go in one call (separated by <c>;</c>); any error answer fails the call.
+/// Several commands go in one call; any error answer fails the call.
 /// </summary>
 public sealed partial class HaproxyRuntime(IRuntimeApiChannel channel, string backend)
 {
     public string Backend => backend;
 
     public async Task<IReadOnlyList<ServerStat>> ShowStatAsync(CancellationToken cancellation = default) =>
-        ParseStat(await channel.SendAsync("show stat", cancellation), backend);
+        ParseStat(await channel.SendAsync(["show stat"], cancellation), backend);
 
     public async Task<ServerStat> StatAsync(string server, CancellationToken cancellation = default) =>
         (await ShowStatAsync(cancellation)).FirstOrDefault(s => s.Server == server)
@@ -52,7 +52,7 @@ public sealed partial class HaproxyRuntime(IRuntimeApiChannel channel, string ba
     /// <summary>Runs commands in one call and checks every answer.</summary>
     public async Task RunAsync(CancellationToken cancellation, params string[] commands)
     {
-        var answer = await channel.SendAsync(string.Join("; ", commands), cancellation);
+        var answer = await channel.SendAsync(commands, cancellation);
         var errors = answer.Split('\n').Select(l => l.Trim()).Where(l => ErrorAnswer().IsMatch(l)).ToList();
         if (errors.Count > 0)
         {

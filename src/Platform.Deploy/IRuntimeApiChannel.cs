@@ -1,7 +1,7 @@
 namespace Platform.Deploy;
 
-/// <summary>Sends a line of HAProxy runtime API commands and returns HAProxy's answer.</summary>
+/// <summary>Sends HAProxy runtime API commands, in order, and returns HAProxy's answers (concatenated).</summary>
 public interface IRuntimeApiChannel
 {
-    Task<string> SendAsync(string commands, CancellationToken cancellation);
+    Task<string> SendAsync(IReadOnlyList<string> commands, CancellationToken cancellation);
 }

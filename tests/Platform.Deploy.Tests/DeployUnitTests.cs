@@ -8,9 +8,9 @@ public sealed class DeployUnitTests
     {
         public List<string> Sent { get; } = [];
 
-        public Task<string> SendAsync(string commands, CancellationToken cancellation)
+        public Task<string> SendAsync(IReadOnlyList<string> commands, CancellationToken cancellation)
         {
-            Sent.Add(commands);
+            Sent.Add(string.Join("; ", commands));
             return Task.FromResult(answer);
         }
     }
