@@ -43,6 +43,10 @@ PermitRootLogin prohibit-password
 UsePAM no
 StrictModes $strict
 PermitUserEnvironment no
+# Bash sources the user's ~/.bashrc for every command sshd runs unless it is a nested shell: with
+# SHLVL set it is, so Platform's commands neither depend on nor pay for an interactive setup (a
+# pyenv init in root's .bashrc cost 100 ms per command on the CI image).
+SetEnv SHLVL=1
 AllowAgentForwarding no
 # Platform reaches HAProxy's runtime API and the slots' HTTP endpoints through SSH tunnels, and only
 # to this host's own address.
