@@ -12,7 +12,7 @@ install_missing_packages() {
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
   # Package links the native service with clang (any clang-NN will do) or gcc.
-  compgen -c | grep -qE '^(clang(-[0-9]+)?|gcc)$' || missing+=(clang zlib1g-dev)
+  compgen -c | grep -E '^(clang(-[0-9]+)?|gcc)$' >/dev/null || missing+=(clang zlib1g-dev)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     return 0 # Not ours to install: the Preconditions check names what is missing and how to get it.
@@ -25,8 +25,8 @@ install_missing_packages
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet tool restore >/dev/null
-echo "Building src/ (Release)"
-if ! log=$(dotnet build src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1); then
+echo "Building src/ (Release, ReadyToRun)"
+if ! log=$(dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1); then
   printf '%s\n' "$log"
   exit 1
 fi
