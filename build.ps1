@@ -10,7 +10,7 @@ dotnet tool restore | Out-Null
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 
 Write-Host 'Building src/ (Release)'
-$log = dotnet build src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
+$log = dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
 if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
 
 # Cake owns the flag --version, so Platform's --version=X.Y.Z travels as --release-version=X.Y.Z.

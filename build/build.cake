@@ -6,17 +6,17 @@
 // Common arguments: --environment=NAME (default local; the folder infra/NAME), --plan=FILE,
 // --var=name=value (Terraform variables), --check (check mode without Cake's dry run).
 
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Core.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Secrets.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Secure.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Provision.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Release.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Migrate.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Reports.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Deploy.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Load.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Bench.dll"
-#r "../src/Platform.Targets/bin/Release/net10.0/linux-x64/Platform.Testing.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Core.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Secrets.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Secure.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Provision.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Release.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Migrate.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Reports.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Deploy.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Load.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Bench.dll"
+#r "../src/Platform.Targets/bin/targets/Platform.Testing.dll"
 
 using Platform.Core;
 using Platform.Provision;
