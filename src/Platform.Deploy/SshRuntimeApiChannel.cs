@@ -14,7 +14,7 @@ namespace Platform.Deploy;
 /// Commands are serialized (one conversation); a connection HAProxy closed while idle (its
 /// <c>stats timeout</c>) is reopened once.
 /// </summary>
-public sealed class SshRuntimeApiChannel(HostSession lb, string runtimeApi) : IRuntimeApiChannel, IDisposable
+public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<string, int, int> tunnel) : IRuntimeApiChannel, IDisposable
 {
     private const string Prompt = "\n> ";
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
@@ -22,6 +22,11 @@ public sealed class SshRuntimeApiChannel(HostSession lb, string runtimeApi) : IR
     private readonly List<byte> _pending = [];
     private TcpClient? _client;
     private NetworkStream? _stream;
+
+    public SshRuntimeApiChannel(HostSession lb, string runtimeApi)
+        : this(lb.Host.Name, runtimeApi, lb.Tunnel)
+    {
+    }
 
     public async Task<string> SendAsync(IReadOnlyList<string> commands, CancellationToken cancellation)
     {
@@ -45,7 +50,7 @@ public sealed class SshRuntimeApiChannel(HostSession lb, string runtimeApi) : IR
         catch (Exception ex) when (ex is SocketException or IOException or EndOfStreamException or OperationCanceledException && !cancellation.IsCancellationRequested)
         {
             Close();
-            throw new PlatformException($"{lb.Host.Name}: HAProxy's runtime API at {runtimeApi} does not answer ({ex.Message}). Is HAProxy running (Apply)?", ex);
+            throw new PlatformException($"{lbName}: HAProxy's runtime API at {runtimeApi} does not answer ({ex.Message}). Is HAProxy running (Apply)?", ex);
         }
         catch
         {
@@ -81,7 +86,7 @@ public sealed class SshRuntimeApiChannel(HostSession lb, string runtimeApi) : IR
     private async Task<NetworkStream> OpenAsync(CancellationToken cancellation)
     {
         var (address, port) = Split(runtimeApi);
-        var local = lb.Tunnel(address, port);
+        var local = tunnel(address, port);
         _client = new TcpClient { NoDelay = true };
         await _client.ConnectAsync("127.0.0.1", local, cancellation);
         _stream = _client.GetStream();
