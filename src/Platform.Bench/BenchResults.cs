@@ -8,9 +8,18 @@ public sealed record RollMeasure
 {
     public double Seconds { get; init; }
 
+    /// <summary>Requests over the whole steady-load window: the lead-in, the roll and the lead-out.</summary>
     public int Requests { get; init; }
 
     public int Failed { get; init; }
+
+    /// <summary>How long the load ran (the window <see cref="Requests"/> counts).</summary>
+    public double LoadSeconds { get; init; }
+
+    /// <summary>Requests answered while the roll itself ran, and how many of them failed.</summary>
+    public int RequestsDuringRoll { get; init; }
+
+    public int FailedDuringRoll { get; init; }
 
     public double P50Ms { get; init; }
 
@@ -48,6 +57,8 @@ public sealed record BenchResults
     public IReadOnlyList<RollMeasure> RollRuns { get; init; } = [];
 
     public RollMeasure RestartBaseline { get; init; } = new();
+
+    public IReadOnlyList<RollMeasure> RestartBaselineRuns { get; init; } = [];
 
     public double NoopDeploySeconds { get; init; }
 

@@ -19,6 +19,9 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
     /// <summary>When the run began (per-second counts are relative to it).</summary>
     public DateTimeOffset StartedAt { get; private set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>Requests answered (or failed) so far, and how many failed: safe to read while the load runs.</summary>
+    public (int Requests, int Failed) Totals => (Volatile.Read(ref _requests), Volatile.Read(ref _failed));
+
     /// <summary>The per-second counts so far, safe to read while the load runs.</summary>
     public IReadOnlyList<LoadSecond> Seconds() =>
         _seconds.OrderBy(s => s.Key).Select(s => new LoadSecond(s.Key, s.Value.Requests, s.Value.Failed)).ToList();
