@@ -188,8 +188,10 @@ public sealed class DeployRun : IAsyncDisposable
     {
         KeepRecap();
         Recap = new Recap();
+        // The load on the report's time axis, in samples of a second, or of a tenth for a run of seconds.
         var offset = Load is null ? 0 : (Load.StartedAt - Timeline.StartedAt).TotalSeconds;
-        var load = Load?.Seconds().Select(s => new ReportLoadSecond((int)Math.Round(s.Second + offset), s.Requests, s.Failed)).Where(s => s.Second >= 0).ToList();
+        var tenths = Timeline.Now < 10 ? 1 : 10;
+        var load = Load?.Samples(tenths).Select(s => new ReportLoadSecond(s.Start + offset, s.Requests, s.Failed, s.Width)).Where(s => s.Second > -s.Width).ToList();
         var data = new DeployReportData(
             _run.Environment,
             target,

@@ -38,6 +38,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         deadline.CancelAfter(options.ProgressDeadline);
         var token = deadline.Token;
 
+        // The service's settings (read from the database) while the nodes are asked what they run.
+        var envFile = run.CheckMode ? null : EnvFileAsync(token);
+        _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when nothing is rolled
         var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, lb, options.Version, token)));
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(s => s.UpToDate))
@@ -69,11 +72,11 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         // Uploads go in roll order, a batch at a time, so the first batch's arrive at full speed;
         // each node is rolled as soon as its own upload is done, and later uploads overlap the roll.
-        var envFile = await EnvFileAsync(token);
+        var settings = await envFile!;
         using var uploadSlots = new SemaphoreSlim(options.Strategy == RollStrategy.Restart ? toRoll.Count : options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count()));
         var prepared = toRoll.ToDictionary(
             s => s.Node.Name,
-            s => UploadInTurnAsync(uploadSlots, () => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, envFile, recap, token)), token));
+            s => UploadInTurnAsync(uploadSlots, () => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, settings, recap, token)), token));
         var finishing = new List<Task>();
 
         try

@@ -4,7 +4,7 @@ using Platform.Release;
 namespace Platform.Deploy;
 
 /// <summary>
-/// Runs the smoke tests a release ships (<c>smoke/Catalog.Smoke.dll</c> in its tarball) against a
+/// Runs the smoke tests a release ships (<c>smoke/Catalog.Smoke.dll</c> in its smoke tarball) against a
 /// URL with <c>dotnet test --filter TestCategory=Smoke</c>. Fails with their output when they fail.
 /// </summary>
 public sealed class SmokeTestRunner(RunContext run)
@@ -14,11 +14,11 @@ public sealed class SmokeTestRunner(RunContext run)
         var work = Path.Combine(run.Layout.StateDir, "tmp", $"smoke-{release.Version}-{Guid.NewGuid():N}");
         try
         {
-            await new ReleaseStore(run.Layout.ReleasesDir).ExtractAsync(release, work, run.Commands, run.Cancellation);
+            await new ReleaseStore(run.Layout.ReleasesDir).ExtractSmokeAsync(release, work, run.Commands, run.Cancellation);
             var dll = Path.Combine(work, "smoke", "Catalog.Smoke.dll");
             if (!File.Exists(dll))
             {
-                throw new PlatformException($"Release {release.Version} ships no smoke tests (smoke/Catalog.Smoke.dll missing in {release.Tarball}).");
+                throw new PlatformException($"Release {release.Version} ships no smoke tests (smoke/Catalog.Smoke.dll missing in {release.Smoke?.Tarball ?? release.Tarball}).");
             }
 
             run.Reporter.Info($"Running the smoke tests of release {release.Version} against {url} ({why})");

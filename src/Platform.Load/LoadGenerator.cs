@@ -11,7 +11,8 @@ namespace Platform.Load;
 public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFlight = 2048, TimeSpan? requestTimeout = null)
 {
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<int, (int Requests, int Failed)> _seconds = new();
+    // Counts per tenth of a second since the start: a roll can take less than a second.
+    private readonly ConcurrentDictionary<int, (int Requests, int Failed)> _tenths = new();
     private readonly ConcurrentBag<double> _latencies = [];
     private int _requests;
     private int _failed;
@@ -24,7 +25,14 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
 
     /// <summary>The per-second counts so far, safe to read while the load runs.</summary>
     public IReadOnlyList<LoadSecond> Seconds() =>
-        _seconds.OrderBy(s => s.Key).Select(s => new LoadSecond(s.Key, s.Value.Requests, s.Value.Failed)).ToList();
+        [.. Samples(10).Select(s => new LoadSecond((int)Math.Round(s.Start), s.Requests, s.Failed))];
+
+    /// <summary>The counts so far in samples of <paramref name="tenths"/> tenths of a second, safe to read while the load runs.</summary>
+    public IReadOnlyList<LoadSample> Samples(int tenths) =>
+        [.. _tenths.ToArray()
+            .GroupBy(t => t.Key / tenths)
+            .OrderBy(g => g.Key)
+            .Select(g => new LoadSample(g.Key * tenths / 10.0, tenths / 10.0, g.Sum(t => t.Value.Requests), g.Sum(t => t.Value.Failed)))];
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled, then waits for requests in flight.</summary>
     public async Task<LoadReport> RunAsync(CancellationToken stop)
@@ -107,17 +115,17 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
     private void Count(Stopwatch clock, string? failure, TimeSpan latency)
     {
         Interlocked.Increment(ref _requests);
-        var second = (int)clock.Elapsed.TotalSeconds;
+        var tenth = (int)(clock.Elapsed.TotalSeconds * 10);
         if (failure is null)
         {
             _latencies.Add(latency.TotalMilliseconds);
-            _seconds.AddOrUpdate(second, (1, 0), (_, v) => (v.Requests + 1, v.Failed));
+            _tenths.AddOrUpdate(tenth, (1, 0), (_, v) => (v.Requests + 1, v.Failed));
             return;
         }
 
         Interlocked.Increment(ref _failed);
         _failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
-        _seconds.AddOrUpdate(second, (1, 1), (_, v) => (v.Requests + 1, v.Failed + 1));
+        _tenths.AddOrUpdate(tenth, (1, 1), (_, v) => (v.Requests + 1, v.Failed + 1));
     }
 
     private static double Percentile(double[] sorted, double q) =>

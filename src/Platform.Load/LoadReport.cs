@@ -3,6 +3,9 @@ namespace Platform.Load;
 /// <summary>Requests and failures in one second of a load run.</summary>
 public sealed record LoadSecond(int Second, int Requests, int Failed);
 
+/// <summary>Requests and failures answered from <paramref name="Start"/> (seconds since the load began) for <paramref name="Width"/> seconds.</summary>
+public sealed record LoadSample(double Start, double Width, int Requests, int Failed);
+
 /// <summary>What a load run saw: every request counted, every failure classified.</summary>
 public sealed record LoadReport(
     TimeSpan Duration,

@@ -5,9 +5,10 @@ namespace Platform.Release;
 
 /// <summary>
 /// The Package target: publishes the component (compiled ahead of time to a native linux-x64
-/// executable: no .NET runtime on the nodes, and a start-up that costs a tenth of the JIT's) and its smoke
-/// tests into <c>artifacts/releases/catalog-&lt;version&gt;.tar.gz</c> (<c>app/</c>, <c>smoke/</c>,
-/// <c>manifest.json</c>) with a <c>.sha256</c> and the manifest beside it.
+/// executable: no .NET runtime on the nodes, and a start-up that costs a tenth of the JIT's) into
+/// <c>artifacts/releases/catalog-&lt;version&gt;.tar.gz</c> (<c>app/</c>, <c>manifest.json</c>: what the
+/// nodes get) and its smoke tests into <c>catalog-&lt;version&gt;-smoke.tar.gz</c>, each with a
+/// <c>.sha256</c>, and the manifest beside them.
 /// <c>--version</c> (default from git); <c>--schema=N</c> cuts the release at migration level N
 /// (default: every migration in the tree; used to build an older release N from the tree);
 /// <c>--fault=never-ready</c> builds a release that never becomes ready (tests only).
@@ -32,7 +33,7 @@ public sealed partial class PackageStep(RunContext run)
 
         var repo = run.Layout.RepoRoot;
         var store = new ReleaseStore(run.Layout.ReleasesDir);
-        var buildKey = SourceFingerprint.Compute(repo, Sources, [version, $"schema={schema}", $"fault={fault}", "aot"]);
+        var buildKey = SourceFingerprint.Compute(repo, Sources, [version, $"schema={schema}", $"fault={fault}", "aot", "smoke-tarball"]);
         if (store.Exists(version))
         {
             var existing = store.Find(version);
@@ -70,7 +71,8 @@ public sealed partial class PackageStep(RunContext run)
             run.Reporter.Info($"Publishing {ServiceProject} {version}{(schema is null ? string.Empty : $" at schema {schema}")}, native (linked with {linker}; about a minute)");
             // Native AOT: a new release is ready in ~0.1 s on ~0.05 s of CPU, so starting it barely
             // touches the node still serving N (the JIT needed ~0.5 s of CPU).
-            var app = Path.Combine(staging, "app");
+            var release = Path.Combine(staging, "release");
+            var app = Path.Combine(release, "app");
             await PublishAsync(ServiceProject, app, ["-r", "linux-x64", "-p:PublishAot=true", $"-p:CppCompilerAndLinker={linker}", .. properties]);
             // The native debug symbols (twice the executable's size) stay out of the release.
             foreach (var symbols in Directory.GetFiles(app, "*.dbg"))
@@ -78,10 +80,13 @@ public sealed partial class PackageStep(RunContext run)
                 File.Delete(symbols);
             }
 
+            // The smoke tests run from the operator's side: a tarball of their own, so the nodes get only
+            // what they run (a third of the bytes to upload and unpack).
             run.Reporter.Info($"Publishing {SmokeProject} (the release's smoke tests)");
-            await PublishAsync(SmokeProject, Path.Combine(staging, "smoke"), properties);
+            var smokeRoot = Path.Combine(staging, "smoke-tests");
+            await PublishAsync(SmokeProject, Path.Combine(smokeRoot, "smoke"), properties);
 
-            var migrations = Migrations(Path.Combine(staging, "app", "db"));
+            var migrations = Migrations(Path.Combine(app, "db"));
             var manifest = new ReleaseManifest
             {
                 Version = version,
@@ -93,16 +98,14 @@ public sealed partial class PackageStep(RunContext run)
                 Fault = fault,
                 BuildKey = buildKey,
             };
-            AtomicFile.WriteAllText(Path.Combine(staging, "manifest.json"), manifest.ToJson());
+            AtomicFile.WriteAllText(Path.Combine(release, "manifest.json"), manifest.ToJson());
 
+            // The smoke tarball first: a release counts as packaged once its main tarball's checksum is written.
+            await TarAsync(smokeRoot, store.SmokeTarballPath(version));
             var tarball = store.TarballPath(version);
-            var temp = tarball + ".tmp";
-            await run.Commands.RunAsync("tar", ["-czf", temp, "-C", staging, "."], cancellation: run.Cancellation);
-            var sha = await ReleaseStore.Sha256Async(temp, run.Cancellation);
-            File.Move(temp, tarball, overwrite: true);
-            AtomicFile.WriteAllText(tarball + ".sha256", $"{sha}  {Path.GetFileName(tarball)}\n");
+            var sha = await TarAsync(release, tarball);
             AtomicFile.WriteAllText(store.ManifestPath(version), manifest.ToJson());
-            run.Reporter.Info($"Packaged {tarball} (sha256 {sha[..12]}…, requires schema {manifest.RequiredSchema}, {manifest.Migrations.Count} migrations)");
+            run.Reporter.Info($"Packaged {tarball} (sha256 {sha[..12]}…, requires schema {manifest.RequiredSchema}, {manifest.Migrations.Count} migrations) and its smoke tests ({Path.GetFileName(store.SmokeTarballPath(version))})");
             return store.Find(version);
         }
         finally
@@ -112,6 +115,15 @@ public sealed partial class PackageStep(RunContext run)
                 Directory.Delete(staging, recursive: true);
             }
         }
+    }
+
+    // tar.gz of a folder, written next to its final name and moved into place, with its .sha256.
+    private async Task<string> TarAsync(string folder, string tarball)
+    {
+        var temp = tarball + ".tmp";
+        await run.Commands.RunAsync("tar", ["-czf", temp, "-C", folder, "."], cancellation: run.Cancellation);
+        File.Move(temp, tarball, overwrite: true);
+        return await ReleaseStore.WriteSha256Async(tarball, run.Cancellation);
     }
 
     private Task PublishAsync(string project, string output, IEnumerable<string> extra) =>

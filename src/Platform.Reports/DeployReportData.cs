@@ -6,8 +6,16 @@ public sealed record ReportPhase(string Node, string Phase, double StartSeconds,
     public double DurationSeconds => EndSeconds - StartSeconds;
 }
 
-/// <summary>Requests and failures in one second of the load run; <paramref name="Second"/> counts from the run's start.</summary>
-public sealed record ReportLoadSecond(int Second, int Requests, int Failed);
+/// <summary>
+/// Requests and failures answered in <paramref name="Width"/> seconds from <paramref name="Second"/>
+/// (seconds since the run's start): one-second samples, or tenths for a run that lasts a second or two.
+/// </summary>
+public sealed record ReportLoadSecond(double Second, int Requests, int Failed, double Width = 1)
+{
+    public double RequestsPerSecond => Requests / Width;
+
+    public double FailedPerSecond => Failed / Width;
+}
 
 /// <summary>
 /// Everything a deploy report shows. Plain values only, so the deploy code fills it without

@@ -53,9 +53,11 @@ public static class DeployReportMarkdown
             md.AppendLine(summary).AppendLine();
         // The earliest of equally bad seconds: the first sign of trouble is the one to look for in the logs.
         var worst = load.Where(s => s.Failed > 0).OrderByDescending(s => s.Failed).ThenBy(s => s.Second).FirstOrDefault();
+        // Samples of a second, or tenths for a short run.
+        var (span, at) = load.Count > 0 && load[0].Width < 1 ? ($"{InvariantNumbers.Number(load[0].Width)} s", "from ") : ("second", string.Empty);
         md.AppendLine(worst is null
-            ? "Worst second: none, no request failed."
-            : $"Worst second: {InvariantNumbers.Integer(worst.Second)} s, {InvariantNumbers.Integer(worst.Failed)} of {InvariantNumbers.Integer(worst.Requests)} requests failed.");
+            ? $"Worst {span}: none, no request failed."
+            : $"Worst {span}: {at}{InvariantNumbers.Number(worst.Second)} s, {InvariantNumbers.Integer(worst.Failed)} of {InvariantNumbers.Integer(worst.Requests)} requests failed.");
         md.AppendLine();
     }
 

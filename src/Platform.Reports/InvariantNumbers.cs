@@ -12,6 +12,9 @@ internal static class InvariantNumbers
 
     public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Axis tick labels: no trailing zeros, so "10" and "2.5", as ScottPlot shows by default.</summary>
-    public static string Tick(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>No trailing zeros: "10", "2.5", "0.1".</summary>
+    public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Axis tick labels, as ScottPlot shows them by default.</summary>
+    public static string Tick(double value) => Number(value);
 }

@@ -54,7 +54,7 @@ public static class TimelineChart
     private static double EndSeconds(DeployReportData data)
     {
         var phasesEnd = data.Phases.Count == 0 ? 0 : data.Phases.Max(p => p.EndSeconds);
-        var loadEnd = data.Load is { Count: > 0 } load ? load.Max(s => s.Second) + 1 : 0;
+        var loadEnd = data.Load is { Count: > 0 } load ? load.Max(s => s.Second + s.Width) : 0;
         return Math.Max(1, Math.Max(data.DurationSeconds, Math.Max(phasesEnd, loadEnd)));
     }
 }

@@ -96,6 +96,16 @@ public sealed class DeployReportMarkdownTests
     }
 
     [Test]
+    public void A_short_run_in_tenths_of_a_second_names_the_worst_tenth()
+    {
+        ReportLoadSecond[] load = [new(0, 30, 0, 0.1), new(0.1, 29, 0, 0.1), new(0.2, 31, 6, 0.1), new(0.3, 30, 2, 0.1)];
+
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases, load, duration: 0.4));
+
+        Assert.That(markdown, Does.Contain("Worst 0.1 s: from 0.2 s, 6 of 31 requests failed."));
+    }
+
+    [Test]
     public void Load_without_failures_says_so() =>
         Assert.That(DeployReportMarkdown.Render(SampleReports.Create(Phases, [new(0, 300, 0)])), Does.Contain("Worst second: none, no request failed."));
 

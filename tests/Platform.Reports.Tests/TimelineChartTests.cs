@@ -57,6 +57,18 @@ public sealed class TimelineChartTests
     }
 
     [Test]
+    public void Load_of_a_run_shorter_than_a_second_is_drawn_from_tenths()
+    {
+        ReportLoadSecond[] tenths = [.. Enumerable.Range(0, 9).Select(t => new ReportLoadSecond(t / 10.0, 300, 0, 0.1))];
+        var phases = SampleReports.Roll(2).Select(p => p with { StartSeconds = p.StartSeconds / 100, EndSeconds = p.EndSeconds / 100 }).ToList();
+
+        var empty = RenderToFile(SampleReports.Create(phases, load: [], duration: 0.9));
+        var drawn = RenderToFile(SampleReports.Create(phases, load: tenths, duration: 0.9));
+
+        Assert.That(PngInk.DarkFraction(drawn, 280, 530), Is.GreaterThan(PngInk.DarkFraction(empty, 280, 530) + 0.003), "the requests line across the run");
+    }
+
+    [Test]
     public void Height_follows_node_count_and_load()
     {
         Assert.That(TimelineChart.Height(SampleReports.Create(SampleReports.Roll(5))), Is.EqualTo(400));

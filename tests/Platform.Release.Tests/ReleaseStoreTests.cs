@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using Platform.Core;
+
+namespace Platform.Release.Tests;
+
+/// <summary>The release store: the nodes' tarball and the smoke tests' tarball, each checked before it is unpacked.</summary>
+public sealed class ReleaseStoreTests
+{
+    private const string Version = "1.2.3";
+    private string _root = null!;
+    private ReleaseStore _store = null!;
+    private readonly CommandRunner _commands = new(new ConsoleReporter(), new SecretRedactor());
+
+    [SetUp]
+    public void CreateStore()
+    {
+        _root = Directory.CreateTempSubdirectory("release-store-").FullName;
+        _store = new ReleaseStore(Path.Combine(_root, "releases"));
+        Directory.CreateDirectory(_store.Directory);
+        var manifest = new ReleaseManifest
+        {
+            Version = Version,
+            GitCommit = "abc",
+            Created = DateTimeOffset.UnixEpoch,
+            RequiredSchema = 1,
+            CatalogSchema = 1,
+            Migrations = [],
+            Fault = "none",
+            BuildKey = "key",
+        };
+        File.WriteAllText(_store.ManifestPath(Version), manifest.ToJson());
+    }
+
+    [TearDown]
+    public void RemoveStore() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public async Task Smoke_tests_come_from_their_own_tarball_and_the_nodes_tarball_has_none()
+    {
+        await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "native"), ("manifest.json", "{}"));
+        await PackAsync(_store.SmokeTarballPath(Version), ("smoke/Catalog.Smoke.dll", "tests"));
+        var release = _store.Find(Version);
+
+        var app = await _store.ExtractAsync(release, Path.Combine(_root, "app"), _commands);
+        var smoke = await _store.ExtractSmokeAsync(release, Path.Combine(_root, "smoke"), _commands);
+
+        Assert.That(release.Smoke?.Tarball, Is.EqualTo(_store.SmokeTarballPath(Version)));
+        Assert.That(File.Exists(Path.Combine(app, "app", "Catalog.Service")), Is.True);
+        Assert.That(Directory.Exists(Path.Combine(app, "smoke")), Is.False, "the nodes get no test code");
+        Assert.That(File.ReadAllText(Path.Combine(smoke, "smoke", "Catalog.Smoke.dll")), Is.EqualTo("tests"));
+    }
+
+    [Test]
+    public async Task A_release_packaged_with_its_smoke_tests_inside_still_runs_them()
+    {
+        await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "jit"), ("smoke/Catalog.Smoke.dll", "old"));
+        var release = _store.Find(Version);
+
+        var smoke = await _store.ExtractSmokeAsync(release, Path.Combine(_root, "smoke"), _commands);
+
+        Assert.That(release.Smoke, Is.Null);
+        Assert.That(File.ReadAllText(Path.Combine(smoke, "smoke", "Catalog.Smoke.dll")), Is.EqualTo("old"));
+    }
+
+    [Test]
+    public async Task An_altered_smoke_tarball_is_refused_before_it_is_unpacked()
+    {
+        await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "native"));
+        await PackAsync(_store.SmokeTarballPath(Version), ("smoke/Catalog.Smoke.dll", "tests"));
+        File.AppendAllText(_store.SmokeTarballPath(Version), "tampered");
+        var release = _store.Find(Version);
+        var destination = Path.Combine(_root, "smoke");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => _store.ExtractSmokeAsync(release, destination, _commands));
+
+        Assert.That(error!.Message, Does.Contain("does not match its checksum"));
+        Assert.That(Directory.Exists(destination), Is.False);
+    }
+
+    // A tarball of the given files, with its .sha256 as Package writes it.
+    private async Task PackAsync(string tarball, params (string Path, string Text)[] files)
+    {
+        var folder = Path.Combine(_root, "pack-" + Guid.NewGuid().ToString("N"));
+        foreach (var (path, text) in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, path))!);
+            File.WriteAllText(Path.Combine(folder, path), text);
+        }
+
+        using var tar = Process.Start("tar", ["-czf", tarball, "-C", folder, "."])!;
+        await tar.WaitForExitAsync();
+        Assert.That(tar.ExitCode, Is.Zero);
+        await ReleaseStore.WriteSha256Async(tarball);
+    }
+}
