@@ -285,13 +285,22 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private async Task FinishAsync(NodeState s, int slot, string version, Recap recap, RollOptions options, CancellationToken token)
     {
         var node = s.Node;
+        // The record names the new slot only, and pruning keeps every release a slot runs: neither waits for N to exit.
+        var recording = RecordAsync(node, s.Current, version, slot, options, token);
         if (s.ActiveSlot is { } old)
         {
-            var killed = await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, old, options.StopTimeout, token));
-            Report(recap, node.Name, "stop", Outcome.Changed, killed ? $"{s.Current!.Version} on {old} ignored SIGTERM and was killed" : $"{s.Current!.Version} on {old} stopped");
+            try
+            {
+                var killed = await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, old, options.StopTimeout, token));
+                Report(recap, node.Name, "stop", Outcome.Changed, killed ? $"{s.Current!.Version} on {old} ignored SIGTERM and was killed" : $"{s.Current!.Version} on {old} stopped");
+            }
+            finally
+            {
+                await recording.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
         }
 
-        await RecordAsync(node, s.Current, version, slot, options, token);
+        await recording;
     }
 
     // The naive baseline: stop N, start N+1 on the same slot. Requests hitting the gap fail.
