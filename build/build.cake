@@ -109,7 +109,7 @@ Step("SeedKeys", "Make every host's root authorized_keys exactly the trusted cir
     r => new SeedKeysStep(r).RunAsync());
 
 // ---- Release and database -------------------------------------------------------------------
-Step("Package", "Publish the component and its smoke tests into artifacts/releases/catalog-<version>.tar.gz (+ .sha256, manifest)",
+Step("Package", "Compile the component to a native executable into artifacts/releases/catalog-<version>.tar.gz and its smoke tests into catalog-<version>-smoke.tar.gz (+ .sha256, manifest)",
     r => new PackageStep(r).RunAsync());
 
 Step("MigrateDb", "Run the release's migrations: --phase=expand (default, before the roll) or --phase=contract (after it)",

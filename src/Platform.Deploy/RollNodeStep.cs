@@ -22,8 +22,19 @@ public sealed class RollNodeStep(RunContext run)
         }
 
         var release = deploy.Releases.Find(version);
-        await deploy.LockAsync(target, version);
-        var result = await new RollingDeployer(run, deploy).RollAsync(RollOptions.From(run.Arguments, version), release);
+        // The lock is taken while the nodes are asked what they run: RollAsync waits for it before any change.
+        var locking = deploy.LockAsync(target, version);
+        RollResult result;
+        try
+        {
+            result = await new RollingDeployer(run, deploy).RollAsync(RollOptions.From(run.Arguments, version), release, locking);
+        }
+        finally
+        {
+            // Whatever happened, the lock is settled (taken or refused) before the run finishes and releases it.
+            await locking.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
         if (!result.Succeeded)
         {
             throw new PlatformException(

@@ -29,7 +29,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 {
     private IReporter Out => run.Reporter;
 
-    public async Task<RollResult> RollAsync(RollOptions options, PackagedRelease release)
+    /// <param name="locked">The deploy lock being taken: the nodes are read meanwhile, nothing changes before it is held.</param>
+    public async Task<RollResult> RollAsync(RollOptions options, PackagedRelease release, Task? locked = null)
     {
         var nodes = SelectNodes(options);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name));
@@ -42,6 +43,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var envFile = run.CheckMode ? null : EnvFileAsync(token);
         _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when nothing is rolled
         var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, lb, options.Version, token)));
+        await (locked ?? Task.CompletedTask);
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(s => s.UpToDate))
         {
