@@ -253,7 +253,7 @@ public sealed class BenchmarkStep(RunContext run)
         };
     }
 
-    // The median roll (by duration), with its failures and requests taken as medians too.
+    // The median roll (by duration) with its own floor and nodes, its failures and requests taken as medians.
     private static RollMeasure MedianRoll(List<RollMeasure> rolls)
     {
         if (rolls.Count == 0)
@@ -272,7 +272,6 @@ public sealed class BenchmarkStep(RunContext run)
             FailedDuringRoll = (int)BenchResults.Median(rolls.Select(r => (double)r.FailedDuringRoll)),
             P50Ms = BenchResults.Median(rolls.Select(r => r.P50Ms)),
             P99Ms = BenchResults.Median(rolls.Select(r => r.P99Ms)),
-            FloorSeconds = BenchResults.Median(rolls.Select(r => r.FloorSeconds)),
         };
     }
 }

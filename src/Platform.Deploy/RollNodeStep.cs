@@ -5,7 +5,7 @@ namespace Platform.Deploy;
 
 /// <summary>
 /// The RollNode target: rolls the app nodes to <c>--version</c> (default from git) with zero
-/// downtime. Options: <c>--batch-size=K</c>, <c>--node=NAME</c>, <c>--strategy=restart</c> (naive
+/// downtime. Options: <c>--batch-size=K</c>, <c>--upload-parallel=N</c>, <c>--node=NAME</c>, <c>--strategy=restart</c> (naive
 /// baseline), <c>--ready-timeout</c>, <c>--drain-timeout</c>, <c>--stop-timeout</c>,
 /// <c>--progress-deadline</c> (seconds). Fails, naming each failed node, when any node failed.
 /// </summary>

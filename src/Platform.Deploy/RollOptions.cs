@@ -19,6 +19,12 @@ public sealed record RollOptions
     /// <summary>Nodes rolled at once (<c>--batch-size</c>); never all of them, so one always serves.</summary>
     public int BatchSize { get; init; } = 1;
 
+    /// <summary>
+    /// Uploads at once (<c>--upload-parallel</c>, default 4, never fewer than the batch), in roll order:
+    /// a roll of a node takes a fraction of a second, so the next nodes' uploads must already be under way.
+    /// </summary>
+    public int UploadParallel { get; init; } = 4;
+
     /// <summary>Roll just this node (<c>--node=web-2</c>).</summary>
     public string? Node { get; init; }
 
@@ -40,6 +46,7 @@ public sealed record RollOptions
     {
         Version = version,
         BatchSize = args.GetInt("batch-size", 1, min: 1, max: 1000),
+        UploadParallel = args.GetInt("upload-parallel", 4, min: 1, max: 64),
         Node = args.Get("node"),
         Strategy = args.Get("strategy", "zero-downtime") switch
         {

@@ -72,10 +72,11 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             return new RollResult(outcomes);
         }
 
-        // Uploads go in roll order, a batch at a time, so the first batch's arrive at full speed;
-        // each node is rolled as soon as its own upload is done, and later uploads overlap the roll.
+        // Uploads go in roll order, a few at a time (at least a batch), so the first batch's arrive
+        // soon; each node is rolled as soon as its own upload is done, and later uploads overlap the roll.
         var settings = await envFile!;
-        using var uploadSlots = new SemaphoreSlim(options.Strategy == RollStrategy.Restart ? toRoll.Count : options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count()));
+        var batchSize = options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count());
+        using var uploadSlots = new SemaphoreSlim(options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel));
         var prepared = toRoll.ToDictionary(
             s => s.Node.Name,
             s => UploadInTurnAsync(uploadSlots, () => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, settings, recap, token)), token));
@@ -90,7 +91,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             }
             else
             {
-                var batch = options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count());
+                var batch = batchSize;
                 Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batch} at a time");
                 var stopped = false;
                 foreach (var chunk in toRoll.Chunk(batch))
