@@ -131,7 +131,10 @@ public sealed class DeployUnitTests
         Assert.That(options.BatchSize, Is.EqualTo(2));
         Assert.That(options.ReadyTimeout, Is.EqualTo(TimeSpan.FromSeconds(45)));
         Assert.That(options.Strategy, Is.EqualTo(RollStrategy.Restart));
+        Assert.That(options.UploadParallel, Is.EqualTo(4), "default");
+        Assert.That(RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["upload-parallel"] = "8" }), "1.0.0").UploadParallel, Is.EqualTo(8));
         Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["strategy"] = "yolo" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("--strategy=yolo"));
+        Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["upload-parallel"] = "0" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("upload-parallel"));
     }
 
     [Test]
