@@ -91,10 +91,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             }
             else
             {
-                var batch = batchSize;
-                Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batch} at a time");
+                Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batchSize} at a time");
                 var stopped = false;
-                foreach (var chunk in toRoll.Chunk(batch))
+                foreach (var chunk in toRoll.Chunk(batchSize))
                 {
                     if (stopped)
                     {
