@@ -79,7 +79,17 @@ public sealed class DeployRun : IAsyncDisposable
     {
         foreach (var host in Inventory.Hosts.Where(h => h.HasRole("app") || h.HasRole("lb")))
         {
-            _ = Pool.GetAsync(host, _run.Cancellation).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+            _ = Pool.GetAsync(host, _run.Cancellation).ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        _run.Reporter.Verbose($"SSH connected to {host.Name}");
+                    }
+
+                    return t.Exception;
+                },
+                TaskScheduler.Default);
         }
     }
 

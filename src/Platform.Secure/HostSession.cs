@@ -11,9 +11,11 @@ public sealed record RemoteResult(int ExitCode, string StandardOutput, string St
 }
 
 /// <summary>
-/// One SSH connection to one host (and an SFTP channel opened on first use), for the Ansible-like
-/// steps: run a command, read a file, write a file atomically, upload. Safe to share between
-/// concurrent tasks: SSH.NET multiplexes channels over the one connection.
+/// One SSH connection to one host, for the Ansible-like steps: run a command, read a file, write a
+/// file atomically, upload. Safe to share between concurrent tasks: SSH.NET multiplexes channels
+/// over the one connection. SFTP needs a second connection (SSH.NET cannot share one), opened only
+/// when a step writes file content (settings, keys, releases): a handshake costs the host about
+/// 20 ms of CPU, more than the few commands (a read, a lock, an audit line) most steps need.
 /// </summary>
 public sealed class HostSession : IAsyncDisposable
 {
@@ -22,7 +24,6 @@ public sealed class HostSession : IAsyncDisposable
     private readonly SemaphoreSlim _sftpGate = new(1, 1);
     private readonly Dictionary<(string Host, int Port), ForwardedPortLocal> _tunnels = [];
     private SftpClient? _sftp;
-    private Task<SftpClient>? _sftpConnecting;
 
     private HostSession(InventoryHost host, SshConnector connector, SshClient shell)
     {
@@ -33,23 +34,9 @@ public sealed class HostSession : IAsyncDisposable
 
     public InventoryHost Host { get; }
 
-    /// <summary>Connects the command channel and, alongside, the SFTP channel (most steps need both).</summary>
-    public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default)
-    {
-        // Both handshakes at once: each costs a key exchange, and most steps need both channels.
-        var sftp = connector.ConnectSftpAsync(host, cancellation);
-        try
-        {
-            var session = new HostSession(host, connector, await connector.ConnectShellAsync(host, cancellation));
-            session._sftpConnecting = sftp;
-            return session;
-        }
-        catch
-        {
-            _ = sftp.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            throw;
-        }
-    }
+    /// <summary>Connects the command channel (SFTP follows on first use).</summary>
+    public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default) =>
+        new(host, connector, await connector.ConnectShellAsync(host, cancellation));
 
     public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null)
     {
@@ -105,9 +92,24 @@ public sealed class HostSession : IAsyncDisposable
         return result.StandardOutput;
     }
 
-    /// <summary>The file's text, or null when it does not exist.</summary>
+    /// <summary>
+    /// The file's text, or null when it does not exist. Over SFTP when that connection is open, else
+    /// with one <c>cat</c>: a read does not justify a handshake.
+    /// </summary>
     public async Task<string?> ReadFileAsync(string path, CancellationToken cancellation = default)
     {
+        if (_sftp is null)
+        {
+            var quoted = ShellQuote.Quote(path);
+            var result = await RunAsync($"[ -e {quoted} ] || exit 3; cat {quoted}", cancellation);
+            return result.ExitCode switch
+            {
+                0 => result.StandardOutput,
+                3 => null,
+                _ => throw new PlatformException($"{Host.Name}: reading {path} failed: {CommandRunner.Tail(result.StandardError, 4)}"),
+            };
+        }
+
         var sftp = await SftpAsync(cancellation);
         try
         {
@@ -122,43 +124,29 @@ public sealed class HostSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates a file only if it does not exist (SFTP's exclusive create, atomic on the host); returns
-    /// false when it already exists. Used for locks: no shell, no race.
+    /// Creates a file only if it does not exist (the shell's noclobber opens it with O_EXCL: atomic
+    /// on the host); returns false when it already exists. Used for locks. Not for secrets: the
+    /// content travels on a command line.
     /// </summary>
     public async Task<bool> CreateExclusiveAsync(string path, string content, CancellationToken cancellation = default)
     {
-        var sftp = await SftpAsync(cancellation);
-        try
+        var quoted = ShellQuote.Quote(path);
+        var result = await RunAsync($"set -C; if printf '%s' {ShellQuote.Quote(content)} > {quoted}; then exit 0; elif [ -e {quoted} ]; then exit 3; else exit 1; fi", cancellation);
+        return result.ExitCode switch
         {
-            using var stream = sftp.Open(path, FileMode.CreateNew, FileAccess.Write);
-            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(content), cancellation);
-            return true;
-        }
-        catch (SshException) when (sftp.Exists(path))
-        {
-            return false;
-        }
+            0 => true,
+            3 => false,
+            _ => throw new PlatformException($"{Host.Name}: creating {path} failed: {CommandRunner.Tail(result.StandardError, 4)}"),
+        };
     }
 
-    /// <summary>Appends text to a file, creating it when missing.</summary>
-    public async Task AppendAsync(string path, string text, CancellationToken cancellation = default)
-    {
-        var sftp = await SftpAsync(cancellation);
-        await Task.Run(() => sftp.AppendAllText(path, text), cancellation);
-    }
+    /// <summary>Appends text to a file, creating it when missing. Not for secrets: the text travels on a command line.</summary>
+    public Task AppendAsync(string path, string text, CancellationToken cancellation = default) =>
+        RunCheckedAsync($"printf '%s' {ShellQuote.Quote(text)} >> {ShellQuote.Quote(path)}", $"appending to {path}", cancellation);
 
     /// <summary>Deletes a file; a missing file is not an error.</summary>
-    public async Task DeleteFileAsync(string path, CancellationToken cancellation = default)
-    {
-        var sftp = await SftpAsync(cancellation);
-        try
-        {
-            sftp.DeleteFile(path);
-        }
-        catch (SftpPathNotFoundException)
-        {
-        }
-    }
+    public Task DeleteFileAsync(string path, CancellationToken cancellation = default) =>
+        RunCheckedAsync($"rm -f {ShellQuote.Quote(path)}", $"deleting {path}", cancellation);
 
     /// <summary>
     /// Writes a file so readers see the old or the new content, never a mix: upload to a temp file
@@ -216,11 +204,6 @@ public sealed class HostSession : IAsyncDisposable
         await _sftpGate.WaitAsync();
         try
         {
-            if (_sftp is null && _sftpConnecting is { } connecting)
-            {
-                _sftp = await connecting.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : null, TaskScheduler.Default);
-            }
-
             _sftp?.Dispose();
         }
         finally
@@ -248,19 +231,6 @@ public sealed class HostSession : IAsyncDisposable
         await _sftpGate.WaitAsync(cancellation);
         try
         {
-            if (_sftp is null && _sftpConnecting is { } connecting)
-            {
-                _sftpConnecting = null;
-                try
-                {
-                    _sftp = await connecting;
-                }
-                catch (PlatformException)
-                {
-                    // The early attempt failed (e.g. a transient network error): try once more now.
-                }
-            }
-
             return _sftp ??= await _connector.ConnectSftpAsync(Host, cancellation);
         }
         finally
