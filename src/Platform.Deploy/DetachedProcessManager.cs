@@ -39,18 +39,17 @@ public sealed class DetachedProcessManager : IProcessManager
         return int.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>Reads the pid file and <c>/proc/&lt;pid&gt;/stat</c> over SFTP: no shell needed to ask.</summary>
     public async Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation)
     {
-        var text = await node.Ssh.ReadFileAsync(node.Layout.PidFile(port), cancellation);
-        if (!int.TryParse(text?.Trim(), out var pid))
-        {
-            return null;
-        }
-
-        var stat = await node.Ssh.ReadFileAsync($"/proc/{pid}/stat", cancellation);
-        return ProcessState.IsAlive(stat) ? pid : null;
+        var output = await node.Ssh.RunCheckedAsync("bash -c " + Q(RunningPidCommand(node.Layout, port)), $"checking the process on port {port}", cancellation);
+        return int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
+
+    /// <summary>Reads the pid file and <c>/proc/&lt;pid&gt;/stat</c> with shell builtins: no process started to ask.</summary>
+    public string RunningPidCommand(NodeLayout layout, int port) => $$"""
+        ( {{AliveFunction}}
+        alive {{Q(layout.PidFile(port))}} && echo "$pid"; true )
+        """;
 
     public async Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation)
     {

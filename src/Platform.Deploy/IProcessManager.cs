@@ -9,6 +9,9 @@ public interface IProcessManager
     /// <summary>The pid serving the slot when it is alive (not a zombie), else null.</summary>
     Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation);
 
+    /// <summary>A shell command printing the slot's live pid (nothing when none), for scripts that ask a node several things at once.</summary>
+    string RunningPidCommand(NodeLayout layout, int port);
+
     /// <summary>SIGTERM, wait for exit, SIGKILL only after <paramref name="timeout"/>. Returns true when it had to kill.</summary>
     Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation);
 }

@@ -5,17 +5,16 @@ namespace Platform.Deploy;
 
 /// <summary>
 /// Puts a release on a node: uploads the tarball by SFTP unless the same checksum is already
-/// there, checks it, unpacks it; and keeps the node's settings file (0600) as wanted.
-/// Returns whether anything changed.
+/// there, checks it, unpacks it; and keeps the node's settings file (0600) as wanted. What the
+/// node has is known from its <see cref="NodeProbe"/>. Returns whether anything changed.
 /// </summary>
 public static class ReleaseUploader
 {
-    public static async Task<bool> EnsureReleaseAsync(NodeSession node, PackagedRelease release, CancellationToken cancellation)
+    public static async Task<bool> EnsureReleaseAsync(NodeSession node, PackagedRelease release, NodeProbe probe, CancellationToken cancellation)
     {
         var l = node.Layout;
         var dir = l.ReleaseDir(release.Version);
-        var marker = await node.Ssh.ReadFileAsync(l.Tarball(release.Version) + ".sha256", cancellation);
-        if (marker?.Trim() == release.Sha256)
+        if (probe.ReleaseSha256 == release.Sha256)
         {
             return false;
         }
@@ -34,9 +33,9 @@ public static class ReleaseUploader
     }
 
     /// <summary>Writes the service's settings file when its content differs (atomic, 0600).</summary>
-    public static async Task<bool> EnsureEnvFileAsync(NodeSession node, string content, CancellationToken cancellation)
+    public static async Task<bool> EnsureEnvFileAsync(NodeSession node, string content, NodeProbe probe, CancellationToken cancellation)
     {
-        if (await node.Ssh.ReadFileAsync(node.Layout.EnvFile, cancellation) == content)
+        if (probe.HasSettings(content))
         {
             return false;
         }
@@ -46,16 +45,25 @@ public static class ReleaseUploader
         return true;
     }
 
-    /// <summary>Removes releases beyond the newest <paramref name="keep"/> (by the node's history), never one a slot runs.</summary>
-    public static async Task PruneAsync(NodeSession node, NodeRelease current, int keep, CancellationToken cancellation)
+    /// <summary>
+    /// Writes the node's record (atomically: temp file and rename) and removes releases beyond the
+    /// newest <paramref name="keep"/> (by the record's history), never one a slot runs. One command.
+    /// </summary>
+    public static async Task RecordAsync(NodeSession node, NodeRelease record, int keep, CancellationToken cancellation)
     {
-        var kept = new[] { current.Version }.Concat(current.Previous).Take(keep).Select(Q);
+        var l = node.Layout;
+        var kept = new[] { record.Version }.Concat(record.Previous).Take(keep).Select(Q);
         var script = $$"""
-            cd {{Q(node.Layout.ReleasesDir)}} 2>/dev/null || exit 0
-            keep=" {{string.Join(" ", kept)}} $(cat {{Q(node.Layout.BaseDir)}}/slots/*/release 2>/dev/null | tr '\n' ' ') "
+            set -e
+            tmp={{Q(l.BaseDir)}}/.current.json.$$.tmp
+            printf '%s\n' {{Q(record.ToJson())}} > "$tmp"
+            chmod 644 "$tmp"
+            mv -f "$tmp" {{Q(l.CurrentFile)}}
+            cd {{Q(l.ReleasesDir)}} 2>/dev/null || exit 0
+            keep=" {{string.Join(" ", kept)}} $(cat {{Q(l.BaseDir)}}/slots/*/release 2>/dev/null | tr '\n' ' ') "
             for d in */; do v=${d%/}; case "$keep" in *" $v "*) ;; *) rm -rf -- "$v" ;; esac; done
             """;
-        await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(script), "pruning old releases", cancellation);
+        await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(script), "recording the release and pruning old ones", cancellation);
     }
 
     private static string Q(string value) => ShellQuote.Quote(value);

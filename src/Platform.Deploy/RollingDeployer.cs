@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Platform.Core;
 using Platform.Migrate;
@@ -34,7 +35,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     {
         var nodes = SelectNodes(options);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name));
-        var lb = await deploy.HaproxyAsync();
+        var haproxy = deploy.HaproxyAsync();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
         deadline.CancelAfter(options.ProgressDeadline);
         var token = deadline.Token;
@@ -42,7 +43,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         // The service's settings (read from the database) while the nodes are asked what they run.
         var envFile = run.CheckMode ? null : EnvFileAsync(token);
         _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when nothing is rolled
-        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, lb, options.Version, token)));
+        // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
+        var stats = ShowStatAsync(haproxy, token);
+        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, stats, options.Version, token)));
+        var lb = await haproxy;
         await (locked ?? Task.CompletedTask);
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(s => s.UpToDate))
@@ -79,7 +83,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         using var uploadSlots = new SemaphoreSlim(options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel));
         var prepared = toRoll.ToDictionary(
             s => s.Node.Name,
-            s => UploadInTurnAsync(uploadSlots, () => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s.Node, release, settings, recap, token)), token));
+            s => UploadInTurnAsync(uploadSlots, () => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s, release, settings, recap, token)), token));
         var finishing = new List<Task>();
 
         try
@@ -92,39 +96,17 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             else
             {
                 Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batchSize} at a time");
-                var stopped = false;
-                foreach (var chunk in toRoll.Chunk(batchSize))
-                {
-                    if (stopped)
+                outcomes.AddRange(await RollWindow.RunAsync(
+                    toRoll,
+                    batchSize,
+                    s => RollPreparedAsync(s, prepared[s.Node.Name], lb, options, recap, finishing, token),
+                    s =>
                     {
-                        foreach (var s in chunk)
-                        {
-                            Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed)");
-                            recap.Record(s.Node.Name, Outcome.Skipped);
-                            outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Skipped, "not rolled: an earlier node failed"));
-                        }
-
-                        continue;
-                    }
-
-                    var results = await Task.WhenAll(chunk.Select(async s =>
-                    {
-                        try
-                        {
-                            await prepared[s.Node.Name];
-                        }
-                        catch (PlatformException ex)
-                        {
-                            Out.Error($"[upload] {s.Node.Name}: failed ({ex.Message})");
-                            recap.Record(s.Node.Name, Outcome.Failed);
-                            return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
-                        }
-
-                        return await RollNodeAsync(s, lb, options, recap, finishing, token);
-                    }));
-                    outcomes.AddRange(results);
-                    stopped = results.Any(r => r.Outcome == Outcome.Failed);
-                }
+                        Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed)");
+                        recap.Record(s.Node.Name, Outcome.Skipped);
+                        return new NodeOutcome(s.Node.Name, Outcome.Skipped, "not rolled: an earlier node failed");
+                    },
+                    token));
             }
 
             await Task.WhenAll(finishing);
@@ -141,6 +123,23 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         recap.Print(Out, "ROLLNODE RECAP");
         return new RollResult(outcomes);
+    }
+
+    // A node whose upload failed is a failed node; otherwise it is rolled.
+    private async Task<NodeOutcome> RollPreparedAsync(NodeState s, Task prepared, HaproxyRuntime lb, RollOptions options, Recap recap, List<Task> finishing, CancellationToken token)
+    {
+        try
+        {
+            await prepared;
+        }
+        catch (PlatformException ex)
+        {
+            Out.Error($"[upload] {s.Node.Name}: failed ({ex.Message})");
+            recap.Record(s.Node.Name, Outcome.Failed);
+            return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
+        }
+
+        return await RollNodeAsync(s, lb, options, recap, finishing, token);
     }
 
     private List<Core.InventoryHost> SelectNodes(RollOptions options)
@@ -161,19 +160,25 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     }
 
     /// <summary>What runs on a node now, according to the node itself and HAProxy.</summary>
-    private sealed record NodeState(NodeSession Node, NodeRelease? Current, int? ActiveSlot, bool UpToDate, IReadOnlyList<ServerStat> Stats)
+    private sealed record NodeState(NodeSession Node, NodeProbe Probe, bool UpToDate, IReadOnlyList<ServerStat> Stats)
     {
+        public NodeRelease? Current => Probe.Current;
+
+        public int? ActiveSlot => Probe.ActiveSlot;
+
         public int IdleSlot(IReadOnlyList<int> ports) => ActiveSlot == ports[0] ? ports[1] : ports[0];
     }
 
-    private async Task<NodeState> DiscoverAsync(Core.InventoryHost host, HaproxyRuntime lb, string version, CancellationToken token)
+    private static async Task<IReadOnlyList<ServerStat>> ShowStatAsync(Task<HaproxyRuntime> haproxy, CancellationToken token) =>
+        await (await haproxy).ShowStatAsync(token);
+
+    private async Task<NodeState> DiscoverAsync(Core.InventoryHost host, Task<IReadOnlyList<ServerStat>> allStats, string version, CancellationToken token)
     {
         var node = await deploy.NodeAsync(host);
-        var current = NodeRelease.Parse(await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, token));
-        var activePid = current is null ? null : await deploy.Processes.RunningPidAsync(node, current.Slot, token);
-        var active = activePid is null ? (int?)null : current!.Slot;
-        var stats = (await lb.ShowStatAsync(token)).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
-        return new NodeState(node, current, active, active is not null && current!.Version == version, stats);
+        var probe = await NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token);
+        var stats = (await allStats).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
+        Out.Verbose($"[discover] {host.Name}: {(probe.ActiveSlot is { } slot ? $"runs {probe.Current!.Version} on {slot}" : "runs nothing")}");
+        return new NodeState(node, probe, probe.ActiveSlot is not null && probe.Current!.Version == version, stats);
     }
 
     // A node already on the version: make sure HAProxy sends it traffic on its slot and only there.
@@ -214,10 +219,11 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
     }
 
-    private async Task PrepareAsync(NodeSession node, PackagedRelease release, string envFile, Recap recap, CancellationToken token)
+    private async Task PrepareAsync(NodeState s, PackagedRelease release, string envFile, Recap recap, CancellationToken token)
     {
-        var uploaded = await ReleaseUploader.EnsureReleaseAsync(node, release, token);
-        var envChanged = await ReleaseUploader.EnsureEnvFileAsync(node, envFile, token);
+        var node = s.Node;
+        var uploaded = await ReleaseUploader.EnsureReleaseAsync(node, release, s.Probe, token);
+        var envChanged = await ReleaseUploader.EnsureEnvFileAsync(node, envFile, s.Probe, token);
         Out.Info($"[upload] {node.Name}: {(uploaded ? "changed" : "ok")} (release {release.Version}{(uploaded ? " uploaded" : " already there")}{(envChanged ? ", settings updated" : string.Empty)})");
         recap.Record(node.Name, uploaded || envChanged ? Outcome.Changed : Outcome.Ok);
     }
@@ -332,9 +338,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     private async Task RecordAsync(NodeSession node, NodeRelease? current, string version, int slot, RollOptions options, CancellationToken token)
     {
-        var record = NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow);
-        await node.Ssh.WriteFileAtomicAsync(node.Layout.CurrentFile, record.ToJson() + "\n", AtomicFile.Readable, token);
-        await ReleaseUploader.PruneAsync(node, record, options.KeepReleases, token);
+        await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow), options.KeepReleases, token);
     }
 
     private static async Task<int> WaitDrainedAsync(HaproxyRuntime lb, string server, TimeSpan timeout, CancellationToken token)
@@ -352,31 +356,51 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
     }
 
-    // The new slot must answer with the new version, be UP in HAProxy and have logged no error.
+    // The new slot must answer with the new version, be UP in HAProxy and have logged no error;
+    // the three are asked at once (they are independent) and judged in that order.
     private async Task CheckNodeAsync(NodeSession node, HaproxyRuntime lb, int port, string server, string version, CancellationToken token)
     {
-        var (status, body) = await RemoteHttp.GetAsync(node, port, "/version", token);
+        var answer = RemoteHttp.GetAsync(node, port, "/version", token);
+        var up = WaitUpAsync(lb, server, TimeSpan.FromSeconds(5), token);
+        var errors = LogErrorsAsync(node, version, port, token);
+        await Task.WhenAll(answer, up, errors);
+
+        var (status, body) = answer.Result;
         var release = status == 200 ? ReadRelease(body) : null;
         if (release != version)
         {
             throw new NodeRollException(node.Name, "verify", $"/version on port {port} answered {status} '{release ?? body.Trim()}', expected release {version}");
         }
 
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
-        while (!(await lb.StatAsync(server, token)).IsUp)
+        if (up.Result is { } notUp)
         {
+            throw new NodeRollException(node.Name, "verify", $"HAProxy does not report {server} UP (status {notUp})");
+        }
+
+        if (errors.Result > 0)
+        {
+            throw new NodeRollException(node.Name, "verify", $"{errors.Result} error-level entries in {node.Layout.LogFile(version, port)} since start");
+        }
+    }
+
+    // Null once HAProxy reports the server UP; its last status when it does not within the timeout.
+    private static async Task<string?> WaitUpAsync(HaproxyRuntime lb, string server, TimeSpan timeout, CancellationToken token)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var stat = await lb.StatAsync(server, token);
+            if (stat.IsUp)
+            {
+                return null;
+            }
+
             if (DateTime.UtcNow > until)
             {
-                throw new NodeRollException(node.Name, "verify", $"HAProxy does not report {server} UP (status {(await lb.StatAsync(server, token)).Status})");
+                return stat.Status;
             }
 
             await Task.Delay(100, token);
-        }
-
-        var errors = await LogErrorsAsync(node, version, port, token);
-        if (errors > 0)
-        {
-            throw new NodeRollException(node.Name, "verify", $"{errors} error-level entries in {node.Layout.LogFile(version, port)} since start");
         }
     }
 
@@ -398,11 +422,12 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
     }
 
-    /// <summary>Error-level JSON log lines of a slot's current log (the service logs one JSON object per line).</summary>
+    /// <summary>Error-level JSON log lines of a slot's current log (the service logs one JSON object per line), counted on the node.</summary>
     internal static async Task<int> LogErrorsAsync(NodeSession node, string version, int port, CancellationToken token)
     {
-        var log = await node.Ssh.ReadFileAsync(node.Layout.LogFile(version, port), token) ?? string.Empty;
-        return log.Split('\n').Count(line => line.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal));
+        // grep -c prints 0 and exits 1 when nothing matches; a missing log counts as no error.
+        var result = await node.Ssh.RunAsync($"grep -cE '\"LogLevel\":\"(Error|Critical)\"' {ShellQuote.Quote(node.Layout.LogFile(version, port))} 2>/dev/null", token);
+        return int.TryParse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture, out var count) ? count : 0;
     }
 
     private static async Task<string> LogTailAsync(NodeSession node, string version, int port, CancellationToken token)

@@ -24,9 +24,13 @@ public sealed class SystemdProcessManager : IProcessManager
 
     public async Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation)
     {
-        var result = await node.Ssh.RunAsync($"systemctl show -p MainPID --value {Unit(port)}", cancellation);
+        var result = await node.Ssh.RunAsync(RunningPidCommand(node.Layout, port), cancellation);
         return result.Succeeded && int.TryParse(result.StandardOutput.Trim(), out var pid) && pid > 0 ? pid : null;
     }
+
+    // systemd reports MainPID 0 for a unit that does not run.
+    public string RunningPidCommand(NodeLayout layout, int port) =>
+        $"p=$(systemctl show -p MainPID --value {Unit(port)} 2>/dev/null); [ \"${{p:-0}}\" = 0 ] || echo \"$p\"; true";
 
     public async Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation)
     {

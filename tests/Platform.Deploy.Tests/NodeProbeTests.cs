@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using Platform.Core;
+
+namespace Platform.Deploy.Tests;
+
+public sealed class NodeProbeTests
+{
+    private string _base = null!;
+    private NodeLayout _layout = null!;
+
+    [SetUp]
+    public void CreateNode()
+    {
+        _base = Directory.CreateTempSubdirectory("platform-probe-").FullName;
+        _layout = new NodeLayout(new InventoryHost
+        {
+            Name = "web-1",
+            Roles = ["app"],
+            Address = "127.0.10.11",
+            SshPort = 2222,
+            SshUser = "root",
+            HostKeyFingerprint = "SHA256:x",
+            BaseDir = _base,
+        });
+    }
+
+    [TearDown]
+    public void RemoveNode() => Directory.Delete(_base, recursive: true);
+
+    [Test]
+    public void Parse_reads_slots_checksums_and_a_record_over_several_lines()
+    {
+        var probe = NodeProbe.Parse("slot 8081 4242\n\nslot 8082 \nrelease abc123\nsettings def456\ncurrent:\n{\n  \"version\": \"1.2.0\",\n  \"slot\": 8081,\n  \"since\": \"2026-11-26T10:00:00+00:00\",\n  \"previous\": [\"1.1.0\"]\n}\n");
+
+        Assert.That(probe.LivePids, Is.EqualTo(new Dictionary<int, int> { [8081] = 4242 }));
+        Assert.That(probe.ReleaseSha256, Is.EqualTo("abc123"));
+        Assert.That(probe.SettingsSha256, Is.EqualTo("def456"));
+        Assert.That(probe.Current!.Version, Is.EqualTo("1.2.0"));
+        Assert.That(probe.Current.Previous, Is.EqualTo(new[] { "1.1.0" }));
+        Assert.That(probe.ActiveSlot, Is.EqualTo(8081));
+    }
+
+    [Test]
+    public void A_record_whose_slot_has_no_live_process_has_no_active_slot()
+    {
+        var probe = NodeProbe.Parse("slot 8081 \nslot 8082 77\nrelease \nsettings \ncurrent:\n{\"version\":\"1.2.0\",\"slot\":8081,\"since\":\"2026-11-26T10:00:00+00:00\",\"previous\":[]}");
+
+        Assert.That(probe.ActiveSlot, Is.Null);
+        Assert.That(probe.ReleaseSha256, Is.Null);
+        Assert.That(probe.SettingsSha256, Is.Null);
+    }
+
+    [Test]
+    public void An_answer_without_the_record_marker_is_an_error() =>
+        Assert.That(() => NodeProbe.Parse("bash: line 1: syntax error\n"), Throws.TypeOf<PlatformException>().With.Message.Contains("syntax error"));
+
+    [Test]
+    public void Settings_are_compared_by_checksum()
+    {
+        var probe = new NodeProbe(null, new Dictionary<int, int>(), null, NodeProbe.Sha256Hex("CATALOG_DB=x\n"));
+
+        Assert.That(probe.HasSettings("CATALOG_DB=x\n"), Is.True);
+        Assert.That(probe.HasSettings("CATALOG_DB=y\n"), Is.False);
+    }
+
+    [Test]
+    public async Task The_script_reports_an_empty_node()
+    {
+        var probe = NodeProbe.Parse(await RunScriptAsync("1.2.0"));
+
+        Assert.That(probe.Current, Is.Null);
+        Assert.That(probe.LivePids, Is.Empty);
+        Assert.That(probe.ReleaseSha256, Is.Null);
+        Assert.That(probe.SettingsSha256, Is.Null);
+    }
+
+    [Test]
+    public async Task The_script_reports_what_a_node_runs_as_bash_sees_it()
+    {
+        // A live process on 8081 (this test's shell), a dead one on 8082, release 1.2.0 unpacked, settings written.
+        Directory.CreateDirectory(_layout.SlotDir(8081));
+        Directory.CreateDirectory(_layout.SlotDir(8082));
+        await File.WriteAllTextAsync(_layout.PidFile(8081), $"{Environment.ProcessId}\n");
+        await File.WriteAllTextAsync(_layout.PidFile(8082), "999999999\n");
+        Directory.CreateDirectory(_layout.ReleaseDir("1.2.0"));
+        await File.WriteAllTextAsync(_layout.Tarball("1.2.0") + ".sha256", "abc123\n");
+        await File.WriteAllTextAsync(_layout.EnvFile, "CATALOG_DB=Host=db;Password=p'w \"x\"\n");
+        var record = new NodeRelease("1.2.0", 8081, DateTimeOffset.Parse("2026-11-26T10:00:00+00:00", System.Globalization.CultureInfo.InvariantCulture), ["1.1.0"]);
+        await File.WriteAllTextAsync(_layout.CurrentFile, record.ToJson() + "\n");
+
+        var probe = NodeProbe.Parse(await RunScriptAsync("1.2.0"));
+
+        Assert.That(probe.LivePids, Is.EqualTo(new Dictionary<int, int> { [8081] = Environment.ProcessId }));
+        Assert.That(probe.ReleaseSha256, Is.EqualTo("abc123"));
+        Assert.That(probe.HasSettings("CATALOG_DB=Host=db;Password=p'w \"x\"\n"), Is.True);
+        Assert.That(probe.Current, Is.EqualTo(record).Using<NodeRelease>((a, b) => a.Version == b.Version && a.Slot == b.Slot && a.Previous.SequenceEqual(b.Previous)));
+        Assert.That(probe.ActiveSlot, Is.EqualTo(8081));
+    }
+
+    // The script as the node runs it (bash -c), on this machine's bash.
+    private async Task<string> RunScriptAsync(string version)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(NodeProbe.Script(_layout, new DetachedProcessManager(), [8081, 8082], version));
+        using var bash = Process.Start(start)!;
+        var output = await bash.StandardOutput.ReadToEndAsync();
+        var errors = await bash.StandardError.ReadToEndAsync();
+        await bash.WaitForExitAsync();
+        Assert.That(errors, Is.Empty, "the script must run without errors");
+        return output;
+    }
+}

@@ -1,0 +1,94 @@
+using Platform.Core;
+
+namespace Platform.Deploy.Tests;
+
+public sealed class RollWindowTests
+{
+    private static NodeOutcome Ok(int node) => new($"web-{node}", Outcome.Changed, "rolled");
+
+    private static NodeOutcome Skipped(int node) => new($"web-{node}", Outcome.Skipped, "skipped");
+
+    [Test]
+    public async Task Never_more_than_the_width_in_flight_and_results_keep_the_roll_order()
+    {
+        var inFlight = 0;
+        var most = 0;
+        var outcomes = await RollWindow.RunAsync(Enumerable.Range(1, 12).ToList(), 3, async n =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref most, now);
+            await Task.Delay(5 + (n % 3 * 7));
+            Interlocked.Decrement(ref inFlight);
+            return Ok(n);
+        }, Skipped, CancellationToken.None);
+
+        Assert.That(most, Is.EqualTo(3));
+        Assert.That(outcomes.Select(o => o.Node), Is.EqualTo(Enumerable.Range(1, 12).Select(n => $"web-{n}")));
+    }
+
+    [Test]
+    public async Task A_freed_place_goes_to_the_next_node_without_waiting_for_the_slowest()
+    {
+        var slow = new TaskCompletionSource();
+        var thirdStarted = new TaskCompletionSource();
+        var run = RollWindow.RunAsync([1, 2, 3], 2, async n =>
+        {
+            if (n == 1)
+            {
+                await slow.Task;
+            }
+
+            if (n == 3)
+            {
+                thirdStarted.SetResult();
+            }
+
+            return Ok(n);
+        }, Skipped, CancellationToken.None);
+
+        // Node 2 finished at once: node 3 starts while node 1 is still rolling.
+        Assert.That(await Task.WhenAny(thirdStarted.Task, Task.Delay(TimeSpan.FromSeconds(10))), Is.SameAs(thirdStarted.Task));
+        Assert.That(run.IsCompleted, Is.False);
+        slow.SetResult();
+        Assert.That((await run).Select(o => o.Outcome), Is.All.EqualTo(Outcome.Changed));
+    }
+
+    [Test]
+    public async Task After_a_failure_no_further_node_starts_and_those_in_flight_finish()
+    {
+        var secondMayEnd = new TaskCompletionSource();
+        var started = new List<int>();
+        var outcomes = await RollWindow.RunAsync([1, 2, 3, 4], 2, async n =>
+        {
+            lock (started)
+            {
+                started.Add(n);
+            }
+
+            if (n == 1)
+            {
+                await Task.Yield();
+                secondMayEnd.SetResult();
+                return new NodeOutcome("web-1", Outcome.Failed, "not ready");
+            }
+
+            await secondMayEnd.Task;
+            return Ok(n);
+        }, Skipped, CancellationToken.None);
+
+        Assert.That(started, Is.EquivalentTo(new[] { 1, 2 }));
+        Assert.That(outcomes.Select(o => o.Outcome), Is.EqualTo(new[] { Outcome.Failed, Outcome.Changed, Outcome.Skipped, Outcome.Skipped }));
+    }
+
+    [Test]
+    public async Task A_width_below_one_is_refused() =>
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => RollWindow.RunAsync([1], 0, n => Task.FromResult(Ok(n)), Skipped, CancellationToken.None));
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+}
