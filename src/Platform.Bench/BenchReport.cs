@@ -29,11 +29,12 @@ public static class BenchReport
             md.AppendLine(CultureInfo.InvariantCulture, $"| {n.Node} | {F(n.StartToReadySeconds)} | {F(n.DrainSeconds)} |");
         }
 
-        md.AppendLine().AppendLine("Scaling (roll seconds):").AppendLine();
-        md.AppendLine("| Nodes | Batch | Median (s) | Runs |").AppendLine("| --- | --- | --- | --- |");
+        md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Scaling (roll seconds; machine CPU used meanwhile, and the share of its {r.Cores} cores that kept busy):").AppendLine();
+        md.AppendLine("| Nodes | Batch | Median (s) | Runs | CPU (s) | Of the cores | Stolen (s) |").AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in r.Scaling)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Nodes} | {s.BatchSize} | {F(s.Seconds)} | {string.Join(", ", s.Runs.Select(F))} |");
+            var share = s.CoreShare(r.Cores) is { } c ? c.ToString("0%", CultureInfo.InvariantCulture) : "-";
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Nodes} | {s.BatchSize} | {F(s.Seconds)} | {string.Join(", ", s.Runs.Select(F))} | {(s.CpuSeconds is { } cpu ? F(cpu) : "-")} | {share} | {(s.StealSeconds is { } st ? F(st) : "-")} |");
         }
 
         md.AppendLine().AppendLine("Targets:").AppendLine();

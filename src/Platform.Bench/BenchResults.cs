@@ -36,8 +36,20 @@ public sealed record RollMeasure
 
 public sealed record NodeFloor(string Node, double StartToReadySeconds, double DrainSeconds);
 
-/// <summary>Roll time of one scaling configuration.</summary>
-public sealed record ScalingMeasure(int Nodes, int BatchSize, double Seconds, IReadOnlyList<double> Runs);
+/// <summary>
+/// Roll time of one scaling configuration and, where the machine says, the CPU the whole machine
+/// used meanwhile (busy, and stolen by the hypervisor), each the median of the runs.
+/// </summary>
+public sealed record ScalingMeasure(int Nodes, int BatchSize, double Seconds, IReadOnlyList<double> Runs, double? CpuSeconds = null, double? StealSeconds = null)
+{
+    /// <summary>The share of the machine's cores the roll kept busy (1 = all of them, all the time).</summary>
+    public double? CoreShare(int cores) => CpuSeconds is { } cpu && Seconds > 0 && cores > 0 ? cpu / (Seconds * cores) : null;
+
+    public static ScalingMeasure Of(int nodes, int batchSize, IReadOnlyList<double> runs, IReadOnlyList<CpuSample> cpu) =>
+        new(nodes, batchSize, BenchResults.Median(runs), runs,
+            cpu.Count == 0 ? null : BenchResults.Median(cpu.Select(c => c.BusySeconds)),
+            cpu.Count == 0 ? null : BenchResults.Median(cpu.Select(c => c.StealSeconds)));
+}
 
 /// <summary>What <c>artifacts/bench/bench.json</c> holds: every figure the median of its runs.</summary>
 public sealed record BenchResults
@@ -47,6 +59,8 @@ public sealed record BenchResults
     public required int Runs { get; init; }
 
     public required string Machine { get; init; }
+
+    public int Cores { get; init; } = Environment.ProcessorCount;
 
     public double DeployFromScratchSeconds { get; init; }
 

@@ -92,14 +92,20 @@ public sealed class BenchmarkStep(RunContext run)
                 foreach (var batch in new[] { 1, 3 })
                 {
                     var times = new List<double>();
+                    var cpu = new List<CpuSample>();
                     for (var i = 0; i < runs; i++)
                     {
                         version = version == N ? NextN : N;
+                        var before = CpuSample.Read();
                         times.Add(await TimeAsync(() => RollAsync(env.Run(version, nodes, ("batch-size", batch.ToString(CultureInfo.InvariantCulture))))));
+                        if (before is { } b && CpuSample.Read() is { } after)
+                        {
+                            cpu.Add(after - b);
+                        }
                     }
 
-                    scaling.Add(new ScalingMeasure(nodes, batch, BenchResults.Median(times), times));
-                    Say($"scaling {nodes} nodes, batch {batch}: {BenchResults.Median(times):0.0} s ({string.Join(", ", times.Select(t => t.ToString("0.0", CultureInfo.InvariantCulture)))})");
+                    scaling.Add(ScalingMeasure.Of(nodes, batch, times, cpu));
+                    Say($"scaling {nodes} nodes, batch {batch}: {Describe(scaling[^1])}");
                 }
             }
         }
@@ -122,6 +128,10 @@ public sealed class BenchmarkStep(RunContext run)
     }
 
     private void Say(string message) => run.Reporter.Info(message);
+
+    private static string Describe(ScalingMeasure s) =>
+        $"{s.Seconds:0.0} s ({string.Join(", ", s.Runs.Select(t => t.ToString("0.0", CultureInfo.InvariantCulture)))})" +
+        (s.CpuSeconds is { } cpu ? $", {cpu:0.0} s of machine CPU ({s.CoreShare(Environment.ProcessorCount):0%} of the cores busy)" : string.Empty);
 
     private static string Describe(RollMeasure m) =>
         $"{m.Seconds:0.0} s, {m.RequestsDuringRoll} requests during the roll and {m.Requests} in {m.LoadSeconds:0.0} s of load ({m.RequestsPerSecond:0}/s), {m.Failed} failed, p50 {m.P50Ms:0.0} ms, p99 {m.P99Ms:0.0} ms, floor {m.FloorSeconds:0.0} s";
@@ -240,6 +250,7 @@ public sealed class BenchmarkStep(RunContext run)
             Created = DateTimeOffset.UtcNow,
             Runs = runs,
             Machine = $"{Environment.MachineName}, {Environment.ProcessorCount} cores",
+            Cores = Environment.ProcessorCount,
             DeployFromScratchSeconds = BenchResults.Median(fromScratch),
             DeployFromScratchRuns = fromScratch,
             Roll = roll,

@@ -1,0 +1,104 @@
+using Platform.Deploy;
+using Platform.Load;
+
+namespace Platform.Bench.Tests;
+
+public sealed class BenchTests
+{
+    [Test]
+    public void A_cpu_sample_adds_busy_fields_and_keeps_steal_apart()
+    {
+        // user nice system idle iowait irq softirq steal guest guest_nice, in hundredths of a second
+        var sample = CpuSample.Parse("cpu  1000 50 300 90000 20 7 13 40 0 0");
+
+        Assert.That(sample.BusySeconds, Is.EqualTo(13.70).Within(1e-9), "user + nice + system + irq + softirq; idle and iowait are not busy");
+        Assert.That(sample.StealSeconds, Is.EqualTo(0.40).Within(1e-9));
+    }
+
+    [Test]
+    public void The_difference_of_two_samples_is_what_a_run_used()
+    {
+        var used = CpuSample.Parse("cpu 1200 50 400 90100 20 7 13 55 0 0") - CpuSample.Parse("cpu 1000 50 300 90000 20 7 13 40 0 0");
+
+        Assert.That(used.BusySeconds, Is.EqualTo(3.0).Within(1e-9));
+        Assert.That(used.StealSeconds, Is.EqualTo(0.15).Within(1e-9));
+    }
+
+    [TestCase("cpu0 1 2 3 4 5 6 7 8")]
+    [TestCase("cpu 1 2 3")]
+    public void A_line_that_is_not_the_aggregate_one_is_refused(string line) =>
+        Assert.That(() => CpuSample.Parse(line), Throws.TypeOf<FormatException>().With.Message.Contains(line));
+
+    [Test]
+    public void This_machine_has_a_cpu_sample_that_only_grows()
+    {
+        var first = CpuSample.Read();
+        Assume.That(first, Is.Not.Null, "no /proc/stat here");
+        var burn = 0L;
+        for (var i = 0; i < 20_000_000; i++)
+        {
+            burn += i % 7;
+        }
+
+        var used = CpuSample.Read()!.Value - first!.Value;
+        Assert.That(used.BusySeconds, Is.GreaterThan(0), $"a busy loop ({burn}) shows as busy time");
+    }
+
+    [Test]
+    public void Scaling_takes_medians_and_says_how_busy_the_cores_were()
+    {
+        var scaling = ScalingMeasure.Of(12, 3, [1.4, 1.2, 1.3], [new(2.0, 0.1), new(2.6, 0.3), new(2.4, 0.2)]);
+
+        Assert.That(scaling.Seconds, Is.EqualTo(1.3));
+        Assert.That(scaling.CpuSeconds, Is.EqualTo(2.4));
+        Assert.That(scaling.StealSeconds, Is.EqualTo(0.2));
+        Assert.That(scaling.CoreShare(2), Is.EqualTo(2.4 / 2.6).Within(1e-9));
+        Assert.That(ScalingMeasure.Of(3, 1, [0.5], []).CoreShare(2), Is.Null, "no CPU figure where the machine gives none");
+    }
+
+    [Test]
+    public void The_report_shows_cpu_where_measured_and_a_dash_where_not()
+    {
+        var results = new BenchResults
+        {
+            Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            Runs = 3,
+            Machine = "vm, 2 cores",
+            Cores = 2,
+            Scaling = [ScalingMeasure.Of(12, 3, [1.3], [new(2.6, 0.2)]), ScalingMeasure.Of(3, 1, [0.5], [])],
+            Targets = new Dictionary<string, bool> { ["12 nodes at batch 3 <= 1.3 x 3 nodes at batch 1"] = false },
+        };
+
+        var md = BenchReport.Render(results);
+
+        Assert.That(md, Does.Contain("| 12 | 3 | 1.30 | 1.30 | 2.60 | 100% | 0.20 |"));
+        Assert.That(md, Does.Contain("| 3 | 1 | 0.50 | 0.50 | - | - | - |"));
+        Assert.That(md, Does.Contain("❌ missed").And.Contain("12 nodes at batch 3"));
+    }
+
+    [Test]
+    public void A_rolls_floor_is_start_to_ready_plus_drain_per_node()
+    {
+        var load = new LoadReport(TimeSpan.FromSeconds(7), 21000, 0, new Dictionary<string, int>(), [], 1.5, 12.0);
+        PhaseSpan[] spans =
+        [
+            new("web-1", "upload", 0.0, 2.0),
+            new("web-1", "start", 2.0, 2.1),
+            new("web-1", "ready", 2.1, 2.25),
+            new("web-1", "drain", 2.25, 2.26),
+            new("web-1", "verify", 2.26, 2.28),
+            new("web-2", "start", 2.3, 2.35),
+            new("web-2", "ready", 2.35, 2.5),
+            new("web-2", "drain", 2.5, 2.55),
+            new("web-2", "stop", 2.55, 2.6),
+        ];
+
+        var roll = BenchmarkStep.Measure(2.7, load, spans);
+
+        Assert.That(roll.Nodes.Select(n => n.Node), Is.EqualTo(new[] { "web-1", "web-2" }));
+        Assert.That(roll.Nodes[0].StartToReadySeconds, Is.EqualTo(0.25).Within(1e-9), "upload and verify are not part of the floor");
+        Assert.That(roll.Nodes[1].DrainSeconds, Is.EqualTo(0.05).Within(1e-9));
+        Assert.That(roll.FloorSeconds, Is.EqualTo(0.25 + 0.01 + 0.2 + 0.05).Within(1e-9));
+        Assert.That(roll.Requests, Is.EqualTo(21000));
+    }
+}
