@@ -28,6 +28,7 @@ public readonly record struct CpuSample(double BusySeconds, double StealSeconds)
         return new CpuSample(Field(1) + Field(2) + Field(3) + Field(6) + Field(7), Field(8));
     }
 
+    // Rounded to the tick: the counters are whole hundredths, the doubles only approximate them.
     public static CpuSample operator -(CpuSample after, CpuSample before) =>
-        new(after.BusySeconds - before.BusySeconds, after.StealSeconds - before.StealSeconds);
+        new(Math.Round(after.BusySeconds - before.BusySeconds, 2), Math.Round(after.StealSeconds - before.StealSeconds, 2));
 }
