@@ -39,16 +39,10 @@ public sealed class DetachedProcessManager : IProcessManager
         return int.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 
-    public async Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation)
-    {
-        var output = await node.Ssh.RunCheckedAsync("bash -c " + Q(RunningPidCommand(node.Layout, port)), $"checking the process on port {port}", cancellation);
-        return int.TryParse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-    }
-
     /// <summary>Reads the pid file and <c>/proc/&lt;pid&gt;/stat</c> with shell builtins: no process started to ask.</summary>
     public string RunningPidCommand(NodeLayout layout, int port) => $$"""
-        ( {{AliveFunction}}
-        alive {{Q(layout.PidFile(port))}} && echo "$pid"; true )
+        { {{AliveFunction}}
+        alive {{Q(layout.PidFile(port))}} && echo "$pid"; true; }
         """;
 
     public async Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation)
@@ -61,8 +55,9 @@ public sealed class DetachedProcessManager : IProcessManager
     // start can run it first (a stale process from an earlier failed roll never blocks the slot).
     private static string StopScript(NodeSession node, int port, TimeSpan timeout)
     {
-        // Checked every 10 ms: the check is builtins only, and the stop of the last node ends the roll.
-        var steps = Math.Max(1, (int)(timeout.TotalMilliseconds / 10));
+        // Checked every 5 ms, builtins only (the wait is a read that times out on a pipe nobody writes):
+        // the stop of the last node ends the roll, and a busy node should not fork to wait.
+        var steps = Math.Max(1, (int)(timeout.TotalMilliseconds / 5));
         return $$"""
             (
             {{AliveFunction}}
@@ -71,7 +66,8 @@ public sealed class DetachedProcessManager : IProcessManager
             alive "$pidfile" || stopped stopped
             p=$pid
             kill -TERM "$p" 2>/dev/null || true
-            for ((i = 0; i < {{steps}}; i++)); do alive "$pidfile" || stopped stopped; sleep 0.01; done
+            exec {tick}<> <(:)
+            for ((i = 0; i < {{steps}}; i++)); do alive "$pidfile" || stopped stopped; read -r -t 0.005 -u "$tick" || true; done
             kill -KILL "$p" 2>/dev/null || true
             stopped killed
             )

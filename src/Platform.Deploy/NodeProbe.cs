@@ -35,13 +35,14 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
         var script = new StringBuilder();
         foreach (var port in slots)
         {
-            // Not inside $(...): bash mis-parses the ')' of case patterns there.
-            script.Append(CultureInfo.InvariantCulture, $"printf 'slot {port} '; ( {processes.RunningPidCommand(layout, port)}\n); echo\n");
+            // Not inside $(...): bash mis-parses the ')' of case patterns there. A group, not a subshell: no fork.
+            script.Append(CultureInfo.InvariantCulture, $"printf 'slot {port} '; {{ {processes.RunningPidCommand(layout, port)}\n}}; echo\n");
         }
 
         script.Append(CultureInfo.InvariantCulture, $"m=; {{ read -r m; }} 2>/dev/null < {ShellQuote.Quote(layout.Tarball(version) + ".sha256")}; printf 'release %s\\n' \"$m\"\n");
         script.Append(CultureInfo.InvariantCulture, $"s=; [ -f {ShellQuote.Quote(layout.EnvFile)} ] && s=$(sha256sum < {ShellQuote.Quote(layout.EnvFile)}); printf 'settings %s\\n' \"${{s%% *}}\"\n");
-        script.Append(CultureInfo.InvariantCulture, $"echo {CurrentMarker}; cat {ShellQuote.Quote(layout.CurrentFile)} 2>/dev/null; true\n");
+        // read, not cat: one process less on a node that may be busy serving.
+        script.Append(CultureInfo.InvariantCulture, $"echo {CurrentMarker}; c=; IFS= read -r -d '' c 2>/dev/null < {ShellQuote.Quote(layout.CurrentFile)}; printf '%s' \"$c\"\n");
         return script.ToString();
     }
 

@@ -4,8 +4,9 @@ using Platform.Core;
 namespace Platform.Deploy;
 
 /// <summary>
-/// HTTP checks of a node's slot, made through an SSH tunnel of the node's session: they work where
-/// the slot ports are firewalled from the operator's machine, and cost no shell on the node.
+/// HTTP requests to a node's slot, made through an SSH tunnel of the node's session: they work where
+/// the slot ports are firewalled from the operator's machine, and cost no shell on the node. (The
+/// wait for readiness runs on the node instead: see <see cref="ReadinessWait"/>.)
 /// </summary>
 public static class RemoteHttp
 {
@@ -31,39 +32,5 @@ public static class RemoteHttp
         {
             return (0, string.Empty);
         }
-    }
-
-    /// <summary>
-    /// Polls <c>/health/ready</c> every 50 ms until it answers 200 (true), the process dies, or the
-    /// timeout passes (false, with the reason). Liveness is read from the node every half second.
-    /// </summary>
-    public static async Task<(bool Ready, string Detail)> WaitReadyAsync(NodeSession node, int port, int pid, IProcessManager processes, TimeSpan timeout, CancellationToken cancellation)
-    {
-        var until = DateTime.UtcNow + timeout;
-        var nextLivenessCheck = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
-        var last = "no answer";
-        while (DateTime.UtcNow < until)
-        {
-            var (status, body) = await GetAsync(node, port, "/health/ready", cancellation);
-            if (status == 200)
-            {
-                return (true, "ready");
-            }
-
-            last = status == 0 ? "no answer" : $"{status} {body.Trim()}";
-            if (DateTime.UtcNow >= nextLivenessCheck)
-            {
-                if (await processes.RunningPidAsync(node, port, cancellation) != pid)
-                {
-                    return (false, "died: the process exited before it was ready");
-                }
-
-                nextLivenessCheck = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
-            }
-
-            await Task.Delay(50, cancellation);
-        }
-
-        return (false, $"not ready after {timeout.TotalSeconds:0} s: {last}");
     }
 }

@@ -245,7 +245,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             });
             Report(recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
 
-            var (ready, detail) = await timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, idle, pid, deploy.Processes, options.ReadyTimeout, token));
+            var (ready, detail) = await timeline.MeasureAsync(node.Name, "ready", () => ReadinessWait.UntilReadyAsync(node, idle, pid, options.ReadyTimeout, token));
             if (!ready)
             {
                 throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await LogTailAsync(node, version, idle, token)}");
@@ -318,7 +318,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var slot = s.ActiveSlot ?? deploy.SlotPorts[0];
         await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, slot, options.StopTimeout, token));
         var pid = await deploy.Timeline.MeasureAsync(node.Name, "start", () => deploy.Processes.StartAsync(node, options.Version, slot, token));
-        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => RemoteHttp.WaitReadyAsync(node, slot, pid, deploy.Processes, options.ReadyTimeout, token));
+        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token));
         if (!ready)
         {
             Out.Error($"[restart] {node.Name}: failed ({detail})");
@@ -352,7 +352,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 return sessions;
             }
 
-            await Task.Delay(50, token);
+            await Task.Delay(5, token); // one command on the open runtime API connection: cheap to ask often
         }
     }
 

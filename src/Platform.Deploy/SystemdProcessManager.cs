@@ -22,7 +22,7 @@ public sealed class SystemdProcessManager : IProcessManager
         return await RunningPidAsync(node, port, cancellation) ?? throw new PlatformException($"{node.Name}: {unit} did not stay running; see journalctl -u {unit}.");
     }
 
-    public async Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation)
+    private async Task<int?> RunningPidAsync(NodeSession node, int port, CancellationToken cancellation)
     {
         var result = await node.Ssh.RunAsync(RunningPidCommand(node.Layout, port), cancellation);
         return result.Succeeded && int.TryParse(result.StandardOutput.Trim(), out var pid) && pid > 0 ? pid : null;

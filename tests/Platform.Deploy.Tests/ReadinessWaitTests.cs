@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Platform.Deploy.Tests;
+
+/// <summary>The readiness wait's script, run by this machine's bash against a stand-in slot on 127.0.0.1.</summary>
+public sealed class ReadinessWaitTests
+{
+    private const int DeadPid = 999_999_999;
+
+    [Test]
+    public async Task Ready_once_the_slot_answers_200_asking_with_the_slots_host()
+    {
+        using var slot = new StandInSlot(["503 Service Unavailable", "503 Service Unavailable", "200 OK"]);
+
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(10));
+
+        Assert.That(ready, Is.True, detail);
+        Assert.That(slot.Requests, Has.Count.EqualTo(3));
+        Assert.That(slot.Requests[0], Does.StartWith("GET /health/ready HTTP/1.0\r\n").And.Contain($"Host: 127.0.0.1:{slot.Port}\r\n"));
+    }
+
+    [Test]
+    public async Task A_slot_that_stays_unready_times_out_naming_its_last_answer()
+    {
+        using var slot = new StandInSlot(["503 Service Unavailable"]);
+
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromMilliseconds(300)), TimeSpan.FromMilliseconds(300));
+
+        Assert.That(ready, Is.False);
+        Assert.That(detail, Is.EqualTo("not ready after 0.3 s: HTTP/1.1 503 Service Unavailable"));
+    }
+
+    [Test]
+    public async Task Nothing_listening_times_out_with_no_answer()
+    {
+        var port = FreePort();
+
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(port, Environment.ProcessId, TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(200));
+
+        Assert.That(ready, Is.False);
+        Assert.That(detail, Is.EqualTo("not ready after 0.2 s: no answer"));
+    }
+
+    [Test]
+    public async Task A_process_that_died_ends_the_wait_at_once()
+    {
+        var clock = Stopwatch.StartNew();
+
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(FreePort(), DeadPid, TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
+
+        Assert.That(ready, Is.False);
+        Assert.That(detail, Does.StartWith("died"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not after the 30 s timeout");
+    }
+
+    private static async Task<string> RunAsync(int port, int pid, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(ReadinessWait.Script("127.0.0.1", port, pid, timeout));
+        using var bash = Process.Start(start)!;
+        var output = await bash.StandardOutput.ReadToEndAsync();
+        await bash.WaitForExitAsync();
+        return output;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    // Answers each connection with the next status of the list (the last one repeats), recording the requests.
+    private sealed class StandInSlot : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _serving;
+
+        public StandInSlot(IReadOnlyList<string> statuses)
+        {
+            _listener.Start();
+            _serving = ServeAsync(statuses);
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public List<string> Requests { get; } = [];
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _serving.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(5));
+            _stop.Dispose();
+        }
+
+        private async Task ServeAsync(IReadOnlyList<string> statuses)
+        {
+            for (var n = 0; !_stop.IsCancellationRequested; n++)
+            {
+                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                var stream = client.GetStream();
+                var request = new StringBuilder();
+                var buffer = new byte[1024];
+                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var read = await stream.ReadAsync(buffer, _stop.Token);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                }
+
+                lock (Requests)
+                {
+                    Requests.Add(request.ToString());
+                }
+
+                var status = statuses[Math.Min(n, statuses.Count - 1)];
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), _stop.Token);
+            }
+        }
+    }
+}
