@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Platform.Core;
 
 namespace Platform.Deploy.Tests;
@@ -100,13 +99,7 @@ public sealed class NodeProbeTests
     // The script as the node runs it (bash -c), on this machine's bash.
     private async Task<string> RunScriptAsync(string version)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(NodeProbe.Script(_layout, new DetachedProcessManager(), [8081, 8082], version));
-        using var bash = Process.Start(start)!;
-        var output = await bash.StandardOutput.ReadToEndAsync();
-        var errors = await bash.StandardError.ReadToEndAsync();
-        await bash.WaitForExitAsync();
+        var (output, errors) = await LocalTools.BashAsync(NodeProbe.Script(_layout, new DetachedProcessManager(), [8081, 8082], version));
         Assert.That(errors, Is.Empty, "the script must run without errors");
         return output;
     }

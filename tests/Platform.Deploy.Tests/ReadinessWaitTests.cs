@@ -36,7 +36,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task Nothing_listening_times_out_with_no_answer()
     {
-        var port = FreePort();
+        var port = LocalTools.FreePort();
 
         var (ready, detail) = ReadinessWait.Parse(await RunAsync(port, Environment.ProcessId, TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(200));
 
@@ -49,30 +49,15 @@ public sealed class ReadinessWaitTests
     {
         var clock = Stopwatch.StartNew();
 
-        var (ready, detail) = ReadinessWait.Parse(await RunAsync(FreePort(), DeadPid, TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(LocalTools.FreePort(), DeadPid, TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
 
         Assert.That(ready, Is.False);
         Assert.That(detail, Does.StartWith("died"));
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not after the 30 s timeout");
     }
 
-    private static async Task<string> RunAsync(int port, int pid, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(ReadinessWait.Script("127.0.0.1", port, pid, timeout));
-        using var bash = Process.Start(start)!;
-        var output = await bash.StandardOutput.ReadToEndAsync();
-        await bash.WaitForExitAsync();
-        return output;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    private static async Task<string> RunAsync(int port, int pid, TimeSpan timeout) =>
+        (await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", port, pid, timeout))).Output;
 
     // Answers each connection with the next status of the list (the last one repeats), recording the requests.
     private sealed class StandInSlot : IDisposable

@@ -47,19 +47,12 @@ public sealed class RuntimeApiChannelTests
     [Test]
     public async Task Nothing_listening_is_a_clear_error_naming_the_host_and_endpoint()
     {
-        var port = FreePort();
+        var port = LocalTools.FreePort();
         using var channel = new SshRuntimeApiChannel("lb", $"127.0.0.1:{port}", (_, p) => p);
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => channel.SendAsync(["show stat"], CancellationToken.None));
 
         Assert.That(error!.Message, Does.StartWith($"lb: HAProxy's runtime API at 127.0.0.1:{port} does not answer"));
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>HAProxy's CLI in miniature: "prompt" turns on interactive mode; it closes after some commands.</summary>
