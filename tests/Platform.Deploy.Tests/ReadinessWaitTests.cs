@@ -56,6 +56,34 @@ public sealed class ReadinessWaitTests
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)), "not after the 30 s timeout");
     }
 
+    [Test]
+    public async Task After_the_first_second_it_asks_every_50_ms_instead_of_every_5()
+    {
+        using var slot = new StandInSlot(["503 Service Unavailable"]);
+
+        await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromSeconds(2));
+
+        // At most 200 quick checks and 20 slow ones; without the back-off it would be up to 400.
+        Assert.That(slot.Requests, Has.Count.InRange(20, 260));
+    }
+
+    [Test]
+    public async Task The_wait_ends_when_nobody_reads_its_answer_any_more()
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(ReadinessWait.Script("127.0.0.1", LocalTools.FreePort(), Environment.ProcessId, TimeSpan.FromSeconds(60)));
+        using var bash = Process.Start(start)!;
+        Assert.That((char)bash.StandardOutput.Read(), Is.EqualTo('.'), "a dot while it waits");
+
+        // Platform went away (Ctrl+C closes the SSH channel): the next dot cannot be written.
+        bash.StandardOutput.Close();
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await bash.WaitForExitAsync(limit.Token);
+        Assert.That(bash.HasExited, Is.True);
+    }
+
     private static async Task<string> RunAsync(int port, int pid, TimeSpan timeout) =>
         (await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", port, pid, timeout))).Output;
 
