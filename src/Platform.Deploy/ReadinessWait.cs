@@ -25,7 +25,7 @@ public static class ReadinessWait
         return Parse(result.StandardOutput, timeout);
     }
 
-    // Prints "ready", "died", or "timeout" followed by the last status line seen (nothing: no answer),
+    // Prints "ready", "died", or "timeout" followed by the last answer's status and body (nothing: no answer),
     // after a dot every 20 checks: when Platform has gone (Ctrl+C closes the channel), that write fails
     // and ends the loop (SIGPIPE may be ignored, so the failed write is checked too).
     internal static string Script(string address, int port, int pid, TimeSpan timeout)
@@ -40,10 +40,12 @@ public static class ReadinessWait
             for ((i = 0; i < {{Math.Max(1, quick + slow)}}; i++)); do
               if exec {http}<>/dev/tcp/{{address}}/{{port.ToString(CultureInfo.InvariantCulture)}}; then
                 printf 'GET /health/ready HTTP/1.0\r\nHost: {{host}}\r\nUser-Agent: Platform/1.0\r\n\r\n' >&$http
-                status=; IFS= read -r -t 2 status <&$http; exec {http}>&-
+                status=; rest=; IFS= read -r -t 2 status <&$http
                 status=${status%$'\r'}
                 case $status in *' 200 '*|*' 200') echo ready; exit 0;; esac
-                last=$status
+                IFS= read -r -d '' -t 2 rest <&$http; exec {http}>&-
+                rest=${rest#*$'\r\n\r\n'}; rest=${rest//[$'\r\n']/ }
+                last="${status#HTTP/* } $rest"
               fi
               s=; { read -r s; } < /proc/{{pid.ToString(CultureInfo.InvariantCulture)}}/stat; s=${s##*) }
               case ${s:0:1} in ''|Z|X) echo died; exit 0;; esac

@@ -25,12 +25,12 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task A_slot_that_stays_unready_times_out_naming_its_last_answer()
     {
-        using var slot = new StandInSlot(["503 Service Unavailable"]);
+        using var slot = new StandInSlot(["503 Service Unavailable"], "{\"status\":\"not ready\",\n\"reason\":\"schema 2 is behind the required 4\"}");
 
         var (ready, detail) = ReadinessWait.Parse(await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromMilliseconds(300)), TimeSpan.FromMilliseconds(300));
 
         Assert.That(ready, Is.False);
-        Assert.That(detail, Is.EqualTo("not ready after 0.3 s: HTTP/1.1 503 Service Unavailable"));
+        Assert.That(detail, Is.EqualTo("not ready after 0.3 s: 503 Service Unavailable {\"status\":\"not ready\", \"reason\":\"schema 2 is behind the required 4\"}"));
     }
 
     [Test]
@@ -94,10 +94,10 @@ public sealed class ReadinessWaitTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _serving;
 
-        public StandInSlot(IReadOnlyList<string> statuses)
+        public StandInSlot(IReadOnlyList<string> statuses, string body = "")
         {
             _listener.Start();
-            _serving = ServeAsync(statuses);
+            _serving = ServeAsync(statuses, body);
         }
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
@@ -112,7 +112,7 @@ public sealed class ReadinessWaitTests
             _stop.Dispose();
         }
 
-        private async Task ServeAsync(IReadOnlyList<string> statuses)
+        private async Task ServeAsync(IReadOnlyList<string> statuses, string body)
         {
             for (var n = 0; !_stop.IsCancellationRequested; n++)
             {
@@ -137,7 +137,7 @@ public sealed class ReadinessWaitTests
                 }
 
                 var status = statuses[Math.Min(n, statuses.Count - 1)];
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), _stop.Token);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), _stop.Token);
             }
         }
     }

@@ -124,6 +124,7 @@ public sealed class ZeroDowntimeTests
             error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("RollNode", DeployHarness.NeverReady, run => new RollNodeStep(run).RunAsync(), ("ready-timeout", "4"))));
 
         Assert.That(error!.Message, Does.Contain("web-1").And.Contain("ready"));
+        Assert.That(error.Message, Does.Contain("503").And.Contain("fault injected: never-ready"), "the slot's last answer, body included, says why");
         Assert.That(load.Failed, Is.Zero, load.ToString());
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
         Assert.That(_h.LastOutput.Text, Does.Contain("web-2: skipped"));
