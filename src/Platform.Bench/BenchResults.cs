@@ -32,6 +32,18 @@ public sealed record RollMeasure
 
     /// <summary>Sum over nodes of start-to-ready plus drain: the time a one-at-a-time roll cannot beat.</summary>
     public double FloorSeconds { get; init; }
+
+    /// <summary>
+    /// Where the rest went: from the run's start until the first node starts the new release (SSH
+    /// connections, the lock, asking the nodes, the first upload when there is one).
+    /// </summary>
+    public double SetupSeconds { get; init; }
+
+    /// <summary>Until every SSH connection of the run was up (part of the setup).</summary>
+    public double ConnectSeconds { get; init; }
+
+    /// <summary>Sum over nodes of the check after the switch (version, HAProxy, log).</summary>
+    public double VerifySeconds { get; init; }
 }
 
 public sealed record NodeFloor(string Node, double StartToReadySeconds, double DrainSeconds);

@@ -193,7 +193,9 @@ public sealed class BenchmarkStep(RunContext run)
 
     internal static RollMeasure Measure(double seconds, LoadReport report, IReadOnlyList<PhaseSpan> spans)
     {
+        // Hosts that were not rolled (the lb: its connection and the lock) have no floor.
         var floors = spans.GroupBy(s => s.Node)
+            .Where(g => g.Any(s => s.Phase is "start" or "ready"))
             .Select(g => new NodeFloor(
                 g.Key,
                 g.Where(s => s.Phase is "start" or "ready").Sum(s => s.Seconds),
@@ -211,6 +213,9 @@ public sealed class BenchmarkStep(RunContext run)
             RequestsPerSecond = report.RequestsPerSecond,
             Nodes = floors,
             FloorSeconds = floors.Sum(f => f.StartToReadySeconds + f.DrainSeconds),
+            SetupSeconds = spans.Where(s => s.Phase == "start").Select(s => s.StartSeconds).DefaultIfEmpty(0).Min(),
+            ConnectSeconds = spans.Where(s => s.Phase == "connect").Select(s => s.EndSeconds).DefaultIfEmpty(0).Max(),
+            VerifySeconds = spans.Where(s => s.Phase == "verify").Sum(s => s.Seconds),
         };
     }
 

@@ -79,7 +79,7 @@ public sealed class DeployRun : IAsyncDisposable
     {
         foreach (var host in Inventory.Hosts.Where(h => h.HasRole("app") || h.HasRole("lb")))
         {
-            _ = Pool.GetAsync(host, _run.Cancellation).ContinueWith(
+            _ = Timeline.MeasureAsync(host.Name, "connect", () => Pool.GetAsync(host, _run.Cancellation)).ContinueWith(
                 t =>
                 {
                     if (t.IsCompletedSuccessfully)
@@ -122,8 +122,9 @@ public sealed class DeployRun : IAsyncDisposable
             return;
         }
 
-        _lock = await new DeployLock(await LbAsync()).AcquireAsync(_run.Operator, target, version, _run.Cancellation);
-        _run.Reporter.Verbose($"Deploy lock taken ({new DeployLock(await LbAsync()).Path})");
+        var lb = await LbAsync();
+        _lock = await Timeline.MeasureAsync(lb.Host.Name, "lock", () => new DeployLock(lb).AcquireAsync(_run.Operator, target, version, _run.Cancellation));
+        _run.Reporter.Verbose($"Deploy lock taken ({new DeployLock(lb).Path})");
     }
 
     /// <summary>A fresh recap for the next step (each step prints its own).</summary>

@@ -3,7 +3,11 @@ using System.Diagnostics;
 
 namespace Platform.Deploy;
 
-/// <summary>One phase of one node's roll (upload, start, ready, drain, stop, verify), in seconds since the run began.</summary>
+/// <summary>
+/// One phase of one host's part in a run, in seconds since the run began: the SSH connection
+/// (connect), the deploy lock (lock, on the lb host), asking the node what it runs (discover), then
+/// the roll itself (upload, start, ready, drain, verify, stop).
+/// </summary>
 public sealed record PhaseSpan(string Node, string Phase, double StartSeconds, double EndSeconds)
 {
     public double Seconds => EndSeconds - StartSeconds;

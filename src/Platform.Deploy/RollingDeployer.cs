@@ -175,7 +175,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private async Task<NodeState> DiscoverAsync(Core.InventoryHost host, Task<IReadOnlyList<ServerStat>> allStats, string version, CancellationToken token)
     {
         var node = await deploy.NodeAsync(host);
-        var probe = await NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token);
+        var probe = await deploy.Timeline.MeasureAsync(host.Name, "discover", () => NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token));
         var stats = (await allStats).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
         Out.Verbose($"[discover] {host.Name}: {(probe.ActiveSlot is { } slot ? $"runs {probe.Current!.Version} on {slot}" : "runs nothing")}");
         return new NodeState(node, probe, probe.ActiveSlot is not null && probe.Current!.Version == version, stats);

@@ -16,10 +16,13 @@ internal static class PhaseColors
         ["drain"] = Color.FromHex("#B07AA1"),
         ["stop"] = Color.FromHex("#9C755F"),
         ["verify"] = Color.FromHex("#76B7B2"),
+        ["connect"] = Color.FromHex("#BAB0AC"),
+        ["lock"] = Color.FromHex("#1F3A5F"),
+        ["discover"] = Color.FromHex("#EDC948"),
     };
 
     private static readonly Color[] Others =
-        [Color.FromHex("#EDC948"), Color.FromHex("#FF9DA7"), Color.FromHex("#BAB0AC"), Color.FromHex("#1F3A5F"), Color.FromHex("#8CD17D"), Color.FromHex("#D4A6C8")];
+        [Color.FromHex("#FF9DA7"), Color.FromHex("#8CD17D"), Color.FromHex("#D4A6C8"), Color.FromHex("#86BCB6"), Color.FromHex("#F1CE63")];
 
     /// <summary>Colors for the given phases; phases outside the usual ones take the spare colors in the order given.</summary>
     public static IReadOnlyDictionary<string, Color> For(IReadOnlyList<string> phases)

@@ -1,12 +1,13 @@
 namespace Platform.Reports;
 
 /// <summary>
-/// The order phases are shown in, in the table and in the chart legend: a node's roll in the
-/// order it happens, then any other phase alphabetically so the order never depends on timing.
+/// The order phases are shown in, in the table and in the chart legend: a run's setup (connection,
+/// lock, asking the node) and a node's roll in the order they happen, then any other phase
+/// alphabetically so the order never depends on timing.
 /// </summary>
 internal static class PhaseOrder
 {
-    public static IReadOnlyList<string> Canonical { get; } = ["upload", "start", "ready", "drain", "stop", "verify"];
+    public static IReadOnlyList<string> Canonical { get; } = ["connect", "lock", "discover", "upload", "start", "ready", "drain", "stop", "verify"];
 
     public static IReadOnlyList<string> Of(IEnumerable<ReportPhase> phases)
     {

@@ -82,6 +82,10 @@ public sealed class BenchTests
         var load = new LoadReport(TimeSpan.FromSeconds(7), 21000, 0, new Dictionary<string, int>(), [], 1.5, 12.0);
         PhaseSpan[] spans =
         [
+            new("lb", "connect", 0.0, 0.08),
+            new("web-1", "connect", 0.0, 0.1),
+            new("lb", "lock", 0.08, 0.12),
+            new("web-1", "discover", 0.1, 0.15),
             new("web-1", "upload", 0.0, 2.0),
             new("web-1", "start", 2.0, 2.1),
             new("web-1", "ready", 2.1, 2.25),
@@ -95,10 +99,30 @@ public sealed class BenchTests
 
         var roll = BenchmarkStep.Measure(2.7, load, spans);
 
-        Assert.That(roll.Nodes.Select(n => n.Node), Is.EqualTo(new[] { "web-1", "web-2" }));
+        Assert.That(roll.Nodes.Select(n => n.Node), Is.EqualTo(new[] { "web-1", "web-2" }), "the lb was not rolled: no floor of its own");
         Assert.That(roll.Nodes[0].StartToReadySeconds, Is.EqualTo(0.25).Within(1e-9), "upload and verify are not part of the floor");
         Assert.That(roll.Nodes[1].DrainSeconds, Is.EqualTo(0.05).Within(1e-9));
         Assert.That(roll.FloorSeconds, Is.EqualTo(0.25 + 0.01 + 0.2 + 0.05).Within(1e-9));
         Assert.That(roll.Requests, Is.EqualTo(21000));
+        Assert.That(roll.SetupSeconds, Is.EqualTo(2.0).Within(1e-9), "until web-1 started the new release");
+        Assert.That(roll.ConnectSeconds, Is.EqualTo(0.1).Within(1e-9), "until the last connection was up");
+        Assert.That(roll.VerifySeconds, Is.EqualTo(0.02).Within(1e-9));
+    }
+
+    [Test]
+    public void The_report_says_where_the_rolls_time_went()
+    {
+        var results = new BenchResults
+        {
+            Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+            Runs = 3,
+            Machine = "vm, 2 cores",
+            Roll = new RollMeasure { Seconds = 0.6, SetupSeconds = 0.15, ConnectSeconds = 0.1, FloorSeconds = 0.35, VerifySeconds = 0.04 },
+        };
+
+        var md = BenchReport.Render(results);
+
+        Assert.That(md, Does.Contain("Where the median roll's 0.60 s went: 0.15 s before the first node started (SSH connections up after 0.10 s"));
+        Assert.That(md, Does.Contain("the floor's 0.35 s, 0.04 s of checks after the switches, and 0.06 s for the rest"));
     }
 }

@@ -105,6 +105,10 @@ public sealed class DeployHarness : IAsyncDisposable
             n => n.Name,
             n => NodeRelease.Parse(File.Exists(Path.Combine(n.BaseDir, "current.json")) ? File.ReadAllText(Path.Combine(n.BaseDir, "current.json")) : null)?.Version);
 
+    /// <summary>The Markdown of the environment's most recent deploy report.</summary>
+    public string LatestReport() =>
+        File.ReadAllText(new DirectoryInfo(Env.NewRun().Layout.ReportsDir).GetFiles("*.md").OrderBy(f => f.LastWriteTimeUtc).Last().FullName);
+
     public async ValueTask DisposeAsync() => await Env.DisposeAsync();
 
     private static Dictionary<string, string> Args(string version, (string Key, string Value)[] args)

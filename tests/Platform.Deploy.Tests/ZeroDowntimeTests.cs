@@ -55,6 +55,16 @@ public sealed class ZeroDowntimeTests
         Assert.That(load.Failed, Is.Zero, load.ToString());
         Assert.That(load.Requests, Is.GreaterThan(1000), load.ToString());
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+
+        // The report shows where the time went, setup included: every host's connection, the lock
+        // on the lb, each node asked what it runs, then its roll.
+        var report = _h.LatestReport();
+        Assert.That(report, Does.Contain("| Node | connect | lock | discover | upload | start | ready | drain | stop | verify | Total |"));
+        Assert.That(report, Does.Match(@"\| lb \| \d\.\d\d \| \d\.\d\d \| – \|"));
+        foreach (var node in _h.Inventory.AppNodes)
+        {
+            Assert.That(report, Does.Match($@"\| {node.Name} \| \d\.\d\d \| – \| \d\.\d\d \| \d\.\d\d \| \d\.\d\d \| \d\.\d\d \|"), report);
+        }
     }
 
     [Test, DependsOnTest(nameof(Deploying_N_plus_1_under_load_loses_no_request), AllowFailure = true)]

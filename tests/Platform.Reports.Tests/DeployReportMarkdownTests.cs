@@ -18,7 +18,7 @@ public sealed class DeployReportMarkdownTests
     private static string[] Lines(string markdown) => markdown.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
 
     [Test]
-    public void Table_has_a_row_per_node_in_order_of_appearance_with_phases_in_canonical_order()
+    public void Table_has_a_row_per_node_with_phases_in_canonical_order()
     {
         var lines = Lines(DeployReportMarkdown.Render(SampleReports.Create(Phases)));
 
@@ -27,6 +27,24 @@ public sealed class DeployReportMarkdownTests
         Assert.That(lines[header + 2], Is.EqualTo("| web-1 | 1.50 | 1.75 | – | – | 0.25 | 3.50 |"));
         Assert.That(lines[header + 3], Is.EqualTo("| web-2 | 2.00 | – | 1.25 | 0.50 | – | 6.25 |"));
         Assert.That(lines[header + 4], Is.Empty, "exactly one row per node");
+    }
+
+    [Test]
+    public void Hosts_are_in_name_order_with_numbers_compared_as_numbers_whatever_finished_first()
+    {
+        var lines = Lines(DeployReportMarkdown.Render(SampleReports.Create(
+        [
+            new("web-10", "connect", 0, 0.05),
+            new("web-2", "connect", 0, 0.06),
+            new("lb", "connect", 0, 0.07),
+            new("web-1", "connect", 0, 0.08),
+            new("lb", "lock", 0.07, 0.09),
+        ])));
+
+        var rows = lines.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| Node", StringComparison.Ordinal) && !l.StartsWith("| ---", StringComparison.Ordinal))
+            .Select(l => l.Split('|')[1].Trim());
+        Assert.That(rows, Is.EqualTo(new[] { "lb", "web-1", "web-2", "web-10" }));
+        Assert.That(lines, Has.Member("| Node | connect | lock | Total |"), "setup phases first, in the order they happen");
     }
 
     [Test]
