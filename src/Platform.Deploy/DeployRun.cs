@@ -218,9 +218,16 @@ public sealed class DeployRun : IAsyncDisposable
         try
         {
             var (markdown, png) = DeployReportWriter.Write(data, _run.Layout.ReportsDir);
-            _run.Reporter.Info($"Deploy report: {markdown} (timeline {Path.GetFileName(png)})");
+            if (png is null)
+            {
+                _run.Reporter.Warn($"Deploy report: {markdown}, without its timeline chart (see the report for why).");
+            }
+            else
+            {
+                _run.Reporter.Info($"Deploy report: {markdown} (timeline {Path.GetFileName(png)})");
+            }
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or DllNotFoundException or TypeInitializationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             // A report that cannot be drawn must not fail a deploy that succeeded.
             _run.Reporter.Warn($"The deploy report could not be written: {ex.Message}");

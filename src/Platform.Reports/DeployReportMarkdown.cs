@@ -9,7 +9,8 @@ public static class DeployReportMarkdown
     /// <summary>Shown in a table cell for a phase the node did not go through.</summary>
     public const string Missing = "–";
 
-    public static string Render(DeployReportData data)
+    /// <param name="chartProblem">Why the timeline chart could not be drawn, said in its place; null when it was.</param>
+    public static string Render(DeployReportData data, string? chartProblem = null)
     {
         var md = new StringBuilder();
         md.AppendLine($"# Deploy report: {data.Target} {data.Version} on {data.Environment}").AppendLine();
@@ -23,7 +24,9 @@ public static class DeployReportMarkdown
         if (data.Load is not null)
             AppendLoad(md, data.Load, data.LoadSummary);
         md.AppendLine("## Timeline").AppendLine();
-        md.AppendLine($"![timeline]({ReportFileNames.Png(data)})");
+        md.AppendLine(chartProblem is null
+            ? $"![timeline]({ReportFileNames.Png(data)})"
+            : $"The timeline chart could not be drawn on this machine ({chartProblem}); the table above has every phase.");
         return md.ToString();
     }
 

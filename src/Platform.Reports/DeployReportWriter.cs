@@ -7,15 +7,30 @@ public static class DeployReportWriter
 {
     /// <summary>
     /// Writes <c>&lt;reportsDir&gt;/&lt;yyyyMMdd-HHmmss&gt;-&lt;target&gt;.md</c> and <c>.png</c>, each atomically,
-    /// creating the folder if needed. The PNG goes first so the Markdown never links a missing image.
+    /// creating the folder if needed. The PNG goes first so the Markdown never links a missing image;
+    /// a chart that cannot be drawn (SkiaSharp's native library or fonts missing on the machine) costs
+    /// only the chart: the Markdown is written, says why, and the PNG path returned is null.
     /// </summary>
-    public static (string MarkdownPath, string PngPath) Write(DeployReportData data, string reportsDir)
+    public static (string MarkdownPath, string? PngPath) Write(DeployReportData data, string reportsDir) =>
+        Write(data, reportsDir, TimelineChart.Render);
+
+    internal static (string MarkdownPath, string? PngPath) Write(DeployReportData data, string reportsDir, Action<DeployReportData, string> drawChart)
     {
         Directory.CreateDirectory(reportsDir);
-        var pngPath = Path.Combine(reportsDir, ReportFileNames.Png(data));
+        string? pngPath = Path.Combine(reportsDir, ReportFileNames.Png(data));
         var markdownPath = Path.Combine(reportsDir, ReportFileNames.Markdown(data));
-        TimelineChart.Render(data, pngPath);
-        AtomicFile.WriteAllText(markdownPath, DeployReportMarkdown.Render(data));
+        string? chartProblem = null;
+        try
+        {
+            drawChart(data, pngPath);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            chartProblem = (ex.InnerException ?? ex).Message;
+            pngPath = null;
+        }
+
+        AtomicFile.WriteAllText(markdownPath, DeployReportMarkdown.Render(data, chartProblem));
         return (markdownPath, pngPath);
     }
 }

@@ -22,6 +22,30 @@ public sealed class DeployReportWriterTests
     }
 
     [Test]
+    public void A_chart_that_cannot_be_drawn_costs_only_the_chart()
+    {
+        using var scratch = new ScratchFolder();
+        var data = SampleReports.Create(SampleReports.Roll(2));
+
+        var (markdownPath, pngPath) = DeployReportWriter.Write(data, scratch.Path, (_, _) => throw new DllNotFoundException("libSkiaSharp.so: cannot open shared object file"));
+
+        Assert.That(pngPath, Is.Null);
+        var markdown = File.ReadAllText(markdownPath);
+        Assert.That(markdown, Does.Contain("| web-1 |"), "the phases are all there");
+        Assert.That(markdown, Does.Contain("The timeline chart could not be drawn on this machine (libSkiaSharp.so: cannot open shared object file)"));
+        Assert.That(markdown, Does.Not.Contain("![timeline]"), "no link to a missing image");
+        Assert.That(Directory.GetFiles(scratch.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "20250307-120509-catalog.md" }));
+    }
+
+    [Test]
+    public void Any_other_failure_of_the_chart_is_not_hidden()
+    {
+        using var scratch = new ScratchFolder();
+
+        Assert.That(() => DeployReportWriter.Write(SampleReports.Create(SampleReports.Roll(1)), scratch.Path, (_, _) => throw new IOException("disk full")), Throws.InstanceOf<IOException>());
+    }
+
+    [Test]
     public void Writing_again_replaces_the_report()
     {
         using var scratch = new ScratchFolder();
