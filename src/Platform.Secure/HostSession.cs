@@ -23,6 +23,7 @@ public sealed class HostSession : IAsyncDisposable
     private readonly SshClient _shell;
     private readonly SemaphoreSlim _sftpGate = new(1, 1);
     private readonly Dictionary<(string Host, int Port), ForwardedPortLocal> _tunnels = [];
+    private readonly AckNudge _firstCommand;
     private SftpClient? _sftp;
 
     private HostSession(InventoryHost host, SshConnector connector, SshClient shell)
@@ -30,6 +31,7 @@ public sealed class HostSession : IAsyncDisposable
         Host = host;
         _connector = connector;
         _shell = shell;
+        _firstCommand = AckNudge.Start(interval => _shell.KeepAliveInterval = interval);
     }
 
     public InventoryHost Host { get; }
@@ -53,6 +55,10 @@ public sealed class HostSession : IAsyncDisposable
         catch (SshConnectionException ex)
         {
             throw new PlatformException($"{Host.Name}: the SSH connection was lost ({ex.Message}).", ex);
+        }
+        finally
+        {
+            _firstCommand.Stop();
         }
 
         return new RemoteResult(cmd.ExitStatus ?? -1, cmd.Result, cmd.Error);
@@ -201,6 +207,7 @@ public sealed class HostSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _firstCommand.Stop();
         await _sftpGate.WaitAsync();
         try
         {
