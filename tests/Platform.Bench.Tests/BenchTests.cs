@@ -59,12 +59,8 @@ public sealed class BenchTests
     [Test]
     public void The_report_shows_cpu_where_measured_and_a_dash_where_not()
     {
-        var results = new BenchResults
+        var results = Results() with
         {
-            Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
-            Runs = 3,
-            Machine = "vm, 2 cores",
-            Cores = 2,
             Scaling = [ScalingMeasure.Of(12, 3, [1.3], [new(2.6, 0.2)]), ScalingMeasure.Of(3, 1, [0.5], [])],
             Targets = new Dictionary<string, bool> { ["12 nodes at batch 3 <= 1.3 x 3 nodes at batch 1"] = false },
         };
@@ -112,11 +108,8 @@ public sealed class BenchTests
     [Test]
     public void The_report_says_where_the_rolls_time_went()
     {
-        var results = new BenchResults
+        var results = Results() with
         {
-            Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
-            Runs = 3,
-            Machine = "vm, 2 cores",
             Roll = new RollMeasure { Seconds = 0.6, SetupSeconds = 0.15, ConnectSeconds = 0.1, FloorSeconds = 0.35, VerifySeconds = 0.04 },
         };
 
@@ -125,4 +118,12 @@ public sealed class BenchTests
         Assert.That(md, Does.Contain("Where the median roll's 0.60 s went: 0.15 s before the first node started (SSH connections up after 0.10 s"));
         Assert.That(md, Does.Contain("the floor's 0.35 s, 0.04 s of checks after the switches, and 0.06 s for the rest"));
     }
+
+    private static BenchResults Results() => new()
+    {
+        Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
+        Runs = 3,
+        Machine = "vm, 2 cores",
+        Cores = 2,
+    };
 }
