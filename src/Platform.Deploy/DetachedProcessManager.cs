@@ -35,7 +35,7 @@ public sealed class DetachedProcessManager : IProcessManager
             echo {{Q(version)}} > {{Q(l.SlotReleaseFile(port))}}
             echo $!
             """;
-        var output = await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(script), $"starting {version} on port {port}", cancellation, TimeSpan.FromSeconds(30));
+        var output = await node.RunScriptCheckedAsync(script, $"starting {version} on port {port}", cancellation, TimeSpan.FromSeconds(30));
         return int.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 
@@ -47,7 +47,7 @@ public sealed class DetachedProcessManager : IProcessManager
 
     public async Task<bool> StopAsync(NodeSession node, int port, TimeSpan timeout, CancellationToken cancellation)
     {
-        var output = await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(StopScript(node, port, timeout)), $"stopping port {port}", cancellation, timeout + TimeSpan.FromSeconds(15));
+        var output = await node.RunScriptCheckedAsync(StopScript(node, port, timeout), $"stopping port {port}", cancellation, timeout + TimeSpan.FromSeconds(15));
         return output.Trim().EndsWith("killed", StringComparison.Ordinal);
     }
 

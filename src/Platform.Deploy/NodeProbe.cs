@@ -20,7 +20,7 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
 
     public static async Task<NodeProbe> ReadAsync(NodeSession node, IProcessManager processes, IReadOnlyList<int> slots, string version, CancellationToken cancellation)
     {
-        var output = await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(Script(node.Layout, processes, slots, version)), "reading what the node runs", cancellation);
+        var output = await node.RunScriptCheckedAsync(Script(node.Layout, processes, slots, version), "reading what the node runs", cancellation);
         return Parse(output);
     }
 

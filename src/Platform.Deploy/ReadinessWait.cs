@@ -21,7 +21,7 @@ public static class ReadinessWait
     public static async Task<(bool Ready, string Detail)> UntilReadyAsync(NodeSession node, int port, int pid, TimeSpan timeout, CancellationToken cancellation)
     {
         var script = Script(node.Address, port, pid, timeout);
-        var result = await node.Ssh.RunAsync("bash -c " + ShellQuote.Quote(script), cancellation, timeout + TimeSpan.FromSeconds(30));
+        var result = await node.RunScriptAsync(script, cancellation, timeout + TimeSpan.FromSeconds(30));
         return Parse(result.StandardOutput, timeout);
     }
 

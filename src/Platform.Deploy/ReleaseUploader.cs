@@ -28,7 +28,7 @@ public static class ReleaseUploader
             tar -xzf {{Q(l.Tarball(release.Version))}} -C {{Q(dir)}}
             echo {{Q(release.Sha256)}} > {{Q(l.Tarball(release.Version) + ".sha256")}}
             """;
-        await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(check), $"unpacking release {release.Version}", cancellation, TimeSpan.FromMinutes(2));
+        await node.RunScriptCheckedAsync(check, $"unpacking release {release.Version}", cancellation, TimeSpan.FromMinutes(2));
         return true;
     }
 
@@ -63,7 +63,7 @@ public static class ReleaseUploader
             keep=" {{string.Join(" ", kept)}} $(cat {{Q(l.BaseDir)}}/slots/*/release 2>/dev/null | tr '\n' ' ') "
             for d in */; do v=${d%/}; case "$keep" in *" $v "*) ;; *) rm -rf -- "$v" ;; esac; done
             """;
-        await node.Ssh.RunCheckedAsync("bash -c " + ShellQuote.Quote(script), "recording the release and pruning old ones", cancellation);
+        await node.RunScriptCheckedAsync(script, "recording the release and pruning old ones", cancellation);
     }
 
     private static string Q(string value) => ShellQuote.Quote(value);
