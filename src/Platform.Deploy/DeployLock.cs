@@ -9,7 +9,7 @@ public sealed record LockHolder(string Operator, string Target, string Version, 
 
 /// <summary>
 /// One Deploy/RollNode/Rollback at a time per environment: a lock file on the lb host, created
-/// with SFTP's exclusive create (atomic on the host), naming who holds it and since when. A second
+/// exclusively (O_EXCL, atomic on the host), naming who holds it and since when. A second
 /// run is refused; <c>Unlock</c> releases a lock left by a run that died.
 /// </summary>
 public sealed class DeployLock(HostSession lb)

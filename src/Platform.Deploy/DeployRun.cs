@@ -52,8 +52,9 @@ public sealed class DeployRun : IAsyncDisposable
 
     public static async Task<DeployRun> ForAsync(RunContext run)
     {
-        // SSH.NET blocks threads (SFTP transfers, forwarded ports): with one connection or two per host
-        // in flight, the default pool (one thread per core, growing by one each half second) starves.
+        // SSH.NET blocks threads (uploads waiting for the channel window, forwarded ports): with a
+        // connection per host in flight, the default pool (one thread per core, growing by one each
+        // half second) starves.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
 

@@ -4,7 +4,7 @@ using Platform.Release;
 namespace Platform.Deploy;
 
 /// <summary>
-/// Puts a release on a node: uploads the tarball by SFTP unless the same checksum is already
+/// Puts a release on a node: uploads the tarball unless the same checksum is already
 /// there, checks it, unpacks it; and keeps the node's settings file (0600) as wanted. What the
 /// node has is known from its <see cref="NodeProbe"/>. Returns whether anything changed.
 /// </summary>

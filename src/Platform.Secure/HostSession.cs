@@ -13,40 +13,46 @@ public sealed record RemoteResult(int ExitCode, string StandardOutput, string St
 /// <summary>
 /// One SSH connection to one host, for the Ansible-like steps: run a command, read a file, write a
 /// file atomically, upload. Safe to share between concurrent tasks: SSH.NET multiplexes channels
-/// over the one connection. SFTP needs a second connection (SSH.NET cannot share one), opened only
-/// when a step writes file content (settings, keys, releases): a handshake costs the host about
-/// 20 ms of CPU, more than the few commands (a read, a lock, an audit line) most steps need.
+/// over the one connection. Files travel through a command's standard input (like Ansible's piped
+/// transfers), not SFTP: SSH.NET's SFTP needs a connection of its own, and a handshake costs the
+/// host about 20 ms of CPU.
 /// </summary>
 public sealed class HostSession : IAsyncDisposable
 {
-    private readonly SshConnector _connector;
     private readonly SshClient _shell;
-    private readonly SemaphoreSlim _sftpGate = new(1, 1);
     private readonly Dictionary<(string Host, int Port), ForwardedPortLocal> _tunnels = [];
     private readonly AckNudge _firstCommand;
-    private SftpClient? _sftp;
 
-    private HostSession(InventoryHost host, SshConnector connector, SshClient shell)
+    private HostSession(InventoryHost host, SshClient shell)
     {
         Host = host;
-        _connector = connector;
         _shell = shell;
         _firstCommand = AckNudge.Start(interval => _shell.KeepAliveInterval = interval);
     }
 
     public InventoryHost Host { get; }
 
-    /// <summary>Connects the command channel (SFTP follows on first use).</summary>
     public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default) =>
-        new(host, connector, await connector.ConnectShellAsync(host, cancellation));
+        new(host, await connector.ConnectShellAsync(host, cancellation));
 
-    public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null)
+    public Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null) =>
+        RunAsync(command, input: null, cancellation, timeout);
+
+    /// <param name="input">Sent to the command's standard input, then closed; null sends nothing.</param>
+    private async Task<RemoteResult> RunAsync(string command, Stream? input, CancellationToken cancellation, TimeSpan? timeout)
     {
         using var cmd = _shell.CreateCommand(command);
         cmd.CommandTimeout = timeout ?? TimeSpan.FromMinutes(5);
         try
         {
-            await cmd.ExecuteAsync(cancellation);
+            if (input is null)
+            {
+                await cmd.ExecuteAsync(cancellation);
+            }
+            else
+            {
+                await RunWithInputAsync(cmd, input, cancellation);
+            }
         }
         catch (SshOperationTimeoutException)
         {
@@ -62,6 +68,25 @@ public sealed class HostSession : IAsyncDisposable
         }
 
         return new RemoteResult(cmd.ExitStatus ?? -1, cmd.Result, cmd.Error);
+    }
+
+    // Input may only go once sshd has started the command: data and EOF that arrive before the exec
+    // request is answered are lost, and the command then waits for its input forever. ExecuteAsync
+    // returns before that answer; BeginExecute returns after it (blocking a pool thread one round trip).
+    private static async Task RunWithInputAsync(SshCommand cmd, Stream input, CancellationToken cancellation)
+    {
+        var started = await Task.Run(cmd.BeginExecute, cancellation);
+        await using (cancellation.Register(() => cmd.CancelAsync()))
+        {
+            // Disposing the stream sends EOF, the command sees its input end (SSH.NET sends no EOF when
+            // nothing was written: empty content does not come this way).
+            await using (var stdin = cmd.CreateInputStream())
+            {
+                await input.CopyToAsync(stdin, cancellation);
+            }
+
+            await Task.Run(() => cmd.EndExecute(started), CancellationToken.None);
+        }
     }
 
     /// <summary>
@@ -98,35 +123,17 @@ public sealed class HostSession : IAsyncDisposable
         return result.StandardOutput;
     }
 
-    /// <summary>
-    /// The file's text, or null when it does not exist. Over SFTP when that connection is open, else
-    /// with one <c>cat</c>: a read does not justify a handshake.
-    /// </summary>
+    /// <summary>The file's text, or null when it does not exist.</summary>
     public async Task<string?> ReadFileAsync(string path, CancellationToken cancellation = default)
     {
-        if (_sftp is null)
+        var quoted = ShellQuote.Quote(path);
+        var result = await RunAsync($"[ -e {quoted} ] || exit 3; cat {quoted}", cancellation);
+        return result.ExitCode switch
         {
-            var quoted = ShellQuote.Quote(path);
-            var result = await RunAsync($"[ -e {quoted} ] || exit 3; cat {quoted}", cancellation);
-            return result.ExitCode switch
-            {
-                0 => result.StandardOutput,
-                3 => null,
-                _ => throw new PlatformException($"{Host.Name}: reading {path} failed: {CommandRunner.Tail(result.StandardError, 4)}"),
-            };
-        }
-
-        var sftp = await SftpAsync(cancellation);
-        try
-        {
-            using var stream = new MemoryStream();
-            await Task.Run(() => sftp.DownloadFile(path, stream), cancellation);
-            return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-        }
-        catch (SftpPathNotFoundException)
-        {
-            return null;
-        }
+            0 => result.StandardOutput,
+            3 => null,
+            _ => throw new PlatformException($"{Host.Name}: reading {path} failed: {CommandRunner.Tail(result.StandardError, 4)}"),
+        };
     }
 
     /// <summary>
@@ -155,69 +162,56 @@ public sealed class HostSession : IAsyncDisposable
         RunCheckedAsync($"rm -f {ShellQuote.Quote(path)}", $"deleting {path}", cancellation);
 
     /// <summary>
-    /// Writes a file so readers see the old or the new content, never a mix: upload to a temp file
-    /// in the same folder with the final mode, then rename over the target (posix-rename).
+    /// Writes a file so readers see the old or the new content, never a mix: the content goes through
+    /// the command's standard input (never its command line: settings hold passwords) into a temp
+    /// file in the same folder, created owner-only and given its mode before it is renamed over the
+    /// target; a failed write leaves no temp file.
     /// </summary>
-    public async Task WriteFileAtomicAsync(string path, byte[] content, UnixFileMode mode, CancellationToken cancellation = default)
+    /// <param name="content">Seekable (a file or bytes in memory): empty content is written without a transfer.</param>
+    public async Task WriteFileAtomicAsync(string path, Stream content, UnixFileMode mode, string what, CancellationToken cancellation = default, TimeSpan? timeout = null)
     {
-        var sftp = await SftpAsync(cancellation);
-        var directory = Path.GetDirectoryName(path)!;
-        var temp = $"{directory}/.{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp";
+        if (!content.CanSeek)
+        {
+            throw new ArgumentException("The content must be a seekable stream.", nameof(content));
+        }
+
+        var empty = content.Length == content.Position;
+        var temp = $"{Path.GetDirectoryName(path)}/.{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp";
+        var script = $"umask 077; t={ShellQuote.Quote(temp)}; trap 'rm -f \"$t\"' EXIT; " +
+                     $"{(empty ? ":" : "cat")} > \"$t\" && chmod {Convert.ToString((int)mode, 8)} \"$t\" && mv -f \"$t\" {ShellQuote.Quote(path)}";
+        RemoteResult result;
         try
         {
-            using (var stream = sftp.Create(temp))
-            {
-                sftp.ChangePermissions(temp, OctalDigits(mode));
-                await stream.WriteAsync(content, cancellation);
-            }
-
-            sftp.RenameFile(temp, path, isPosix: true);
+            result = await RunAsync(script, empty ? null : content, cancellation, timeout);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is SshException or IOException or InvalidOperationException)
         {
-            TryDelete(sftp, temp);
-            throw new PlatformException($"{Host.Name}: writing {path} failed: {ex.Message}", ex);
+            // The command ended before it read everything (a full disk, a missing folder).
+            throw new PlatformException($"{Host.Name}: {what} failed: {ex.Message}", ex);
+        }
+
+        if (!result.Succeeded)
+        {
+            throw new PlatformException($"{Host.Name}: {what} failed: {CommandRunner.Tail(result.StandardError, 4)}");
         }
     }
 
-    public Task WriteFileAtomicAsync(string path, string content, UnixFileMode mode, CancellationToken cancellation = default) =>
-        WriteFileAtomicAsync(path, System.Text.Encoding.UTF8.GetBytes(content), mode, cancellation);
+    public async Task WriteFileAtomicAsync(string path, string content, UnixFileMode mode, CancellationToken cancellation = default)
+    {
+        using var bytes = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content));
+        await WriteFileAtomicAsync(path, bytes, mode, $"writing {path}", cancellation);
+    }
 
-    /// <summary>Uploads a local file (atomically: temp + rename).</summary>
+    /// <summary>Uploads a local file (atomically, as <see cref="WriteFileAtomicAsync(string, Stream, UnixFileMode, string, CancellationToken, TimeSpan?)"/>).</summary>
     public async Task UploadAsync(string localPath, string remotePath, UnixFileMode mode, CancellationToken cancellation = default)
     {
-        var sftp = await SftpAsync(cancellation);
-        var temp = $"{remotePath}.{Guid.NewGuid():N}.part";
-        try
-        {
-            await using (var source = File.OpenRead(localPath))
-            {
-                await Task.Run(() => sftp.UploadFile(source, temp), cancellation);
-            }
-
-            sftp.ChangePermissions(temp, OctalDigits(mode));
-            sftp.RenameFile(temp, remotePath, isPosix: true);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            TryDelete(sftp, temp);
-            throw new PlatformException($"{Host.Name}: uploading {Path.GetFileName(localPath)} to {remotePath} failed: {ex.Message}", ex);
-        }
+        await using var source = File.OpenRead(localPath);
+        await WriteFileAtomicAsync(remotePath, source, mode, $"uploading {Path.GetFileName(localPath)} to {remotePath}", cancellation, TimeSpan.FromMinutes(30));
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _firstCommand.Stop();
-        await _sftpGate.WaitAsync();
-        try
-        {
-            _sftp?.Dispose();
-        }
-        finally
-        {
-            _sftpGate.Release();
-        }
-
         lock (_tunnels)
         {
             foreach (var tunnel in _tunnels.Values)
@@ -230,37 +224,6 @@ public sealed class HostSession : IAsyncDisposable
         }
 
         _shell.Dispose();
-        _sftpGate.Dispose();
-    }
-
-    private async Task<SftpClient> SftpAsync(CancellationToken cancellation)
-    {
-        await _sftpGate.WaitAsync(cancellation);
-        try
-        {
-            return _sftp ??= await _connector.ConnectSftpAsync(Host, cancellation);
-        }
-        finally
-        {
-            _sftpGate.Release();
-        }
-    }
-
-    // SSH.NET takes a mode written as octal digits in a decimal number (0600 is passed as 600).
-    private static short OctalDigits(UnixFileMode mode) => short.Parse(Convert.ToString((int)mode, 8), System.Globalization.CultureInfo.InvariantCulture);
-
-    private static void TryDelete(SftpClient sftp, string path)
-    {
-        try
-        {
-            if (sftp.Exists(path))
-            {
-                sftp.DeleteFile(path);
-            }
-        }
-        catch (SshException)
-        {
-            // Best effort: the temp file is named so it never shadows the real one.
-        }
+        return ValueTask.CompletedTask;
     }
 }

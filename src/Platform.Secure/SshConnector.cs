@@ -17,11 +17,6 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
 
     public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(10);
 
-    public Task<SshClient> ConnectShellAsync(InventoryHost host, CancellationToken cancellation = default) =>
-        ConnectAsync(host, info => new SshClient(info), cancellation);
-
-    public Task<SftpClient> ConnectSftpAsync(InventoryHost host, CancellationToken cancellation = default) =>
-        ConnectAsync(host, info => new SftpClient(info), cancellation);
 
     /// <summary>
     /// Tries a password login (with a throwaway password) and returns the authentication methods the
@@ -47,8 +42,8 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
     /// <summary>
     /// Key exchange preference: ML-KEM hybrid (post-quantum) when the server offers it, then
     /// curve25519. sntrup761 (the other post-quantum hybrid, offered by OpenSSH 9.0-9.8) costs about
-    /// 100 ms of CPU per handshake in SSH.NET's managed code against 25 ms for curve25519, and a
-    /// deploy opens two connections per host: it stays allowed, last.
+    /// 100 ms of CPU per handshake in SSH.NET's managed code against 25 ms for curve25519, paid by
+    /// every host in every run: it stays allowed, last.
     /// </summary>
     internal static void PreferFastKeyExchange(ConnectionInfo info)
     {
@@ -63,8 +58,7 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
     /// <summary>SHA256 fingerprint of a raw host key blob, as ssh-keygen prints it.</summary>
     public static string Fingerprint(byte[] hostKeyBlob) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(hostKeyBlob)).TrimEnd('=');
 
-    private async Task<T> ConnectAsync<T>(InventoryHost host, Func<ConnectionInfo, T> create, CancellationToken cancellation)
-        where T : BaseClient
+    public async Task<SshClient> ConnectShellAsync(InventoryHost host, CancellationToken cancellation = default)
     {
         var endpoint = $"{host.SshUser}@{host.Address}:{host.SshPort}";
         PrivateKeyFile key;
@@ -85,7 +79,7 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
             RetryAttempts = 1,
         };
         PreferFastKeyExchange(info);
-        var client = create(info);
+        var client = new SshClient(info);
         HostKeyMismatchException? mismatch = null;
         client.HostKeyReceived += (_, e) =>
         {

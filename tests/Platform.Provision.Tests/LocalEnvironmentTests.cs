@@ -52,7 +52,7 @@ public sealed class LocalEnvironmentTests
     }
 
     [Test, DependsOnTest(nameof(Deploy_key_logs_in_to_every_host_with_its_pinned_host_key), AllowFailure = true)]
-    public async Task A_host_session_reads_creates_appends_and_deletes_files_with_commands_and_writes_with_sftp()
+    public async Task A_host_session_reads_writes_creates_appends_and_deletes_files_over_its_one_connection()
     {
         await using var session = await HostSession.OpenAsync(_env.Inventory.Host("web-2"), Connector());
         var dir = (await session.RunCheckedAsync("mktemp -d", "mktemp")).Trim();
@@ -68,8 +68,36 @@ public sealed class LocalEnvironmentTests
             Assert.That(() => session.CreateExclusiveAsync($"{dir}/missing/lock", "x"), Throws.TypeOf<PlatformException>().With.Message.Contains("missing/lock"));
 
             await session.WriteFileAtomicAsync($"{dir}/settings", "KEY=secret\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            Assert.That(await session.ReadFileAsync($"{dir}/settings"), Is.EqualTo("KEY=secret\n"), "read over SFTP once it is open");
+            Assert.That(await session.ReadFileAsync($"{dir}/settings"), Is.EqualTo("KEY=secret\n"));
             Assert.That((await session.RunCheckedAsync($"stat -c %a {dir}/settings", "stat")).Trim(), Is.EqualTo("600"));
+            await session.WriteFileAtomicAsync($"{dir}/settings", "KEY=other\n", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+            Assert.That(await session.ReadFileAsync($"{dir}/settings"), Is.EqualTo("KEY=other\n"), "replaced");
+            Assert.That((await session.RunCheckedAsync($"stat -c %a {dir}/settings", "stat")).Trim(), Is.EqualTo("640"));
+
+            await session.WriteFileAtomicAsync($"{dir}/settings", string.Empty, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Assert.That(await session.ReadFileAsync($"{dir}/settings"), Is.Empty, "an empty file is written too");
+
+            // A binary file of several channel windows arrives byte for byte, with its mode.
+            var local = Path.Combine(Path.GetTempPath(), $"platform-upload-{Guid.NewGuid():N}");
+            try
+            {
+                var bytes = new byte[5 * 1024 * 1024 + 7];
+                new Random(42).NextBytes(bytes);
+                await File.WriteAllBytesAsync(local, bytes);
+                await session.UploadAsync(local, $"{dir}/release.tar.gz", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+                var remote = (await session.RunCheckedAsync($"sha256sum < {dir}/release.tar.gz; stat -c %a {dir}/release.tar.gz", "sha256sum")).Split('\n');
+                Assert.That(remote[0].Split(' ')[0], Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))));
+                Assert.That(remote[1], Is.EqualTo("644"));
+            }
+            finally
+            {
+                File.Delete(local);
+            }
+
+            var refused = await Assert.ThrowsAsync<PlatformException>(() => session.WriteFileAtomicAsync($"{dir}/missing/settings", "KEY=x\n", UnixFileMode.UserRead));
+            Assert.That(refused!.Message, Does.Contain("missing/settings").And.Contain(session.Host.Name));
+            Assert.That((await session.RunCheckedAsync($"ls -A {dir}", "ls")).Split('\n', StringSplitOptions.RemoveEmptyEntries),
+                Is.EquivalentTo(new[] { "it's a file", "settings", "release.tar.gz" }), "no temp file left behind");
 
             await session.DeleteFileAsync(file);
             await session.DeleteFileAsync(file);
@@ -81,7 +109,7 @@ public sealed class LocalEnvironmentTests
         }
     }
 
-    [Test, DependsOnTest(nameof(A_host_session_reads_creates_appends_and_deletes_files_with_commands_and_writes_with_sftp), AllowFailure = true)]
+    [Test, DependsOnTest(nameof(A_host_session_reads_writes_creates_appends_and_deletes_files_over_its_one_connection), AllowFailure = true)]
     public async Task A_different_host_key_is_refused_naming_both_fingerprints()
     {
         var host = _env.Inventory.Host("web-1") with { HostKeyFingerprint = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" };
