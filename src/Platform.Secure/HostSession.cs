@@ -70,9 +70,9 @@ public sealed class HostSession : IAsyncDisposable
         return new RemoteResult(cmd.ExitStatus ?? -1, cmd.Result, cmd.Error);
     }
 
-    // Input may only go once sshd has started the command: data and EOF that arrive before the exec
-    // request is answered are lost, and the command then waits for its input forever. ExecuteAsync
-    // returns before that answer; BeginExecute returns after it (blocking a pool thread one round trip).
+    // Input goes only once sshd has accepted the command, so nothing is sent on a channel whose command
+    // may not exist yet: BeginExecute returns after sshd's answer to the exec request (blocking a pool
+    // thread for that round trip), ExecuteAsync before it.
     private static async Task RunWithInputAsync(SshCommand cmd, Stream input, CancellationToken cancellation)
     {
         var started = await Task.Run(cmd.BeginExecute, cancellation);
