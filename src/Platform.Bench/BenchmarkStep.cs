@@ -124,6 +124,11 @@ public sealed class BenchmarkStep(RunContext run)
             Say($"  {(met ? "met    " : "MISSED ")} {target}");
         }
 
+        if (BenchReport.ScalingCpuBound(results) is { } bound)
+        {
+            Say(bound);
+        }
+
         return results;
     }
 

@@ -73,6 +73,21 @@ public sealed class BenchTests
     }
 
     [Test]
+    public void The_report_says_when_the_cores_alone_rule_the_scaling_target_out()
+    {
+        // 2.6 s of CPU on 2 cores is at least 1.30 s; the target is 1.3 x 0.5 = 0.65 s.
+        var bound = Results() with { Cores = 2, Scaling = [ScalingMeasure.Of(12, 3, [1.3], [new(2.6, 0)]), ScalingMeasure.Of(3, 1, [0.5], [])] };
+        Assert.That(BenchReport.Render(bound), Does.Contain("used 2.60 s of CPU: spread over all 2 cores that alone takes 1.30 s, more than the target's 0.65 s"));
+
+        // The same work on 8 cores fits in 0.33 s: the cores were not the limit.
+        var roomy = bound with { Cores = 8 };
+        Assert.That(BenchReport.Render(roomy), Does.Contain("0.33 s spread over all 8 cores, within the target's 0.65 s"));
+
+        var unmeasured = bound with { Scaling = [ScalingMeasure.Of(12, 3, [1.3], []), ScalingMeasure.Of(3, 1, [0.5], [])] };
+        Assert.That(BenchReport.ScalingCpuBound(unmeasured), Is.Null, "no CPU figure, no claim");
+    }
+
+    [Test]
     public void A_rolls_floor_is_start_to_ready_plus_drain_per_node()
     {
         var load = new LoadReport(TimeSpan.FromSeconds(7), 21000, 0, new Dictionary<string, int>(), [], 1.5, 12.0);
