@@ -85,7 +85,7 @@ public sealed class DeployRun : IAsyncDisposable
                 {
                     if (t.IsCompletedSuccessfully)
                     {
-                        _run.Reporter.Verbose($"SSH connected to {host.Name}");
+                        _run.Reporter.Verbose($"SSH connected to {host.Name} ({t.Result.Negotiated})");
                     }
 
                     return t.Exception;

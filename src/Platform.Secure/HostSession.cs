@@ -32,6 +32,10 @@ public sealed class HostSession : IAsyncDisposable
 
     public InventoryHost Host { get; }
 
+    /// <summary>What the connection negotiated (key exchange, cipher, host key), for logs and audits.</summary>
+    public string Negotiated =>
+        $"{_shell.ConnectionInfo.CurrentKeyExchangeAlgorithm}, {_shell.ConnectionInfo.CurrentClientEncryption}, {_shell.ConnectionInfo.CurrentHostKeyAlgorithm}";
+
     public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default) =>
         new(host, await connector.ConnectShellAsync(host, cancellation));
 

@@ -25,7 +25,7 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
     public async Task<string> ProbePasswordLoginAsync(InventoryHost host, CancellationToken cancellation = default)
     {
         var info = new ConnectionInfo(host.Address, host.SshPort, host.SshUser, new PasswordAuthenticationMethod(host.SshUser, "platform-compliance-probe")) { Timeout = Timeout, RetryAttempts = 1 };
-        PreferFastKeyExchange(info);
+        SshAlgorithmPolicy.Apply(info);
         using var client = new SshClient(info);
         client.HostKeyReceived += (_, e) => e.CanTrust = Fingerprint(e.HostKey) == host.HostKeyFingerprint;
         try
@@ -36,22 +36,6 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
         catch (SshAuthenticationException ex)
         {
             return ex.Message;
-        }
-    }
-
-    /// <summary>
-    /// Key exchange preference: ML-KEM hybrid (post-quantum) when the server offers it, then
-    /// curve25519. sntrup761 (the other post-quantum hybrid, offered by OpenSSH 9.0-9.8) costs about
-    /// 100 ms of CPU per handshake in SSH.NET's managed code against 25 ms for curve25519, paid by
-    /// every host in every run: it stays allowed, last.
-    /// </summary>
-    internal static void PreferFastKeyExchange(ConnectionInfo info)
-    {
-        foreach (var name in info.KeyExchangeAlgorithms.Keys.Where(k => k.StartsWith("sntrup761", StringComparison.Ordinal)).ToList())
-        {
-            var factory = info.KeyExchangeAlgorithms[name];
-            info.KeyExchangeAlgorithms.Remove(name);
-            info.KeyExchangeAlgorithms.Add(name, factory);
         }
     }
 
@@ -78,7 +62,7 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
             Timeout = Timeout,
             RetryAttempts = 1,
         };
-        PreferFastKeyExchange(info);
+        SshAlgorithmPolicy.Apply(info);
         var client = new SshClient(info);
         HostKeyMismatchException? mismatch = null;
         client.HostKeyReceived += (_, e) =>

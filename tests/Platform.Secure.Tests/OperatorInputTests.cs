@@ -89,19 +89,3 @@ public sealed class OperatorInputTests
         Assert.That(SecretFiles(), Is.Empty);
     }
 }
-
-public sealed class KeyExchangePreferenceTests
-{
-    [Test]
-    public void Ml_kem_and_curve25519_come_before_sntrup761()
-    {
-        var info = new Renci.SshNet.ConnectionInfo("127.0.0.1", 22, "root", new Renci.SshNet.PasswordAuthenticationMethod("root", "x"));
-
-        SshConnector.PreferFastKeyExchange(info);
-
-        var order = info.KeyExchangeAlgorithms.Keys.ToList();
-        Assert.That(order[0], Is.EqualTo("mlkem768x25519-sha256"));
-        Assert.That(order.IndexOf("curve25519-sha256"), Is.LessThan(order.IndexOf("sntrup761x25519-sha512")));
-        Assert.That(order, Does.Contain("sntrup761x25519-sha512"), "still allowed, last");
-    }
-}
