@@ -58,23 +58,21 @@ public static class BenchReport
     }
 
     /// <summary>
-    /// Whether the scaling target could be met on this machine at all: the CPU the 12-node roll used,
-    /// spread over every core, is a lower bound of its duration. Null without the figures.
+    /// Whether the CPU the 12-node roll used rules the scaling target out on this machine: spread
+    /// over every core, it is a lower bound of the roll's duration. Null without the figures.
     /// </summary>
     internal static string? ScalingCpuBound(BenchResults r)
     {
-        var big = r.Scaling.FirstOrDefault(s => s.Nodes == 12 && s.BatchSize == 3);
-        var small = r.Scaling.FirstOrDefault(s => s.Nodes == 3 && s.BatchSize == 1);
-        if (big?.CpuSeconds is not { } cpu || small is null || r.Cores <= 0)
+        if (ScalingTarget.Measured(r.Scaling)?.CpuSeconds is not { } cpu || ScalingTarget.LimitSeconds(r.Scaling) is not { } limit || r.Cores <= 0)
         {
             return null;
         }
 
         string F(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
-        var target = 1.3 * small.Seconds;
         var floor = cpu / r.Cores;
-        return floor > target
-            ? $"The 12-node roll at batch 3 used {F(cpu)} s of CPU: spread over all {r.Cores} cores that alone takes {F(floor)} s, more than the target's {F(target)} s (1.3 × {F(small.Seconds)} s). On this machine the scaling target needs less CPU per node, not better ordering; with more cores the same work fits."
-            : $"The 12-node roll at batch 3 used {F(cpu)} s of CPU, {F(floor)} s spread over all {r.Cores} cores, within the target's {F(target)} s: the cores were not what bounded it.";
+        var baseline = ScalingTarget.Baseline(r.Scaling)!.Seconds;
+        return floor > limit
+            ? $"The 12-node roll at batch 3 used {F(cpu)} s of CPU: spread over all {r.Cores} cores that alone takes {F(floor)} s, more than the target's {F(limit)} s ({ScalingTarget.Factor.ToString(CultureInfo.InvariantCulture)} × {F(baseline)} s). On this machine the scaling target needs less CPU per node, not better ordering: that much CPU fits within the target only on {(int)Math.Ceiling(cpu / limit)} cores or more."
+            : $"The 12-node roll at batch 3 used {F(cpu)} s of CPU, {F(floor)} s spread over all {r.Cores} cores, within the target's {F(limit)} s: the CPU used does not by itself rule the target out.";
     }
 }

@@ -5,16 +5,17 @@ namespace Platform.Secure;
 /// <summary>
 /// The algorithms Platform's SSH connections offer, in order of preference. SSH.NET offers everything
 /// it implements, SHA-1 key exchanges and MACs, CBC ciphers and 3DES included; a client that logs in
-/// as root on every node offers only what current OpenSSH still enables by default, so no server can
-/// talk it down to a weaker choice. Applied to every connection by <see cref="SshConnector"/>.
+/// as root on every node offers a subset of what current OpenSSH enables by default, without its
+/// SHA-1 MACs, so no server can talk it down to a weaker choice. Applied to every connection by
+/// <see cref="SshConnector"/>.
 /// </summary>
 internal static class SshAlgorithmPolicy
 {
     /// <summary>
     /// ML-KEM hybrid (post-quantum) when the server offers it, then curve25519 and the NIST curves.
-    /// sntrup761 (the other post-quantum hybrid, offered by OpenSSH 9.0-9.8) costs about 100 ms of
-    /// CPU per handshake in SSH.NET's managed code against 25 ms for curve25519, paid by every host in
-    /// every run: it stays allowed, last.
+    /// sntrup761 (the other post-quantum hybrid, OpenSSH's first choice from 9.0 to 9.8) costs about
+    /// 100 ms of this side's CPU per handshake in SSH.NET's managed code against 25 ms for curve25519,
+    /// paid by every host in every run: it stays allowed, last.
     /// </summary>
     internal static readonly string[] KeyExchange =
     [
@@ -37,7 +38,7 @@ internal static class SshAlgorithmPolicy
         "chacha20-poly1305@openssh.com",
     ];
 
-    /// <summary>For the CTR ciphers only (GCM authenticates itself): encrypt-then-MAC first, no SHA-1.</summary>
+    /// <summary>For the CTR ciphers only (GCM and ChaCha20-Poly1305 authenticate themselves): encrypt-then-MAC first, no SHA-1.</summary>
     internal static readonly string[] Mac =
     [
         "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512",
@@ -59,9 +60,9 @@ internal static class SshAlgorithmPolicy
         Restrict(info.HostKeyAlgorithms, HostKey);
     }
 
-    // Keeps the allowed algorithms SSH.NET implements, in the allowed order (it offers them in the
-    // order of its dictionaries, which keep insertion order once cleared).
-    private static void Restrict<T>(IDictionary<string, T> offered, string[] allowed)
+    // Keeps the allowed algorithms SSH.NET implements, in the allowed order: SSH.NET offers them in the
+    // order of its ordered dictionaries, and the first one the server also supports is chosen.
+    private static void Restrict<T>(IOrderedDictionary<string, T> offered, string[] allowed)
     {
         var kept = allowed.Where(offered.ContainsKey).Select(name => KeyValuePair.Create(name, offered[name])).ToList();
         offered.Clear();

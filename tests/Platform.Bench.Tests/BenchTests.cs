@@ -73,15 +73,29 @@ public sealed class BenchTests
     }
 
     [Test]
+    public void The_scaling_target_compares_12_nodes_at_batch_3_with_1_3_times_3_nodes_at_batch_1()
+    {
+        ScalingMeasure Measure(int nodes, int batch, double seconds) => ScalingMeasure.Of(nodes, batch, [seconds], []);
+        Assert.That(ScalingTarget.Met([Measure(3, 1, 0.5), Measure(12, 3, 0.65)]), Is.True, "exactly at the limit");
+        Assert.That(ScalingTarget.Met([Measure(3, 1, 0.5), Measure(12, 3, 0.66)]), Is.False);
+        Assert.That(ScalingTarget.Met([Measure(3, 3, 0.5), Measure(12, 3, 0.3)]), Is.False, "batch 3 is not the baseline");
+        Assert.That(ScalingTarget.Met([Measure(12, 3, 0.3)]), Is.False, "no baseline measured");
+    }
+
+    [Test]
     public void The_report_says_when_the_cores_alone_rule_the_scaling_target_out()
     {
         // 2.6 s of CPU on 2 cores is at least 1.30 s; the target is 1.3 x 0.5 = 0.65 s.
         var bound = Results() with { Cores = 2, Scaling = [ScalingMeasure.Of(12, 3, [1.3], [new(2.6, 0)]), ScalingMeasure.Of(3, 1, [0.5], [])] };
-        Assert.That(BenchReport.Render(bound), Does.Contain("used 2.60 s of CPU: spread over all 2 cores that alone takes 1.30 s, more than the target's 0.65 s"));
+        Assert.That(BenchReport.Render(bound), Does.Contain("used 2.60 s of CPU: spread over all 2 cores that alone takes 1.30 s, more than the target's 0.65 s (1.3 × 0.50 s)")
+            .And.Contain("only on 4 cores or more"));
 
-        // The same work on 8 cores fits in 0.33 s: the cores were not the limit.
+        // The same work on 8 cores takes at least 0.33 s: the CPU does not rule the target out.
         var roomy = bound with { Cores = 8 };
-        Assert.That(BenchReport.Render(roomy), Does.Contain("0.33 s spread over all 8 cores, within the target's 0.65 s"));
+        Assert.That(BenchReport.Render(roomy), Does.Contain("0.33 s spread over all 8 cores, within the target's 0.65 s: the CPU used does not by itself rule the target out"));
+
+        var noBaseline = bound with { Scaling = [ScalingMeasure.Of(12, 3, [1.3], [new(2.6, 0)])] };
+        Assert.That(BenchReport.ScalingCpuBound(noBaseline), Is.Null, "no 3-node figure, no target to compare with");
 
         var unmeasured = bound with { Scaling = [ScalingMeasure.Of(12, 3, [1.3], []), ScalingMeasure.Of(3, 1, [0.5], [])] };
         Assert.That(BenchReport.ScalingCpuBound(unmeasured), Is.Null, "no CPU figure, no claim");
