@@ -21,7 +21,7 @@ internal static class CatalogServices
         services.AddOptions<HostOptions>().Configure<CatalogSettings>((options, settings) => options.ShutdownTimeout = settings.ShutdownTimeout);
 
         // Npgsql's own logging stays off: a database outage must show as readiness warnings, not error entries.
-        services.AddSingleton(provider => NpgsqlDataSource.Create(provider.GetRequiredService<CatalogSettings>().ConnectionString));
+        services.AddSingleton(provider => CatalogDataSource.Create(provider.GetRequiredService<CatalogSettings>().ConnectionString));
         services.AddSingleton(provider => new ItemSchemaFeatures(provider.GetRequiredService<ReleaseInfo>().SchemaLevel));
         services.AddSingleton<SchemaVersionReader>();
         services.AddSingleton<ItemSql>();
