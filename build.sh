@@ -11,6 +11,7 @@ install_missing_packages() {
   local missing=()
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+  command -v zstd >/dev/null || missing+=(zstd) # releases are packed and unpacked with it
   # Package links the native service with clang (any clang-NN will do) or gcc.
   compgen -c | grep -E '^(clang(-[0-9]+)?|gcc)$' >/dev/null || missing+=(clang zlib1g-dev)
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -109,7 +109,7 @@ Step("SeedKeys", "Make every host's root authorized_keys exactly the trusted cir
     r => new SeedKeysStep(r).RunAsync());
 
 // ---- Release and database -------------------------------------------------------------------
-Step("Package", "Compile the component to a native executable into artifacts/releases/catalog-<version>.tar.gz and its smoke tests into catalog-<version>-smoke.tar.gz (+ .sha256, manifest)",
+Step("Package", "Compile the component to a native executable into artifacts/releases/catalog-<version>.tar.zst and its smoke tests into catalog-<version>-smoke.tar.zst (+ .sha256, manifest)",
     r => new PackageStep(r).RunAsync());
 
 Step("MigrateDb", "Run the release's migrations: --phase=expand (default, before the roll) or --phase=contract (after it)",
@@ -122,6 +122,9 @@ Step("ExpandDb", "MigrateDb --phase=expand under the deploy lock (Deploy's first
 Step("CheckCompatibility", "Run the RUNNING release's smoke tests on the expanded schema; stop before any node is touched if they fail",
     r => new DeployChain(r).CheckCompatibilityAsync());
 
+Step("Stage", "Put --version on the app nodes that lack it (uploaded and unpacked beside what runs; nothing started or rerouted)",
+    r => new StageStep(r).RunAsync());
+
 Step("RollNode", "Roll the app nodes to --version with zero downtime (--batch-size, --node, --strategy, timeouts)",
     r => new RollNodeStep(r).RunAsync());
 
@@ -131,13 +134,14 @@ Step("Verify", "Every node serves --version, HAProxy slots UP/MAINT, compliance 
 Step("ContractDb", "MigrateDb --phase=contract once every node runs the new release (--contract=false skips it)",
     r => new DeployChain(r).ContractAsync());
 
-Step("Deploy", "Apply -> SeedKeys -> Package -> ExpandDb -> CheckCompatibility -> RollNode -> Verify -> ContractDb",
+Step("Deploy", "Apply -> SeedKeys -> Package -> ExpandDb -> CheckCompatibility -> Stage -> RollNode -> Verify -> ContractDb",
     r => new DeployChain(r).SummarizeAsync())
     .IsDependentOn("Apply")
     .IsDependentOn("SeedKeys")
     .IsDependentOn("Package")
     .IsDependentOn("ExpandDb")
     .IsDependentOn("CheckCompatibility")
+    .IsDependentOn("Stage")
     .IsDependentOn("RollNode")
     .IsDependentOn("Verify")
     .IsDependentOn("ContractDb");

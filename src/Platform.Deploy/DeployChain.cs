@@ -31,7 +31,7 @@ public sealed class DeployChain(RunContext run)
 
         if (!deploy.Releases.Exists(running))
         {
-            throw new PlatformException($"The running release {running} is not in {deploy.Releases.Directory}, so its smoke tests cannot prove it works on the new schema. Restore artifacts/releases/catalog-{running}.tar.gz (CI keeps it) or Package it.");
+            throw new PlatformException($"The running release {running} is not in {deploy.Releases.Directory}, so its smoke tests cannot prove it works on the new schema. Restore artifacts/releases/catalog-{running}.* (CI keeps them) or Package it.");
         }
 
         if (run.CheckMode)

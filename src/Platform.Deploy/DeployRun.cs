@@ -143,7 +143,7 @@ public sealed class DeployRun : IAsyncDisposable
     /// </summary>
     public static async Task FinishAsync(RunContext run, IReadOnlyList<string> targets, bool succeeded, string? error)
     {
-        var deploying = targets.Where(t => t is "Deploy" or "RollNode" or "Rollback").ToList();
+        var deploying = targets.Where(t => t is "Deploy" or "Stage" or "RollNode" or "Rollback").ToList();
         var current = Current(run);
         try
         {

@@ -6,7 +6,7 @@ namespace Platform.Deploy;
 /// <summary>
 /// Where things live on an app node, under its <c>baseDir</c>:
 /// <code>
-/// releases/&lt;version&gt;/catalog.tar.gz(.sha256), app/, smoke/   the releases kept (last 3)
+/// releases/&lt;version&gt;/app/, release.sha256                    the releases kept (last 3), each with the checksum of its tarball
 /// slots/&lt;port&gt;/pid, release                                   what runs on each slot
 /// logs/catalog-&lt;version&gt;-&lt;port&gt;.log                          one log per release and slot
 /// catalog.env                                                  the service's settings (0600)
@@ -25,7 +25,8 @@ public sealed class NodeLayout(InventoryHost node)
 
     public string AppDir(string version) => $"{ReleaseDir(version)}/app";
 
-    public string Tarball(string version) => $"{ReleaseDir(version)}/catalog.tar.gz";
+    /// <summary>The checksum of the tarball a release folder was unpacked from, written once it is complete.</summary>
+    public string ReleaseChecksumFile(string version) => $"{ReleaseDir(version)}/release.sha256";
 
     public string SlotDir(int port) => $"{BaseDir}/slots/{port.ToString(CultureInfo.InvariantCulture)}";
 

@@ -14,6 +14,10 @@ public sealed record NodeSession(HostSession Ssh, NodeLayout Layout)
     public Task<string> RunScriptCheckedAsync(string script, string what, CancellationToken cancellation, TimeSpan? timeout = null) =>
         Ssh.RunCheckedAsync(Bash(script), what, cancellation, timeout);
 
+    /// <summary>Runs one of Platform's node scripts with <paramref name="input"/> on its standard input; fails naming <paramref name="what"/>.</summary>
+    public Task<string> RunScriptWithInputCheckedAsync(string script, Stream input, string what, CancellationToken cancellation, TimeSpan? timeout = null) =>
+        Ssh.RunWithInputCheckedAsync(Bash(script), input, what, cancellation, timeout);
+
     /// <summary>Runs one of Platform's node scripts and returns its exit code and output, whatever they are.</summary>
     public Task<RemoteResult> RunScriptAsync(string script, CancellationToken cancellation, TimeSpan? timeout = null) =>
         Ssh.RunAsync(Bash(script), cancellation, timeout);

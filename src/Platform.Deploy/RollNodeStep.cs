@@ -11,23 +11,37 @@ namespace Platform.Deploy;
 /// </summary>
 public sealed class RollNodeStep(RunContext run)
 {
-    public async Task<RollResult> RunAsync(string? version = null, string target = "RollNode")
+    public Task<RollResult> RunAsync(string? version = null, string target = "RollNode") =>
+        RunLockedAsync(
+            version,
+            target,
+            (deployer, options, release, locking) => deployer.RollAsync(options, release, locking),
+            "Nodes already rolled stay on the new release (Rollback moves them back); the failed node kept its release.");
+
+    /// <summary>
+    /// Runs a step on the app nodes with a packaged release, under the deploy lock: the lock is taken
+    /// while the nodes are asked what they run, and the step waits for it before any change.
+    /// </summary>
+    internal async Task<RollResult> RunLockedAsync(
+        string? version,
+        string target,
+        Func<RollingDeployer, RollOptions, PackagedRelease, Task, Task<RollResult>> step,
+        string afterFailure)
     {
         version ??= await ReleaseVersion.ResolveAsync(run);
         var deploy = await DeployRun.ForAsync(run);
         if (run.CheckMode && !deploy.Releases.Exists(version))
         {
-            run.Reporter.Info($"Check mode: release {version} is not packaged yet (a real run packages it first); the nodes that do not run it would be rolled.");
+            run.Reporter.Info($"Check mode: release {version} is not packaged yet (a real run packages it first); the nodes that lack it would get it.");
             return new RollResult([]);
         }
 
         var release = deploy.Releases.Find(version);
-        // The lock is taken while the nodes are asked what they run: RollAsync waits for it before any change.
         var locking = deploy.LockAsync(target, version);
         RollResult result;
         try
         {
-            result = await new RollingDeployer(run, deploy).RollAsync(RollOptions.From(run.Arguments, version), release, locking);
+            result = await step(new RollingDeployer(run, deploy), RollOptions.From(run.Arguments, version), release, locking);
         }
         finally
         {
@@ -39,8 +53,7 @@ public sealed class RollNodeStep(RunContext run)
         {
             throw new PlatformException(
                 $"{target} to {version} failed on {string.Join(", ", result.Failed.Select(f => f.Node))}: " +
-                string.Join(" | ", result.Failed.Select(f => f.Detail)) +
-                " Nodes already rolled stay on the new release (Rollback moves them back); the failed node kept its release.");
+                string.Join(" | ", result.Failed.Select(f => f.Detail)) + " " + afterFailure);
         }
 
         return result;

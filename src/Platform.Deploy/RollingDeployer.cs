@@ -30,6 +30,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 {
     private IReporter Out => run.Reporter;
 
+    private PhaseTimeline Timeline => deploy.Timeline;
+
     /// <param name="locked">The deploy lock being taken: the nodes are read meanwhile, nothing changes before it is held.</param>
     public async Task<RollResult> RollAsync(RollOptions options, PackagedRelease release, Task? locked = null)
     {
@@ -80,10 +82,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         // soon; each node is rolled as soon as its own upload is done, and later uploads overlap the roll.
         var settings = await envFile!;
         var batchSize = options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count());
-        using var uploadSlots = new SemaphoreSlim(options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel));
-        var prepared = toRoll.ToDictionary(
-            s => s.Node.Name,
-            s => UploadInTurnAsync(uploadSlots, () => deploy.Timeline.MeasureAsync(s.Node.Name, "upload", () => PrepareAsync(s, release, settings, recap, token)), token));
+        using var uploads = new UploadQueue(this, release, options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel), token);
+        var prepared = toRoll.ToDictionary(s => s.Node.Name, s => uploads.UploadAsync(s, settings, recap, "upload"));
         var finishing = new List<Task>();
 
         try
@@ -123,6 +123,104 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         recap.Print(Out, "ROLLNODE RECAP");
         return new RollResult(outcomes);
+    }
+
+    /// <summary>
+    /// Puts the release on the nodes that lack it (uploaded and unpacked beside what runs), without
+    /// starting, stopping or rerouting anything: what the Stage target does, so that a later roll's
+    /// window holds only the switches. The service's settings are left to the roll (they need the
+    /// database's service role, which a first deploy creates later).
+    /// </summary>
+    public async Task<RollResult> StageAsync(RollOptions options, PackagedRelease release, Task? locked = null)
+    {
+        var nodes = SelectNodes(options);
+        var recap = deploy.NewRecap(nodes.Select(n => n.Name));
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
+        deadline.CancelAfter(options.ProgressDeadline);
+        var token = deadline.Token;
+        var noStats = Task.FromResult<IReadOnlyList<ServerStat>>([]);
+        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, noStats, options.Version, token)));
+        await (locked ?? Task.CompletedTask);
+        var outcomes = new List<NodeOutcome>();
+        var missing = new List<NodeState>();
+        foreach (var s in states)
+        {
+            if (s.Probe.ReleaseSha256 == release.Sha256)
+            {
+                Report(recap, s.Node.Name, "stage", Outcome.Ok, $"release {release.Version} already there");
+                outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Ok, "already staged"));
+            }
+            else if (run.CheckMode)
+            {
+                Report(recap, s.Node.Name, "stage", Outcome.Changed, $"would upload release {release.Version}");
+                outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Changed, "would upload"));
+            }
+            else
+            {
+                missing.Add(s);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            Out.Info($"Staging {release.Version} on {missing.Count} node(s), {options.UploadParallel} at a time");
+            using var uploads = new UploadQueue(this, release, options.UploadParallel, token);
+            outcomes.AddRange(await Task.WhenAll(missing.Select(async s =>
+            {
+                try
+                {
+                    await uploads.UploadAsync(s, settings: null, recap, "stage");
+                    return new NodeOutcome(s.Node.Name, Outcome.Changed, $"release {release.Version} uploaded");
+                }
+                catch (PlatformException ex)
+                {
+                    Out.Error($"[stage] {s.Node.Name}: failed ({ex.Message})");
+                    recap.Record(s.Node.Name, Outcome.Failed);
+                    return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
+                }
+            })));
+        }
+
+        recap.Print(Out, run.CheckMode ? "STAGE RECAP (check mode)" : "STAGE RECAP");
+        return new RollResult(outcomes);
+    }
+
+    /// <summary>
+    /// Uploads of one release in the order asked, a few at a time; the tarball is checked against its
+    /// checksum once, before the first upload (the nodes do not hash it again).
+    /// </summary>
+    private sealed class UploadQueue(RollingDeployer owner, PackagedRelease release, int parallel, CancellationToken token) : IDisposable
+    {
+        private readonly SemaphoreSlim _slots = new(parallel);
+        private readonly Lazy<Task> _verified = new(() => ReleaseStore.VerifyAsync(release, token));
+
+        /// <summary>Puts the release (and, unless null, the settings file) on the node, in turn; measured as its "upload" phase.</summary>
+        public async Task UploadAsync(NodeState s, string? settings, Recap recap, string task)
+        {
+            await _slots.WaitAsync(token);
+            try
+            {
+                await owner.Timeline.MeasureAsync(s.Node.Name, "upload", async () =>
+                {
+                    var node = s.Node;
+                    if (s.Probe.ReleaseSha256 != release.Sha256)
+                    {
+                        await _verified.Value;
+                    }
+
+                    var uploaded = await ReleaseUploader.EnsureReleaseAsync(node, release, s.Probe, token);
+                    var envChanged = settings is not null && await ReleaseUploader.EnsureEnvFileAsync(node, settings, s.Probe, token);
+                    var outcome = uploaded || envChanged ? Outcome.Changed : Outcome.Ok;
+                    owner.Report(recap, node.Name, task, outcome, $"release {release.Version}{(uploaded ? " uploaded" : " already there")}{(envChanged ? ", settings updated" : string.Empty)}");
+                });
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }
+
+        public void Dispose() => _slots.Dispose();
     }
 
     // A node whose upload failed is a failed node; otherwise it is rolled.
@@ -204,28 +302,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         Out.Info($"[roll] {s.Node.Name}: {(fixes.Count == 0 ? "ok" : "changed")} (already runs {s.Current!.Version} on {s.ActiveSlot}{(fixes.Count == 0 ? string.Empty : "; " + string.Join(", ", fixes))})");
         recap.Record(s.Node.Name, outcome);
         return new NodeOutcome(s.Node.Name, outcome, $"already on {s.Current.Version}");
-    }
-
-    private static async Task UploadInTurnAsync(SemaphoreSlim slots, Func<Task> upload, CancellationToken token)
-    {
-        await slots.WaitAsync(token);
-        try
-        {
-            await upload();
-        }
-        finally
-        {
-            slots.Release();
-        }
-    }
-
-    private async Task PrepareAsync(NodeState s, PackagedRelease release, string envFile, Recap recap, CancellationToken token)
-    {
-        var node = s.Node;
-        var uploaded = await ReleaseUploader.EnsureReleaseAsync(node, release, s.Probe, token);
-        var envChanged = await ReleaseUploader.EnsureEnvFileAsync(node, envFile, s.Probe, token);
-        Out.Info($"[upload] {node.Name}: {(uploaded ? "changed" : "ok")} (release {release.Version}{(uploaded ? " uploaded" : " already there")}{(envChanged ? ", settings updated" : string.Empty)})");
-        recap.Record(node.Name, uploaded || envChanged ? Outcome.Changed : Outcome.Ok);
     }
 
     private async Task<NodeOutcome> RollNodeAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, List<Task> finishing, CancellationToken token)

@@ -22,6 +22,7 @@ public sealed class Preconditions(CommandRunner commands, Func<string, string?>?
         ["haproxy"] = (["haproxy"], "sudo apt-get install -y haproxy"),
         ["postgresql"] = (["initdb", "pg_ctl", "postgres"], "sudo apt-get install -y postgresql-15 (server binaries: initdb, pg_ctl, postgres)"),
         ["ssh-keygen"] = (["ssh-keygen"], "sudo apt-get install -y openssh-client"),
+        ["zstd"] = (["zstd"], "sudo apt-get install -y zstd (releases are packed and unpacked with it)"),
     };
 
     public async Task CheckAsync(IEnumerable<string> requirements, CancellationToken cancellation = default)

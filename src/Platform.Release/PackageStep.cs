@@ -6,8 +6,8 @@ namespace Platform.Release;
 /// <summary>
 /// The Package target: publishes the component (compiled ahead of time to a native linux-x64
 /// executable: no .NET runtime on the nodes, and a start-up that costs a tenth of the JIT's) into
-/// <c>artifacts/releases/catalog-&lt;version&gt;.tar.gz</c> (<c>app/</c>, <c>manifest.json</c>: what the
-/// nodes get) and its smoke tests into <c>catalog-&lt;version&gt;-smoke.tar.gz</c>, each with a
+/// <c>artifacts/releases/catalog-&lt;version&gt;.tar.zst</c> (<c>app/</c>, <c>manifest.json</c>: what the
+/// nodes get) and its smoke tests into <c>catalog-&lt;version&gt;-smoke.tar.zst</c>, each with a
 /// <c>.sha256</c>, and the manifest beside them.
 /// <c>--version</c> (default from git); <c>--schema=N</c> cuts the release at migration level N
 /// (default: every migration in the tree; used to build an older release N from the tree);
@@ -57,6 +57,11 @@ public sealed partial class PackageStep(RunContext run)
         }
 
         var linker = NativeLinker.Require();
+        if (ToolLocator.Find(ReleaseArchive.Compressor) is null)
+        {
+            throw new PlatformException($"Package compresses releases with {ReleaseArchive.Compressor}, which is not on PATH. Install it (Debian/Ubuntu: apt-get install -y zstd) and run Package again.");
+        }
+
         Directory.CreateDirectory(store.Directory);
         using var packaging = await FileLock.AcquireAsync(Path.Combine(store.Directory, ".package.lock"), TimeSpan.FromMinutes(10), run.Cancellation);
         var staging = Path.Combine(store.Directory, $".staging-{Guid.NewGuid():N}");
@@ -105,6 +110,12 @@ public sealed partial class PackageStep(RunContext run)
             var tarball = store.TarballPath(version);
             var sha = await TarAsync(release, tarball);
             AtomicFile.WriteAllText(store.ManifestPath(version), manifest.ToJson());
+            // A forced rebuild of a release packaged as .tar.gz: one tarball per version, the new one.
+            foreach (var legacy in store.LegacyFiles(version).ToList())
+            {
+                File.Delete(legacy);
+            }
+
             run.Reporter.Info($"Packaged {tarball} (sha256 {sha[..12]}…, requires schema {manifest.RequiredSchema}, {manifest.Migrations.Count} migrations) and its smoke tests ({Path.GetFileName(store.SmokeTarballPath(version))})");
             return store.Find(version);
         }
@@ -117,11 +128,11 @@ public sealed partial class PackageStep(RunContext run)
         }
     }
 
-    // tar.gz of a folder, written next to its final name and moved into place, with its .sha256.
+    // The tarball of a folder, written next to its final name and moved into place, with its .sha256.
     private async Task<string> TarAsync(string folder, string tarball)
     {
         var temp = tarball + ".tmp";
-        await run.Commands.RunAsync("tar", ["-czf", temp, "-C", folder, "."], cancellation: run.Cancellation);
+        await ReleaseArchive.CreateAsync(folder, temp, run.Commands, run.Cancellation);
         File.Move(temp, tarball, overwrite: true);
         return await ReleaseStore.WriteSha256Async(tarball, run.Cancellation);
     }

@@ -14,21 +14,39 @@ public sealed record PackagedRelease(string Version, string Tarball, string Sha2
 }
 
 /// <summary>
-/// The releases Package has built, in <c>artifacts/releases/</c>: <c>catalog-&lt;version&gt;.tar.gz</c>
-/// (<c>app/</c>, <c>manifest.json</c>), <c>catalog-&lt;version&gt;-smoke.tar.gz</c> (<c>smoke/</c>), each
-/// with its <c>.sha256</c>, and <c>catalog-&lt;version&gt;.manifest.json</c>.
+/// The releases Package has built, in <c>artifacts/releases/</c>: <c>catalog-&lt;version&gt;.tar.zst</c>
+/// (<c>app/</c>, <c>manifest.json</c>), <c>catalog-&lt;version&gt;-smoke.tar.zst</c> (<c>smoke/</c>), each
+/// with its <c>.sha256</c>, and <c>catalog-&lt;version&gt;.manifest.json</c>. Releases packaged before
+/// zstd (<c>.tar.gz</c>) are found too, so an upgrade of Platform can still deploy and roll back to them.
 /// </summary>
 public sealed class ReleaseStore(string directory)
 {
     public string Directory => directory;
 
-    public string TarballPath(string version) => Path.Combine(directory, $"{ReleaseManifest.Component}-{version}.tar.gz");
+    /// <summary>Where Package writes a release's tarball.</summary>
+    public string TarballPath(string version) => Stem(version) + ReleaseArchive.Extension;
 
-    public string SmokeTarballPath(string version) => Path.Combine(directory, $"{ReleaseManifest.Component}-{version}-smoke.tar.gz");
+    /// <summary>Where Package writes a release's smoke tests.</summary>
+    public string SmokeTarballPath(string version) => Stem(version) + "-smoke" + ReleaseArchive.Extension;
 
-    public string ManifestPath(string version) => Path.Combine(directory, $"{ReleaseManifest.Component}-{version}.manifest.json");
+    public string ManifestPath(string version) => Stem(version) + ".manifest.json";
 
-    public bool Exists(string version) => File.Exists(TarballPath(version)) && File.Exists(TarballPath(version) + ".sha256") && File.Exists(ManifestPath(version));
+    public bool Exists(string version) => Packed(Stem(version)) is not null && File.Exists(ManifestPath(version));
+
+    /// <summary>Tarballs of the version in the format Package no longer writes (a forced rebuild removes them).</summary>
+    public IEnumerable<string> LegacyFiles(string version) =>
+        new[] { Stem(version), Stem(version) + "-smoke" }
+            .Select(stem => stem + ReleaseArchive.LegacyExtension)
+            .SelectMany(tarball => new[] { tarball, tarball + ".sha256" })
+            .Where(File.Exists);
+
+    private string Stem(string version) => Path.Combine(directory, $"{ReleaseManifest.Component}-{version}");
+
+    // The tarball of a stem that exists with its checksum: zstd first, then the legacy gzip.
+    private static string? Packed(string stem) =>
+        new[] { ReleaseArchive.Extension, ReleaseArchive.LegacyExtension }
+            .Select(extension => stem + extension)
+            .FirstOrDefault(tarball => File.Exists(tarball) && File.Exists(tarball + ".sha256"));
 
     public PackagedRelease Find(string version)
     {
@@ -38,11 +56,11 @@ public sealed class ReleaseStore(string directory)
             throw new PlatformException($"No release {version} in {directory}. Build it first: ./build.sh --target=Package --version={version}.");
         }
 
-        var tarball = TarballPath(version);
-        var smoke = SmokeTarballPath(version);
+        var tarball = Packed(Stem(version))!;
+        var smoke = Packed(Stem(version) + "-smoke");
         return new PackagedRelease(version, tarball, ReadSha256(tarball), ReleaseManifest.Parse(File.ReadAllText(ManifestPath(version)), ManifestPath(version)))
         {
-            Smoke = File.Exists(smoke) && File.Exists(smoke + ".sha256") ? (smoke, ReadSha256(smoke)) : null,
+            Smoke = smoke is null ? null : (smoke, ReadSha256(smoke)),
         };
     }
 
@@ -66,16 +84,24 @@ public sealed class ReleaseStore(string directory)
 
     private static string ReadSha256(string tarball) => File.ReadAllText(tarball + ".sha256").Split(' ', 2)[0].Trim();
 
-    private static async Task<string> ExtractCheckedAsync(string tarball, string sha256, string destination, CommandRunner commands, CancellationToken cancellation)
+    /// <summary>Checks that a release's tarball still matches the checksum Package wrote (before it goes to any node).</summary>
+    public static Task VerifyAsync(PackagedRelease release, CancellationToken cancellation = default) =>
+        VerifyAsync(release.Tarball, release.Sha256, cancellation);
+
+    private static async Task VerifyAsync(string tarball, string sha256, CancellationToken cancellation)
     {
         var actual = await Sha256Async(tarball, cancellation);
         if (actual != sha256)
         {
             throw new PlatformException($"{tarball} does not match its checksum ({actual} != {sha256}): the file is damaged or was altered. Package it again.");
         }
+    }
 
+    private static async Task<string> ExtractCheckedAsync(string tarball, string sha256, string destination, CommandRunner commands, CancellationToken cancellation)
+    {
+        await VerifyAsync(tarball, sha256, cancellation);
         System.IO.Directory.CreateDirectory(destination);
-        await commands.RunAsync("tar", ["-xzf", tarball, "-C", destination], cancellation: cancellation);
+        await ReleaseArchive.ExtractAsync(tarball, destination, commands, cancellation);
         return destination;
     }
 

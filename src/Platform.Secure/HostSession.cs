@@ -116,16 +116,8 @@ public sealed class HostSession : IAsyncDisposable
     }
 
     /// <summary>Runs a command that must succeed; <paramref name="what"/> names it in the error.</summary>
-    public async Task<string> RunCheckedAsync(string command, string what, CancellationToken cancellation = default, TimeSpan? timeout = null)
-    {
-        var result = await RunAsync(command, cancellation, timeout);
-        if (!result.Succeeded)
-        {
-            throw new RemoteCommandException(Host.Name, what, result.ExitCode, CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput, 8));
-        }
-
-        return result.StandardOutput;
-    }
+    public Task<string> RunCheckedAsync(string command, string what, CancellationToken cancellation = default, TimeSpan? timeout = null) =>
+        RunWithInputCheckedAsync(command, content: null, what, cancellation, timeout);
 
     /// <summary>The file's text, or null when it does not exist.</summary>
     public async Task<string?> ReadFileAsync(string path, CancellationToken cancellation = default)
@@ -183,10 +175,20 @@ public sealed class HostSession : IAsyncDisposable
         var temp = $"{Path.GetDirectoryName(path)}/.{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp";
         var script = $"umask 077; t={ShellQuote.Quote(temp)}; trap 'rm -f \"$t\"' EXIT; " +
                      $"{(empty ? ":" : "cat")} > \"$t\" && chmod {Convert.ToString((int)mode, 8)} \"$t\" && mv -f \"$t\" {ShellQuote.Quote(path)}";
+        await RunWithInputCheckedAsync(script, empty ? null : content, what, cancellation, timeout);
+    }
+
+    /// <summary>
+    /// Runs a command that reads <paramref name="content"/> on its standard input and must succeed;
+    /// <paramref name="what"/> names it in the error. The command should read its input to the end
+    /// even when it fails, so that its own error reaches the message.
+    /// </summary>
+    public async Task<string> RunWithInputCheckedAsync(string command, Stream? content, string what, CancellationToken cancellation = default, TimeSpan? timeout = null)
+    {
         RemoteResult result;
         try
         {
-            result = await RunAsync(script, empty ? null : content, cancellation, timeout);
+            result = await RunAsync(command, content, cancellation, timeout);
         }
         catch (Exception ex) when (ex is SshException or IOException or InvalidOperationException)
         {
@@ -196,8 +198,10 @@ public sealed class HostSession : IAsyncDisposable
 
         if (!result.Succeeded)
         {
-            throw new PlatformException($"{Host.Name}: {what} failed: {CommandRunner.Tail(result.StandardError, 4)}");
+            throw new RemoteCommandException(Host.Name, what, result.ExitCode, CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput, 8));
         }
+
+        return result.StandardOutput;
     }
 
     public async Task WriteFileAtomicAsync(string path, string content, UnixFileMode mode, CancellationToken cancellation = default)

@@ -74,6 +74,7 @@ public sealed class DeployHarness : IAsyncDisposable
             var chain = new DeployChain(run);
             await chain.ExpandAsync();
             await chain.CheckCompatibilityAsync();
+            await new StageStep(run).RunAsync();
             await new RollNodeStep(run).RunAsync();
             return true;
         }, args);

@@ -11,16 +11,7 @@ public sealed class NodeProbeTests
     public void CreateNode()
     {
         _base = Directory.CreateTempSubdirectory("platform-probe-").FullName;
-        _layout = new NodeLayout(new InventoryHost
-        {
-            Name = "web-1",
-            Roles = ["app"],
-            Address = "127.0.10.11",
-            SshPort = 2222,
-            SshUser = "root",
-            HostKeyFingerprint = "SHA256:x",
-            BaseDir = _base,
-        });
+        _layout = LocalTools.Node(_base);
     }
 
     [TearDown]
@@ -82,7 +73,7 @@ public sealed class NodeProbeTests
         await File.WriteAllTextAsync(_layout.PidFile(8081), $"{Environment.ProcessId}\n");
         await File.WriteAllTextAsync(_layout.PidFile(8082), "999999999\n");
         Directory.CreateDirectory(_layout.ReleaseDir("1.2.0"));
-        await File.WriteAllTextAsync(_layout.Tarball("1.2.0") + ".sha256", "abc123\n");
+        await File.WriteAllTextAsync(_layout.ReleaseChecksumFile("1.2.0"), "abc123\n");
         await File.WriteAllTextAsync(_layout.EnvFile, "CATALOG_DB=Host=db;Password=p'w \"x\"\n");
         var record = new NodeRelease("1.2.0", 8081, DateTimeOffset.Parse("2026-11-26T10:00:00+00:00", System.Globalization.CultureInfo.InvariantCulture), ["1.1.0"]);
         await File.WriteAllTextAsync(_layout.CurrentFile, record.ToJson() + "\n");

@@ -77,6 +77,48 @@ public sealed class ReleaseStoreTests
         Assert.That(Directory.Exists(destination), Is.False);
     }
 
+    [Test]
+    public async Task Releases_packaged_as_tar_gz_before_zstd_are_still_found_and_unpacked()
+    {
+        var legacy = _store.TarballPath(Version).Replace(ReleaseArchive.Extension, ReleaseArchive.LegacyExtension, StringComparison.Ordinal);
+        var legacySmoke = _store.SmokeTarballPath(Version).Replace(ReleaseArchive.Extension, ReleaseArchive.LegacyExtension, StringComparison.Ordinal);
+        await PackAsync(legacy, ("app/Catalog.Service", "gzip"));
+        await PackAsync(legacySmoke, ("smoke/Catalog.Smoke.dll", "old tests"));
+
+        var release = _store.Find(Version);
+        var app = await _store.ExtractAsync(release, Path.Combine(_root, "app"), _commands);
+        var smoke = await _store.ExtractSmokeAsync(release, Path.Combine(_root, "smoke"), _commands);
+
+        Assert.That(release.Tarball, Is.EqualTo(legacy));
+        Assert.That(File.ReadAllText(Path.Combine(app, "app", "Catalog.Service")), Is.EqualTo("gzip"));
+        Assert.That(File.ReadAllText(Path.Combine(smoke, "smoke", "Catalog.Smoke.dll")), Is.EqualTo("old tests"));
+        Assert.That(_store.LegacyFiles(Version), Is.EquivalentTo(new[] { legacy, legacy + ".sha256", legacySmoke, legacySmoke + ".sha256" }));
+    }
+
+    [Test]
+    public async Task A_zstd_release_is_preferred_to_a_legacy_tarball_of_the_same_version()
+    {
+        var legacy = _store.TarballPath(Version).Replace(ReleaseArchive.Extension, ReleaseArchive.LegacyExtension, StringComparison.Ordinal);
+        await PackAsync(legacy, ("app/Catalog.Service", "gzip"));
+        await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "zstd"));
+
+        Assert.That(_store.Find(Version).Tarball, Is.EqualTo(_store.TarballPath(Version)));
+        Assert.That(_store.TarballPath(Version), Does.EndWith(".tar.zst"));
+    }
+
+    [Test]
+    public async Task A_release_tarball_altered_after_packaging_fails_its_check()
+    {
+        await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "native"));
+        var release = _store.Find(Version);
+        await ReleaseStore.VerifyAsync(release);
+        File.AppendAllText(release.Tarball, "tampered");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => ReleaseStore.VerifyAsync(release));
+
+        Assert.That(error!.Message, Does.Contain("does not match its checksum").And.Contain("Package it again"));
+    }
+
     // A tarball of the given files, with its .sha256 as Package writes it.
     private async Task PackAsync(string tarball, params (string Path, string Text)[] files)
     {
@@ -87,9 +129,17 @@ public sealed class ReleaseStoreTests
             File.WriteAllText(Path.Combine(folder, path), text);
         }
 
-        using var tar = Process.Start("tar", ["-czf", tarball, "-C", folder, "."])!;
-        await tar.WaitForExitAsync();
-        Assert.That(tar.ExitCode, Is.Zero);
+        if (tarball.EndsWith(ReleaseArchive.LegacyExtension, StringComparison.Ordinal))
+        {
+            using var tar = Process.Start("tar", ["-czf", tarball, "-C", folder, "."])!;
+            await tar.WaitForExitAsync();
+            Assert.That(tar.ExitCode, Is.Zero);
+        }
+        else
+        {
+            await ReleaseArchive.CreateAsync(folder, tarball, _commands);
+        }
+
         await ReleaseStore.WriteSha256Async(tarball);
     }
 }

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Platform.Core;
+using Platform.Release;
+
+namespace Platform.Deploy.Tests;
+
+/// <summary>The node-side unpack of an upload, run with this machine's bash, tar and zstd as a node runs it.</summary>
+public sealed class ReleaseUploaderTests
+{
+    private const string Version = "1.2.0";
+    private string _root = null!;
+    private NodeLayout _layout = null!;
+    private readonly CommandRunner _commands = new(new ConsoleReporter(), new SecretRedactor());
+
+    [SetUp]
+    public void CreateNode()
+    {
+        _root = Directory.CreateTempSubdirectory("platform-upload-").FullName;
+        _layout = LocalTools.Node(Path.Combine(_root, "node"));
+    }
+
+    [TearDown]
+    public void RemoveNode() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public async Task A_release_is_unpacked_in_place_of_an_older_copy_with_its_checksum_and_nothing_left_over()
+    {
+        var release = await PackAsync(ReleaseArchive.Extension, "native");
+        WriteStaleCopy();
+
+        var (_, errors, exit) = await UnpackAsync(release, await File.ReadAllBytesAsync(release.Tarball));
+
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(File.ReadAllText(Path.Combine(_layout.AppDir(Version), "Catalog.Service")), Is.EqualTo("native"));
+        Assert.That(File.ReadAllText(_layout.ReleaseChecksumFile(Version)).Trim(), Is.EqualTo(release.Sha256));
+        Assert.That(File.Exists(Path.Combine(_layout.ReleaseDir(Version), "stale")), Is.False, "the older copy is replaced, not merged");
+        Assert.That(Directory.GetFileSystemEntries(_layout.ReleasesDir).Select(Path.GetFileName), Is.EqualTo(new[] { Version }), "no temp folder, fifo or old copy left");
+    }
+
+    [Test]
+    public async Task A_release_packaged_as_tar_gz_before_zstd_is_unpacked_too()
+    {
+        var release = await PackAsync(ReleaseArchive.LegacyExtension, "legacy");
+
+        var (_, errors, exit) = await UnpackAsync(release, await File.ReadAllBytesAsync(release.Tarball));
+
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(File.ReadAllText(Path.Combine(_layout.AppDir(Version), "Catalog.Service")), Is.EqualTo("legacy"));
+    }
+
+    [TestCase("truncated")]
+    [TestCase("altered")]
+    public async Task A_release_that_broke_off_or_was_altered_on_the_way_changes_nothing_and_says_why(string damage)
+    {
+        var release = await PackAsync(ReleaseArchive.Extension, new string('x', 1 << 20) + "native");
+        WriteStaleCopy();
+        var bytes = await File.ReadAllBytesAsync(release.Tarball);
+        if (damage == "truncated")
+        {
+            bytes = bytes[..(bytes.Length / 2)];
+        }
+        else
+        {
+            bytes[bytes.Length / 2] ^= 0xFF; // zstd's content checksum catches what tar's structure may not
+        }
+
+        var (_, errors, exit) = await UnpackAsync(release, bytes);
+
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(errors, Does.Contain("could not be unpacked"));
+        AssertStaleCopyUntouched();
+    }
+
+    [Test]
+    public async Task Bytes_that_are_not_a_tarball_are_read_to_the_end_and_refused_with_the_reason()
+    {
+        var release = await PackAsync(ReleaseArchive.Extension, "native");
+        WriteStaleCopy();
+        var garbage = new byte[4 << 20];
+        new Random(7).NextBytes(garbage);
+
+        // 4 MB: more than a pipe holds, so a script that stopped reading would break this write.
+        var (_, errors, exit) = await UnpackAsync(release, garbage);
+
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(errors, Does.Contain("could not be unpacked"));
+        AssertStaleCopyUntouched();
+    }
+
+    private Task<(string Output, string Errors, int ExitCode)> UnpackAsync(PackagedRelease release, byte[] bytes) =>
+        LocalTools.BashAsync(ReleaseUploader.UnpackScript(_layout, release), bytes);
+
+    private void WriteStaleCopy()
+    {
+        Directory.CreateDirectory(_layout.ReleaseDir(Version));
+        File.WriteAllText(Path.Combine(_layout.ReleaseDir(Version), "stale"), "older copy");
+    }
+
+    private void AssertStaleCopyUntouched()
+    {
+        Assert.That(File.ReadAllText(Path.Combine(_layout.ReleaseDir(Version), "stale")), Is.EqualTo("older copy"));
+        Assert.That(File.Exists(_layout.ReleaseChecksumFile(Version)), Is.False);
+        Assert.That(Directory.GetFileSystemEntries(_layout.ReleasesDir).Select(Path.GetFileName), Is.EqualTo(new[] { Version }), "no temp folder or fifo left");
+    }
+
+    // A release tarball (app/Catalog.Service holding the text) in the given format, with its checksum.
+    private async Task<PackagedRelease> PackAsync(string extension, string service)
+    {
+        var folder = Path.Combine(_root, "pack");
+        Directory.CreateDirectory(Path.Combine(folder, "app"));
+        File.WriteAllText(Path.Combine(folder, "app", "Catalog.Service"), service);
+        var tarball = Path.Combine(_root, $"catalog-{Version}{extension}");
+        if (extension == ReleaseArchive.LegacyExtension)
+        {
+            using var tar = Process.Start("tar", ["-czf", tarball, "-C", folder, "."])!;
+            await tar.WaitForExitAsync();
+        }
+        else
+        {
+            await ReleaseArchive.CreateAsync(folder, tarball, _commands);
+        }
+
+        return new PackagedRelease(Version, tarball, await ReleaseStore.Sha256Async(tarball), null!);
+    }
+}
