@@ -15,6 +15,11 @@ public static class BenchReport
         md.AppendLine("| Measure | Median | Runs |").AppendLine("| --- | --- | --- |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| Deploy from scratch (s) | {F(r.DeployFromScratchSeconds)} | {string.Join(", ", r.DeployFromScratchRuns.Select(F))} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| No-op deploy (s) | {F(r.NoopDeploySeconds)} | {string.Join(", ", r.NoopDeployRuns.Select(F))} |");
+        if (r.Roll.StageSeconds is { } staged)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Stage N+1 on 3 nodes, just before the roll (s) | {F(staged)} | {string.Join(", ", r.RollRuns.Select(x => x.StageSeconds is { } t ? F(t) : "-"))} |");
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll N→N+1, 3 nodes (s) | {F(r.Roll.Seconds)} | {string.Join(", ", r.RollRuns.Select(x => F(x.Seconds)))} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed, whole load window ({F(r.Roll.LoadSeconds)} s) | {r.Roll.Requests} / {r.Roll.Failed} | {string.Join(", ", r.RollRuns.Select(x => $"{x.Requests}/{x.Failed}"))} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed, during the roll | {r.Roll.RequestsDuringRoll} / {r.Roll.FailedDuringRoll} | {string.Join(", ", r.RollRuns.Select(x => $"{x.RequestsDuringRoll}/{x.FailedDuringRoll}"))} |");

@@ -44,6 +44,12 @@ public sealed record RollMeasure
 
     /// <summary>Sum over nodes of the check after the switch (version, HAProxy, log).</summary>
     public double VerifySeconds { get; init; }
+
+    /// <summary>
+    /// Stage of the release, run just before the roll under the same load (uploading and unpacking
+    /// it on every node, SSH connections included); the roll then finds it there. Null when not staged apart.
+    /// </summary>
+    public double? StageSeconds { get; init; }
 }
 
 public sealed record NodeFloor(string Node, double StartToReadySeconds, double DrainSeconds);

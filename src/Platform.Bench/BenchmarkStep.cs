@@ -13,7 +13,9 @@ namespace Platform.Bench;
 /// <summary>
 /// The Benchmark target, on a dedicated local environment (127.0.40.x, state in .platform/bench):
 /// deploy from scratch, a no-op deploy, rolls N→N+1 under steady load through the LB, the naive
-/// restart under the same load, and roll times for several node counts and batch sizes. Each figure
+/// restart under the same load, and roll times for several node counts and batch sizes. Every
+/// timed roll finds its release staged, as Deploy leaves it; under load, each run first removes N+1
+/// from the nodes and times its Stage (the upload) on its own, just before the roll. Each figure
 /// is the median of <c>--bench-runs</c> runs (default 3). Writes <c>artifacts/bench/bench.json</c>
 /// and <c>report.md</c>; the full output of every step goes to <c>artifacts/bench/bench.log</c>.
 /// Options: <c>--bench-rps</c> (default 3000), <c>--bench-path</c> (default <c>/health/live</c>: through the
@@ -75,13 +77,16 @@ public sealed class BenchmarkStep(RunContext run)
             for (var i = 0; i < runs; i++)
             {
                 version = version == N ? NextN : N;
-                rolls.Add(await RollUnderLoadAsync(env, version, rps, path, lead, "zero-downtime"));
+                // Each run uploads N+1 anew (Stage, timed, under the same load), then rolls.
+                Unstage(env, version);
+                rolls.Add(await RollUnderLoadAsync(env, version, rps, path, lead, "zero-downtime", stage: true));
                 Say($"roll #{i + 1} to {version}: {Describe(rolls[^1])}");
             }
 
             for (var i = 0; i < runs; i++)
             {
                 version = version == N ? NextN : N;
+                await StageAsync(env, version, 3);
                 restarts.Add(await RollUnderLoadAsync(env, version, rps, path, lead, "restart"));
                 Say($"restart baseline #{i + 1} to {version}: {Describe(restarts[^1])}");
             }
@@ -96,6 +101,7 @@ public sealed class BenchmarkStep(RunContext run)
                     for (var i = 0; i < runs; i++)
                     {
                         version = version == N ? NextN : N;
+                        await StageAsync(env, version, nodes);
                         var before = CpuSample.Read();
                         times.Add(await TimeAsync(() => RollAsync(env.Run(version, nodes, ("batch-size", batch.ToString(CultureInfo.InvariantCulture))))));
                         if (before is { } b && CpuSample.Read() is { } after)
@@ -162,8 +168,43 @@ public sealed class BenchmarkStep(RunContext run)
         }
     }
 
-    // 3 nodes, one at a time, under steady load through the LB from `lead` before the roll to `lead` after it.
-    private async Task<RollMeasure> RollUnderLoadAsync(BenchEnvironment env, string version, int rps, string path, TimeSpan lead, string strategy)
+    // Every timed roll finds its release staged, as Deploy leaves it (Stage runs before RollNode), so
+    // that runs compare alike whichever releases earlier runs left on the nodes.
+    private static async Task<double> StageAsync(BenchEnvironment env, string version, int nodes)
+    {
+        var stage = env.Run(version, nodes);
+        var ok = false;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            await new StageStep(stage).RunAsync();
+            ok = true;
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(stage, ["Stage"], ok, null);
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    // Removes a release from the app nodes, so that the next Stage uploads it in full. The bench
+    // environment's nodes are folders on this machine; the release is the one the last roll left.
+    private static void Unstage(BenchEnvironment env, string version)
+    {
+        foreach (var host in Inventory.Load(env.Run(version, 3).Layout.InventoryFile).AppNodes)
+        {
+            var folder = new NodeLayout(host).ReleaseDir(version);
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    // 3 nodes, one at a time, under steady load through the LB from `lead` before the roll to `lead`
+    // after it; with `stage`, Stage runs (timed on its own) between the lead-in and the roll.
+    private async Task<RollMeasure> RollUnderLoadAsync(BenchEnvironment env, string version, int rps, string path, TimeSpan lead, string strategy, bool stage = false)
     {
         var roll = env.Run(version, 3, ("strategy", strategy), ("batch-size", "1"));
         var inventory = Inventory.Load(roll.Layout.InventoryFile);
@@ -171,6 +212,7 @@ public sealed class BenchmarkStep(RunContext run)
         var generator = new LoadGenerator(new Uri(inventory.ServiceUrl + path), rps);
         var load = generator.RunAsync(stop.Token);
         await Task.Delay(lead);
+        var staged = stage ? await StageAsync(env, version, 3) : (double?)null;
         var before = generator.Totals;
         var clock = Stopwatch.StartNew();
         var ok = false;
@@ -193,7 +235,7 @@ public sealed class BenchmarkStep(RunContext run)
             await stop.CancelAsync();
         }
 
-        return Measure(seconds, await load, spans) with { RequestsDuringRoll = during.Requests, FailedDuringRoll = during.Failed };
+        return Measure(seconds, await load, spans) with { RequestsDuringRoll = during.Requests, FailedDuringRoll = during.Failed, StageSeconds = staged };
     }
 
     internal static RollMeasure Measure(double seconds, LoadReport report, IReadOnlyList<PhaseSpan> spans)
@@ -292,6 +334,7 @@ public sealed class BenchmarkStep(RunContext run)
             FailedDuringRoll = (int)BenchResults.Median(rolls.Select(r => (double)r.FailedDuringRoll)),
             P50Ms = BenchResults.Median(rolls.Select(r => r.P50Ms)),
             P99Ms = BenchResults.Median(rolls.Select(r => r.P99Ms)),
+            StageSeconds = rolls.All(r => r.StageSeconds is not null) ? BenchResults.Median(rolls.Select(r => r.StageSeconds!.Value)) : null,
         };
     }
 }

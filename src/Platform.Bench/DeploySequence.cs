@@ -8,7 +8,7 @@ namespace Platform.Bench;
 
 /// <summary>
 /// Deploy's steps run in-process, in the order build.cake's Deploy target runs them (Plan, Apply,
-/// SeedKeys, Package, ExpandDb, CheckCompatibility, RollNode, Verify, ContractDb), in one run
+/// SeedKeys, Package, ExpandDb, CheckCompatibility, Stage, RollNode, Verify, ContractDb), in one run
 /// context finished the way Cake's Teardown finishes it.
 /// </summary>
 public static class DeploySequence
@@ -25,6 +25,7 @@ public static class DeploySequence
             var chain = new DeployChain(run);
             await chain.ExpandAsync();
             await chain.CheckCompatibilityAsync();
+            await new StageStep(run).RunAsync();
             await new RollNodeStep(run).RunAsync(target: "Deploy");
             await new VerifyStep(run).RunAsync();
             await chain.ContractAsync();

@@ -148,6 +148,16 @@ public sealed class BenchTests
         Assert.That(md, Does.Contain("the floor's 0.35 s, 0.04 s of checks after the switches, and 0.06 s for the rest"));
     }
 
+    [Test]
+    public void The_report_shows_the_stage_before_each_roll_only_when_the_runs_staged_apart()
+    {
+        RollMeasure Run(double seconds, double? stage) => new() { Seconds = seconds, StageSeconds = stage };
+        var staged = Results() with { Roll = Run(0.8, 0.45), RollRuns = [Run(0.9, 0.5), Run(0.8, 0.45), Run(0.7, 0.4)] };
+
+        Assert.That(BenchReport.Render(staged), Does.Contain("| Stage N+1 on 3 nodes, just before the roll (s) | 0.45 | 0.50, 0.45, 0.40 |"));
+        Assert.That(BenchReport.Render(Results() with { Roll = Run(0.8, null), RollRuns = [Run(0.8, null)] }), Does.Not.Contain("Stage N+1"));
+    }
+
     private static BenchResults Results() => new()
     {
         Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
