@@ -38,8 +38,11 @@ public static class BenchReport
         md.AppendLine()
             .Append(CultureInfo.InvariantCulture, $"Where the median roll's {F(r.Roll.Seconds)} s went: {F(r.Roll.SetupSeconds)} s before the first node started ")
             .Append(CultureInfo.InvariantCulture, $"(SSH connections up after {F(r.Roll.ConnectSeconds)} s, then the lock and asking the nodes), the floor's {F(r.Roll.FloorSeconds)} s, ")
-            .Append(CultureInfo.InvariantCulture, $"{F(r.Roll.VerifySeconds)} s of checks after the switches, and {F(rest)} s for the rest (handing over to the next node, ")
-            .AppendLine("the last node's stop, recording the release, releasing the lock). The deploy reports in `artifacts/bench/env/reports/` show each run's phases.");
+            .Append(CultureInfo.InvariantCulture, $"{F(r.Roll.VerifySeconds)} s of checks after the switches, and ")
+            .Append(rest >= 0
+                ? $"{F(rest)} s for the rest (handing over to the next node, the last node's stop, recording the release, releasing the lock)."
+                : $"the rest (handing over, the last node's stop, recording, the lock) — together more than the roll by {F(-rest)} s, because N+1 starts ahead on the next node while the node before it switches (`--surge`): their phases overlap.")
+            .AppendLine(" The deploy reports in `artifacts/bench/env/reports/` show each run's phases.");
         md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"Scaling (roll seconds; machine CPU used meanwhile, and the share of its {r.Cores} cores that kept busy):").AppendLine();
         md.AppendLine("| Nodes | Batch | Median (s) | Runs | CPU (s) | Of the cores | Stolen (s) |").AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var s in r.Scaling)

@@ -25,6 +25,14 @@ public sealed record RollOptions
     /// </summary>
     public int UploadParallel { get; init; } = 4;
 
+    /// <summary>
+    /// Nodes beyond those switching on which N+1 may already start (<c>--surge</c>, default 1; 0 rolls
+    /// strictly one batch after another): it starts on the next node's idle slot, taking no traffic,
+    /// while the nodes ahead switch, so that it is ready when its turn comes. It is switched only in
+    /// turn, after the nodes ahead passed their checks, and stopped unused if one of them fails.
+    /// </summary>
+    public int Surge { get; init; } = 1;
+
     /// <summary>Roll just this node (<c>--node=web-2</c>).</summary>
     public string? Node { get; init; }
 
@@ -47,6 +55,7 @@ public sealed record RollOptions
         Version = version,
         BatchSize = args.GetInt("batch-size", 1, min: 1, max: 1000),
         UploadParallel = args.GetInt("upload-parallel", 4, min: 1, max: 64),
+        Surge = args.GetInt("surge", 1, min: 0, max: 1000),
         Node = args.Get("node"),
         Strategy = args.Get("strategy", "zero-downtime") switch
         {

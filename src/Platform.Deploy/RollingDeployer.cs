@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Platform.Core;
@@ -95,18 +96,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             }
             else
             {
-                Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batchSize} at a time");
-                outcomes.AddRange(await RollWindow.RunAsync(
-                    toRoll,
-                    batchSize,
-                    s => RollPreparedAsync(s, prepared[s.Node.Name], lb, options, recap, finishing, token),
-                    s =>
-                    {
-                        Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed)");
-                        recap.Record(s.Node.Name, Outcome.Skipped);
-                        return new NodeOutcome(s.Node.Name, Outcome.Skipped, "not rolled: an earlier node failed");
-                    },
-                    token));
+                Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batchSize} at a time{(options.Surge > 0 ? $", N+1 starting ahead on the next {options.Surge}" : string.Empty)}");
+                var roll = new Roll(toRoll, prepared, lb, options, recap, finishing, token);
+                outcomes.AddRange(await RollWindow.RunAsync(toRoll, batchSize, s => RollPreparedAsync(s, roll), s => Skip(s, roll), token));
             }
 
             await Task.WhenAll(finishing);
@@ -223,21 +215,88 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         public void Dispose() => _slots.Dispose();
     }
 
-    // A node whose upload failed is a failed node; otherwise it is rolled.
-    private async Task<NodeOutcome> RollPreparedAsync(NodeState s, Task prepared, HaproxyRuntime lb, RollOptions options, Recap recap, List<Task> finishing, CancellationToken token)
+    /// <summary>What the nodes of one zero-downtime roll share.</summary>
+    private sealed record Roll(IReadOnlyList<NodeState> Order, IReadOnlyDictionary<string, Task> Prepared, HaproxyRuntime Lb, RollOptions Options, Recap Recap, List<Task> Finishing, CancellationToken Token)
     {
+        /// <summary>N+1 started and ready on a node's idle slot: asked for by the node's own roll and, ahead, by the roll of a node before it.</summary>
+        public ConcurrentDictionary<string, Lazy<Task<int>>> Starts { get; } = new();
+
+        public void Finish(Task task)
+        {
+            lock (Finishing)
+            {
+                Finishing.Add(task);
+            }
+        }
+    }
+
+    // The next nodes (--surge) start N+1 now, on their idle slot and out of the pool, so that it is
+    // ready when their turn comes; a node whose upload failed is a failed node; otherwise it is rolled.
+    private async Task<NodeOutcome> RollPreparedAsync(NodeState s, Roll roll)
+    {
+        foreach (var next in roll.Order.SkipWhile(n => !ReferenceEquals(n, s)).Skip(1).Take(roll.Options.Surge))
+        {
+            _ = StartOnce(next, roll);
+        }
+
         try
         {
-            await prepared;
+            await roll.Prepared[s.Node.Name];
         }
         catch (PlatformException ex)
         {
             Out.Error($"[upload] {s.Node.Name}: failed ({ex.Message})");
-            recap.Record(s.Node.Name, Outcome.Failed);
+            roll.Recap.Record(s.Node.Name, Outcome.Failed);
             return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
         }
 
-        return await RollNodeAsync(s, lb, options, recap, finishing, token);
+        return await RollNodeAsync(s, roll);
+    }
+
+    // Not rolled because an earlier node failed: N+1, if it was started ahead there, is stopped unused.
+    private NodeOutcome Skip(NodeState s, Roll roll)
+    {
+        var started = roll.Starts.TryGetValue(s.Node.Name, out var start);
+        if (started)
+        {
+            roll.Finish(DiscardAsync(s, start!.Value, roll));
+        }
+
+        Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed{(started ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
+        roll.Recap.Record(s.Node.Name, Outcome.Skipped);
+        return new NodeOutcome(s.Node.Name, Outcome.Skipped, "not rolled: an earlier node failed");
+    }
+
+    private async Task DiscardAsync(NodeState s, Task<int> started, Roll roll)
+    {
+        await started.ContinueWith(_ => { }, TaskScheduler.Default); // ready or not, it goes
+        await deploy.Processes.StopAsync(s.Node, s.IdleSlot(deploy.SlotPorts), roll.Options.StopTimeout, run.Cancellation);
+    }
+
+    private Task<int> StartOnce(NodeState s, Roll roll) =>
+        roll.Starts.GetOrAdd(s.Node.Name, _ => new Lazy<Task<int>>(() => StartReadyAsync(s, roll))).Value;
+
+    // Once the node has the release: N+1 on the idle slot (kept out of HAProxy's pool), then ready; its pid.
+    private async Task<int> StartReadyAsync(NodeState s, Roll roll)
+    {
+        await roll.Prepared[s.Node.Name];
+        var (node, version, token) = (s.Node, roll.Options.Version, roll.Token);
+        var idle = s.IdleSlot(deploy.SlotPorts);
+        var pid = await Timeline.MeasureAsync(node.Name, "start", async () =>
+        {
+            await roll.Lb.SetStateAsync(node.Layout.ServerName(idle), SlotState.Maint, token);
+            return await deploy.Processes.StartAsync(node, version, idle, token);
+        });
+        Report(roll.Recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
+
+        var (ready, detail) = await Timeline.MeasureAsync(node.Name, "ready", () => ReadinessWait.UntilReadyAsync(node, idle, pid, roll.Options.ReadyTimeout, token));
+        if (!ready)
+        {
+            throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await LogTailAsync(node, version, idle, token)}");
+        }
+
+        Report(roll.Recap, node.Name, "ready", Outcome.Ok, $"/health/ready answered 200 on port {idle}");
+        return pid;
     }
 
     private List<Core.InventoryHost> SelectNodes(RollOptions options)
@@ -304,32 +363,17 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         return new NodeOutcome(s.Node.Name, outcome, $"already on {s.Current.Version}");
     }
 
-    private async Task<NodeOutcome> RollNodeAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, List<Task> finishing, CancellationToken token)
+    private async Task<NodeOutcome> RollNodeAsync(NodeState s, Roll roll)
     {
-        var node = s.Node;
+        var (node, lb, options, recap, token) = (s.Node, roll.Lb, roll.Options, roll.Recap, roll.Token);
         var version = options.Version;
         var idle = s.IdleSlot(deploy.SlotPorts);
         var idleServer = node.Layout.ServerName(idle);
         var activeServer = s.ActiveSlot is { } a ? node.Layout.ServerName(a) : null;
-        var timeline = deploy.Timeline;
         try
         {
-            var pid = await timeline.MeasureAsync(node.Name, "start", async () =>
-            {
-                await lb.SetStateAsync(idleServer, SlotState.Maint, token);
-                return await deploy.Processes.StartAsync(node, version, idle, token);
-            });
-            Report(recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
-
-            var (ready, detail) = await timeline.MeasureAsync(node.Name, "ready", () => ReadinessWait.UntilReadyAsync(node, idle, pid, options.ReadyTimeout, token));
-            if (!ready)
-            {
-                throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await LogTailAsync(node, version, idle, token)}");
-            }
-
-            Report(recap, node.Name, "ready", Outcome.Ok, $"/health/ready answered 200 on port {idle}");
-
-            await timeline.MeasureAsync(node.Name, "drain", async () =>
+            await StartOnce(s, roll);
+            await Timeline.MeasureAsync(node.Name, "drain", async () =>
             {
                 await lb.ActivateAsync(idleServer, node.Address, idle, token);
                 if (activeServer is not null)
@@ -345,7 +389,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 }
             });
 
-            await timeline.MeasureAsync(node.Name, "verify", () => CheckNodeAsync(node, lb, idle, idleServer, version, token));
+            await Timeline.MeasureAsync(node.Name, "verify", () => CheckNodeAsync(node, lb, idle, idleServer, version, token));
             Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy, no error logged");
         }
         catch (PlatformException ex)
@@ -358,11 +402,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
 
         // N is out of the pool now: stopping it and recording the release overlap the next node's roll.
-        lock (finishing)
-        {
-            finishing.Add(FinishAsync(s, idle, version, recap, options, token));
-        }
-
+        roll.Finish(FinishAsync(s, idle, version, recap, options, token));
         return new NodeOutcome(node.Name, Outcome.Changed, $"{s.Current?.Version ?? "nothing"} -> {version} on {idle}");
     }
 

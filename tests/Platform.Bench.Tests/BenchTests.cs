@@ -146,6 +146,9 @@ public sealed class BenchTests
 
         Assert.That(md, Does.Contain("Where the median roll's 0.60 s went: 0.15 s before the first node started (SSH connections up after 0.10 s"));
         Assert.That(md, Does.Contain("the floor's 0.35 s, 0.04 s of checks after the switches, and 0.06 s for the rest"));
+
+        var overlapped = BenchReport.Render(results with { Roll = results.Roll with { Seconds = 0.45 } });
+        Assert.That(overlapped, Does.Contain("together more than the roll by 0.09 s, because N+1 starts ahead on the next node"), "phases that overlap are not a negative rest");
     }
 
     [Test]

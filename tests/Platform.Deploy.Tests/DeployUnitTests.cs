@@ -135,6 +135,9 @@ public sealed class DeployUnitTests
         Assert.That(RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["upload-parallel"] = "8" }), "1.0.0").UploadParallel, Is.EqualTo(8));
         Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["strategy"] = "yolo" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("--strategy=yolo"));
         Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["upload-parallel"] = "0" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("upload-parallel"));
+        Assert.That(options.Surge, Is.EqualTo(1), "default: N+1 starts ahead on the next node");
+        Assert.That(RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["surge"] = "0" }), "1.0.0").Surge, Is.Zero, "strictly one batch after another");
+        Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["surge"] = "-1" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("surge"));
     }
 
     [Test]

@@ -157,16 +157,35 @@ public sealed class ZeroDowntimeTests
         Assert.That(error.Message, Does.Contain("503").And.Contain("fault injected: never-ready"), "the slot's last answer, body included, says why");
         Assert.That(load.Failed, Is.Zero, load.ToString());
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
-        Assert.That(_h.LastOutput.Text, Does.Contain("web-2: skipped"));
+        // --surge=1 (the default) started it ahead on web-2 while web-1 waited: stopped unused; web-3 never got it.
+        Assert.That(_h.LastOutput.Text, Does.Contain($"web-2: skipped (an earlier node failed; {DeployHarness.NeverReady} started ahead on its idle slot is stopped"));
+        Assert.That(_h.LastOutput.Text, Does.Contain("web-3: skipped (an earlier node failed)"));
+        foreach (var node in _h.Inventory.AppNodes)
+        {
+            Assert.That(Directory.GetFiles(Path.Combine(node.BaseDir, "slots"), "pid", SearchOption.AllDirectories), Has.Length.EqualTo(1), $"{node.Name}: only the slot serving N has a process");
+        }
     }
 
     [Test, DependsOnTest(nameof(A_release_that_never_gets_ready_leaves_every_node_on_its_release), AllowFailure = true)]
     public async Task Rollback_returns_every_node_to_N_with_no_request_lost()
     {
-        var load = await _h.UnderLoadAsync(() => _h.RunAsync("Rollback", DeployHarness.N, run => new RollbackStep(run).RunAsync()));
+        IReadOnlyList<PhaseSpan> spans = [];
+        var load = await _h.UnderLoadAsync(() => _h.RunAsync("Rollback", DeployHarness.N, async run =>
+        {
+            var result = await new RollbackStep(run).RunAsync();
+            spans = DeployRun.Current(run)!.Timeline.Spans;
+            return result;
+        }));
 
         Assert.That(load.Failed, Is.Zero, load.ToString());
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.N));
+
+        // --surge=1: N starts on web-2 while web-1 is still being switched and checked, but web-2's
+        // traffic moves only once web-1 passed its check.
+        PhaseSpan Span(string node, string phase) => spans.Single(x => x.Node == node && x.Phase == phase);
+        Assert.That(Span("web-2", "start").StartSeconds, Is.LessThan(Span("web-1", "verify").EndSeconds), "started ahead");
+        Assert.That(Span("web-2", "drain").StartSeconds, Is.GreaterThanOrEqualTo(Span("web-1", "verify").EndSeconds), "switched in turn");
+        Assert.That(Span("web-3", "drain").StartSeconds, Is.GreaterThanOrEqualTo(Span("web-2", "verify").EndSeconds), "switched in turn");
     }
 
     [Test, DependsOnTest(nameof(Rollback_returns_every_node_to_N_with_no_request_lost), AllowFailure = true)]
