@@ -25,6 +25,11 @@ public static class BenchReport
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed, during the roll | {r.Roll.RequestsDuringRoll} / {r.Roll.FailedDuringRoll} | {string.Join(", ", r.RollRuns.Select(x => $"{x.RequestsDuringRoll}/{x.FailedDuringRoll}"))} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll p50 / p99 (ms) | {F(r.Roll.P50Ms)} / {F(r.Roll.P99Ms)} | |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll floor (s) | {F(r.Roll.FloorSeconds)} | {string.Join(", ", r.RollRuns.Select(x => F(x.FloorSeconds)))} |");
+        if (r.RollSerialRuns.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Roll with `--surge=0` (one node strictly after another) (s) / floor (s) / failed | {F(r.RollSerial.Seconds)} / {F(r.RollSerial.FloorSeconds)} / {r.RollSerial.Failed} | {string.Join(", ", r.RollSerialRuns.Select(x => $"{F(x.Seconds)}/{F(x.FloorSeconds)}/{x.Failed}"))} |");
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"| Restart baseline (s) / requests / failed | {F(r.RestartBaseline.Seconds)} / {r.RestartBaseline.Requests} / {r.RestartBaseline.Failed} | {string.Join(", ", r.RestartBaselineRuns.Select(x => $"{F(x.Seconds)}/{x.Requests}/{x.Failed}"))} |");
         md.AppendLine();
         md.AppendLine("Per-node floor of the median roll (start→ready + drain):").AppendLine();

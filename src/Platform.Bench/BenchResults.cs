@@ -88,6 +88,11 @@ public sealed record BenchResults
 
     public IReadOnlyList<RollMeasure> RollRuns { get; init; } = [];
 
+    /// <summary>The same roll with <c>--surge=0</c>: strictly one node after another, as the floor assumes.</summary>
+    public RollMeasure RollSerial { get; init; } = new();
+
+    public IReadOnlyList<RollMeasure> RollSerialRuns { get; init; } = [];
+
     public RollMeasure RestartBaseline { get; init; } = new();
 
     public IReadOnlyList<RollMeasure> RestartBaselineRuns { get; init; } = [];

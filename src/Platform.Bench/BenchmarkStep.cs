@@ -15,7 +15,8 @@ namespace Platform.Bench;
 /// deploy from scratch, a no-op deploy, rolls N→N+1 under steady load through the LB, the naive
 /// restart under the same load, and roll times for several node counts and batch sizes. Every
 /// timed roll finds its release staged, as Deploy leaves it; under load, each run first removes N+1
-/// from the nodes and times its Stage (the upload) on its own, just before the roll. Each figure
+/// from the nodes and times its Stage (the upload) on its own, just before the roll. The same roll
+/// with <c>--surge=0</c> (strictly one node after another) is measured beside it. Each figure
 /// is the median of <c>--bench-runs</c> runs (default 3). Writes <c>artifacts/bench/bench.json</c>
 /// and <c>report.md</c>; the full output of every step goes to <c>artifacts/bench/bench.log</c>.
 /// Options: <c>--bench-rps</c> (default 3000), <c>--bench-path</c> (default <c>/health/live</c>: through the
@@ -54,6 +55,7 @@ public sealed class BenchmarkStep(RunContext run)
         var fromScratch = new List<double>();
         var noop = new List<double>();
         var rolls = new List<RollMeasure>();
+        var serial = new List<RollMeasure>();
         var restarts = new List<RollMeasure>();
         var scaling = new List<ScalingMeasure>();
         try
@@ -81,6 +83,15 @@ public sealed class BenchmarkStep(RunContext run)
                 Unstage(env, version);
                 rolls.Add(await RollUnderLoadAsync(env, version, rps, path, lead, "zero-downtime", stage: true));
                 Say($"roll #{i + 1} to {version}: {Describe(rolls[^1])}");
+            }
+
+            // The same roll strictly one node after another (--surge=0): what the floor describes, and what --surge saves.
+            for (var i = 0; i < runs; i++)
+            {
+                version = version == N ? NextN : N;
+                await StageAsync(env, version, 3);
+                serial.Add(await RollUnderLoadAsync(env, version, rps, path, lead, "zero-downtime", surge: 0));
+                Say($"roll #{i + 1} to {version} with --surge=0: {Describe(serial[^1])}");
             }
 
             for (var i = 0; i < runs; i++)
@@ -120,7 +131,7 @@ public sealed class BenchmarkStep(RunContext run)
             await DestroyAsync(env);
         }
 
-        var results = Summarize(runs, fromScratch, noop, rolls, restarts, scaling);
+        var results = Summarize(runs, fromScratch, noop, rolls, restarts, scaling) with { RollSerial = MedianRoll(serial), RollSerialRuns = serial };
         Directory.CreateDirectory(OutputDir);
         AtomicFile.WriteAllText(Path.Combine(OutputDir, "bench.json"), results.ToJson() + "\n");
         AtomicFile.WriteAllText(Path.Combine(OutputDir, "report.md"), BenchReport.Render(results));
@@ -204,9 +215,11 @@ public sealed class BenchmarkStep(RunContext run)
 
     // 3 nodes, one at a time, under steady load through the LB from `lead` before the roll to `lead`
     // after it; with `stage`, Stage runs (timed on its own) between the lead-in and the roll.
-    private async Task<RollMeasure> RollUnderLoadAsync(BenchEnvironment env, string version, int rps, string path, TimeSpan lead, string strategy, bool stage = false)
+    private async Task<RollMeasure> RollUnderLoadAsync(BenchEnvironment env, string version, int rps, string path, TimeSpan lead, string strategy, bool stage = false, int? surge = null)
     {
-        var roll = env.Run(version, 3, ("strategy", strategy), ("batch-size", "1"));
+        var roll = surge is { } ahead
+            ? env.Run(version, 3, ("strategy", strategy), ("batch-size", "1"), ("surge", ahead.ToString(CultureInfo.InvariantCulture)))
+            : env.Run(version, 3, ("strategy", strategy), ("batch-size", "1"));
         var inventory = Inventory.Load(roll.Layout.InventoryFile);
         using var stop = new CancellationTokenSource();
         var generator = new LoadGenerator(new Uri(inventory.ServiceUrl + path), rps);

@@ -161,6 +161,16 @@ public sealed class BenchTests
         Assert.That(BenchReport.Render(Results() with { Roll = Run(0.8, null), RollRuns = [Run(0.8, null)] }), Does.Not.Contain("Stage N+1"));
     }
 
+    [Test]
+    public void The_report_shows_the_strictly_serial_roll_beside_the_default_one_when_measured()
+    {
+        var serial = new RollMeasure { Seconds = 0.9, FloorSeconds = 0.5 };
+        var md = BenchReport.Render(Results() with { RollSerial = serial, RollSerialRuns = [serial] });
+
+        Assert.That(md, Does.Contain("| Roll with `--surge=0` (one node strictly after another) (s) / floor (s) / failed | 0.90 / 0.50 / 0 | 0.90/0.50/0 |"));
+        Assert.That(BenchReport.Render(Results()), Does.Not.Contain("--surge=0"));
+    }
+
     private static BenchResults Results() => new()
     {
         Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
