@@ -21,8 +21,8 @@ public static class BenchReport
         }
 
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll N→N+1, 3 nodes (s) | {F(r.Roll.Seconds)} | {string.Join(", ", r.RollRuns.Select(x => F(x.Seconds)))} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed, whole load window ({F(r.Roll.LoadSeconds)} s) | {r.Roll.Requests} / {r.Roll.Failed} | {string.Join(", ", r.RollRuns.Select(x => $"{x.Requests}/{x.Failed}"))} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed, during the roll | {r.Roll.RequestsDuringRoll} / {r.Roll.FailedDuringRoll} | {string.Join(", ", r.RollRuns.Select(x => $"{x.RequestsDuringRoll}/{x.FailedDuringRoll}"))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed (worst run), whole load window ({F(r.Roll.LoadSeconds)} s) | {r.Roll.Requests} / {r.Roll.Failed} | {string.Join(", ", r.RollRuns.Select(x => $"{x.Requests}/{x.Failed}"))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Roll requests / failed (worst run), during the roll | {r.Roll.RequestsDuringRoll} / {r.Roll.FailedDuringRoll} | {string.Join(", ", r.RollRuns.Select(x => $"{x.RequestsDuringRoll}/{x.FailedDuringRoll}"))} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll p50 / p99 (ms) | {F(r.Roll.P50Ms)} / {F(r.Roll.P99Ms)} | |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| Roll floor (s) | {F(r.Roll.FloorSeconds)} | {string.Join(", ", r.RollRuns.Select(x => F(x.FloorSeconds)))} |");
         if (r.RollSerialRuns.Count > 0)
@@ -32,6 +32,11 @@ public static class BenchReport
 
         md.AppendLine(CultureInfo.InvariantCulture, $"| Restart baseline (s) / requests / failed | {F(r.RestartBaseline.Seconds)} / {r.RestartBaseline.Requests} / {r.RestartBaseline.Failed} | {string.Join(", ", r.RestartBaselineRuns.Select(x => $"{F(x.Seconds)}/{x.Requests}/{x.Failed}"))} |");
         md.AppendLine();
+        if (r.Roll.FailuresByKind.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"Failed requests over the rolls' load windows, by kind: {string.Join(", ", r.Roll.FailuresByKind.Select(kv => $"{kv.Key} {kv.Value}"))} (`client saturated`: the load generator's own cap of requests in flight was reached, i.e. answers took that long). The deploy reports draw when they happened.").AppendLine();
+        }
+
         md.AppendLine("Per-node floor of the median roll (start→ready + drain):").AppendLine();
         md.AppendLine("| Node | Start→ready (s) | Drain (s) |").AppendLine("| --- | --- | --- |");
         foreach (var n in r.Roll.Nodes)

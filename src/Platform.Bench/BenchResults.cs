@@ -13,6 +13,9 @@ public sealed record RollMeasure
 
     public int Failed { get; init; }
 
+    /// <summary>What the failed requests were (HTTP status, timeout, transport error, the load generator's own in-flight cap).</summary>
+    public IReadOnlyDictionary<string, int> FailuresByKind { get; init; } = new Dictionary<string, int>();
+
     /// <summary>How long the load ran (the window <see cref="Requests"/> counts).</summary>
     public double LoadSeconds { get; init; }
 

@@ -171,6 +171,27 @@ public sealed class BenchTests
         Assert.That(BenchReport.Render(Results()), Does.Not.Contain("--surge=0"));
     }
 
+    [Test]
+    public void One_run_that_lost_requests_misses_the_zero_downtime_target_and_the_report_says_what_failed()
+    {
+        RollMeasure Run(double seconds, int failed) => new()
+        {
+            Seconds = seconds,
+            Requests = 24000,
+            Failed = failed,
+            FloorSeconds = seconds,
+            FailuresByKind = failed == 0 ? new Dictionary<string, int>() : new Dictionary<string, int> { ["client saturated"] = failed },
+        };
+
+        var results = BenchmarkStep.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(9.9, 3097), Run(0.8, 0)], [], []);
+
+        Assert.That(results.Roll.Seconds, Is.EqualTo(0.8), "the median roll");
+        Assert.That(results.Roll.Failed, Is.EqualTo(3097), "failures are the worst run's, not the median's");
+        Assert.That(results.Targets.Single(t => t.Key.StartsWith("roll.failed", StringComparison.Ordinal)).Value, Is.False);
+        Assert.That(BenchReport.Render(results), Does.Contain("by kind: client saturated 3097"));
+        Assert.That(BenchmarkStep.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(0.8, 0)], [], []).Targets.Single(t => t.Key.StartsWith("roll.failed", StringComparison.Ordinal)).Value, Is.True);
+    }
+
     private static BenchResults Results() => new()
     {
         Created = DateTimeOffset.Parse("2026-11-26T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
