@@ -131,7 +131,7 @@ public sealed class BenchmarkStep(RunContext run)
             await DestroyAsync(env);
         }
 
-        var results = Summarize(runs, fromScratch, noop, rolls, restarts, scaling) with { RollSerial = MedianRoll(serial), RollSerialRuns = serial };
+        var results = Summarize(runs, fromScratch, noop, rolls, restarts, scaling, serial);
         Directory.CreateDirectory(OutputDir);
         AtomicFile.WriteAllText(Path.Combine(OutputDir, "bench.json"), results.ToJson() + "\n");
         AtomicFile.WriteAllText(Path.Combine(OutputDir, "report.md"), BenchReport.Render(results));
@@ -225,16 +225,19 @@ public sealed class BenchmarkStep(RunContext run)
         using var stop = new CancellationTokenSource();
         var generator = new LoadGenerator(new Uri(inventory.ServiceUrl + path), rps);
         var load = generator.RunAsync(stop.Token);
-        var staged = stage ? await StageAsync(env, version, 3) : (double?)null;
-        await Task.Delay(lead);
+        double? staged = null;
         var before = generator.Totals;
         var clock = Stopwatch.StartNew();
         var ok = false;
-        double seconds;
-        (int Requests, int Failed) during;
+        var seconds = 0.0;
+        (int Requests, int Failed) during = default;
         IReadOnlyList<PhaseSpan> spans = [];
         try
         {
+            staged = stage ? await StageAsync(env, version, 3) : null;
+            await Task.Delay(lead);
+            before = generator.Totals;
+            clock.Restart();
             (await DeployRun.ForAsync(roll)).Load = generator;
             await new RollNodeStep(roll).RunAsync();
             spans = DeployRun.Current(roll)?.Timeline.Spans ?? [];
@@ -300,14 +303,18 @@ public sealed class BenchmarkStep(RunContext run)
         await RollAsync(scale);
     }
 
-    internal static BenchResults Summarize(int runs, List<double> fromScratch, List<double> noop, List<RollMeasure> rolls, List<RollMeasure> restarts, List<ScalingMeasure> scaling)
+    internal static BenchResults Summarize(int runs, List<double> fromScratch, List<double> noop, List<RollMeasure> rolls, List<RollMeasure> restarts, List<ScalingMeasure> scaling, List<RollMeasure>? serial = null)
     {
+        serial ??= [];
         var roll = MedianRoll(rolls);
         var restart = MedianRoll(restarts);
+        var strict = MedianRoll(serial);
         var targets = new Dictionary<string, bool>
         {
             ["roll.failed = 0 with roll.requests >= 20000 (over the load window, in every run)"] = rolls.Count > 0 && rolls.All(r => r.Failed == 0 && r.Requests >= 20000),
             ["roll.seconds <= 1.5 x floorSeconds"] = rolls.Count > 0 && roll.Seconds <= 1.5 * roll.FloorSeconds,
+            // With --surge the next node's start overlaps, so its floor (a sum) is easier to beat: the serial roll is judged too.
+            ["rollSerial.seconds <= 1.5 x rollSerial.floorSeconds (--surge=0, nothing overlaps)"] = serial.Count > 0 && strict.Seconds <= 1.5 * strict.FloorSeconds,
             ["noopDeploySeconds <= 10"] = noop.Count > 0 && BenchResults.Median(noop) <= 10,
             [ScalingTarget.Name] = ScalingTarget.Met(scaling),
         };
@@ -321,6 +328,8 @@ public sealed class BenchmarkStep(RunContext run)
             DeployFromScratchRuns = fromScratch,
             Roll = roll,
             RollRuns = rolls,
+            RollSerial = strict,
+            RollSerialRuns = serial,
             RestartBaseline = restart,
             RestartBaselineRuns = restarts,
             NoopDeploySeconds = BenchResults.Median(noop),

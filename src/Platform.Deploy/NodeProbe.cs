@@ -39,7 +39,8 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
             script.Append(CultureInfo.InvariantCulture, $"printf 'slot {port} '; {{ {processes.RunningPidCommand(layout, port)}\n}}; echo\n");
         }
 
-        script.Append(CultureInfo.InvariantCulture, $"m=; {{ read -r m; }} 2>/dev/null < {ShellQuote.Quote(layout.ReleaseChecksumFile(version))}; printf 'release %s\\n' \"$m\"\n");
+        // The checksum file of releases unpacked before the upload became one command is the tarball's, kept beside it.
+        script.Append(CultureInfo.InvariantCulture, $"m=; {{ read -r m < {ShellQuote.Quote(layout.ReleaseChecksumFile(version))} || read -r m < {ShellQuote.Quote(layout.ReleaseDir(version) + "/catalog.tar.gz.sha256")}; }} 2>/dev/null; printf 'release %s\\n' \"$m\"\n");
         script.Append(CultureInfo.InvariantCulture, $"s=; [ -f {ShellQuote.Quote(layout.EnvFile)} ] && s=$(sha256sum < {ShellQuote.Quote(layout.EnvFile)}); printf 'settings %s\\n' \"${{s%% *}}\"\n");
         // read, not cat: one process less on a node that may be busy serving.
         script.Append(CultureInfo.InvariantCulture, $"echo {CurrentMarker}; c=; IFS= read -r -d '' c 2>/dev/null < {ShellQuote.Quote(layout.CurrentFile)}; printf '%s' \"$c\"\n");

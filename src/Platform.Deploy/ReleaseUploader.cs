@@ -4,22 +4,17 @@ using Platform.Release;
 namespace Platform.Deploy;
 
 /// <summary>
-/// Puts a release on a node: streams the tarball in and unpacks it unless the node already has the
-/// release with the same checksum; and keeps the node's settings file (0600) as wanted. What the
-/// node has is known from its <see cref="NodeProbe"/>. Returns whether anything changed.
+/// Puts a release on a node (the tarball streamed in and unpacked beside what runs) and keeps the
+/// node's settings file (0600) as wanted; what the node already has is known from its
+/// <see cref="NodeProbe"/>.
 /// </summary>
 public static class ReleaseUploader
 {
-    public static async Task<bool> EnsureReleaseAsync(NodeSession node, PackagedRelease release, NodeProbe probe, CancellationToken cancellation)
+    /// <summary>Streams the release's tarball (bytes already checked against its checksum) to the node and unpacks it there.</summary>
+    public static async Task UploadAsync(NodeSession node, PackagedRelease release, byte[] tarball, CancellationToken cancellation)
     {
-        if (probe.ReleaseSha256 == release.Sha256)
-        {
-            return false;
-        }
-
-        await using var tarball = File.OpenRead(release.Tarball);
-        await node.RunScriptWithInputCheckedAsync(UnpackScript(node.Layout, release), tarball, $"uploading release {release.Version}", cancellation, TimeSpan.FromMinutes(30));
-        return true;
+        using var content = new MemoryStream(tarball, writable: false);
+        await node.RunScriptWithInputCheckedAsync(UnpackScript(node.Layout, release), content, $"uploading release {release.Version}", cancellation, TimeSpan.FromMinutes(30));
     }
 
     /// <summary>
@@ -36,15 +31,19 @@ public static class ReleaseUploader
     internal static string UnpackScript(NodeLayout layout, PackagedRelease release)
     {
         var incoming = $"{layout.ReleasesDir}/.incoming-{Guid.NewGuid():N}";
+        var flag = ReleaseArchive.TarFlag(release.Tarball);
+        var tool = flag == "--zstd" ? "zstd" : "gzip";
         return $$"""
             in={{Q(incoming)}}; dest={{Q(layout.ReleaseDir(release.Version))}}
             trap 'rm -rf -- "$in" "$in.old"' EXIT
             fail() { echo "$1" >&2; cat > /dev/null; exit 1; }
+            command -v {{tool}} > /dev/null || fail "{{tool}} is not installed on this node, and the release is compressed with it: install it (Debian/Ubuntu: apt-get install -y {{tool}})"
             mkdir -p {{Q(layout.ReleasesDir)}} && mkdir "$in" || fail "cannot create $in"
-            tar -x {{ReleaseArchive.TarFlag(release.Tarball)}} -C "$in" || fail "the release could not be unpacked (see above): the upload broke off or is not a {{Path.GetFileName(release.Tarball)}} as Package writes it"
-            echo {{Q(release.Sha256)}} > "$in/release.sha256"
+            tar -x {{flag}} -f - -C "$in" || fail "the release could not be unpacked (see above): the upload broke off or is not a {{Path.GetFileName(release.Tarball)}} as Package writes it"
+            echo {{Q(release.Sha256)}} > "$in/release.sha256" || fail "cannot write $in/release.sha256"
             if [ -e "$dest" ]; then mv -T -- "$dest" "$in.old" || fail "cannot move the previous $dest aside"; fi
-            mv -T -- "$in" "$dest" || fail "cannot move the release into $dest"
+            # The previous copy goes back if the new one cannot take its place: the node keeps one or the other.
+            mv -T -- "$in" "$dest" || { [ ! -e "$in.old" ] || mv -T -- "$in.old" "$dest"; fail "cannot move the release into $dest"; }
             """;
     }
 

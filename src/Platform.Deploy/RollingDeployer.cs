@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Platform.Core;
@@ -25,6 +24,8 @@ public sealed record RollResult(IReadOnlyList<NodeOutcome> Nodes)
 /// (until its sessions reach 0 or the drain timeout) and goes to maintenance; N+1 passes a quick
 /// compliance check; only then N is stopped and the node records its release. If N+1 is not ready
 /// or fails the check, N's slot is put back, N+1 is stopped, and no further node is rolled.
+/// With <c>--surge</c>, N+1 already starts on the next nodes' idle slots (no traffic) while the
+/// nodes before them switch; if a node fails, N+1 started ahead is stopped unused.
 /// Nodes already on the version are left alone (a no-op deploy restarts nothing).
 /// </summary>
 public sealed class RollingDeployer(RunContext run, DeployRun deploy)
@@ -86,6 +87,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         using var uploads = new UploadQueue(this, release, options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel), token);
         var prepared = toRoll.ToDictionary(s => s.Node.Name, s => uploads.UploadAsync(s, settings, recap, "upload"));
         var finishing = new List<Task>();
+        using var roll = new Roll(toRoll, prepared, lb, options, recap, finishing, token);
 
         try
         {
@@ -97,7 +99,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             else
             {
                 Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batchSize} at a time{(options.Surge > 0 ? $", N+1 starting ahead on the next {options.Surge}" : string.Empty)}");
-                var roll = new Roll(toRoll, prepared, lb, options, recap, finishing, token);
                 outcomes.AddRange(await RollWindow.RunAsync(toRoll, batchSize, s => RollPreparedAsync(s, roll), s => Skip(s, roll), token));
             }
 
@@ -109,8 +110,14 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
         finally
         {
-            // Uploads of nodes that were not rolled (an earlier node failed) end before the sessions do.
-            await Task.WhenAll(prepared.Values.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            // However the roll ended (a failure, the deadline, Ctrl+C): N+1 started ahead on a node whose
+            // turn never came is stopped; stops, records and uploads in flight end before the sessions do.
+            foreach (var (node, start) in roll.Unturned())
+            {
+                roll.Finish(DiscardAsync(node, start, roll));
+            }
+
+            await Task.WhenAll(roll.Pending().Concat(prepared.Values).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
         }
 
         recap.Print(Out, "ROLLNODE RECAP");
@@ -137,7 +144,13 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var missing = new List<NodeState>();
         foreach (var s in states)
         {
-            if (s.Probe.ReleaseSha256 == release.Sha256)
+            if (s.UpToDate)
+            {
+                // Never replaced under a running process, even when the tarball differs (a release rebuilt with --force).
+                Report(recap, s.Node.Name, "stage", Outcome.Ok, $"already runs {release.Version}");
+                outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Ok, "already runs it"));
+            }
+            else if (s.Probe.ReleaseSha256 == release.Sha256)
             {
                 Report(recap, s.Node.Name, "stage", Outcome.Ok, $"release {release.Version} already there");
                 outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Ok, "already staged"));
@@ -184,7 +197,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private sealed class UploadQueue(RollingDeployer owner, PackagedRelease release, int parallel, CancellationToken token) : IDisposable
     {
         private readonly SemaphoreSlim _slots = new(parallel);
-        private readonly Lazy<Task> _verified = new(() => ReleaseStore.VerifyAsync(release, token));
+        // The bytes checked are the bytes sent: a release rebuilt meanwhile cannot slip in between.
+        private readonly Lazy<Task<byte[]>> _verified = new(() => ReleaseStore.ReadVerifiedAsync(release, token));
 
         /// <summary>Puts the release (and, unless null, the settings file) on the node, in turn; measured as its "upload" phase.</summary>
         public async Task UploadAsync(NodeState s, string? settings, Recap recap, string task)
@@ -195,12 +209,12 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 await owner.Timeline.MeasureAsync(s.Node.Name, "upload", async () =>
                 {
                     var node = s.Node;
-                    if (s.Probe.ReleaseSha256 != release.Sha256)
+                    var uploaded = s.Probe.ReleaseSha256 != release.Sha256;
+                    if (uploaded)
                     {
-                        await _verified.Value;
+                        await ReleaseUploader.UploadAsync(node, release, await _verified.Value, token);
                     }
 
-                    var uploaded = await ReleaseUploader.EnsureReleaseAsync(node, release, s.Probe, token);
                     var envChanged = settings is not null && await ReleaseUploader.EnsureEnvFileAsync(node, settings, s.Probe, token);
                     var outcome = uploaded || envChanged ? Outcome.Changed : Outcome.Ok;
                     owner.Report(recap, node.Name, task, outcome, $"release {release.Version}{(uploaded ? " uploaded" : " already there")}{(envChanged ? ", settings updated" : string.Empty)}");
@@ -216,10 +230,42 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     }
 
     /// <summary>What the nodes of one zero-downtime roll share.</summary>
-    private sealed record Roll(IReadOnlyList<NodeState> Order, IReadOnlyDictionary<string, Task> Prepared, HaproxyRuntime Lb, RollOptions Options, Recap Recap, List<Task> Finishing, CancellationToken Token)
+    private sealed record Roll(IReadOnlyList<NodeState> Order, IReadOnlyDictionary<string, Task> Prepared, HaproxyRuntime Lb, RollOptions Options, Recap Recap, List<Task> Finishing, CancellationToken Token) : IDisposable
     {
-        /// <summary>N+1 started and ready on a node's idle slot: asked for by the node's own roll and, ahead, by the roll of a node before it.</summary>
-        public ConcurrentDictionary<string, Lazy<Task<int>>> Starts { get; } = new();
+        private readonly Dictionary<NodeState, NodeStart> _starts = [];
+
+        /// <summary>N+1 started on the node's idle slot and awaited ready, once: asked for by the node's own roll and, ahead, by the roll of a node before it.</summary>
+        public NodeStart StartOf(NodeState node, Func<NodeState, CancellationToken, Task<int>> start)
+        {
+            lock (_starts)
+            {
+                if (!_starts.TryGetValue(node, out var started))
+                {
+                    var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
+                    _starts[node] = started = new NodeStart(cancel, start(node, cancel.Token));
+                }
+
+                return started;
+            }
+        }
+
+        /// <summary>The start of a node whose own roll has not taken it over, claimed for discarding (null: none).</summary>
+        public NodeStart? ClaimUnturned(NodeState node)
+        {
+            lock (_starts)
+            {
+                return _starts.TryGetValue(node, out var started) && !started.Turned && !started.Discarded ? started.Discard() : null;
+            }
+        }
+
+        /// <summary>Every start claimed for discarding now: nodes whose turn never came.</summary>
+        public IReadOnlyList<(NodeState Node, NodeStart Start)> Unturned()
+        {
+            lock (_starts)
+            {
+                return [.. _starts.Where(kv => !kv.Value.Turned && !kv.Value.Discarded).Select(kv => (kv.Key, kv.Value.Discard()))];
+            }
+        }
 
         public void Finish(Task task)
         {
@@ -228,6 +274,49 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 Finishing.Add(task);
             }
         }
+
+        /// <summary>What is still running: stops, records, discards and starts.</summary>
+        public IReadOnlyList<Task> Pending()
+        {
+            lock (Finishing)
+            {
+                lock (_starts)
+                {
+                    return [.. Finishing, .. _starts.Values.Select(s => (Task)s.Task)];
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_starts)
+            {
+                foreach (var started in _starts.Values)
+                {
+                    started.Dispose();
+                }
+            }
+        }
+    }
+
+    /// <summary>N+1 starting (or started) on a node's idle slot; cancelled when the node's turn will not come.</summary>
+    private sealed class NodeStart(CancellationTokenSource cancel, Task<int> task) : IDisposable
+    {
+        public Task<int> Task => task;
+
+        /// <summary>The node's own roll took it over (it switches, or reverts, from here).</summary>
+        public bool Turned { get; set; }
+
+        public bool Discarded { get; private set; }
+
+        public NodeStart Discard()
+        {
+            Discarded = true;
+            cancel.Cancel();
+            return this;
+        }
+
+        public void Dispose() => cancel.Dispose();
     }
 
     // The next nodes (--surge) start N+1 now, on their idle slot and out of the pool, so that it is
@@ -236,7 +325,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     {
         foreach (var next in roll.Order.SkipWhile(n => !ReferenceEquals(n, s)).Skip(1).Take(roll.Options.Surge))
         {
-            _ = StartOnce(next, roll);
+            roll.StartOf(next, (node, token) => StartReadyAsync(node, roll, token));
         }
 
         try
@@ -256,31 +345,39 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     // Not rolled because an earlier node failed: N+1, if it was started ahead there, is stopped unused.
     private NodeOutcome Skip(NodeState s, Roll roll)
     {
-        var started = roll.Starts.TryGetValue(s.Node.Name, out var start);
-        if (started)
+        var start = roll.ClaimUnturned(s);
+        if (start is not null)
         {
-            roll.Finish(DiscardAsync(s, start!.Value, roll));
+            roll.Finish(DiscardAsync(s, start, roll));
         }
 
-        Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed{(started ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
+        Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed{(start is not null ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
         roll.Recap.Record(s.Node.Name, Outcome.Skipped);
         return new NodeOutcome(s.Node.Name, Outcome.Skipped, "not rolled: an earlier node failed");
     }
 
-    private async Task DiscardAsync(NodeState s, Task<int> started, Roll roll)
+    // The start was cancelled (or ended); whatever it left on the idle slot is stopped. With a token of
+    // its own: after Ctrl+C too. A failure here is reported, not thrown over the roll's own outcome.
+    private async Task DiscardAsync(NodeState s, NodeStart start, Roll roll)
     {
-        await started.ContinueWith(_ => { }, TaskScheduler.Default); // ready or not, it goes
-        await deploy.Processes.StopAsync(s.Node, s.IdleSlot(deploy.SlotPorts), roll.Options.StopTimeout, run.Cancellation);
+        await start.Task.ContinueWith(_ => { }, TaskScheduler.Default);
+        var idle = s.IdleSlot(deploy.SlotPorts);
+        using var cleanup = new CancellationTokenSource(roll.Options.StopTimeout + TimeSpan.FromSeconds(30));
+        try
+        {
+            await deploy.Processes.StopAsync(s.Node, idle, roll.Options.StopTimeout, cleanup.Token);
+        }
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        {
+            Out.Error($"[roll] {s.Node.Name}: could not stop {roll.Options.Version} started ahead on port {idle} ({ex.Message}); it takes no traffic, and the next roll stops it");
+        }
     }
 
-    private Task<int> StartOnce(NodeState s, Roll roll) =>
-        roll.Starts.GetOrAdd(s.Node.Name, _ => new Lazy<Task<int>>(() => StartReadyAsync(s, roll))).Value;
-
     // Once the node has the release: N+1 on the idle slot (kept out of HAProxy's pool), then ready; its pid.
-    private async Task<int> StartReadyAsync(NodeState s, Roll roll)
+    private async Task<int> StartReadyAsync(NodeState s, Roll roll, CancellationToken token)
     {
-        await roll.Prepared[s.Node.Name];
-        var (node, version, token) = (s.Node, roll.Options.Version, roll.Token);
+        await roll.Prepared[s.Node.Name].WaitAsync(token);
+        var (node, version) = (s.Node, roll.Options.Version);
         var idle = s.IdleSlot(deploy.SlotPorts);
         var pid = await Timeline.MeasureAsync(node.Name, "start", async () =>
         {
@@ -372,7 +469,20 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var activeServer = s.ActiveSlot is { } a ? node.Layout.ServerName(a) : null;
         try
         {
-            await StartOnce(s, roll);
+            var start = roll.StartOf(s, (n, t) => StartReadyAsync(n, roll, t));
+            start.Turned = true;
+            var readyAhead = start.Task.IsCompletedSuccessfully;
+            var pid = await start.Task;
+            if (readyAhead)
+            {
+                // Ready before its turn: asked once more, as a process may have died while it waited.
+                var (ready, detail) = await ReadinessWait.UntilReadyAsync(node, idle, pid, options.ReadyTimeout, token);
+                if (!ready)
+                {
+                    throw new NodeRollException(node.Name, "ready", $"{version} started ahead on port {idle} is no longer ready: {detail}");
+                }
+            }
+
             await Timeline.MeasureAsync(node.Name, "drain", async () =>
             {
                 await lb.ActivateAsync(idleServer, node.Address, idle, token);
@@ -392,12 +502,18 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             await Timeline.MeasureAsync(node.Name, "verify", () => CheckNodeAsync(node, lb, idle, idleServer, version, token));
             Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy, no error logged");
         }
-        catch (PlatformException ex)
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
         {
             await RevertAsync(node, lb, s.ActiveSlot, activeServer, idle, idleServer, options);
             var kept = s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
-            Out.Error($"[roll] {node.Name}: failed ({ex.Message}); {kept}");
             recap.Record(node.Name, Outcome.Failed);
+            if (ex is OperationCanceledException)
+            {
+                Out.Error($"[roll] {node.Name}: interrupted; {kept}");
+                throw;
+            }
+
+            Out.Error($"[roll] {node.Name}: failed ({ex.Message}); {kept}");
             return new NodeOutcome(node.Name, Outcome.Failed, ex.Message);
         }
 
@@ -520,19 +636,21 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
     }
 
+    // With a token of its own: a node interrupted by the deadline or Ctrl+C is put back too.
     private async Task RevertAsync(NodeSession node, HaproxyRuntime lb, int? activeSlot, string? activeServer, int idle, string idleServer, RollOptions options)
     {
+        using var cleanup = new CancellationTokenSource(options.StopTimeout + TimeSpan.FromSeconds(30));
         try
         {
             if (activeServer is not null)
             {
-                await lb.ActivateAsync(activeServer, node.Address, activeSlot!.Value, run.Cancellation);
+                await lb.ActivateAsync(activeServer, node.Address, activeSlot!.Value, cleanup.Token);
             }
 
-            await lb.SetStateAsync(idleServer, SlotState.Maint, run.Cancellation);
-            await deploy.Processes.StopAsync(node, idle, options.StopTimeout, run.Cancellation);
+            await lb.SetStateAsync(idleServer, SlotState.Maint, cleanup.Token);
+            await deploy.Processes.StopAsync(node, idle, options.StopTimeout, cleanup.Token);
         }
-        catch (PlatformException ex)
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
         {
             Out.Error($"[revert] {node.Name}: could not fully restore the previous state: {ex.Message}");
         }

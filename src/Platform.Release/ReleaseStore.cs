@@ -84,16 +84,25 @@ public sealed class ReleaseStore(string directory)
 
     private static string ReadSha256(string tarball) => File.ReadAllText(tarball + ".sha256").Split(' ', 2)[0].Trim();
 
-    /// <summary>Checks that a release's tarball still matches the checksum Package wrote (before it goes to any node).</summary>
-    public static Task VerifyAsync(PackagedRelease release, CancellationToken cancellation = default) =>
-        VerifyAsync(release.Tarball, release.Sha256, cancellation);
-
-    private static async Task VerifyAsync(string tarball, string sha256, CancellationToken cancellation)
+    /// <summary>
+    /// A release's tarball, read once and checked against the checksum Package wrote, before it goes
+    /// to any node: the nodes get exactly the bytes checked.
+    /// </summary>
+    public static async Task<byte[]> ReadVerifiedAsync(PackagedRelease release, CancellationToken cancellation = default)
     {
-        var actual = await Sha256Async(tarball, cancellation);
-        if (actual != sha256)
+        var bytes = await File.ReadAllBytesAsync(release.Tarball, cancellation);
+        Verify(release.Tarball, Convert.ToHexStringLower(SHA256.HashData(bytes)), release.Sha256);
+        return bytes;
+    }
+
+    private static async Task VerifyAsync(string tarball, string sha256, CancellationToken cancellation) =>
+        Verify(tarball, await Sha256Async(tarball, cancellation), sha256);
+
+    private static void Verify(string tarball, string actual, string expected)
+    {
+        if (actual != expected)
         {
-            throw new PlatformException($"{tarball} does not match its checksum ({actual} != {sha256}): the file is damaged or was altered. Package it again.");
+            throw new PlatformException($"{tarball} does not match its checksum ({actual} != {expected}): the file is damaged or was altered. Package it again.");
         }
     }
 

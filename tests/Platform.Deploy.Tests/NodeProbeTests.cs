@@ -87,6 +87,20 @@ public sealed class NodeProbeTests
         Assert.That(probe.ActiveSlot, Is.EqualTo(8081));
     }
 
+    [Test]
+    public async Task A_release_unpacked_before_the_checksum_file_moved_is_still_recognised()
+    {
+        Directory.CreateDirectory(_layout.ReleaseDir("1.2.0"));
+        await File.WriteAllTextAsync(Path.Combine(_layout.ReleaseDir("1.2.0"), "catalog.tar.gz.sha256"), "legacy123\n");
+
+        var legacy = NodeProbe.Parse(await RunScriptAsync("1.2.0"));
+        await File.WriteAllTextAsync(_layout.ReleaseChecksumFile("1.2.0"), "current456\n");
+        var current = NodeProbe.Parse(await RunScriptAsync("1.2.0"));
+
+        Assert.That(legacy.ReleaseSha256, Is.EqualTo("legacy123"), "no needless upload after an upgrade of Platform");
+        Assert.That(current.ReleaseSha256, Is.EqualTo("current456"), "the new file wins");
+    }
+
     // The script as the node runs it (bash -c), on this machine's bash.
     private async Task<string> RunScriptAsync(string version)
     {

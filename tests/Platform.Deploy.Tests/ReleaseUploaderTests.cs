@@ -1,6 +1,5 @@
-using System.Diagnostics;
-using Platform.Core;
 using Platform.Release;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -10,7 +9,6 @@ public sealed class ReleaseUploaderTests
     private const string Version = "1.2.0";
     private string _root = null!;
     private NodeLayout _layout = null!;
-    private readonly CommandRunner _commands = new(new ConsoleReporter(), new SecretRedactor());
 
     [SetUp]
     public void CreateNode()
@@ -110,15 +108,7 @@ public sealed class ReleaseUploaderTests
         Directory.CreateDirectory(Path.Combine(folder, "app"));
         File.WriteAllText(Path.Combine(folder, "app", "Catalog.Service"), service);
         var tarball = Path.Combine(_root, $"catalog-{Version}{extension}");
-        if (extension == ReleaseArchive.LegacyExtension)
-        {
-            using var tar = Process.Start("tar", ["-czf", tarball, "-C", folder, "."])!;
-            await tar.WaitForExitAsync();
-        }
-        else
-        {
-            await ReleaseArchive.CreateAsync(folder, tarball, _commands);
-        }
+        await ReleaseTarballs.PackAsync(folder, tarball);
 
         return new PackagedRelease(Version, tarball, await ReleaseStore.Sha256Async(tarball), null!);
     }

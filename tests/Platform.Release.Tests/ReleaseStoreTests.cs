@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Release.Tests;
 
@@ -111,10 +111,10 @@ public sealed class ReleaseStoreTests
     {
         await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "native"));
         var release = _store.Find(Version);
-        await ReleaseStore.VerifyAsync(release);
+        Assert.That(await ReleaseStore.ReadVerifiedAsync(release), Is.EqualTo(await File.ReadAllBytesAsync(release.Tarball)));
         File.AppendAllText(release.Tarball, "tampered");
 
-        var error = await Assert.ThrowsAsync<PlatformException>(() => ReleaseStore.VerifyAsync(release));
+        var error = await Assert.ThrowsAsync<PlatformException>(() => ReleaseStore.ReadVerifiedAsync(release));
 
         Assert.That(error!.Message, Does.Contain("does not match its checksum").And.Contain("Package it again"));
     }
@@ -129,17 +129,7 @@ public sealed class ReleaseStoreTests
             File.WriteAllText(Path.Combine(folder, path), text);
         }
 
-        if (tarball.EndsWith(ReleaseArchive.LegacyExtension, StringComparison.Ordinal))
-        {
-            using var tar = Process.Start("tar", ["-czf", tarball, "-C", folder, "."])!;
-            await tar.WaitForExitAsync();
-            Assert.That(tar.ExitCode, Is.Zero);
-        }
-        else
-        {
-            await ReleaseArchive.CreateAsync(folder, tarball, _commands);
-        }
-
+        await ReleaseTarballs.PackAsync(folder, tarball);
         await ReleaseStore.WriteSha256Async(tarball);
     }
 }
