@@ -85,6 +85,20 @@ public sealed class ReleaseUploaderTests
         AssertStaleCopyUntouched();
     }
 
+    [Test]
+    public async Task A_node_without_zstd_is_told_what_to_install_and_keeps_what_it_has()
+    {
+        var release = await PackAsync(ReleaseArchive.Extension, "native");
+        WriteStaleCopy();
+
+        // No zstd on this PATH (bash's builtins still work); the tarball is small enough for the pipe.
+        var (_, errors, exit) = await LocalTools.BashAsync("PATH=/nonexistent\n" + ReleaseUploader.UnpackScript(_layout, release), await File.ReadAllBytesAsync(release.Tarball));
+
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(errors, Does.Contain("zstd is not installed on this node").And.Contain("apt-get install -y zstd"));
+        AssertStaleCopyUntouched();
+    }
+
     private Task<(string Output, string Errors, int ExitCode)> UnpackAsync(PackagedRelease release, byte[] bytes) =>
         LocalTools.BashAsync(ReleaseUploader.UnpackScript(_layout, release), bytes);
 
