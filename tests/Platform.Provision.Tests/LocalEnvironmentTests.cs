@@ -97,7 +97,7 @@ public sealed class LocalEnvironmentTests
                 File.Delete(local);
             }
 
-            var refused = await Assert.ThrowsAsync<PlatformException>(() => session.WriteFileAtomicAsync($"{dir}/missing/settings", "KEY=x\n", UnixFileMode.UserRead));
+            var refused = await Assert.CatchAsync<PlatformException>(() => session.WriteFileAtomicAsync($"{dir}/missing/settings", "KEY=x\n", UnixFileMode.UserRead));
             Assert.That(refused!.Message, Does.Contain("missing/settings").And.Contain(session.Host.Name));
             Assert.That((await session.RunCheckedAsync($"ls -A {dir}", "ls")).Split('\n', StringSplitOptions.RemoveEmptyEntries),
                 Is.EquivalentTo(new[] { "it's a file", "settings", "release.tar.gz" }), "no temp file left behind");
