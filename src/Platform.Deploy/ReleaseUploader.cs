@@ -39,7 +39,8 @@ public static class ReleaseUploader
             fail() { echo "$1" >&2; cat > /dev/null; exit 1; }
             command -v {{tool}} > /dev/null || fail "{{tool}} is not installed on this node, and the release is compressed with it: install it (Debian/Ubuntu: apt-get install -y {{tool}})"
             mkdir -p {{Q(layout.ReleasesDir)}} && mkdir "$in" || fail "cannot create $in"
-            tar -x {{flag}} -f - -C "$in" || fail "the release could not be unpacked (see above): the upload broke off or is not a {{Path.GetFileName(release.Tarball)}} as Package writes it"
+            # At a lower priority than what serves: unpacking must not slow the node's answers.
+            nice -n 10 tar -x {{flag}} -f - -C "$in" || fail "the release could not be unpacked (see above): the upload broke off or is not a {{Path.GetFileName(release.Tarball)}} as Package writes it"
             echo {{Q(release.Sha256)}} > "$in/release.sha256" || fail "cannot write $in/release.sha256"
             if [ -e "$dest" ]; then mv -T -- "$dest" "$in.old" || fail "cannot move the previous $dest aside"; fi
             # The previous copy goes back if the new one cannot take its place: the node keeps one or the other.
