@@ -373,16 +373,19 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
     }
 
-    // Once the node has the release: N+1 on the idle slot (kept out of HAProxy's pool), then ready; its pid.
+    // Once the node has the release: N+1 on the idle slot (kept out of HAProxy's pool), then ready; its
+    // pid. Cancelling a start that will not be used stops the waits, never the start command itself:
+    // a process spawned without its pid file written could not be stopped.
     private async Task<int> StartReadyAsync(NodeState s, Roll roll, CancellationToken token)
     {
         await roll.Prepared[s.Node.Name].WaitAsync(token);
+        token.ThrowIfCancellationRequested();
         var (node, version) = (s.Node, roll.Options.Version);
         var idle = s.IdleSlot(deploy.SlotPorts);
         var pid = await Timeline.MeasureAsync(node.Name, "start", async () =>
         {
-            await roll.Lb.SetStateAsync(node.Layout.ServerName(idle), SlotState.Maint, token);
-            return await deploy.Processes.StartAsync(node, version, idle, token);
+            await roll.Lb.SetStateAsync(node.Layout.ServerName(idle), SlotState.Maint, roll.Token);
+            return await deploy.Processes.StartAsync(node, version, idle, roll.Token);
         });
         Report(roll.Recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
 
