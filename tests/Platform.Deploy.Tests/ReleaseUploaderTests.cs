@@ -64,9 +64,7 @@ public sealed class ReleaseUploaderTests
 
         var (_, errors, exit) = await UnpackAsync(release, bytes);
 
-        Assert.That(exit, Is.Not.Zero);
-        Assert.That(errors, Does.Contain("could not be unpacked"));
-        AssertStaleCopyUntouched();
+        AssertRefusedAndUnchanged(exit, errors, Does.Contain("could not be unpacked"));
     }
 
     [Test]
@@ -80,9 +78,7 @@ public sealed class ReleaseUploaderTests
         // 4 MB: more than a pipe holds, so a script that stopped reading would break this write.
         var (_, errors, exit) = await UnpackAsync(release, garbage);
 
-        Assert.That(exit, Is.Not.Zero);
-        Assert.That(errors, Does.Contain("could not be unpacked"));
-        AssertStaleCopyUntouched();
+        AssertRefusedAndUnchanged(exit, errors, Does.Contain("could not be unpacked"));
     }
 
     [Test]
@@ -94,9 +90,7 @@ public sealed class ReleaseUploaderTests
         // No zstd on this PATH (bash's builtins still work); the tarball is small enough for the pipe.
         var (_, errors, exit) = await LocalTools.BashAsync("PATH=/nonexistent\n" + ReleaseUploader.UnpackScript(_layout, release), await File.ReadAllBytesAsync(release.Tarball));
 
-        Assert.That(exit, Is.Not.Zero);
-        Assert.That(errors, Does.Contain("zstd is not installed on this node").And.Contain("apt-get install -y zstd"));
-        AssertStaleCopyUntouched();
+        AssertRefusedAndUnchanged(exit, errors, Does.Contain("zstd is not installed on this node").And.Contain("apt-get install -y zstd"));
     }
 
     private Task<(string Output, string Errors, int ExitCode)> UnpackAsync(PackagedRelease release, byte[] bytes) =>
@@ -106,6 +100,14 @@ public sealed class ReleaseUploaderTests
     {
         Directory.CreateDirectory(_layout.ReleaseDir(Version));
         File.WriteAllText(Path.Combine(_layout.ReleaseDir(Version), "stale"), "older copy");
+    }
+
+    // The unpack failed, said why, and the node kept exactly what it had.
+    private void AssertRefusedAndUnchanged(int exit, string errors, NUnit.Framework.Constraints.IResolveConstraint reason)
+    {
+        Assert.That(exit, Is.Not.Zero);
+        Assert.That(errors, reason);
+        AssertStaleCopyUntouched();
     }
 
     private void AssertStaleCopyUntouched()
