@@ -65,21 +65,25 @@ public static class ReleaseUploader
     /// Writes the node's record (atomically: temp file and rename) and removes releases beyond the
     /// newest <paramref name="keep"/> (by the record's history), never one a slot runs. One command.
     /// </summary>
-    public static async Task RecordAsync(NodeSession node, NodeRelease record, int keep, CancellationToken cancellation)
+    public static async Task RecordAsync(NodeSession node, NodeRelease record, int keep, CancellationToken cancellation) =>
+        await node.RunScriptCheckedAsync(RecordScript(node.Layout, record, keep), "recording the release and pruning old ones", cancellation);
+
+    // The kept versions are separate shell words (quoted, so the shell removes the quotes), gathered
+    // into one space-delimited string with those the slots run; everything else under releases/ goes.
+    internal static string RecordScript(NodeLayout l, NodeRelease record, int keep)
     {
-        var l = node.Layout;
         var kept = new[] { record.Version }.Concat(record.Previous).Take(keep).Select(Q);
-        var script = $$"""
+        return $$"""
             set -e
             tmp={{Q(l.BaseDir)}}/.current.json.$$.tmp
             printf '%s\n' {{Q(record.ToJson())}} > "$tmp"
             chmod 644 "$tmp"
             mv -f "$tmp" {{Q(l.CurrentFile)}}
             cd {{Q(l.ReleasesDir)}} 2>/dev/null || exit 0
-            keep=" {{string.Join(" ", kept)}} $(cat {{Q(l.BaseDir)}}/slots/*/release 2>/dev/null | tr '\n' ' ') "
+            keep=' '
+            for v in {{string.Join(" ", kept)}} $(cat {{Q(l.BaseDir)}}/slots/*/release 2>/dev/null); do keep+="$v "; done
             for d in */; do v=${d%/}; case "$keep" in *" $v "*) ;; *) rm -rf -- "$v" ;; esac; done
             """;
-        await node.RunScriptCheckedAsync(script, "recording the release and pruning old ones", cancellation);
     }
 
     private static string Q(string value) => ShellQuote.Quote(value);

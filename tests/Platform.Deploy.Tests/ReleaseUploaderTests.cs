@@ -36,6 +36,26 @@ public sealed class ReleaseUploaderTests
     }
 
     [Test]
+    public async Task Recording_keeps_the_newest_releases_of_the_history_and_those_the_slots_run_and_removes_the_rest()
+    {
+        foreach (var v in new[] { "1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0", "2.0.0-rc.1" })
+        {
+            Directory.CreateDirectory(_layout.AppDir(v));
+        }
+
+        // A slot still runs 1.0.0 (its process is stopped after the record is written).
+        Directory.CreateDirectory(_layout.SlotDir(8082));
+        File.WriteAllText(_layout.SlotReleaseFile(8082), "1.0.0\n");
+        var record = new NodeRelease("1.4.0", 8081, DateTimeOffset.UnixEpoch, ["1.3.0", "1.2.0", "1.1.0"]);
+
+        var (_, errors, exit) = await LocalTools.BashAsync(ReleaseUploader.RecordScript(_layout, record, keep: 3), input: null);
+
+        Assert.That(exit, Is.Zero, errors);
+        Assert.That(Directory.GetDirectories(_layout.ReleasesDir).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "1.0.0", "1.2.0", "1.3.0", "1.4.0" }));
+        Assert.That(NodeRelease.Parse(File.ReadAllText(_layout.CurrentFile)), Is.EqualTo(record).Using<NodeRelease>((a, b) => a.Version == b.Version && a.Slot == b.Slot && a.Previous.SequenceEqual(b.Previous)));
+    }
+
+    [Test]
     public async Task A_release_packaged_as_tar_gz_before_zstd_is_unpacked_too()
     {
         var release = await PackAsync(ReleaseArchive.LegacyExtension, "legacy");
