@@ -39,6 +39,12 @@ public sealed partial class EnvironmentLayout
 
     public string PlanFile => Path.Combine(ArtifactsDir, "plan.tfplan");
 
+    /// <summary>Where check mode plans (<c>artifacts/&lt;env&gt;/check/</c>): a plan saved for review is never overwritten by a dry run.</summary>
+    public string CheckPlanFile => Path.Combine(ArtifactsDir, "check", "plan.tfplan");
+
+    /// <summary>The plan Plan writes and Apply applies by default, in this mode.</summary>
+    public string PlanFileFor(bool checkMode) => checkMode ? CheckPlanFile : PlanFile;
+
     public string KeysDir => Path.Combine(StateDir, "keys");
 
     public string DeployKeyFile => Path.Combine(KeysDir, "id_ed25519");

@@ -11,7 +11,7 @@ public sealed class ApplyStep(RunContext run)
 {
     public async Task<Inventory?> RunAsync()
     {
-        var planFile = Path.GetFullPath(run.Arguments.Get("plan") ?? run.Layout.PlanFile);
+        var planFile = Path.GetFullPath(run.Arguments.Get("plan") ?? run.Layout.PlanFileFor(run.CheckMode));
         if (!File.Exists(planFile))
         {
             throw new PlatformException($"No saved plan at {planFile}. Run the Plan target first (./build.sh --target=Plan), or pass --plan=FILE.");

@@ -24,7 +24,8 @@ public sealed class DestroyStep(RunContext run)
         var environment = await TerraformEnvironment.PrepareAsync(run, createIdentity: false);
         if (run.CheckMode)
         {
-            var planFile = Path.Combine(run.Layout.ArtifactsDir, "destroy.tfplan");
+            var planFile = Path.Combine(Path.GetDirectoryName(run.Layout.CheckPlanFile)!, "destroy.tfplan");
+            Directory.CreateDirectory(Path.GetDirectoryName(planFile)!);
             await environment.Runner.PlanAsync(planFile, environment.VariableArguments, destroy: true);
             await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter);
             run.Reporter.Info("Check mode: nothing destroyed.");

@@ -143,6 +143,22 @@ public sealed class LocalEnvironmentTests
     }
 
     [Test, DependsOnTest(nameof(A_second_plan_changes_nothing), AllowFailure = true)]
+    public async Task Check_mode_plans_aside_and_leaves_the_plan_under_review_as_it_was()
+    {
+        var layout = _env.NewRun().Layout;
+        var reviewed = await File.ReadAllBytesAsync(layout.PlanFile);
+        var check = _env.NewRun(new Dictionary<string, string> { ["var"] = "app_nodes=3" }, checkMode: true);
+
+        var summary = await new PlanStep(check).RunAsync();
+        await new ApplyStep(check).RunAsync();
+
+        Assert.That(summary.Add, Is.EqualTo(new[] { "terraform_data.host[\"web-3\"]" }), "the check shows what a real run would do");
+        Assert.That(await File.ReadAllBytesAsync(layout.PlanFile), Is.EqualTo(reviewed), "the plan Apply applies is untouched");
+        Assert.That(File.Exists(layout.CheckPlanFile), Is.True);
+        Assert.That(Inventory.Load(layout.InventoryFile).AppNodes.Count(), Is.EqualTo(2), "nothing applied");
+    }
+
+    [Test, DependsOnTest(nameof(Check_mode_plans_aside_and_leaves_the_plan_under_review_as_it_was), AllowFailure = true)]
     public async Task One_more_app_node_adds_exactly_that_node()
     {
         var summary = await _env.ApplyAsync(new Dictionary<string, string> { ["var"] = "app_nodes=3" });
