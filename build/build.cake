@@ -34,12 +34,16 @@ var targets = Arguments<string>("target", new[] { "Deploy" });
 var dryRun = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif");
 var checkMode = dryRun || HasArgument("check");
 
+// Ctrl+C or SIGTERM stops the run safely (nodes in flight go back, the lock is released); a second one at once.
+var interruption = new Interruption(message => Warning(message));
+
 RunContext run = null;
 RunContext Run() => run ??= RunContext.FromArguments(
     Context.Environment.WorkingDirectory.Combine("..").Collapse().FullPath,
     new RunArguments(name => Values(name == "version" ? "release-version" : name)),
     checkMode,
     new CakeReporter(Context.Log),
+    interruption.Token,
     ciBuild: CiBuild());
 
 // Every value given for an argument (build.sh passes --version=X as --release-version=X: Cake owns --version).
@@ -65,6 +69,10 @@ CakeTaskBuilder SyncStep(string name, string description, Action<RunContext> bod
 
 Setup(context =>
 {
+    // Before any task: a misspelt argument, or a roll option out of range, fails the run with nothing changed
+    // (otherwise Deploy would find a bad --batch-size only at Stage, after Apply and the expand migrations).
+    KnownArguments.Check(System.Environment.GetCommandLineArgs().Skip(1));
+    if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback")) RollOptions.From(Run().Arguments, "-");
     if (!dryRun) return;
     Information("Check mode: each step shows what it would change; nothing is changed.");
     foreach (var task in context.TasksToExecute)
@@ -164,6 +172,8 @@ Step("Test", "Run every test project; ends with 'tests: N passed, N failed'",
 IDisposable fold = null;
 TaskSetup(context =>
 {
+    // After Ctrl+C no further task starts: the run goes straight to Teardown.
+    interruption.Token.ThrowIfCancellationRequested();
     if (BuildSystem.GitHubActions.IsRunningOnGitHubActions) BuildSystem.GitHubActions.Commands.StartGroup(context.Task.Name);
     else if (BuildSystem.TravisCI.IsRunningOnTravisCI) fold = BuildSystem.TravisCI.Fold(context.Task.Name);
 });

@@ -12,13 +12,13 @@ public static class AuditLog
     public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build) =>
         $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" + (build is null ? string.Empty : $" build={Token(build)}");
 
-    public static async Task AppendAsync(RunContext run, HostSession? lb, string line)
+    public static async Task AppendAsync(RunContext run, HostSession? lb, string line, CancellationToken cancellation)
     {
         Directory.CreateDirectory(run.Layout.ArtifactsDir);
-        await File.AppendAllTextAsync(run.Layout.AuditLogFile, line + "\n", run.Cancellation);
+        await File.AppendAllTextAsync(run.Layout.AuditLogFile, line + "\n", cancellation);
         if (lb is not null)
         {
-            await lb.AppendAsync($"{lb.Host.BaseDir.TrimEnd('/')}/audit.log", line + "\n", run.Cancellation);
+            await lb.AppendAsync($"{lb.Host.BaseDir.TrimEnd('/')}/audit.log", line + "\n", cancellation);
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class DeployRun : IAsyncDisposable
 
     public async Task<NodeSession> NodeAsync(InventoryHost host) => new(await Pool.GetAsync(host, _run.Cancellation), new NodeLayout(host));
 
-    public async Task<HostSession> LbAsync() => await Pool.GetAsync(Inventory.SingleWithRole("lb"), _run.Cancellation);
+    public async Task<HostSession> LbAsync(CancellationToken? cancellation = null) => await Pool.GetAsync(Inventory.SingleWithRole("lb"), cancellation ?? _run.Cancellation);
 
     public async Task<HaproxyRuntime> HaproxyAsync()
     {
@@ -145,6 +145,8 @@ public sealed class DeployRun : IAsyncDisposable
     {
         var deploying = targets.Where(t => t is "Deploy" or "Stage" or "RollNode" or "Rollback").ToList();
         var current = Current(run);
+        // A token of its own: after Ctrl+C (the run's token cancelled) the lock is released and the audit line written all the same.
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
             if (current is null && deploying.Count == 0)
@@ -155,16 +157,16 @@ public sealed class DeployRun : IAsyncDisposable
             HostSession? lb = null;
             try
             {
-                lb = current is not null ? await current.LbAsync() : null;
+                lb = current is not null ? await current.LbAsync(cleanup.Token) : null;
             }
-            catch (PlatformException ex)
+            catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
             {
                 run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only ({ex.Message})");
             }
 
             if (current?._lock is { } held && lb is not null)
             {
-                await new DeployLock(lb).ReleaseAsync(held, run.Cancellation);
+                await new DeployLock(lb).ReleaseAsync(held, cleanup.Token);
             }
 
             if (current is not null && current.Timeline.Spans.Count > 0 && !run.CheckMode)
@@ -176,7 +178,7 @@ public sealed class DeployRun : IAsyncDisposable
             {
                 var result = succeeded ? "succeeded" : "failed";
                 var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild);
-                await AuditLog.AppendAsync(run, lb, line);
+                await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
             }
         }
         finally

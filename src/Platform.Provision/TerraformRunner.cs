@@ -90,11 +90,14 @@ public sealed class TerraformRunner
 
     private async Task<CommandResult> RunCheckedAsync(IReadOnlyList<string> arguments, bool stream, int[] okExitCodes)
     {
+        // Terraform is never killed on Ctrl+C: killed mid-apply, it could leave its state unwritten
+        // and locked. It gets the terminal's SIGINT itself and stops cleanly; the run stops after it.
         var result = await _run.Commands.RunAsync(
             "terraform",
             arguments,
             new CommandOptions { WorkingDirectory = _run.Layout.InfraDir, Environment = _environment, Stream = stream, AllowFailure = true },
-            _run.Cancellation);
+            CancellationToken.None);
+        _run.Cancellation.ThrowIfCancellationRequested();
         if (!okExitCodes.Contains(result.ExitCode))
         {
             var tail = CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);

@@ -1,0 +1,87 @@
+namespace Platform.Core;
+
+/// <summary>
+/// The arguments a run understands: Platform's (README, "Arguments") and Cake's own. Cake hands
+/// every <c>--name=value</c> to the script and ignores what nobody reads, so a typo such as
+/// <c>--bathc-size=2</c> would silently roll with the default; the run checks the command line
+/// first and refuses, naming the argument and the closest known one, before any task runs.
+/// </summary>
+public static class KnownArguments
+{
+    /// <summary>Read by Platform's steps (<c>release-version</c> is how build.sh passes <c>--version</c>).</summary>
+    public static readonly IReadOnlySet<string> Platform = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "artifacts-dir", "as", "batch-size", "bench-lead", "bench-nodes", "bench-path", "bench-rps", "bench-runs",
+        "check", "confirm", "contract", "drain-timeout", "environment", "expires", "fault", "force", "key",
+        "lock-timeout", "max-5xx-rate", "node", "operator", "phase", "plan", "progress-deadline", "ready-timeout",
+        "release-version", "releases-dir", "replace", "schema", "ssh-certificates", "state-dir", "stop-timeout",
+        "strategy", "surge", "test-filter", "test-parallel", "test-projects", "upload-parallel", "var", "version",
+    };
+
+    /// <summary>Cake's own options. Names with an underscore (<c>--settings_skipverification</c>) are Cake configuration and always allowed.</summary>
+    public static readonly IReadOnlySet<string> Cake = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "target", "t", "verbosity", "v", "debug", "d", "showdescription", "description", "showtree", "tree",
+        "dryrun", "noop", "whatif", "exclusive", "e", "bootstrap", "skip-bootstrap", "info", "help", "h", "ver",
+    };
+
+    /// <summary>The option names on a command line (<c>--name</c>, <c>--name=value</c>, <c>-n</c>) that nobody reads.</summary>
+    public static IReadOnlyList<string> Unknown(IEnumerable<string> commandLine) =>
+        commandLine
+            .Where(a => a.StartsWith('-') && a.Length > 1 && !char.IsDigit(a[1]))
+            .Select(a => a.TrimStart('-').Split('=', 2)[0])
+            .Where(n => n.Length > 0 && !n.Contains('_', StringComparison.Ordinal) && !Platform.Contains(n) && !Cake.Contains(n))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+    /// <exception cref="PlatformException">An argument is unknown: names it, and the closest known one.</exception>
+    public static void Check(IEnumerable<string> commandLine)
+    {
+        var unknown = Unknown(commandLine);
+        if (unknown.Count > 0)
+        {
+            throw new PlatformException(
+                string.Join(" ", unknown.Select(n => $"--{n} is not an argument Platform or Cake knows{(Closest(n) is { } c ? $" (did you mean --{c}?)" : string.Empty)}.")) +
+                " See README.md, \"Arguments\". Nothing was run.");
+        }
+    }
+
+    /// <summary>The known argument nearest in spelling (at most a third of its letters off), or null.</summary>
+    internal static string? Closest(string name) =>
+        Platform.Concat(Cake).Where(k => k.Length > 2)
+            .Select(k => (Known: k, Distance: Distance(name, k)))
+            .Where(x => x.Distance <= Math.Max(1, x.Known.Length / 3))
+            .OrderBy(x => x.Distance).ThenBy(x => x.Known, StringComparer.Ordinal)
+            .Select(x => x.Known)
+            .FirstOrDefault();
+
+    // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace Platform.Core.Tests;
+
+public sealed class InterruptionTests
+{
+    [Test]
+    public void The_first_signal_cancels_the_run_and_keeps_the_process_and_the_second_ends_it()
+    {
+        var said = new List<string>();
+        using var interruption = new Interruption(said.Add, listen: false);
+        var first = new PosixSignalContext(PosixSignal.SIGINT);
+        var second = new PosixSignalContext(PosixSignal.SIGINT);
+
+        interruption.OnSignal(first);
+        var cancelled = interruption.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+        interruption.OnSignal(second);
+
+        Assert.That(cancelled, Is.True, "the run's token is cancelled");
+        Assert.That(first.Cancel, Is.True, "the first signal does not end the process");
+        Assert.That(second.Cancel, Is.False, "the second one does");
+        Assert.That(said, Has.Count.EqualTo(1).And.Some.Contains("SIGINT").And.Some.Contains("again"));
+    }
+
+    [Test]
+    public void SIGTERM_is_handled_like_Ctrl_C()
+    {
+        using var interruption = new Interruption(_ => { }, listen: false);
+        var term = new PosixSignalContext(PosixSignal.SIGTERM);
+
+        interruption.OnSignal(term);
+
+        Assert.That(interruption.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5)), Is.True);
+        Assert.That(term.Cancel, Is.True);
+    }
+}

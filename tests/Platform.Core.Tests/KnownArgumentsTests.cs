@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using Platform.TestSupport;
+
+namespace Platform.Core.Tests;
+
+public sealed partial class KnownArgumentsTests
+{
+    [Test]
+    public void A_misspelt_argument_is_refused_with_the_closest_known_one()
+    {
+        var error = Assert.Throws<PlatformException>(() => KnownArguments.Check(["/x/Cake.dll", "build/build.cake", "--target=RollNode", "--bathc-size=2", "--release-version=1.2.0"]));
+
+        Assert.That(error!.Message, Does.Contain("--bathc-size is not an argument").And.Contain("did you mean --batch-size?").And.Contain("Nothing was run"));
+    }
+
+    [Test]
+    public void Platform_and_Cake_options_values_and_Cake_configuration_pass()
+    {
+        string[] line = ["/x/Cake.dll", "build/build.cake", "--target=Deploy", "-v", "diagnostic", "--verbosity=quiet", "--var=app_nodes=4", "--var", "x=1", "--settings_skipverification=true", "--dryrun", "--surge=0", "--batch-size", "-1"];
+
+        Assert.That(KnownArguments.Unknown(line), Is.Empty);
+        Assert.DoesNotThrow(() => KnownArguments.Check(line));
+    }
+
+    [Test]
+    public void Something_far_from_every_known_argument_gets_no_suggestion()
+    {
+        var error = Assert.Throws<PlatformException>(() => KnownArguments.Check(["--frobnicate"]));
+
+        Assert.That(error!.Message, Does.Contain("--frobnicate is not an argument").And.Not.Contain("did you mean"));
+    }
+
+    // Drift guard: every argument a step reads is known, or the check would refuse a documented argument.
+    [Test]
+    public void Every_argument_read_under_src_is_known()
+    {
+        var read = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => ArgumentRead().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet();
+
+        Assert.That(read, Is.Not.Empty.And.Contains("batch-size"), "the pattern finds the reads");
+        Assert.That(read.Where(n => !KnownArguments.Platform.Contains(n)), Is.Empty);
+    }
+
+    [GeneratedRegex(@"(?:Arguments|args|arguments)\.(?:Get|GetInt|GetFlag|GetSeconds|Has|All|Require)\(""([a-z0-9-]+)""")]
+    private static partial Regex ArgumentRead();
+}
