@@ -18,6 +18,37 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
     /// <summary>The slot the node serves from: its record's, when that slot's process is alive.</summary>
     public int? ActiveSlot => Current is { } c && LivePids.ContainsKey(c.Slot) ? c.Slot : null;
 
+    /// <summary>The release each slot was last started with (<c>slots/&lt;port&gt;/release</c>), for the slots that have one.</summary>
+    public IReadOnlyDictionary<int, string> SlotReleases { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>
+    /// The probe with its record checked against HAProxy. The record is written after traffic moved,
+    /// so a run that ended in between (killed, its connection lost) leaves a record naming the slot
+    /// HAProxy drained, and a roll going by it would take the slot that serves for its idle one. When
+    /// the record's slot is not alive or out of the pool while exactly one other slot is alive, in the
+    /// pool and known to run a release, that slot is the active one: the probe comes back with a record
+    /// saying so (the next record written fixes the node's) and <paramref name="correction"/> says why.
+    /// </summary>
+    /// <param name="inPool">Per slot: true when HAProxy sends it traffic (not in maintenance, not draining), false when not, null when HAProxy has no such server.</param>
+    public NodeProbe ReconciledWith(Func<int, bool?> inPool, DateTimeOffset now, out string? correction)
+    {
+        correction = null;
+        if (ActiveSlot is { } active && inPool(active) != false)
+        {
+            return this;
+        }
+
+        var serving = LivePids.Keys.Where(p => p != ActiveSlot && inPool(p) == true && SlotReleases.ContainsKey(p)).ToList();
+        if (serving is not [var slot])
+        {
+            return this;
+        }
+
+        var version = SlotReleases[slot];
+        correction = $"its record says {(Current is { } c ? $"{c.Version} on {c.Slot}" : "nothing")}{(ActiveSlot is null ? " (not running)" : " (out of HAProxy's pool)")}, but HAProxy sends its traffic to {slot}, which runs {version}: an earlier run ended between its switch and its record. Going by HAProxy";
+        return this with { Current = NodeRelease.After(Current, version, slot, now) };
+    }
+
     public static async Task<NodeProbe> ReadAsync(NodeSession node, IProcessManager processes, IReadOnlyList<int> slots, string version, CancellationToken cancellation)
     {
         var output = await node.RunScriptCheckedAsync(Script(node.Layout, processes, slots, version), "reading what the node runs", cancellation);
@@ -37,6 +68,7 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
         {
             // Not inside $(...): bash mis-parses the ')' of case patterns there. A group, not a subshell: no fork.
             script.Append(CultureInfo.InvariantCulture, $"printf 'slot {port} '; {{ {processes.RunningPidCommand(layout, port)}\n}}; echo\n");
+            script.Append(CultureInfo.InvariantCulture, $"r=; {{ read -r r < {ShellQuote.Quote(layout.SlotReleaseFile(port))}; }} 2>/dev/null; printf 'slotrelease {port} %s\\n' \"$r\"\n");
         }
 
         // The checksum file of releases unpacked before the upload became one command is the tarball's, kept beside it.
@@ -50,6 +82,7 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
     internal static NodeProbe Parse(string output)
     {
         var pids = new Dictionary<int, int>();
+        var slotReleases = new Dictionary<int, string>();
         string? release = null;
         string? settings = null;
         var lines = output.Split('\n');
@@ -61,6 +94,9 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
             {
                 case ["slot", var port, var pid] when int.TryParse(port, CultureInfo.InvariantCulture, out var p) && int.TryParse(pid, CultureInfo.InvariantCulture, out var id):
                     pids[p] = id;
+                    break;
+                case ["slotrelease", var port, var version] when int.TryParse(port, CultureInfo.InvariantCulture, out var p):
+                    slotReleases[p] = version;
                     break;
                 case ["release", var sha]:
                     release = sha;
@@ -76,6 +112,6 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
             throw new PlatformException($"The node's answer has no '{CurrentMarker}' line: {CommandRunner.Tail(output, 4)}");
         }
 
-        return new NodeProbe(NodeRelease.Parse(string.Join('\n', lines.Skip(i + 1))), pids, release, settings);
+        return new NodeProbe(NodeRelease.Parse(string.Join('\n', lines.Skip(i + 1))), pids, release, settings) { SlotReleases = slotReleases };
     }
 }

@@ -52,10 +52,11 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, stats, options.Version, token)));
         var lb = await haproxy;
         await (locked ?? Task.CompletedTask);
+        await new ContractGuard(run, deploy).CheckAsync(release, RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current)), token);
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(s => s.UpToDate))
         {
-            outcomes.Add(await KeepAsync(state, lb, recap, token));
+            outcomes.Add(await KeepAsync(state, lb, recap, options, token));
         }
 
         var toRoll = states.Where(s => !s.UpToDate).ToList();
@@ -367,7 +368,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         {
             await deploy.Processes.StopAsync(s.Node, idle, roll.Options.StopTimeout, cleanup.Token);
         }
-        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        catch (Exception ex)
         {
             Out.Error($"[roll] {s.Node.Name}: could not stop {roll.Options.Version} started ahead on port {idle} ({ex.Message}); it takes no traffic, and the next roll stops it");
         }
@@ -424,6 +425,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         public int? ActiveSlot => Probe.ActiveSlot;
 
         public int IdleSlot(IReadOnlyList<int> ports) => ActiveSlot == ports[0] ? ports[1] : ports[0];
+
+        /// <summary>The node's record disagreed with HAProxy and was corrected (see <see cref="NodeProbe.ReconciledWith"/>).</summary>
+        public bool Corrected { get; init; }
     }
 
     private static async Task<IReadOnlyList<ServerStat>> ShowStatAsync(Task<HaproxyRuntime> haproxy, CancellationToken token) =>
@@ -432,35 +436,63 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private async Task<NodeState> DiscoverAsync(Core.InventoryHost host, Task<IReadOnlyList<ServerStat>> allStats, string version, CancellationToken token)
     {
         var node = await deploy.NodeAsync(host);
-        var probe = await deploy.Timeline.MeasureAsync(host.Name, "discover", () => NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token));
+        var read = await deploy.Timeline.MeasureAsync(host.Name, "discover", () => NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token));
         var stats = (await allStats).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
+        bool? InPool(int slot) => stats.FirstOrDefault(s => s.Server == node.Layout.ServerName(slot)) is { } stat ? !(stat.IsMaintenance || stat.IsDraining) : null;
+        var probe = read.ReconciledWith(InPool, DateTimeOffset.UtcNow, out var correction);
+        if (correction is not null)
+        {
+            Out.Warn($"[discover] {host.Name}: {correction}");
+        }
+
         Out.Verbose($"[discover] {host.Name}: {(probe.ActiveSlot is { } slot ? $"runs {probe.Current!.Version} on {slot}" : "runs nothing")}");
-        return new NodeState(node, probe, probe.ActiveSlot is not null && probe.Current!.Version == version, stats);
+        return new NodeState(node, probe, probe.ActiveSlot is not null && probe.Current!.Version == version, stats) { Corrected = correction is not null };
     }
 
-    // A node already on the version: make sure HAProxy sends it traffic on its slot and only there.
-    private async Task<NodeOutcome> KeepAsync(NodeState s, HaproxyRuntime lb, Recap recap, CancellationToken token)
+    // A node already on the version: make sure HAProxy sends it traffic on its slot and only there
+    // (in check mode: say what would be fixed). A record that was corrected is rewritten, and N left
+    // running beside it by the run that died is stopped once out of the pool.
+    private async Task<NodeOutcome> KeepAsync(NodeState s, HaproxyRuntime lb, Recap recap, RollOptions options, CancellationToken token)
     {
-        var active = s.Node.Layout.ServerName(s.ActiveSlot!.Value);
-        var fixes = new List<string>();
+        var node = s.Node;
+        var slot = s.ActiveSlot!.Value;
+        var active = node.Layout.ServerName(slot);
+        var fixes = new List<(string What, Func<Task> Do)>();
         foreach (var stat in s.Stats)
         {
-            if (stat.Server == active && stat.IsMaintenance)
+            if (stat.Server == active && (stat.IsMaintenance || stat.IsDraining))
             {
-                await lb.ActivateAsync(active, s.Node.Address, s.ActiveSlot.Value, token);
-                fixes.Add($"{active} back in the pool");
+                fixes.Add(($"{active} back in the pool", () => lb.ActivateAsync(active, node.Address, slot, token)));
             }
             else if (stat.Server != active && !stat.IsMaintenance)
             {
-                await lb.SetStateAsync(stat.Server, SlotState.Maint, token);
-                fixes.Add($"{stat.Server} to maintenance");
+                fixes.Add(($"{stat.Server} to maintenance", () => lb.SetStateAsync(stat.Server, SlotState.Maint, token)));
+            }
+        }
+
+        if (s.Corrected)
+        {
+            foreach (var other in s.Probe.LivePids.Keys.Where(p => p != slot))
+            {
+                fixes.Add(($"the process left on {other} stopped", () => deploy.Processes.StopAsync(node, other, options.StopTimeout, token)));
+            }
+
+            fixes.Add(("its record corrected", () => RecordAsync(node, s.Current, s.Current!.Version, slot, options, token)));
+        }
+
+        if (!run.CheckMode)
+        {
+            foreach (var (_, fix) in fixes)
+            {
+                await fix();
             }
         }
 
         var outcome = fixes.Count == 0 ? Outcome.Ok : Outcome.Changed;
-        Out.Info($"[roll] {s.Node.Name}: {(fixes.Count == 0 ? "ok" : "changed")} (already runs {s.Current!.Version} on {s.ActiveSlot}{(fixes.Count == 0 ? string.Empty : "; " + string.Join(", ", fixes))})");
-        recap.Record(s.Node.Name, outcome);
-        return new NodeOutcome(s.Node.Name, outcome, $"already on {s.Current.Version}");
+        var said = fixes.Count == 0 ? "ok" : run.CheckMode ? "would change" : "changed";
+        Out.Info($"[roll] {node.Name}: {said} (already runs {s.Current!.Version} on {slot}{(fixes.Count == 0 ? string.Empty : "; " + string.Join(", ", fixes.Select(f => f.What)))})");
+        recap.Record(node.Name, outcome);
+        return new NodeOutcome(node.Name, outcome, $"already on {s.Current.Version}");
     }
 
     private async Task<NodeOutcome> RollNodeAsync(NodeState s, Roll roll)
@@ -505,8 +537,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             await Timeline.MeasureAsync(node.Name, "verify", () => CheckNodeAsync(node, lb, idle, idleServer, version, token));
             Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy, no error logged");
         }
-        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Whatever went wrong (a check that failed, the deadline, Ctrl+C, or an SSH connection that
+            // dropped mid-way), traffic goes back to N before anything else happens.
             await RevertAsync(node, lb, s.ActiveSlot, activeServer, idle, idleServer, options);
             var kept = s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
             recap.Record(node.Name, Outcome.Failed);
@@ -516,18 +550,23 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 throw;
             }
 
-            Out.Error($"[roll] {node.Name}: failed ({ex.Message}); {kept}");
-            return new NodeOutcome(node.Name, Outcome.Failed, ex.Message);
+            var reason = ex is PlatformException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            Out.Error($"[roll] {node.Name}: failed ({reason}); {kept}");
+            return new NodeOutcome(node.Name, Outcome.Failed, reason);
         }
 
         // N is out of the pool now: stopping it and recording the release overlap the next node's roll.
-        roll.Finish(FinishAsync(s, idle, version, recap, options, token));
+        roll.Finish(FinishAsync(s, idle, version, recap, options));
         return new NodeOutcome(node.Name, Outcome.Changed, $"{s.Current?.Version ?? "nothing"} -> {version} on {idle}");
     }
 
-    private async Task FinishAsync(NodeState s, int slot, string version, Recap recap, RollOptions options, CancellationToken token)
+    private async Task FinishAsync(NodeState s, int slot, string version, Recap recap, RollOptions options)
     {
         var node = s.Node;
+        // With a token of its own: once traffic moved, the record must say so and N must stop, even when
+        // the roll is interrupted now (a record naming the drained slot would mislead the next run).
+        using var cleanup = new CancellationTokenSource(options.StopTimeout + TimeSpan.FromSeconds(30));
+        var token = cleanup.Token;
         // The record names the new slot only, and pruning keeps every release a slot runs: neither waits for N to exit.
         var recording = RecordAsync(node, s.Current, version, slot, options, token);
         if (s.ActiveSlot is { } old)
@@ -653,7 +692,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             await lb.SetStateAsync(idleServer, SlotState.Maint, cleanup.Token);
             await deploy.Processes.StopAsync(node, idle, options.StopTimeout, cleanup.Token);
         }
-        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        catch (Exception ex)
         {
             Out.Error($"[revert] {node.Name}: could not fully restore the previous state: {ex.Message}");
         }

@@ -101,6 +101,73 @@ public sealed class NodeProbeTests
         Assert.That(current.ReleaseSha256, Is.EqualTo("current456"), "the new file wins");
     }
 
+    [Test]
+    public void A_record_naming_the_drained_slot_gives_way_to_the_slot_HAProxy_sends_traffic_to()
+    {
+        // A run switched to 1.3.0 on 8082 and died before writing the record: 8081 (1.2.0) drained, both alive.
+        var probe = Probe(record: ("1.2.0", 8081), live: [8081, 8082], slotReleases: [(8081, "1.2.0"), (8082, "1.3.0")]);
+
+        var fixedUp = probe.ReconciledWith(InPool(8082), DateTimeOffset.UnixEpoch, out var correction);
+
+        Assert.That(fixedUp.ActiveSlot, Is.EqualTo(8082));
+        Assert.That(fixedUp.Current!.Version, Is.EqualTo("1.3.0"));
+        Assert.That(fixedUp.Current.Previous, Is.EqualTo(new[] { "1.2.0", "1.1.0" }), "the release the record named is the one to roll back to");
+        Assert.That(correction, Does.Contain("1.2.0 on 8081").And.Contain("8082, which runs 1.3.0"));
+    }
+
+    [Test]
+    public void A_record_whose_slot_died_gives_way_to_the_live_slot_in_the_pool()
+    {
+        var probe = Probe(record: ("1.2.0", 8081), live: [8082], slotReleases: [(8081, "1.2.0"), (8082, "1.3.0")]);
+
+        var fixedUp = probe.ReconciledWith(InPool(8082), DateTimeOffset.UnixEpoch, out var correction);
+
+        Assert.That(fixedUp.ActiveSlot, Is.EqualTo(8082));
+        Assert.That(correction, Does.Contain("not running"));
+    }
+
+    [TestCase(8081, TestName = "The record stands when its slot serves")]
+    [TestCase(0, TestName = "The record stands when no other slot is in the pool")]
+    public void The_record_stands_unless_HAProxy_clearly_serves_another_slot(int servingSlot)
+    {
+        var probe = Probe(record: ("1.2.0", 8081), live: [8081, 8082], slotReleases: [(8081, "1.2.0"), (8082, "1.3.0")]);
+
+        var same = probe.ReconciledWith(InPool(servingSlot), DateTimeOffset.UnixEpoch, out var correction);
+
+        Assert.That(same, Is.SameAs(probe));
+        Assert.That(correction, Is.Null);
+    }
+
+    [Test]
+    public void Without_HAProxy_servers_or_a_known_release_on_the_other_slot_the_record_stands()
+    {
+        var unknownToHaproxy = Probe(record: ("1.2.0", 8081), live: [8082], slotReleases: [(8082, "1.3.0")]);
+        var unknownRelease = Probe(record: ("1.2.0", 8081), live: [8082], slotReleases: []);
+
+        Assert.That(unknownToHaproxy.ReconciledWith(_ => null, DateTimeOffset.UnixEpoch, out _), Is.SameAs(unknownToHaproxy));
+        Assert.That(unknownRelease.ReconciledWith(InPool(8082), DateTimeOffset.UnixEpoch, out _), Is.SameAs(unknownRelease));
+    }
+
+    [Test]
+    public async Task The_script_reports_the_release_each_slot_was_started_with()
+    {
+        Directory.CreateDirectory(_layout.SlotDir(8082));
+        await File.WriteAllTextAsync(_layout.SlotReleaseFile(8082), "1.3.0\n");
+
+        var probe = NodeProbe.Parse(await RunScriptAsync("1.3.0"));
+
+        Assert.That(probe.SlotReleases, Is.EqualTo(new Dictionary<int, string> { [8082] = "1.3.0" }));
+    }
+
+    private static NodeProbe Probe((string Version, int Slot) record, int[] live, (int Slot, string Version)[] slotReleases) =>
+        new(new NodeRelease(record.Version, record.Slot, DateTimeOffset.UnixEpoch, ["1.1.0"]), live.ToDictionary(p => p, p => p + 1000), null, null)
+        {
+            SlotReleases = slotReleases.ToDictionary(r => r.Slot, r => r.Version),
+        };
+
+    // HAProxy sends traffic to this slot only; the other is in maintenance.
+    private static Func<int, bool?> InPool(int slot) => p => p == slot;
+
     // The script as the node runs it (bash -c), on this machine's bash.
     private async Task<string> RunScriptAsync(string version)
     {

@@ -247,6 +247,36 @@ public sealed class ZeroDowntimeTests
 
         Assert.That(error!.Message, Does.Contain("contracted past it").And.Contain("V4__drop_items_search_name.sql"));
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+
+        // RollNode to N (one node or all) would break the same way: refused before any node is touched.
+        var pids = Pids();
+        var rolled = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("RollNode", DeployHarness.N, run => new RollNodeStep(run).RunAsync(), ("node", "web-1")));
+        Assert.That(rolled!.Message, Does.Contain("contracted past it").And.Contain("Nothing was changed"));
+        Assert.That(Pids(), Is.EqualTo(pids));
+    }
+
+    [Test, DependsOnTest(nameof(After_the_contract_migration_rollback_to_N_is_refused), AllowFailure = true)]
+    public async Task A_record_left_behind_by_a_run_that_died_after_its_switch_is_corrected_from_HAProxy()
+    {
+        // web-1 serves N+1 on its slot; a run that died after switching and before its record would have
+        // left the record naming the other slot, with N. A roll going by that record would take the
+        // serving slot for its idle one.
+        var web1 = _h.Inventory.Host("web-1");
+        var currentFile = Path.Combine(web1.BaseDir, "current.json");
+        var serving = NodeRelease.Parse(await File.ReadAllTextAsync(currentFile))!;
+        var other = serving.Slot == 8081 ? 8082 : 8081;
+        await File.WriteAllTextAsync(currentFile, new NodeRelease(DeployHarness.N, other, DateTimeOffset.UtcNow, []).ToJson());
+        var pids = Pids();
+
+        var load = await _h.UnderLoadAsync(() => _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync()));
+
+        Assert.That(load.Failed, Is.Zero, load.ToString());
+        Assert.That(_h.LastOutput.Text, Does.Contain($"web-1: its record says {DeployHarness.N} on {other} (not running), but HAProxy sends its traffic to {serving.Slot}, which runs {DeployHarness.NextN}"));
+        Assert.That(_h.LastOutput.Text, Does.Contain("its record corrected"));
+        Assert.That(Pids(), Is.EqualTo(pids), "nothing restarted: web-1 already ran N+1");
+        var fixedRecord = NodeRelease.Parse(await File.ReadAllTextAsync(currentFile))!;
+        Assert.That((fixedRecord.Version, fixedRecord.Slot), Is.EqualTo((DeployHarness.NextN, serving.Slot)));
+        Assert.That(fixedRecord.Previous, Does.Contain(DeployHarness.N));
     }
 
     private Dictionary<string, string> Pids() =>
