@@ -14,6 +14,7 @@ public sealed class Interruption : IDisposable
     private readonly Action<string> _say;
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signals;
+    private PosixSignal _signal;
 
     /// <param name="say">Where to say that the run is stopping (Cake's log).</param>
     /// <param name="listen">False in tests: no process-wide handlers, signals are simulated with <see cref="OnSignal"/>.</param>
@@ -30,6 +31,22 @@ public sealed class Interruption : IDisposable
     /// <summary>Cancelled by the first signal.</summary>
     public CancellationToken Token => _cancel.Token;
 
+    /// <summary>
+    /// Runs a task's body; once interrupted, its cancellation surfaces as one line saying so instead
+    /// of "The operation was canceled".
+    /// </summary>
+    public async Task RunAsync(Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (OperationCanceledException ex) when (_cancel.IsCancellationRequested)
+        {
+            throw new PlatformException($"Stopped by {_signal}: what was in flight was put back or finished (see above); the deploy lock is released.", ex);
+        }
+    }
+
     internal void OnSignal(PosixSignalContext context)
     {
         if (Interlocked.Increment(ref _signals) > 1)
@@ -38,6 +55,7 @@ public sealed class Interruption : IDisposable
         }
 
         context.Cancel = true;
+        _signal = context.Signal;
         _say($"{context.Signal} received: stopping safely (nodes in flight go back to the release they ran, the deploy lock is released). Send it again to stop at once.");
         // Off the signal thread: cancellation callbacks run synchronously and may take a while.
         _ = Task.Run(_cancel.Cancel);

@@ -23,6 +23,21 @@ public sealed class InterruptionTests
     }
 
     [Test]
+    public void A_task_cancelled_by_the_interruption_fails_saying_so_and_other_errors_pass_unchanged()
+    {
+        using var interruption = new Interruption(_ => { }, listen: false);
+        var other = new InvalidOperationException("boom");
+
+        Assert.That(() => interruption.RunAsync(() => Task.FromException(other)), Throws.Exception.SameAs(other));
+        Assert.That(() => interruption.RunAsync(() => Task.FromCanceled(new CancellationToken(true))), Throws.InstanceOf<OperationCanceledException>(), "not interrupted: not ours to explain");
+
+        interruption.OnSignal(new PosixSignalContext(PosixSignal.SIGTERM));
+        interruption.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+
+        Assert.That(() => interruption.RunAsync(() => Task.FromCanceled(interruption.Token)), Throws.TypeOf<PlatformException>().With.Message.StartsWith("Stopped by SIGTERM"));
+    }
+
+    [Test]
     public void SIGTERM_is_handled_like_Ctrl_C()
     {
         using var interruption = new Interruption(_ => { }, listen: false);
