@@ -46,7 +46,9 @@ public sealed partial class PackageStep(RunContext run)
             if (!run.Arguments.GetFlag("force"))
             {
                 throw new PlatformException(
-                    $"{ReleaseManifest.Component}-{version} already exists and was built from other sources or settings. Releases are immutable: use a new --version, or --force to replace it.");
+                    $"{ReleaseManifest.Component}-{version} already exists and {Difference(existing.Manifest, schema, fault, Migrations(Path.Combine(repo, "src", "Catalog.Service", "db")))}. " +
+                    "Releases are immutable: to deploy it as packaged, pass the settings it was built with; to ship something else, use a new --version. " +
+                    "(--force rebuilds it in place, so the same version would mean different code wherever it runs.)");
             }
         }
 
@@ -155,6 +157,26 @@ public sealed partial class PackageStep(RunContext run)
 
         var dirty = await run.Commands.RunAsync("git", ["status", "--porcelain", "--", .. Sources], options, run.Cancellation);
         return head.StandardOutput.Trim() + (dirty.StandardOutput.Trim().Length > 0 ? "-dirty" : string.Empty);
+    }
+
+    /// <summary>Why a packaged release does not match this run, in the user's terms (the arguments to pass, or the sources).</summary>
+    internal static string Difference(ReleaseManifest existing, int? schema, string fault, IReadOnlyList<(string Phase, int Version, string Path)> treeMigrations)
+    {
+        var wanted = schema ?? treeMigrations.Select(m => m.Version).DefaultIfEmpty(0).Max();
+        var differences = new List<string>();
+        if (existing.CatalogSchema != wanted)
+        {
+            differences.Add($"it was cut at schema {existing.CatalogSchema} (--schema={existing.CatalogSchema}), this run {(schema is null ? $"cuts at the tree's level, {wanted}" : $"asks for --schema={schema}")}");
+        }
+
+        if (existing.Fault != fault)
+        {
+            differences.Add($"it was built with --fault={existing.Fault}, this run with {(fault == "none" ? "none" : $"--fault={fault}")}");
+        }
+
+        return differences.Count > 0
+            ? string.Join("; ", differences)
+            : $"was built from other sources (commit {existing.GitCommit}, {existing.Created:yyyy-MM-dd HH:mm} UTC) than the tree's";
     }
 
     internal static IReadOnlyList<(string Phase, int Version, string Path)> Migrations(string dbDir)
