@@ -171,7 +171,8 @@ public sealed class DeployRun : IAsyncDisposable
 
             if (current is not null && current.Timeline.Spans.Count > 0 && !run.CheckMode)
             {
-                current.WriteReport(string.Join("+", deploying.DefaultIfEmpty("Deploy")), succeeded, error);
+                // Named after what ran: the deploying targets, else the targets given (a Verify on its own is no "Deploy").
+                current.WriteReport(string.Join("+", deploying.Count > 0 ? deploying : targets.DefaultIfEmpty("Deploy")), succeeded, error);
             }
 
             if (deploying.Count > 0 && !run.CheckMode)

@@ -169,7 +169,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         if (missing.Count > 0)
         {
-            Out.Info($"Staging {release.Version} on {missing.Count} node(s), {options.UploadParallel} at a time");
+            Out.Info($"Staging {release.Version} on {missing.Count} node(s), {Math.Min(options.UploadParallel, missing.Count)} at a time");
             using var uploads = new UploadQueue(this, release, options.UploadParallel, token);
             outcomes.AddRange(await Task.WhenAll(missing.Select(async s =>
             {

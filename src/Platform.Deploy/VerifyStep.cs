@@ -23,6 +23,7 @@ public sealed class VerifyStep(RunContext run)
         }
 
         var deploy = await DeployRun.ForAsync(run);
+        deploy.Version ??= version;
         var lb = await deploy.HaproxyAsync();
         var stats = await lb.ShowStatAsync(run.Cancellation);
         var circle = await new OperatorRegistry(SecretStoreFactory.Create(run)).ActiveAsync(run.Cancellation);

@@ -45,8 +45,8 @@ public static class DeployReportMarkdown
             var cells = durations.Phases.Select(phase => durations.Of(node, phase) is { } seconds ? InvariantNumbers.Seconds(seconds) : Missing);
             md.AppendLine(Row([node, .. cells, InvariantNumbers.Seconds(durations.TotalOf(node))]));
         }
-        var slowest = durations.Slowest!;
-        md.AppendLine().AppendLine($"Slowest phase: {slowest.Phase} on {slowest.Node} ({InvariantNumbers.Seconds(slowest.DurationSeconds)} s)").AppendLine();
+        var slowest = durations.Slowest!.Value;
+        md.AppendLine().AppendLine($"Slowest phase: {slowest.Phase} on {slowest.Node} ({InvariantNumbers.Seconds(slowest.Seconds)} s)").AppendLine();
     }
 
     private static void AppendLoad(StringBuilder md, IReadOnlyList<ReportLoadSecond> load, string? summary)

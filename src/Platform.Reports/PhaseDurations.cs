@@ -30,6 +30,10 @@ internal sealed class PhaseDurations
         return own.Max(p => p.EndSeconds) - own.Min(p => p.StartSeconds);
     }
 
-    /// <summary>The single longest phase of any node, or null when there were none.</summary>
-    public ReportPhase? Slowest => _phases.MaxBy(p => p.DurationSeconds);
+    /// <summary>The largest cell of the table (a phase run twice counts both times, as its cell does), or null when there were none.</summary>
+    public (string Node, string Phase, double Seconds)? Slowest =>
+        _phases.Count == 0
+            ? null
+            : Nodes.SelectMany(n => Phases.Select(p => (Node: n, Phase: p, Seconds: Of(n, p)))).Where(c => c.Seconds is not null)
+                .Select(c => (c.Node, c.Phase, Seconds: c.Seconds!.Value)).MaxBy(c => c.Seconds);
 }

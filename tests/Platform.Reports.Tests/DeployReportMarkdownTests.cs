@@ -60,6 +60,15 @@ public sealed class DeployReportMarkdownTests
     }
 
     [Test]
+    public void The_slowest_phase_is_the_largest_cell_of_the_table()
+    {
+        // web-1's verify ran twice (2 x 0.1 s): its cell, 0.20 s, is larger than web-2's single 0.15 s.
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create([new("web-1", "verify", 0, 0.1), new("web-1", "verify", 1, 1.1), new("web-2", "verify", 0, 0.15)]));
+
+        Assert.That(markdown, Does.Contain("Slowest phase: verify on web-1 (0.20 s)"));
+    }
+
+    [Test]
     public void Has_title_result_start_time_in_utc_and_duration()
     {
         var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases, duration: 42.5));
