@@ -34,22 +34,30 @@ public static class ReadinessWait
         var slow = (int)Math.Max(0, (timeout.TotalMilliseconds - (quick * Quick.TotalMilliseconds)) / Slow.TotalMilliseconds);
         var host = $"{address}:{port.ToString(CultureInfo.InvariantCulture)}";
         string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        // The deadline is wall-clock (EPOCHREALTIME, in microseconds): a slot that accepts and never
+        // answers must not stretch the wait, so each read waits at most 2 s and never past it.
+        // Without EPOCHREALTIME (bash < 5) the count of checks bounds the wait, as before.
         return $$"""
             exec 2>/dev/null {tick}<> <(:)
             last=
+            clock() { now=${EPOCHREALTIME:-0}; now=${now/[.,]/}; }
+            clock; deadline=$((now + {{(long)timeout.TotalMicroseconds}}))
             for ((i = 0; i < {{Math.Max(1, quick + slow)}}; i++)); do
+              clock; left=$((deadline - now)); ((left > 2000000 || now == 0)) && left=2000000; ((left < 1000)) && left=1000
+              printf -v rt '%d.%06d' $((left / 1000000)) $((left % 1000000))
               if exec {http}<>/dev/tcp/{{address}}/{{port.ToString(CultureInfo.InvariantCulture)}}; then
                 printf 'GET /health/ready HTTP/1.0\r\nHost: {{host}}\r\nUser-Agent: Platform/1.0\r\n\r\n' >&$http
-                status=; rest=; IFS= read -r -t 2 status <&$http
+                status=; rest=; IFS= read -r -t $rt status <&$http
                 status=${status%$'\r'}
                 case $status in *' 200 '*|*' 200') echo ready; exit 0;; esac
-                IFS= read -r -d '' -t 2 rest <&$http; exec {http}>&-
+                IFS= read -r -d '' -t $rt rest <&$http; exec {http}>&-
                 rest=${rest#*$'\r\n\r\n'}; rest=${rest//[$'\r\n']/ }
                 last="${status#HTTP/* } $rest"
               fi
               s=; { read -r s; } < /proc/{{pid.ToString(CultureInfo.InvariantCulture)}}/stat; s=${s##*) }
               case ${s:0:1} in ''|Z|X) echo died; exit 0;; esac
               if ((i % 20 == 0)); then printf . || exit 0; fi
+              clock; ((now == 0 || now < deadline)) || break
               if ((i < {{quick}})); then wait={{Seconds(Quick)}}; else wait={{Seconds(Slow)}}; fi
               read -r -t $wait -u "$tick" || true
             done

@@ -45,6 +45,28 @@ public sealed class ReadinessWaitTests
     }
 
     [Test]
+    public async Task A_slot_that_accepts_and_never_answers_is_given_up_at_the_timeout_not_after_its_reads()
+    {
+        // The kernel accepts connections on the listener's backlog; nothing ever answers them.
+        var hung = new TcpListener(IPAddress.Loopback, 0);
+        hung.Start();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            var (ready, detail) = ReadinessWait.Parse(await RunAsync(((IPEndPoint)hung.LocalEndpoint).Port, Environment.ProcessId, TimeSpan.FromMilliseconds(500)), TimeSpan.FromMilliseconds(500));
+
+            Assert.That(ready, Is.False);
+            Assert.That(detail, Does.StartWith("not ready after 0.5 s"));
+            // Counting checks instead, each waiting up to 2 s per read, this took minutes.
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        }
+        finally
+        {
+            hung.Stop();
+        }
+    }
+
+    [Test]
     public async Task A_process_that_died_ends_the_wait_at_once()
     {
         var clock = Stopwatch.StartNew();
