@@ -18,17 +18,27 @@ public static class ReadinessWait
     private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(50);
 
     /// <summary>True once ready; false when the process died or the timeout passed, with the reason.</summary>
-    public static async Task<(bool Ready, string Detail)> UntilReadyAsync(NodeSession node, int port, int pid, TimeSpan timeout, CancellationToken cancellation)
+    public static Task<(bool Ready, string Detail)> UntilReadyAsync(NodeSession node, int port, int pid, TimeSpan timeout, CancellationToken cancellation) =>
+        AskAsync(node, node.Address, port, pid, timeout, cancellation);
+
+    /// <summary>
+    /// The same question asked from another host (the load balancer): whether the slot is ready as
+    /// seen from there, through whatever lies between (a firewall that lets the node ask itself but not
+    /// the lb would otherwise only show once HAProxy sends it traffic). No process to watch there.
+    /// </summary>
+    public static Task<(bool Ready, string Detail)> ReadyFromAsync(NodeSession from, string address, int port, TimeSpan timeout, CancellationToken cancellation) =>
+        AskAsync(from, address, port, null, timeout, cancellation);
+
+    private static async Task<(bool Ready, string Detail)> AskAsync(NodeSession on, string address, int port, int? pid, TimeSpan timeout, CancellationToken cancellation)
     {
-        var script = Script(node.Address, port, pid, timeout);
-        var result = await node.RunScriptAsync(script, cancellation, timeout + TimeSpan.FromSeconds(30));
+        var result = await on.RunScriptAsync(Script(address, port, pid, timeout), cancellation, timeout + TimeSpan.FromSeconds(30));
         return Parse(result.StandardOutput, timeout);
     }
 
     // Prints "ready", "died", or "timeout" followed by the last answer's status and body (nothing: no answer),
     // after a dot every 20 checks: when Platform has gone (Ctrl+C closes the channel), that write fails
     // and ends the loop (SIGPIPE may be ignored, so the failed write is checked too).
-    internal static string Script(string address, int port, int pid, TimeSpan timeout)
+    internal static string Script(string address, int port, int? pid, TimeSpan timeout)
     {
         var quick = (int)(Math.Min(timeout.TotalMilliseconds, QuickFor.TotalMilliseconds) / Quick.TotalMilliseconds);
         var slow = (int)Math.Max(0, (timeout.TotalMilliseconds - (quick * Quick.TotalMilliseconds)) / Slow.TotalMilliseconds);
@@ -54,8 +64,7 @@ public static class ReadinessWait
                 rest=${rest#*$'\r\n\r\n'}; rest=${rest//[$'\r\n']/ }
                 last="${status#HTTP/* } $rest"
               fi
-              s=; { read -r s; } < /proc/{{pid.ToString(CultureInfo.InvariantCulture)}}/stat; s=${s##*) }
-              case ${s:0:1} in ''|Z|X) echo died; exit 0;; esac
+              {{(pid is { } p ? $$"""s=; { read -r s; } < /proc/{{p.ToString(CultureInfo.InvariantCulture)}}/stat; s=${s##*) }; case ${s:0:1} in ''|Z|X) echo died; exit 0;; esac""" : ":")}}
               if ((i % 20 == 0)); then printf . || exit 0; fi
               clock; ((now == 0 || now < deadline)) || break
               if ((i < {{quick}})); then wait={{Seconds(Quick)}}; else wait={{Seconds(Slow)}}; fi

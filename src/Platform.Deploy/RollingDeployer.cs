@@ -47,12 +47,13 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         // The service's settings (read from the database) while the nodes are asked what they run.
         var envFile = run.CheckMode ? null : EnvFileAsync(token);
         _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when nothing is rolled
+        var guard = new ContractGuard(run, deploy, token);
         // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
         var stats = ShowStatAsync(haproxy, token);
         var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, stats, options.Version, token)));
         var lb = await haproxy;
         await (locked ?? Task.CompletedTask);
-        await new ContractGuard(run, deploy).CheckAsync(release, RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current)), token);
+        await guard.CheckAsync(release, RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current)));
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(s => s.UpToDate))
         {
@@ -535,7 +536,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             });
 
             await Timeline.MeasureAsync(node.Name, "verify", () => CheckNodeAsync(node, lb, idle, idleServer, version, token));
-            Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy, no error logged");
+            Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy and reached from the lb, no error logged");
         }
         catch (Exception ex)
         {
@@ -637,13 +638,22 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var answer = RemoteHttp.GetAsync(node, port, "/version", token);
         var up = WaitUpAsync(lb, server, TimeSpan.FromSeconds(5), token);
         var errors = LogErrorsAsync(node, version, port, token);
-        await Task.WhenAll(answer, up, errors);
+        // HAProxy's state above was set by the switch (health forced up: the node itself saw it ready);
+        // the lb host asking the slot proves HAProxy can reach it, before N is stopped.
+        var lbHost = deploy.Inventory.SingleWithRole("lb");
+        var reach = ReadinessWait.ReadyFromAsync(new NodeSession(await deploy.LbAsync(), new NodeLayout(lbHost)), node.Address, port, TimeSpan.FromSeconds(3), token);
+        await Task.WhenAll(answer, up, errors, reach);
 
         var (status, body) = answer.Result;
         var release = status == 200 ? ReadRelease(body) : null;
         if (release != version)
         {
             throw new NodeRollException(node.Name, "verify", $"/version on port {port} answered {status} '{release ?? body.Trim()}', expected release {version}");
+        }
+
+        if (reach.Result is (false, var why))
+        {
+            throw new NodeRollException(node.Name, "verify", $"the load balancer ({lbHost.Name}) cannot reach {node.Address}:{port} ({why}): HAProxy would fail what it sends there. Is the port open from the lb to the node?");
         }
 
         if (up.Result is { } notUp)

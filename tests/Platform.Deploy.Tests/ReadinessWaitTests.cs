@@ -23,6 +23,19 @@ public sealed class ReadinessWaitTests
     }
 
     [Test]
+    public async Task Asked_from_another_host_there_is_no_process_to_watch_only_the_answer()
+    {
+        using var slot = new StandInSlot(["503 Service Unavailable", "200 OK"]);
+        using var silent = new StandInSlot(["503 Service Unavailable"], "starting");
+
+        var ready = ReadinessWait.Parse((await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", slot.Port, pid: null, TimeSpan.FromSeconds(10)))).Output, TimeSpan.FromSeconds(10));
+        var notReady = ReadinessWait.Parse((await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", silent.Port, pid: null, TimeSpan.FromMilliseconds(300)))).Output, TimeSpan.FromMilliseconds(300));
+
+        Assert.That(ready, Is.EqualTo((true, "ready")));
+        Assert.That(notReady, Is.EqualTo((false, "not ready after 0.3 s: 503 Service Unavailable starting")));
+    }
+
+    [Test]
     public async Task A_slot_that_stays_unready_times_out_naming_its_last_answer()
     {
         using var slot = new StandInSlot(["503 Service Unavailable"], "{\"status\":\"not ready\",\n\"reason\":\"schema 2 is behind the required 4\"}");

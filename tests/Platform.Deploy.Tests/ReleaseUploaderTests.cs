@@ -107,8 +107,11 @@ public sealed class ReleaseUploaderTests
         var release = await PackAsync(ReleaseArchive.Extension, "native");
         WriteStaleCopy();
 
-        // No zstd on this PATH (bash's builtins still work); the tarball is small enough for the pipe.
-        var (_, errors, exit) = await LocalTools.BashAsync("PATH=/nonexistent\n" + ReleaseUploader.UnpackScript(_layout, release), await File.ReadAllBytesAsync(release.Tarball));
+        // A PATH with cat (a node has it: the refusal drains the upload with it, or the operator's write
+        // would break off with a broken pipe instead of the reason) and without zstd.
+        var bin = Directory.CreateDirectory(Path.Combine(_root, "bin")).FullName;
+        File.CreateSymbolicLink(Path.Combine(bin, "cat"), "/bin/cat");
+        var (_, errors, exit) = await LocalTools.BashAsync($"PATH={bin}\n" + ReleaseUploader.UnpackScript(_layout, release), await File.ReadAllBytesAsync(release.Tarball));
 
         AssertRefusedAndUnchanged(exit, errors, Does.Contain("zstd is not installed on this node").And.Contain("apt-get install -y zstd"));
     }
