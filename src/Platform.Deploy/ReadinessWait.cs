@@ -45,7 +45,8 @@ public static class ReadinessWait
         var host = $"{address}:{port.ToString(CultureInfo.InvariantCulture)}";
         string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         // The deadline is wall-clock (EPOCHREALTIME, in microseconds): a slot that accepts and never
-        // answers must not stretch the wait, so each read waits at most 2 s and never past it.
+        // answers must not stretch the wait, so each read waits at most 2 s, and near the end only what
+        // is left (but 0.2 s at least: a status line cut short by a timeout is no answer).
         // Without EPOCHREALTIME (bash < 5) the count of checks bounds the wait, as before.
         return $$"""
             exec 2>/dev/null {tick}<> <(:)
@@ -53,11 +54,11 @@ public static class ReadinessWait
             clock() { now=${EPOCHREALTIME:-0}; now=${now/[.,]/}; }
             clock; deadline=$((now + {{(long)timeout.TotalMicroseconds}}))
             for ((i = 0; i < {{Math.Max(1, quick + slow)}}; i++)); do
-              clock; left=$((deadline - now)); ((left > 2000000 || now == 0)) && left=2000000; ((left < 1000)) && left=1000
+              clock; left=$((deadline - now)); ((left > 2000000 || now == 0)) && left=2000000; ((left < 200000)) && left=200000
               printf -v rt '%d.%06d' $((left / 1000000)) $((left % 1000000))
               if exec {http}<>/dev/tcp/{{address}}/{{port.ToString(CultureInfo.InvariantCulture)}}; then
                 printf 'GET /health/ready HTTP/1.0\r\nHost: {{host}}\r\nUser-Agent: Platform/1.0\r\n\r\n' >&$http
-                status=; rest=; IFS= read -r -t $rt status <&$http
+                status=; rest=; IFS= read -r -t $rt status <&$http || status=
                 status=${status%$'\r'}
                 case $status in *' 200 '*|*' 200') echo ready; exit 0;; esac
                 IFS= read -r -d '' -t $rt rest <&$http; exec {http}>&-

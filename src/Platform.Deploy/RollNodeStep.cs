@@ -41,7 +41,7 @@ public sealed class RollNodeStep(RunContext run)
         RollResult result;
         try
         {
-            result = await step(new RollingDeployer(run, deploy), RollOptions.From(run.Arguments, version), release, locking);
+            result = await step(new RollingDeployer(run, deploy), RollOptions.From(run.Arguments, version) with { Target = target }, release, locking);
         }
         finally
         {

@@ -50,6 +50,9 @@ public sealed record RollOptions
     /// <summary>Releases each node keeps (the current one included).</summary>
     public int KeepReleases { get; init; } = 3;
 
+    /// <summary>The target rolling (RollNode, Rollback), for what the roll prints.</summary>
+    public string Target { get; init; } = "RollNode";
+
     public static RollOptions From(RunArguments args, string version) => new()
     {
         Version = version,

@@ -64,7 +64,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         if (toRoll.Count == 0)
         {
             Out.Info($"Every node already runs {options.Version}: nothing to roll.");
-            recap.Print(Out, "ROLLNODE RECAP");
+            recap.Print(Out, $"{options.Target.ToUpperInvariant()} RECAP");
             return new RollResult(outcomes);
         }
 
@@ -78,7 +78,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Changed, "would roll"));
             }
 
-            recap.Print(Out, "ROLLNODE RECAP (check mode)");
+            recap.Print(Out, $"{options.Target.ToUpperInvariant()} RECAP (check mode)");
             return new RollResult(outcomes);
         }
 
@@ -120,9 +120,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             }
 
             await Task.WhenAll(roll.Pending().Concat(prepared.Values).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            // Printed however it ended: after an interruption or a failed stop, the recap says where each node is.
+            recap.Print(Out, $"{options.Target.ToUpperInvariant()} RECAP");
         }
 
-        recap.Print(Out, "ROLLNODE RECAP");
         return new RollResult(outcomes);
     }
 
