@@ -26,8 +26,31 @@ public static class ReadinessWait
     /// seen from there, through whatever lies between (a firewall that lets the node ask itself but not
     /// the lb would otherwise only show once HAProxy sends it traffic). No process to watch there.
     /// </summary>
-    public static Task<(bool Ready, string Detail)> ReadyFromAsync(NodeSession from, string address, int port, TimeSpan timeout, CancellationToken cancellation) =>
+    private static Task<(bool Ready, string Detail)> ReadyFromAsync(NodeSession from, string address, int port, TimeSpan timeout, CancellationToken cancellation) =>
         AskAsync(from, address, port, null, timeout, cancellation);
+
+    /// <summary>
+    /// Ready on the node and as seen from the lb host, both asked at once (no longer than the node's
+    /// own wait): a slot the node reaches but the lb cannot (a port closed between them) would take
+    /// traffic and fail it.
+    /// </summary>
+    public static async Task<(bool Ready, string Detail)> UntilReadyForLbAsync(NodeSession node, NodeSession lb, int port, int pid, TimeSpan timeout, CancellationToken cancellation)
+    {
+        using var fromLb = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var seen = ReadyFromAsync(lb, node.Address, port, timeout, fromLb.Token);
+        var (ready, detail) = await UntilReadyAsync(node, port, pid, timeout, cancellation);
+        if (!ready)
+        {
+            await fromLb.CancelAsync();
+            await seen.ContinueWith(_ => { }, TaskScheduler.Default);
+            return (false, detail);
+        }
+
+        var (reached, why) = await seen;
+        return reached
+            ? (true, "ready")
+            : (false, $"ready on the node, but not as seen from the load balancer ({lb.Name}), which would fail what it sends there: {why}. Is port {port} open from the lb to {node.Address}?");
+    }
 
     private static async Task<(bool Ready, string Detail)> AskAsync(NodeSession on, string address, int port, int? pid, TimeSpan timeout, CancellationToken cancellation)
     {
