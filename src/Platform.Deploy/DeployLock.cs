@@ -16,12 +16,17 @@ public sealed class DeployLock(HostSession lb)
 {
     public string Path => $"{lb.Host.BaseDir.TrimEnd('/')}/deploy.lock";
 
-    public async Task<LockHolder> AcquireAsync(string operatorName, string target, string version, CancellationToken cancellation)
+    /// <summary>When the lock was last released (the lb's clock, milliseconds since the epoch): a run that takes it right after another learns so.</summary>
+    public string ReleasedPath => $"{lb.Host.BaseDir.TrimEnd('/')}/deploy.released";
+
+    /// <summary>Takes the lock; with it, how long before (the lb's clock) another run had released it (null: never, or unknown).</summary>
+    public async Task<(LockHolder Holder, TimeSpan? ReleasedAgo)> AcquireAsync(string operatorName, string target, string version, CancellationToken cancellation)
     {
         var holder = new LockHolder(operatorName, target, version, DateTimeOffset.UtcNow, Environment.MachineName, Guid.NewGuid().ToString("N"));
-        if (await lb.CreateExclusiveAsync(Path, JsonSerializer.Serialize(holder, Inventory.Json), cancellation))
+        var released = $"r=; {{ read -r r < {ShellQuote.Quote(ReleasedPath)}; }} 2>/dev/null; echo \"$r $(date +%s%3N)\"";
+        if (await lb.CreateExclusiveThenAsync(Path, JsonSerializer.Serialize(holder, Inventory.Json), released, cancellation) is { } output)
         {
-            return holder;
+            return (holder, ReleasedAgo(output));
         }
 
         var current = await HolderAsync(cancellation);
@@ -30,14 +35,19 @@ public sealed class DeployLock(HostSession lb)
             : $"Another run holds the deploy lock of this environment: {Describe(current)}. Nothing was changed. If that run died, release the lock with ./build.sh --target=Unlock.");
     }
 
-    public async Task ReleaseAsync(LockHolder holder, CancellationToken cancellation)
-    {
-        var current = await HolderAsync(cancellation);
-        if (current?.Token == holder.Token)
-        {
-            await lb.DeleteFileAsync(Path, cancellation);
-        }
-    }
+    /// <summary>Releases the lock if this holder still holds it (checked and removed in one command), and notes when.</summary>
+    public async Task ReleaseAsync(LockHolder holder, CancellationToken cancellation) =>
+        await lb.RunCheckedAsync(
+            $"if grep -qF {ShellQuote.Quote(holder.Token)} {ShellQuote.Quote(Path)} 2>/dev/null; then rm -f {ShellQuote.Quote(Path)} && date +%s%3N > {ShellQuote.Quote(ReleasedPath)}; fi",
+            "releasing the deploy lock",
+            cancellation);
+
+    internal static TimeSpan? ReleasedAgo(string output) =>
+        output.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var released, var now]
+        && long.TryParse(released, System.Globalization.CultureInfo.InvariantCulture, out var r)
+        && long.TryParse(now, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            ? TimeSpan.FromMilliseconds(Math.Max(0, n - r))
+            : null;
 
     /// <summary>Removes the lock whoever holds it; returns the holder it removed.</summary>
     public async Task<LockHolder?> BreakAsync(CancellationToken cancellation)

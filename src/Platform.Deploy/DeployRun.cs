@@ -124,9 +124,30 @@ public sealed class DeployRun : IAsyncDisposable
         }
 
         var lb = await LbAsync();
-        _lock = await Timeline.MeasureAsync(lb.Host.Name, "lock", () => new DeployLock(lb).AcquireAsync(_run.Operator, target, version, _run.Cancellation));
-        _run.Reporter.Verbose($"Deploy lock taken ({new DeployLock(lb).Path})");
+        var deployLock = new DeployLock(lb);
+        (_lock, LockReleasedBefore) = await Timeline.MeasureAsync(lb.Host.Name, "lock", () => deployLock.AcquireAsync(_run.Operator, target, version, _run.Cancellation));
+        LockTakenUtc = DateTime.UtcNow;
+        _run.Reporter.Verbose($"Deploy lock taken ({deployLock.Path})");
     }
+
+    /// <summary>When this run took the deploy lock (null: not taken).</summary>
+    public DateTime? LockTakenUtc { get; private set; }
+
+    /// <summary>How long before this run took the lock another run had released it (null: never, or unknown).</summary>
+    public TimeSpan? LockReleasedBefore { get; private set; }
+
+    /// <summary>
+    /// True when the nodes, asked at <paramref name="askedUtc"/> while the lock was being taken, may
+    /// have been changed since: another run held the lock then and released it moments before this
+    /// one got it (steps ask the nodes while taking the lock, to save the wait).
+    /// </summary>
+    public bool NodesMayHaveChangedSince(DateTime askedUtc) => MayHaveChanged(askedUtc, LockTakenUtc, LockReleasedBefore);
+
+    // The lock was taken after the nodes were asked, and released by another run after they were
+    // asked (a tenth of a second's margin). Both sides are intervals on one clock each, so the lb's
+    // clock need not agree with this machine's.
+    internal static bool MayHaveChanged(DateTime askedUtc, DateTime? takenUtc, TimeSpan? releasedBefore) =>
+        takenUtc is { } taken && taken >= askedUtc && releasedBefore is { } ago && ago <= taken - askedUtc + TimeSpan.FromMilliseconds(100);
 
     /// <summary>A fresh recap for the next step (each step prints its own).</summary>
     public Recap NewRecap(IEnumerable<string> hosts)

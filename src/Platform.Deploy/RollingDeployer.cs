@@ -49,10 +49,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when nothing is rolled
         var guard = new ContractGuard(run, deploy, token);
         // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
-        var stats = ShowStatAsync(haproxy, token);
-        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, stats, options.Version, token)));
+        var states = await DiscoverUnderLockAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locked, token);
         var lb = await haproxy;
-        await (locked ?? Task.CompletedTask);
         await guard.CheckAsync(release, RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current)));
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(s => s.UpToDate))
@@ -140,9 +138,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
         deadline.CancelAfter(options.ProgressDeadline);
         var token = deadline.Token;
-        var noStats = Task.FromResult<IReadOnlyList<ServerStat>>([]);
-        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, noStats, options.Version, token)));
-        await (locked ?? Task.CompletedTask);
+        var states = await DiscoverUnderLockAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locked, token);
         var outcomes = new List<NodeOutcome>();
         var missing = new List<NodeState>();
         foreach (var s in states)
@@ -435,6 +431,24 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     private static async Task<IReadOnlyList<ServerStat>> ShowStatAsync(Task<HaproxyRuntime> haproxy, CancellationToken token) =>
         await (await haproxy).ShowStatAsync(token);
+
+    // The nodes are asked while the deploy lock is being taken (no wait added), and asked again once
+    // it is held if another run released it meanwhile: that run may have changed them since.
+    private async Task<NodeState[]> DiscoverUnderLockAsync(List<Core.InventoryHost> nodes, Func<Task<IReadOnlyList<ServerStat>>> stats, string version, Task? locked, CancellationToken token)
+    {
+        var asked = DateTime.UtcNow;
+        var first = stats();
+        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, first, version, token)));
+        await (locked ?? Task.CompletedTask);
+        if (!deploy.NodesMayHaveChangedSince(asked))
+        {
+            return states;
+        }
+
+        Out.Info($"Another run released the deploy lock {deploy.LockReleasedBefore!.Value.TotalSeconds:0.00} s before this one took it, while this one asked the nodes: asking them again");
+        var again = stats();
+        return await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, again, version, token)));
+    }
 
     private async Task<NodeState> DiscoverAsync(Core.InventoryHost host, Task<IReadOnlyList<ServerStat>> allStats, string version, CancellationToken token)
     {

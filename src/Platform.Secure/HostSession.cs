@@ -137,14 +137,21 @@ public sealed class HostSession : IAsyncDisposable
     /// on the host); returns false when it already exists. Used for locks. Not for secrets: the
     /// content travels on a command line.
     /// </summary>
-    public async Task<bool> CreateExclusiveAsync(string path, string content, CancellationToken cancellation = default)
+    public async Task<bool> CreateExclusiveAsync(string path, string content, CancellationToken cancellation = default) =>
+        await CreateExclusiveThenAsync(path, content, ":", cancellation) is not null;
+
+    /// <summary>
+    /// As <see cref="CreateExclusiveAsync"/>, and when the file was created runs <paramref name="then"/>
+    /// (a POSIX shell command) in the same round trip: its output, or null when the file existed.
+    /// </summary>
+    public async Task<string?> CreateExclusiveThenAsync(string path, string content, string then, CancellationToken cancellation = default)
     {
         var quoted = ShellQuote.Quote(path);
-        var result = await RunAsync($"set -C; if printf '%s' {ShellQuote.Quote(content)} > {quoted}; then exit 0; elif [ -e {quoted} ]; then exit 3; else exit 1; fi", cancellation);
+        var result = await RunAsync($"set -C; if printf '%s' {ShellQuote.Quote(content)} > {quoted}; then set +C; {then}; exit 0; elif [ -e {quoted} ]; then exit 3; else exit 1; fi", cancellation);
         return result.ExitCode switch
         {
-            0 => true,
-            3 => false,
+            0 => result.StandardOutput,
+            3 => null,
             _ => throw new PlatformException($"{Host.Name}: creating {path} failed: {CommandRunner.Tail(result.StandardError, 4)}"),
         };
     }

@@ -140,6 +140,14 @@ public sealed class ZeroDowntimeTests
             await DeployRun.FinishAsync(holder, ["Deploy"], true, null);
         }
 
+        // The lb notes each release, and the next run to take the lock learns how long ago it was
+        // (a step that asked the nodes meanwhile asks them again: see DeployLockTests).
+        var next = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN });
+        var nextDeploy = await DeployRun.ForAsync(next);
+        await nextDeploy.LockAsync("RollNode", DeployHarness.NextN);
+        Assert.That(nextDeploy.LockReleasedBefore, Is.Not.Null.And.LessThan(TimeSpan.FromMinutes(1)), "alice's release was noted");
+        await DeployRun.FinishAsync(next, ["RollNode"], true, null);
+
         // A run that died leaves its lock: Unlock releases it, naming whose it was.
         var dead = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN, ["as"] = "bob" });
         await (await DeployRun.ForAsync(dead)).LockAsync("Rollback", DeployHarness.NextN);

@@ -1,0 +1,28 @@
+namespace Platform.Deploy.Tests;
+
+/// <summary>Whether the nodes a step asked while taking the deploy lock may have changed before it got the lock.</summary>
+public sealed class DeployLockTests
+{
+    private static readonly DateTime Asked = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
+
+    [Test]
+    public void The_lb_answers_when_the_lock_was_last_released_and_its_time()
+    {
+        Assert.That(DeployLock.ReleasedAgo("1764158400000 1764158403250\n"), Is.EqualTo(TimeSpan.FromMilliseconds(3250)));
+        Assert.That(DeployLock.ReleasedAgo(" 1764158403250\n"), Is.Null, "never released");
+        Assert.That(DeployLock.ReleasedAgo("1764158400%3N 1764158403%3N"), Is.Null, "a date without %N: unknown");
+    }
+
+    [Test]
+    public void A_lock_released_by_another_run_while_the_nodes_were_asked_means_ask_again() =>
+        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), TimeSpan.FromMilliseconds(30)), Is.True);
+
+    [Test]
+    public void A_lock_released_long_before_or_taken_before_asking_changes_nothing()
+    {
+        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), TimeSpan.FromSeconds(2)), Is.False, "released two seconds before the nodes were asked (the run before this one)");
+        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddSeconds(-30), TimeSpan.Zero), Is.False, "the lock was held before the nodes were asked (Deploy takes it at ExpandDb)");
+        Assert.That(DeployRun.MayHaveChanged(Asked, null, null), Is.False, "check mode takes no lock");
+        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), null), Is.False, "never released before");
+    }
+}
