@@ -173,7 +173,7 @@ IDisposable fold = null;
 TaskSetup(context =>
 {
     // After Ctrl+C no further task starts: the run goes straight to Teardown.
-    interruption.Token.ThrowIfCancellationRequested();
+    interruption.ThrowIfInterrupted(context.Task.Name);
     if (BuildSystem.GitHubActions.IsRunningOnGitHubActions) BuildSystem.GitHubActions.Commands.StartGroup(context.Task.Name);
     else if (BuildSystem.TravisCI.IsRunningOnTravisCI) fold = BuildSystem.TravisCI.Fold(context.Task.Name);
 });

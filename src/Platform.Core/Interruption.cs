@@ -13,7 +13,8 @@ public sealed class Interruption : IDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly Action<string> _say;
     private readonly List<PosixSignalRegistration> _registrations = [];
-    private int _signals;
+    private DateTime? _first;
+    private bool _interrupted;
     private PosixSignal _signal;
 
     /// <param name="say">Where to say that the run is stopping (Cake's log).</param>
@@ -43,20 +44,44 @@ public sealed class Interruption : IDisposable
         }
         catch (OperationCanceledException ex) when (_cancel.IsCancellationRequested)
         {
-            throw new PlatformException($"Stopped by {_signal}: what was in flight was put back or finished (see above); the deploy lock is released.", ex);
+            throw Stopped(ex);
         }
     }
 
-    internal void OnSignal(PosixSignalContext context)
+    /// <summary>Before a task starts: once interrupted, no further task runs (the run goes to Teardown).</summary>
+    public void ThrowIfInterrupted(string task)
     {
-        if (Interlocked.Increment(ref _signals) > 1)
+        if (Volatile.Read(ref _interrupted))
         {
-            return; // The second one: the default handling ends the process.
+            throw new PlatformException($"Stopped by {_signal} before {task}.");
+        }
+    }
+
+    private PlatformException Stopped(Exception inner) =>
+        new($"Stopped by {_signal}: what was in flight was put back or finished (see above).", inner);
+
+    internal void OnSignal(PosixSignalContext context) => OnSignal(context, DateTime.UtcNow);
+
+    // The same signal may arrive twice at once (a SIGTERM to the process group reaches this process
+    // from the sender and again from the dotnet host forwarding it): within a second it counts once.
+    internal void OnSignal(PosixSignalContext context, DateTime now)
+    {
+        lock (_cancel)
+        {
+            if (_first is { } first)
+            {
+                // Not the first: within the second, swallowed; after it, the default handling ends the process.
+                context.Cancel = now - first < TimeSpan.FromSeconds(1);
+                return;
+            }
+
+            _first = now;
         }
 
         context.Cancel = true;
         _signal = context.Signal;
-        _say($"{context.Signal} received: stopping safely (nodes in flight go back to the release they ran, the deploy lock is released). Send it again to stop at once.");
+        Volatile.Write(ref _interrupted, true);
+        _say($"{context.Signal} received: stopping safely (nodes in flight go back to the release they ran; then the deploy lock is released). Send it again to stop at once.");
         // Off the signal thread: cancellation callbacks run synchronously and may take a while.
         _ = Task.Run(_cancel.Cancel);
     }

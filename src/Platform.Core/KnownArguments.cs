@@ -9,7 +9,7 @@ namespace Platform.Core;
 public static class KnownArguments
 {
     /// <summary>Read by Platform's steps (<c>release-version</c> is how build.sh passes <c>--version</c>).</summary>
-    public static readonly IReadOnlySet<string> Platform = new HashSet<string>(StringComparer.Ordinal)
+    public static readonly IReadOnlySet<string> Platform = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "artifacts-dir", "as", "batch-size", "bench-lead", "bench-nodes", "bench-path", "bench-rps", "bench-runs",
         "check", "confirm", "contract", "drain-timeout", "environment", "expires", "fault", "force", "key",
@@ -18,11 +18,12 @@ public static class KnownArguments
         "strategy", "surge", "test-filter", "test-parallel", "test-projects", "upload-parallel", "var", "version",
     };
 
-    /// <summary>Cake's own options. Names with an underscore (<c>--settings_skipverification</c>) are Cake configuration and always allowed.</summary>
-    public static readonly IReadOnlySet<string> Cake = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>Cake's own options (Cake compares names ignoring case, and so does this). Names with an underscore (<c>--settings_skipverification</c>) are Cake configuration and always allowed.</summary>
+    public static readonly IReadOnlySet<string> Cake = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "target", "t", "verbosity", "v", "debug", "d", "showdescription", "description", "showtree", "tree",
-        "dryrun", "noop", "whatif", "exclusive", "e", "bootstrap", "skip-bootstrap", "info", "help", "h", "ver",
+        "target", "t", "verbosity", "v", "debug", "d", "showdescription", "showdescriptions", "description", "descriptions",
+        "showtree", "tree", "dryrun", "noop", "whatif", "exclusive", "e", "bootstrap", "skip-bootstrap", "info", "help", "h",
+        "ver", "no-report", "invalidate-script-cache",
     };
 
     /// <summary>The option names on a command line (<c>--name</c>, <c>--name=value</c>, <c>-n</c>) that nobody reads.</summary>
@@ -31,7 +32,7 @@ public static class KnownArguments
             .Where(a => a.StartsWith('-') && a.Length > 1 && !char.IsDigit(a[1]))
             .Select(a => a.TrimStart('-').Split('=', 2)[0])
             .Where(n => n.Length > 0 && !n.Contains('_', StringComparison.Ordinal) && !Platform.Contains(n) && !Cake.Contains(n))
-            .Distinct(StringComparer.Ordinal)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
 
     /// <exception cref="PlatformException">An argument is unknown: names it, and the closest known one.</exception>

@@ -34,6 +34,9 @@ public sealed class RunContext
 
     public CancellationToken Cancellation { get; }
 
+    /// <summary>When this run began (files written since are this run's).</summary>
+    public DateTime StartedUtc { get; } = DateTime.UtcNow;
+
     public string Environment => Layout.Environment;
 
     /// <summary>The CI build running this (e.g. <c>jenkins#42</c>), from Cake's build-system detection; null on a laptop.</summary>

@@ -31,8 +31,14 @@ public sealed class ContractGuard
 
     public async Task CheckAsync(PackagedRelease target, string? running)
     {
-        if (_applied is null || running is null || running == target.Version || !_deploy.Releases.Exists(running))
+        if (_applied is null || running is null || running == target.Version)
         {
+            return;
+        }
+
+        if (!_deploy.Releases.Exists(running))
+        {
+            _run.Reporter.Warn($"Cannot tell whether the database was contracted past {target.Version}: the release the nodes run, {running}, is not in {_deploy.Releases.Directory} (its manifest names its contract migrations). Package it there to have this checked.");
             return;
         }
 

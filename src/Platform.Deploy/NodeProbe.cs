@@ -27,7 +27,8 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
     /// HAProxy drained, and a roll going by it would take the slot that serves for its idle one. When
     /// the record's slot is not alive or out of the pool while exactly one other slot is alive, in the
     /// pool and known to run a release, that slot is the active one: the probe comes back with a record
-    /// saying so (the next record written fixes the node's) and <paramref name="correction"/> says why.
+    /// saying so and <paramref name="correction"/> says why. (The roll then rolls that node, even to the
+    /// version it serves: that slot took traffic unrecorded, perhaps before passing its check.)
     /// </summary>
     /// <param name="inPool">Per slot: true when HAProxy sends it traffic (not in maintenance, not draining), false when not, null when HAProxy has no such server.</param>
     public NodeProbe ReconciledWith(Func<int, bool?> inPool, DateTimeOffset now, out string? correction)

@@ -16,6 +16,7 @@ public static class ReadinessWait
     private static readonly TimeSpan Quick = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan QuickFor = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Slow = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LbGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>True once ready; false when the process died or the timeout passed, with the reason.</summary>
     public static Task<(bool Ready, string Detail)> UntilReadyAsync(NodeSession node, int port, int pid, TimeSpan timeout, CancellationToken cancellation) =>
@@ -37,7 +38,8 @@ public static class ReadinessWait
     public static async Task<(bool Ready, string Detail)> UntilReadyForLbAsync(NodeSession node, NodeSession lb, int port, int pid, TimeSpan timeout, CancellationToken cancellation)
     {
         using var fromLb = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var seen = ReadyFromAsync(lb, node.Address, port, timeout, fromLb.Token);
+        // A few seconds more than the node's own wait: a node ready at its deadline still gets asked from the lb.
+        var seen = ReadyFromAsync(lb, node.Address, port, timeout + LbGrace, fromLb.Token);
         var (ready, detail) = await UntilReadyAsync(node, port, pid, timeout, cancellation);
         if (!ready)
         {
@@ -46,15 +48,29 @@ public static class ReadinessWait
             return (false, detail);
         }
 
-        var (reached, why) = await seen;
-        return reached
-            ? (true, "ready")
-            : (false, $"ready on the node, but not as seen from the load balancer ({lb.Name}), which would fail what it sends there: {why}. Is port {port} open from the lb to {node.Address}?");
+        string why;
+        try
+        {
+            (var reached, why) = await seen;
+            if (reached)
+            {
+                return (true, "ready");
+            }
+        }
+        catch (PlatformException ex)
+        {
+            // A connection that hangs (a firewall dropping packets) outlasts the script: its command timed out.
+            why = ex.Message;
+        }
+
+        return (false, $"ready on the node, but not as seen from the load balancer ({lb.Name}), which would fail what it sends there: {why}. Is port {port} open from the lb to {node.Address}?");
     }
 
     private static async Task<(bool Ready, string Detail)> AskAsync(NodeSession on, string address, int port, int? pid, TimeSpan timeout, CancellationToken cancellation)
     {
-        var result = await on.RunScriptAsync(Script(address, port, pid, timeout), cancellation, timeout + TimeSpan.FromSeconds(30));
+        // From the lb, no process to watch: a connection that hangs is cut by the command's timeout soon after the wait's.
+        var commandTimeout = timeout + (pid is null ? LbGrace : TimeSpan.FromSeconds(30));
+        var result = await on.RunScriptAsync(Script(address, port, pid, timeout), cancellation, commandTimeout);
         return Parse(result.StandardOutput, timeout);
     }
 

@@ -55,7 +55,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(s => s.UpToDate))
         {
-            outcomes.Add(await KeepAsync(state, lb, recap, options, token));
+            outcomes.Add(await KeepAsync(state, lb, recap, token));
         }
 
         var toRoll = states.Where(s => !s.UpToDate).ToList();
@@ -425,8 +425,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         public int IdleSlot(IReadOnlyList<int> ports) => ActiveSlot == ports[0] ? ports[1] : ports[0];
 
-        /// <summary>The node's record disagreed with HAProxy and was corrected (see <see cref="NodeProbe.ReconciledWith"/>).</summary>
-        public bool Corrected { get; init; }
     }
 
     private static async Task<IReadOnlyList<ServerStat>> ShowStatAsync(Task<HaproxyRuntime> haproxy, CancellationToken token) =>
@@ -463,13 +461,14 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
 
         Out.Verbose($"[discover] {host.Name}: {(probe.ActiveSlot is { } slot ? $"runs {probe.Current!.Version} on {slot}" : "runs nothing")}");
-        return new NodeState(node, probe, probe.ActiveSlot is not null && probe.Current!.Version == version, stats) { Corrected = correction is not null };
+        // A corrected node is rolled even when it serves the version: its slot took traffic without a
+        // record, so it may never have passed the post-switch check. It gets a fresh start, checked.
+        return new NodeState(node, probe, correction is null && probe.ActiveSlot is not null && probe.Current!.Version == version, stats);
     }
 
     // A node already on the version: make sure HAProxy sends it traffic on its slot and only there
-    // (in check mode: say what would be fixed). A record that was corrected is rewritten, and N left
-    // running beside it by the run that died is stopped once out of the pool.
-    private async Task<NodeOutcome> KeepAsync(NodeState s, HaproxyRuntime lb, Recap recap, RollOptions options, CancellationToken token)
+    // (in check mode: say what would be fixed).
+    private async Task<NodeOutcome> KeepAsync(NodeState s, HaproxyRuntime lb, Recap recap, CancellationToken token)
     {
         var node = s.Node;
         var slot = s.ActiveSlot!.Value;
@@ -485,16 +484,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             {
                 fixes.Add(($"{stat.Server} to maintenance", () => lb.SetStateAsync(stat.Server, SlotState.Maint, token)));
             }
-        }
-
-        if (s.Corrected)
-        {
-            foreach (var other in s.Probe.LivePids.Keys.Where(p => p != slot))
-            {
-                fixes.Add(($"the process left on {other} stopped", () => deploy.Processes.StopAsync(node, other, options.StopTimeout, token)));
-            }
-
-            fixes.Add(("its record corrected", () => RecordAsync(node, s.Current, s.Current!.Version, slot, options, token)));
         }
 
         if (!run.CheckMode)

@@ -11,7 +11,9 @@ public sealed class ApplyStep(RunContext run)
 {
     public async Task<Inventory?> RunAsync()
     {
-        var planFile = Path.GetFullPath(run.Arguments.Get("plan") ?? run.Layout.PlanFileFor(run.CheckMode));
+        // In check mode, the plan Plan just wrote aside in this run; else (Apply on its own) the one under review.
+        var checkPlan = run.CheckMode && File.Exists(run.Layout.CheckPlanFile) && File.GetLastWriteTimeUtc(run.Layout.CheckPlanFile) >= run.StartedUtc;
+        var planFile = Path.GetFullPath(run.Arguments.Get("plan") ?? (checkPlan ? run.Layout.CheckPlanFile : run.Layout.PlanFile));
         if (!File.Exists(planFile))
         {
             throw new PlatformException($"No saved plan at {planFile}. Run the Plan target first (./build.sh --target=Plan), or pass --plan=FILE.");

@@ -163,8 +163,15 @@ public sealed partial class PackageStep(RunContext run)
     internal static string Difference(ReleaseManifest existing, int? schema, string fault, IReadOnlyList<(string Phase, int Version, string Path)> treeMigrations)
     {
         var wanted = schema ?? treeMigrations.Select(m => m.Version).DefaultIfEmpty(0).Max();
+        // The tree still holds the migrations the release shipped (none added below its level, none renamed):
+        // then its --schema is what tells them apart.
+        var sameMigrations = existing.Migrations.SequenceEqual(treeMigrations.Where(m => m.Version <= existing.CatalogSchema).Select(m => m.Path));
         var differences = new List<string>();
-        if (existing.CatalogSchema != wanted)
+        if (!sameMigrations)
+        {
+            differences.Add($"its migrations differ from the tree's up to its schema {existing.CatalogSchema} (it ships {(existing.Migrations.Count == 0 ? "none" : string.Join(", ", existing.Migrations))})");
+        }
+        else if (existing.CatalogSchema != wanted)
         {
             differences.Add($"it was cut at schema {existing.CatalogSchema} (--schema={existing.CatalogSchema}), this run {(schema is null ? $"cuts at the tree's level, {wanted}" : $"asks for --schema={schema}")}");
         }
@@ -176,7 +183,7 @@ public sealed partial class PackageStep(RunContext run)
 
         return differences.Count > 0
             ? string.Join("; ", differences)
-            : $"was built from other sources (commit {existing.GitCommit}, {existing.Created:yyyy-MM-dd HH:mm} UTC) than the tree's";
+            : $"was built from other sources (commit {existing.GitCommit}, {existing.Created:yyyy-MM-dd HH:mm} UTC) than the tree's, or with --schema={existing.CatalogSchema} given where this run leaves it out (or the reverse)";
     }
 
     internal static IReadOnlyList<(string Phase, int Version, string Path)> Migrations(string dbDir)

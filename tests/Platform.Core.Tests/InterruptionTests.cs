@@ -12,9 +12,10 @@ public sealed class InterruptionTests
         var first = new PosixSignalContext(PosixSignal.SIGINT);
         var second = new PosixSignalContext(PosixSignal.SIGINT);
 
-        interruption.OnSignal(first);
+        var at = DateTime.UtcNow;
+        interruption.OnSignal(first, at);
         var cancelled = interruption.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
-        interruption.OnSignal(second);
+        interruption.OnSignal(second, at.AddSeconds(2));
 
         Assert.That(cancelled, Is.True, "the run's token is cancelled");
         Assert.That(first.Cancel, Is.True, "the first signal does not end the process");
@@ -35,6 +36,21 @@ public sealed class InterruptionTests
         interruption.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
 
         Assert.That(() => interruption.RunAsync(() => Task.FromCanceled(interruption.Token)), Throws.TypeOf<PlatformException>().With.Message.StartsWith("Stopped by SIGTERM"));
+    }
+
+    [Test]
+    public void The_same_signal_delivered_twice_at_once_counts_once()
+    {
+        using var interruption = new Interruption(_ => { }, listen: false);
+        var at = DateTime.UtcNow;
+        var fromSender = new PosixSignalContext(PosixSignal.SIGTERM);
+        var forwarded = new PosixSignalContext(PosixSignal.SIGTERM);
+
+        interruption.OnSignal(fromSender, at);
+        interruption.OnSignal(forwarded, at.AddMilliseconds(3));
+
+        Assert.That(forwarded.Cancel, Is.True, "the dotnet host's forwarded copy does not end the process");
+        Assert.That(() => interruption.ThrowIfInterrupted("Verify"), Throws.TypeOf<PlatformException>().With.Message.EqualTo("Stopped by SIGTERM before Verify."));
     }
 
     [Test]

@@ -16,7 +16,7 @@ public sealed partial class KnownArgumentsTests
     [Test]
     public void Platform_and_Cake_options_values_and_Cake_configuration_pass()
     {
-        string[] line = ["/x/Cake.dll", "build/build.cake", "--target=Deploy", "-v", "diagnostic", "--verbosity=quiet", "--var=app_nodes=4", "--var", "x=1", "--settings_skipverification=true", "--dryrun", "--surge=0", "--batch-size", "-1"];
+        string[] line = ["/x/Cake.dll", "build/build.cake", "--target=Deploy", "-v", "diagnostic", "--verbosity=quiet", "--var=app_nodes=4", "--var", "x=1", "--settings_skipverification=true", "--dryrun", "--surge=0", "--batch-size", "-1", "--Environment=local", "--no-report", "--invalidate-script-cache"];
 
         Assert.That(KnownArguments.Unknown(line), Is.Empty);
         Assert.DoesNotThrow(() => KnownArguments.Check(line));
