@@ -75,11 +75,19 @@ Setup(context =>
     if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback")) RollOptions.From(Run().Arguments, "-");
     if (!dryRun) return;
     Information("Check mode: each step shows what it would change; nothing is changed.");
+    // Steps on the hosts have nothing to ask before the first Apply: the check says so instead of failing.
+    var onHosts = new[] { "SeedKeys", "MigrateDb", "ExpandDb", "CheckCompatibility", "Stage", "RollNode", "Verify", "ContractDb", "Deploy", "Rollback", "Unlock" };
     foreach (var task in context.TasksToExecute)
     {
         if (steps.TryGetValue(task.Name, out var body))
         {
             Information($"--- {task.Name} (check) ---");
+            if (onHosts.Contains(task.Name) && !System.IO.File.Exists(Run().Layout.InventoryFile))
+            {
+                Information("The environment has no hosts yet: this step would run on those Apply creates.");
+                continue;
+            }
+
             body(Run()).GetAwaiter().GetResult();
         }
     }
