@@ -30,6 +30,14 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
     /// saying so and <paramref name="correction"/> says why. (The roll then rolls that node, even to the
     /// version it serves: that slot took traffic unrecorded, perhaps before passing its check.)
     /// </summary>
+    /// <param name="stats">HAProxy's servers (those of other nodes are ignored).</param>
+    public NodeProbe ReconciledWith(NodeLayout layout, IEnumerable<ServerStat> stats, DateTimeOffset now, out string? correction)
+    {
+        var servers = stats.ToList();
+        bool? InPool(int slot) => servers.FirstOrDefault(s => s.Server == layout.ServerName(slot)) is { } stat ? !(stat.IsMaintenance || stat.IsDraining) : null;
+        return ReconciledWith(InPool, now, out correction);
+    }
+
     /// <param name="inPool">Per slot: true when HAProxy sends it traffic (not in maintenance, not draining), false when not, null when HAProxy has no such server.</param>
     public NodeProbe ReconciledWith(Func<int, bool?> inPool, DateTimeOffset now, out string? correction)
     {

@@ -453,8 +453,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var node = await deploy.NodeAsync(host);
         var read = await deploy.Timeline.MeasureAsync(host.Name, "discover", () => NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token));
         var stats = (await allStats).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
-        bool? InPool(int slot) => stats.FirstOrDefault(s => s.Server == node.Layout.ServerName(slot)) is { } stat ? !(stat.IsMaintenance || stat.IsDraining) : null;
-        var probe = read.ReconciledWith(InPool, DateTimeOffset.UtcNow, out var correction);
+        var probe = read.ReconciledWith(node.Layout, stats, DateTimeOffset.UtcNow, out var correction);
         if (correction is not null)
         {
             Out.Warn($"[discover] {host.Name}: {correction}");

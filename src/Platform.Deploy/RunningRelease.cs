@@ -2,15 +2,22 @@ using Platform.Core;
 
 namespace Platform.Deploy;
 
-/// <summary>The release the app nodes run now, as they record it (the version most nodes run).</summary>
+/// <summary>
+/// The release the app nodes run now: each node's record, checked against HAProxy as a roll checks it
+/// (a run that died between its switch and its record leaves a record naming the drained slot: see
+/// <see cref="NodeProbe.ReconciledWith(NodeLayout, IEnumerable{ServerStat}, DateTimeOffset, out string?)"/>),
+/// and the version most nodes run.
+/// </summary>
 public static class RunningRelease
 {
     public static async Task<IReadOnlyDictionary<string, NodeRelease?>> ReadAllAsync(DeployRun deploy, CancellationToken token)
     {
+        var stats = ReadStatsAsync(deploy, token);
         var records = await Task.WhenAll(deploy.Inventory.AppNodes.Select(async host =>
         {
             var node = await deploy.NodeAsync(host);
-            return (host.Name, Record: NodeRelease.Parse(await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, token)));
+            var probe = await NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, "-", token);
+            return (host.Name, Record: probe.ReconciledWith(node.Layout, await stats, DateTimeOffset.UtcNow, out _).Current);
         }));
         return records.ToDictionary(r => r.Name, r => r.Record);
     }
@@ -18,4 +25,7 @@ public static class RunningRelease
     /// <summary>The version most nodes run, or null when nothing was deployed yet.</summary>
     public static string? Majority(IReadOnlyDictionary<string, NodeRelease?> records) =>
         records.Values.Where(r => r is not null).GroupBy(r => r!.Version).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).FirstOrDefault()?.Key;
+
+    private static async Task<IReadOnlyList<ServerStat>> ReadStatsAsync(DeployRun deploy, CancellationToken token) =>
+        await (await deploy.HaproxyAsync()).ShowStatAsync(token);
 }

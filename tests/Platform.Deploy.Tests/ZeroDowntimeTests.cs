@@ -276,6 +276,12 @@ public sealed class ZeroDowntimeTests
         await File.WriteAllTextAsync(currentFile, new NodeRelease(DeployHarness.N, other, DateTimeOffset.UtcNow, []).ToJson());
         var pids = Pids();
 
+        // Rollback and CheckCompatibility, which ask what runs, see what serves rather than the stale record.
+        var asking = await DeployRun.ForAsync(_h.Env.NewRun());
+        var seen = await RunningRelease.ReadAllAsync(asking, CancellationToken.None);
+        await asking.DisposeAsync();
+        Assert.That((seen["web-1"]!.Version, seen["web-1"]!.Slot), Is.EqualTo((DeployHarness.NextN, serving.Slot)));
+
         var load = await _h.UnderLoadAsync(() => _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync()));
 
         Assert.That(load.Failed, Is.Zero, load.ToString());
