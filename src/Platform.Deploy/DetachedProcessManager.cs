@@ -11,10 +11,13 @@ namespace Platform.Deploy;
 /// </summary>
 public sealed class DetachedProcessManager : IProcessManager
 {
-    // Sets $pid to the pid in the pid file and succeeds when that process is alive and not a zombie.
-    // Shell builtins only: the stop loop runs it every 10 ms, and a fork per check adds up on a busy node.
+    // Sets $pid to the pid in the pid file and succeeds when that process is alive, not a zombie, and
+    // the one started (the file holds its start time, field 22 of /proc/<pid>/stat: after a reboot or a
+    // crash a pid is reused, and a stop must never signal an unrelated process). Pid files written
+    // before the start time was kept hold the pid alone and are matched by pid.
+    // Shell builtins only: the stop loop runs it every 5 ms, and a fork per check adds up on a busy node.
     private const string AliveFunction = """
-        alive() { pid=; local s=; { read -r pid; } 2>/dev/null < "$1"; [[ $pid =~ ^[0-9]+$ ]] || return 1; { read -r s; } 2>/dev/null < "/proc/$pid/stat"; s=${s##*) }; case ${s:0:1} in ''|Z|X) return 1;; esac; }
+        alive() { pid=; local s= started= f; { read -r pid started; } 2>/dev/null < "$1"; [[ $pid =~ ^[0-9]+$ ]] || return 1; { read -r s; } 2>/dev/null < "/proc/$pid/stat"; s=${s##*) }; case ${s:0:1} in ''|Z|X) return 1;; esac; f=($s); [[ -z $started || $started == "${f[19]}" ]]; }
         """;
 
     public async Task<int> StartAsync(NodeSession node, string version, int port, CancellationToken cancellation)
@@ -31,9 +34,10 @@ public sealed class DetachedProcessManager : IProcessManager
             cd {{Q(app)}}
             CATALOG_ENV_FILE={{Q(l.EnvFile)}} ASPNETCORE_URLS={{Q($"http://{node.Address}:{port}")}} DOTNET_NOLOGO=1 \
               setsid {{Q(app + "/Catalog.Service")}} >>"$log" 2>&1 </dev/null &
-            echo $! > {{Q(l.PidFile(port))}}
+            p=$!; s=; { read -r s; } 2>/dev/null < "/proc/$p/stat" || true; s=${s##*) }; f=($s)
+            echo "$p ${f[19]}" > {{Q(l.PidFile(port))}}
             echo {{Q(version)}} > {{Q(l.SlotReleaseFile(port))}}
-            echo $!
+            echo $p
             """;
         var output = await node.RunScriptCheckedAsync(script, $"starting {version} on port {port}", cancellation, TimeSpan.FromSeconds(30));
         return int.Parse(output.Trim(), CultureInfo.InvariantCulture);

@@ -88,6 +88,22 @@ public sealed class NodeProbeTests
     }
 
     [Test]
+    public async Task A_pid_file_naming_another_start_time_is_a_reused_pid_not_the_slots_process()
+    {
+        // This test's process stands in for the slot's: its start time is field 22 of /proc/self/stat.
+        var stat = await File.ReadAllTextAsync("/proc/self/stat");
+        var started = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        Directory.CreateDirectory(_layout.SlotDir(8081));
+        Directory.CreateDirectory(_layout.SlotDir(8082));
+        await File.WriteAllTextAsync(_layout.PidFile(8081), $"{Environment.ProcessId} {started}\n");
+        await File.WriteAllTextAsync(_layout.PidFile(8082), $"{Environment.ProcessId} 1\n");
+
+        var probe = NodeProbe.Parse(await RunScriptAsync("1.2.0"));
+
+        Assert.That(probe.LivePids, Is.EqualTo(new Dictionary<int, int> { [8081] = Environment.ProcessId }), "8082's pid file names a process started at another time");
+    }
+
+    [Test]
     public async Task A_release_unpacked_before_the_checksum_file_moved_is_still_recognised()
     {
         Directory.CreateDirectory(_layout.ReleaseDir("1.2.0"));

@@ -299,5 +299,5 @@ public sealed class ZeroDowntimeTests
     private Dictionary<string, string> Pids() =>
         _h.Inventory.AppNodes.ToDictionary(
             n => n.Name,
-            n => Directory.GetFiles(Path.Combine(n.BaseDir, "slots"), "pid", SearchOption.AllDirectories).Select(f => File.ReadAllText(f).Trim()).Single());
+            n => Directory.GetFiles(Path.Combine(n.BaseDir, "slots"), "pid", SearchOption.AllDirectories).Select(f => File.ReadAllText(f).Split(' ', '\n')[0]).Single());
 }
