@@ -56,8 +56,10 @@ public sealed class RollWindowTests
     [Test]
     public async Task After_a_failure_no_further_node_starts_and_those_in_flight_finish()
     {
-        // Node 2 stays in flight until node 3 has been skipped, which happens only once node 1's failure counts.
-        var secondMayEnd = new TaskCompletionSource();
+        // Node 1 fails only once node 2 is in flight (otherwise node 2 would rightly be skipped too);
+        // node 2 stays in flight until node 3 has been skipped, which happens only once node 1's failure counts.
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondMayEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = new List<int>();
         var outcomes = await RollWindow.RunAsync([1, 2, 3, 4], 2, async n =>
         {
@@ -68,8 +70,13 @@ public sealed class RollWindowTests
 
             if (n == 1)
             {
-                await Task.Yield();
+                await secondStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
                 return new NodeOutcome("web-1", Outcome.Failed, "not ready");
+            }
+
+            if (n == 2)
+            {
+                secondStarted.SetResult();
             }
 
             await secondMayEnd.Task.WaitAsync(TimeSpan.FromSeconds(30)); // a node 3 that started would wait here in vain
