@@ -1,3 +1,4 @@
+using System.Globalization;
 using Platform.Core;
 using Platform.Secrets;
 using Platform.TestSupport;
@@ -121,7 +122,7 @@ public sealed class TrustedCircleTests
             var commands = new CommandRunner(reporter, new SecretRedactor());
             await commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyFile]);
             var newFingerprint = OpenSshPublicKey.Parse(await File.ReadAllTextAsync(keyFile + ".pub"), "new").Fingerprint;
-            await ReloadSshdAsync(hostDir, commands);
+            await ReloadSshdAsync(web2, hostDir, commands);
 
             var error = await Assert.ThrowsAsync<PlatformException>(() => new SeedKeysStep(_env.NewRun(reporter: reporter)).RunAsync());
 
@@ -133,7 +134,7 @@ public sealed class TrustedCircleTests
         {
             File.Copy(backup, keyFile, overwrite: true);
             File.Copy(backup + ".pub", keyFile + ".pub", overwrite: true);
-            await ReloadSshdAsync(hostDir, new CommandRunner(reporter, new SecretRedactor()));
+            await ReloadSshdAsync(web2, hostDir, new CommandRunner(reporter, new SecretRedactor()));
         }
     }
 
@@ -188,10 +189,26 @@ public sealed class TrustedCircleTests
         await new SeedKeysStep(Run(("ssh-certificates", "false"))).RunAsync();
     }
 
-    private static async Task ReloadSshdAsync(string hostDir, CommandRunner commands)
+    /// <summary>
+    /// SIGHUPs the host's sshd and waits until it offers the host key now on disk: sshd re-executes
+    /// itself and listens again, which on a busy machine can take longer than any fixed pause.
+    /// </summary>
+    private static async Task ReloadSshdAsync(InventoryHost host, string hostDir, CommandRunner commands)
     {
         var pid = (await File.ReadAllTextAsync(Path.Combine(hostDir, "sshd.pid"))).Trim();
+        var key = (await File.ReadAllTextAsync(Path.Combine(hostDir, "ssh_host_ed25519_key.pub"))).Split(' ')[1];
         await commands.RunAsync("kill", ["-HUP", pid]);
-        await Task.Delay(500); // sshd re-executes itself on SIGHUP and listens again almost at once.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var scan = await commands.RunAsync("ssh-keyscan", ["-T", "2", "-t", "ed25519", "-p", host.SshPort.ToString(CultureInfo.InvariantCulture), host.Address], new CommandOptions { AllowFailure = true });
+            if (scan.StandardOutput.Contains(key, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"sshd of {host.Name} did not offer its new host key within 20 s of SIGHUP");
+            await Task.Delay(100);
+        }
     }
 }
