@@ -74,7 +74,8 @@ public static class ReadinessWait
         return Parse(result.StandardOutput, timeout);
     }
 
-    // Prints "ready", "died", or "timeout" followed by the last answer's status and body (nothing: no answer),
+    // Prints "ready", "died", or "timeout" followed by the last answer's status and body (nothing: no answer;
+    // a check cut short by the deadline does not erase the answer before it),
     // after a dot every 20 checks: when Platform has gone (Ctrl+C closes the channel), that write fails
     // and ends the loop (SIGPIPE may be ignored, so the failed write is checked too).
     internal static string Script(string address, int port, int? pid, TimeSpan timeout)
@@ -102,7 +103,7 @@ public static class ReadinessWait
                 case $status in *' 200 '*|*' 200') echo ready; exit 0;; esac
                 IFS= read -r -d '' -t $rt rest <&$http; exec {http}>&-
                 rest=${rest#*$'\r\n\r\n'}; rest=${rest//[$'\r\n']/ }
-                last="${status#HTTP/* } $rest"
+                [[ -n $status ]] && last="${status#HTTP/* } $rest"
               fi
               {{(pid is { } p ? $$"""s=; { read -r s; } < /proc/{{p.ToString(CultureInfo.InvariantCulture)}}/stat; s=${s##*) }; case ${s:0:1} in ''|Z|X) echo died; exit 0;; esac""" : ":")}}
               if ((i % 20 == 0)); then printf . || exit 0; fi

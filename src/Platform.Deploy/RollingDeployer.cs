@@ -35,14 +35,32 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private PhaseTimeline Timeline => deploy.Timeline;
 
     /// <param name="locked">The deploy lock being taken: the nodes are read meanwhile, nothing changes before it is held.</param>
-    public async Task<RollResult> RollAsync(RollOptions options, PackagedRelease release, Task? locked = null)
+    public Task<RollResult> RollAsync(RollOptions options, PackagedRelease release, Task? locked = null) =>
+        WithinDeadlineAsync(options, "roll", token => RollWithinAsync(options, release, locked, token));
+
+    /// <summary>
+    /// Runs a roll or a stage under <c>--progress-deadline</c>, counted from its first step (asking the
+    /// nodes included): however far it got, running out of time is reported as such, not as a bare cancellation.
+    /// </summary>
+    private async Task<RollResult> WithinDeadlineAsync(RollOptions options, string what, Func<CancellationToken, Task<RollResult>> work)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
+        deadline.CancelAfter(options.ProgressDeadline);
+        try
+        {
+            return await work(deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !run.Cancellation.IsCancellationRequested)
+        {
+            throw new PlatformException($"The {what} did not finish within its progress deadline ({options.ProgressDeadline.TotalMinutes:0.#} min, --progress-deadline). Nodes keep the release they run now; see the recap.");
+        }
+    }
+
+    private async Task<RollResult> RollWithinAsync(RollOptions options, PackagedRelease release, Task? locked, CancellationToken token)
     {
         var nodes = SelectNodes(options);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name));
         var haproxy = deploy.HaproxyAsync();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
-        deadline.CancelAfter(options.ProgressDeadline);
-        var token = deadline.Token;
 
         // The service's settings (read from the database) while the nodes are asked what they run.
         var envFile = run.CheckMode ? null : EnvFileAsync(token);
@@ -104,10 +122,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
             await Task.WhenAll(finishing);
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !run.Cancellation.IsCancellationRequested)
-        {
-            throw new PlatformException($"The roll did not finish within its progress deadline ({options.ProgressDeadline.TotalMinutes:0.#} min, --progress-deadline). Nodes keep the release they run now; see the recap.");
-        }
         finally
         {
             // However the roll ended (a failure, the deadline, Ctrl+C): N+1 started ahead on a node whose
@@ -131,13 +145,13 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     /// window holds only the switches. The service's settings are left to the roll (they need the
     /// database's service role, which a first deploy creates later).
     /// </summary>
-    public async Task<RollResult> StageAsync(RollOptions options, PackagedRelease release, Task? locked = null)
+    public Task<RollResult> StageAsync(RollOptions options, PackagedRelease release, Task? locked = null) =>
+        WithinDeadlineAsync(options, "stage", token => StageWithinAsync(options, release, locked, token));
+
+    private async Task<RollResult> StageWithinAsync(RollOptions options, PackagedRelease release, Task? locked, CancellationToken token)
     {
         var nodes = SelectNodes(options);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name));
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
-        deadline.CancelAfter(options.ProgressDeadline);
-        var token = deadline.Token;
         var states = await DiscoverUnderLockAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locked, token);
         var outcomes = new List<NodeOutcome>();
         var missing = new List<NodeState>();

@@ -29,10 +29,10 @@ public sealed class ReadinessWaitTests
         using var silent = new StandInSlot(["503 Service Unavailable"], "starting");
 
         var ready = ReadinessWait.Parse((await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", slot.Port, pid: null, TimeSpan.FromSeconds(10)))).Output, TimeSpan.FromSeconds(10));
-        var notReady = ReadinessWait.Parse((await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", silent.Port, pid: null, TimeSpan.FromMilliseconds(300)))).Output, TimeSpan.FromMilliseconds(300));
+        var notReady = ReadinessWait.Parse((await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", silent.Port, pid: null, TimeSpan.FromSeconds(1.5)))).Output, TimeSpan.FromSeconds(1.5));
 
         Assert.That(ready, Is.EqualTo((true, "ready")));
-        Assert.That(notReady, Is.EqualTo((false, "not ready after 0.3 s: 503 Service Unavailable starting")));
+        Assert.That(notReady, Is.EqualTo((false, "not ready after 1.5 s: 503 Service Unavailable starting")));
     }
 
     [Test]
@@ -40,10 +40,10 @@ public sealed class ReadinessWaitTests
     {
         using var slot = new StandInSlot(["503 Service Unavailable"], "{\"status\":\"not ready\",\n\"reason\":\"schema 2 is behind the required 4\"}");
 
-        var (ready, detail) = ReadinessWait.Parse(await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromMilliseconds(300)), TimeSpan.FromMilliseconds(300));
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromSeconds(1.5)), TimeSpan.FromSeconds(1.5));
 
         Assert.That(ready, Is.False);
-        Assert.That(detail, Is.EqualTo("not ready after 0.3 s: 503 Service Unavailable {\"status\":\"not ready\", \"reason\":\"schema 2 is behind the required 4\"}"));
+        Assert.That(detail, Is.EqualTo("not ready after 1.5 s: 503 Service Unavailable {\"status\":\"not ready\", \"reason\":\"schema 2 is behind the required 4\"}"));
     }
 
     [Test]
@@ -98,8 +98,8 @@ public sealed class ReadinessWaitTests
 
         await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromSeconds(2));
 
-        // At most 200 quick checks and 20 slow ones; without the back-off it would be up to 400.
-        Assert.That(slot.Requests, Has.Count.InRange(20, 260));
+        // At most 200 quick checks and 20 slow ones; without the back-off it would be up to 400 (at least a few even on a busy machine).
+        Assert.That(slot.Requests, Has.Count.InRange(5, 260));
     }
 
     [Test]

@@ -98,13 +98,14 @@ public sealed class VaultClientErrorTests : VaultStubFixture
     public async Task SlowVault_TimesOutPerRequest_RetriesBounded_WithAClearError()
     {
         Stub.ResponseDelay = TimeSpan.FromSeconds(5);
-        var client = Client(TokenOptions() with { RequestTimeout = TimeSpan.FromMilliseconds(200), Retry = TokenOptions().Retry with { MaxAttempts = 2 } });
+        var client = Client(TokenOptions() with { RequestTimeout = TimeSpan.FromSeconds(1), Retry = TokenOptions().Retry with { MaxAttempts = 2 } });
 
         var error = await Assert.ThrowsAsync<VaultUnavailableException>(() => client.ReadKvAsync("app/key"));
 
         Assert.That(error!.Message, Is.EqualTo(
-            $"Vault at {Stub.Address} did not answer GET {ReadPath} within 0.2 s (2 attempt(s)); check VAULT_ADDR and that Vault is up and reachable from this machine."));
-        Assert.That(Stub.Hits("GET", ReadPath), Is.EqualTo(2));
+            $"Vault at {Stub.Address} did not answer GET {ReadPath} within 1 s (2 attempt(s)); check VAULT_ADDR and that Vault is up and reachable from this machine."));
+        // The stub counts a request when its handler runs, which on a busy machine may come a little later.
+        Assert.That(() => Stub.Hits("GET", ReadPath), Is.EqualTo(2).After(5000, 20));
     }
 
     [Test]
