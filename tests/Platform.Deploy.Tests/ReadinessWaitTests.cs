@@ -49,9 +49,9 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task Nothing_listening_times_out_with_no_answer()
     {
-        var port = LocalTools.FreePort();
+        using var closed = LocalTools.ClosedPort();
 
-        var (ready, detail) = ReadinessWait.Parse(await RunAsync(port, Environment.ProcessId, TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(200));
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(closed.Port, Environment.ProcessId, TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(200));
 
         Assert.That(ready, Is.False);
         Assert.That(detail, Is.EqualTo("not ready after 0.2 s: no answer"));
@@ -82,9 +82,10 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task A_process_that_died_ends_the_wait_at_once()
     {
+        using var closed = LocalTools.ClosedPort();
         var clock = Stopwatch.StartNew();
 
-        var (ready, detail) = ReadinessWait.Parse(await RunAsync(LocalTools.FreePort(), DeadPid, TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
+        var (ready, detail) = ReadinessWait.Parse(await RunAsync(closed.Port, DeadPid, TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
 
         Assert.That(ready, Is.False);
         Assert.That(detail, Does.StartWith("died"));
@@ -105,9 +106,10 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task The_wait_ends_when_nobody_reads_its_answer_any_more()
     {
+        using var closed = LocalTools.ClosedPort();
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(ReadinessWait.Script("127.0.0.1", LocalTools.FreePort(), Environment.ProcessId, TimeSpan.FromSeconds(60)));
+        start.ArgumentList.Add(ReadinessWait.Script("127.0.0.1", closed.Port, Environment.ProcessId, TimeSpan.FromSeconds(60)));
         using var bash = Process.Start(start)!;
         Assert.That((char)bash.StandardOutput.Read(), Is.EqualTo('.'), "a dot while it waits");
 

@@ -47,7 +47,8 @@ public sealed class RuntimeApiChannelTests
     [Test]
     public async Task Nothing_listening_is_a_clear_error_naming_the_host_and_endpoint()
     {
-        var port = LocalTools.FreePort();
+        using var closed = LocalTools.ClosedPort();
+        var port = closed.Port;
         using var channel = new SshRuntimeApiChannel("lb", $"127.0.0.1:{port}", (_, p) => p);
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => channel.SendAsync(["show stat"], CancellationToken.None));
