@@ -73,6 +73,8 @@ Setup(context =>
     // (otherwise Deploy would find a bad --batch-size only at Stage, after Apply and the expand migrations).
     KnownArguments.Check(System.Environment.GetCommandLineArgs().Skip(1));
     if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback")) RollOptions.From(Run().Arguments, "-");
+    if (context.TasksToExecute.Any(t => t.Name is "MigrateDb" or "ExpandDb" or "ContractDb")) MigrateDbStep.LockTimeout(Run().Arguments);
+    if (context.TasksToExecute.Any(t => t.Name is "Verify")) VerifyStep.MaxFiveXxRate(Run().Arguments);
     if (!dryRun) return;
     Information("Check mode: each step shows what it would change; nothing is changed.");
     // Steps on the hosts have nothing to ask before the first Apply: the check says so instead of failing.

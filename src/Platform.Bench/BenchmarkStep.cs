@@ -38,7 +38,7 @@ public sealed class BenchmarkStep(RunContext run)
         var rps = run.Arguments.GetInt("bench-rps", 3000, min: 50, max: 20000);
         var path = run.Arguments.Get("bench-path", "/health/live");
         var lead = TimeSpan.FromSeconds(run.Arguments.GetInt("bench-lead", 3, min: 1, max: 60));
-        var sizes = run.Arguments.Get("bench-nodes", "3,6,12").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList();
+        var sizes = run.Arguments.GetIntList("bench-nodes", [3, 6, 12], min: 1, max: 50);
         if (run.CheckMode)
         {
             run.Reporter.Info($"Check mode: would benchmark {runs} runs of each measure at {rps} requests/s, scaling over {string.Join(", ", sizes)} nodes.");

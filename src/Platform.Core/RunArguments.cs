@@ -53,6 +53,46 @@ public sealed class RunArguments(Func<string, IReadOnlyList<string>> lookup)
         return value;
     }
 
+    /// <summary>A number, fractions allowed (<c>--max-5xx-rate=0.02</c>), within [min, max].</summary>
+    public double GetNumber(string name, double fallback, double min, double max)
+    {
+        var raw = Get(name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !(value >= min && value <= max))
+        {
+            throw new PlatformException($"--{name}={raw} is not valid: expected a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)} (e.g. --{name}={fallback.ToString(CultureInfo.InvariantCulture)}).");
+        }
+
+        return value;
+    }
+
+    /// <summary>Whole numbers separated by commas (<c>--bench-nodes=3,6,12</c>), each within [min, max].</summary>
+    public IReadOnlyList<int> GetIntList(string name, IReadOnlyList<int> fallback, int min, int max)
+    {
+        var raw = Get(name);
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        var values = new List<int>();
+        foreach (var part in raw.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            {
+                throw new PlatformException($"--{name}={raw} is not valid: expected whole numbers from {min} to {max} separated by commas (e.g. --{name}={string.Join(',', fallback)}).");
+            }
+
+            values.Add(value);
+        }
+
+        return values;
+    }
+
     /// <summary>A duration given in seconds (<c>--ready-timeout=45</c>), fractions allowed.</summary>
     public TimeSpan GetSeconds(string name, TimeSpan fallback)
     {

@@ -13,6 +13,9 @@ namespace Platform.Deploy;
 /// </summary>
 public sealed class VerifyStep(RunContext run)
 {
+    /// <summary><c>--max-5xx-rate</c>: a share from 0 to 1 (checked in Setup too, so Deploy fails before it changes anything).</summary>
+    public static double MaxFiveXxRate(RunArguments arguments) => arguments.GetNumber("max-5xx-rate", 0.01, 0, 1);
+
     public async Task<Recap> RunAsync()
     {
         var version = await ReleaseVersion.ResolveAsync(run);
@@ -27,7 +30,7 @@ public sealed class VerifyStep(RunContext run)
         var lb = await deploy.HaproxyAsync();
         var stats = await lb.ShowStatAsync(run.Cancellation);
         var circle = await new OperatorRegistry(SecretStoreFactory.Create(run)).ActiveAsync(run.Cancellation);
-        var compliance = new NodeCompliance(deploy.Pool.Connector, circle, double.Parse(run.Arguments.Get("max-5xx-rate", "0.01"), System.Globalization.CultureInfo.InvariantCulture), nodeOwnsAnyAddress: deploy.Inventory.ProcessManager == "systemd");
+        var compliance = new NodeCompliance(deploy.Pool.Connector, circle, MaxFiveXxRate(run.Arguments), nodeOwnsAnyAddress: deploy.Inventory.ProcessManager == "systemd");
         var nodes = deploy.Inventory.AppNodes.ToList();
         var recap = deploy.NewRecap(nodes.Select(n => n.Name));
 

@@ -14,6 +14,9 @@ namespace Platform.Migrate;
 /// </summary>
 public sealed class MigrateDbStep(RunContext run)
 {
+    /// <summary><c>--lock-timeout</c>: how long to wait for another run's migration lock (checked in Setup too).</summary>
+    public static TimeSpan LockTimeout(RunArguments arguments) => arguments.GetSeconds("lock-timeout", TimeSpan.FromSeconds(60));
+
     /// <summary>Runs the phase given (Deploy's ExpandDb/ContractDb), else the one <c>--phase</c> names.</summary>
     public async Task<MigrationReport> RunAsync(MigrationPhase? fixedPhase = null)
     {
@@ -55,7 +58,7 @@ public sealed class MigrateDbStep(RunContext run)
                 return new MigrationReport(scripts.Select(s => s.DisplayPath).ToList(), [], 0);
             }
 
-            var timeout = run.Arguments.GetSeconds("lock-timeout", TimeSpan.FromSeconds(60));
+            var timeout = LockTimeout(run.Arguments);
             await using var migrationLock = await MigrationLock.AcquireAsync(database.OwnerConnectionString(application), timeout, run.Reporter, run.Cancellation);
             var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
                 .RunAsync(scripts, phase, run.CheckMode, work, run.Cancellation);

@@ -36,6 +36,23 @@ public sealed class BasicsTests
     }
 
     [Test]
+    public void Fractions_and_lists_are_read_within_their_range_or_refused_naming_the_argument()
+    {
+        var good = RunArguments.From(new Dictionary<string, string> { ["max-5xx-rate"] = "0.05", ["bench-nodes"] = "3, 12" });
+        var bad = RunArguments.From(new Dictionary<string, string> { ["max-5xx-rate"] = "1%", ["bench-nodes"] = "3,x" });
+        var outside = RunArguments.From(new Dictionary<string, string> { ["max-5xx-rate"] = "2", ["bench-nodes"] = "0" });
+
+        Assert.That(good.GetNumber("max-5xx-rate", 0.01, 0, 1), Is.EqualTo(0.05));
+        Assert.That(good.GetIntList("bench-nodes", [3, 6, 12], 1, 50), Is.EqualTo(new[] { 3, 12 }));
+        Assert.That(RunArguments.Empty.GetNumber("max-5xx-rate", 0.01, 0, 1), Is.EqualTo(0.01));
+        Assert.That(RunArguments.Empty.GetIntList("bench-nodes", [3, 6, 12], 1, 50), Is.EqualTo(new[] { 3, 6, 12 }));
+        Assert.That(() => bad.GetNumber("max-5xx-rate", 0.01, 0, 1), Throws.TypeOf<PlatformException>().With.Message.EqualTo("--max-5xx-rate=1% is not valid: expected a number from 0 to 1 (e.g. --max-5xx-rate=0.01)."));
+        Assert.That(() => outside.GetNumber("max-5xx-rate", 0.01, 0, 1), Throws.TypeOf<PlatformException>().With.Message.Contains("--max-5xx-rate=2"));
+        Assert.That(() => bad.GetIntList("bench-nodes", [3, 6, 12], 1, 50), Throws.TypeOf<PlatformException>().With.Message.EqualTo("--bench-nodes=3,x is not valid: expected whole numbers from 1 to 50 separated by commas (e.g. --bench-nodes=3,6,12)."));
+        Assert.That(() => outside.GetIntList("bench-nodes", [3, 6, 12], 1, 50), Throws.TypeOf<PlatformException>().With.Message.Contains("--bench-nodes=0"));
+    }
+
+    [Test]
     public void Repeated_arguments_keep_every_value_and_the_last_wins_for_single_reads()
     {
         var args = new RunArguments(name => name == "var" ? ["a=1", "b=2"] : []);

@@ -43,6 +43,19 @@ public sealed partial class KnownArgumentsTests
         Assert.That(read.Where(n => !KnownArguments.Platform.Contains(n)), Is.Empty);
     }
 
-    [GeneratedRegex(@"(?:Arguments|args|arguments)\.(?:Get|GetInt|GetFlag|GetSeconds|Has|All|Require)\(""([a-z0-9-]+)""")]
+    [Test]
+    public void Every_argument_is_documented_in_the_readme()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));
+
+        // release-version is how build.sh passes --version on; users never type it.
+        var undocumented = KnownArguments.Platform
+            .Where(n => n != "release-version" && !Regex.IsMatch(readme, $@"(?<![\w-])--{Regex.Escape(n)}(?![\w-])"))
+            .ToList();
+
+        Assert.That(undocumented, Is.Empty, "arguments Platform reads that README.md never names");
+    }
+
+    [GeneratedRegex(@"(?:Arguments|args|arguments)\.(?:Get|GetInt|GetFlag|GetSeconds|GetNumber|GetIntList|Has|All|Require)\(""([a-z0-9-]+)""")]
     private static partial Regex ArgumentRead();
 }
