@@ -52,7 +52,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !run.Cancellation.IsCancellationRequested)
         {
-            throw new PlatformException($"The {what} did not finish within its progress deadline ({options.ProgressDeadline.TotalMinutes:0.#} min, --progress-deadline). Nodes keep the release they run now; see the recap.");
+            var limit = options.ProgressDeadline;
+            var said = limit < TimeSpan.FromMinutes(2) ? $"{limit.TotalSeconds:0.###} s" : $"{limit.TotalMinutes:0.#} min";
+            throw new PlatformException($"The {what} did not finish within its progress deadline ({said}, --progress-deadline). Nodes keep the release they run now.");
         }
     }
 
