@@ -164,7 +164,7 @@ Step("Deploy", "Apply -> SeedKeys -> Package -> ExpandDb -> CheckCompatibility -
     .IsDependentOn("Verify")
     .IsDependentOn("ContractDb");
 
-Step("Rollback", "Roll every node back to its previous release (or --version=) with the same zero-downtime steps",
+Step("Rollback", "Roll a canary back to what the other nodes run, else every node to its previous release (or --version=), zero-downtime",
     r => new RollbackStep(r).RunAsync());
 
 Step("Unlock", "Release a deploy lock left by a run that died (says whose it was)",

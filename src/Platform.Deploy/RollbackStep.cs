@@ -3,8 +3,8 @@ using Platform.Core;
 namespace Platform.Deploy;
 
 /// <summary>
-/// The Rollback target: rolls every app node back to the previous release (the one each node ran
-/// before; <c>--version=</c> picks another kept release) with the same zero-downtime steps.
+/// The Rollback target: rolls the app nodes back (see <see cref="RollbackTarget"/> for which release;
+/// <c>--version=</c> picks another one they ran) with the same zero-downtime steps.
 /// Refused when the database was already contracted past that release (see <see cref="ContractGuard"/>).
 /// </summary>
 public sealed class RollbackStep(RunContext run)
@@ -13,23 +13,9 @@ public sealed class RollbackStep(RunContext run)
     {
         var deploy = await DeployRun.ForAsync(run);
         var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation);
-        var running = RunningRelease.Majority(records)
-            ?? throw new PlatformException("Nothing is deployed: there is nothing to roll back.");
-        var target = run.Arguments.Get("version")
-            ?? records.Values.Where(r => r is not null && r.Version == running).Select(r => r!.Previous.FirstOrDefault()).FirstOrDefault(v => v is not null)
-            ?? throw new PlatformException($"The nodes run {running} and keep no earlier release: pass --version=X.Y.Z.");
-        var ranBefore = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous.Prepend(r.Version)).Distinct().ToList();
-        if (!ranBefore.Contains(target))
-        {
-            throw new PlatformException($"Rollback goes back to a release the nodes ran before, and {target} is not one of them (their records keep {string.Join(", ", ranBefore)}). To put {target} on the nodes, run RollNode --version={target}. Nothing was changed.");
-        }
-
-        if (target == running && records.Values.All(r => r?.Version == target))
-        {
-            run.Reporter.Info($"Every node already runs {target}: nothing to roll back.");
-        }
-
-        run.Reporter.Info($"Rolling back from {running} to {target}");
+        var (target, why) = run.Arguments.Get("version") is { } chosen ? RollbackTarget.Check(records, chosen) : RollbackTarget.Choose(records);
+        // Said once: RollNode then only checks that HAProxy sends each node traffic on its slot.
+        run.Reporter.Info(records.Values.All(r => r?.Version == target) ? $"Every node already runs {target}: nothing to roll back." : why);
         return await new RollNodeStep(run).RunAsync(target, "Rollback");
     }
 }

@@ -1,0 +1,55 @@
+using Platform.Core;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// Which release Rollback goes back to, from what each node records (<see cref="NodeRelease"/>).
+/// Nodes off the release most of them run (a canary, a roll that stopped part-way) go back to it when
+/// they ran it before: that undoes the canary and touches nothing else. Otherwise every node goes back
+/// to the release it ran before, which must be the same one on every node; when it is not, or a node
+/// keeps none, the choice is the operator's (<c>--version</c>), and the message lists what each node ran.
+/// </summary>
+public static class RollbackTarget
+{
+    /// <summary>The release the operator chose (<c>--version</c>): it must be one the nodes ran.</summary>
+    public static (string Version, string Why) Check(IReadOnlyDictionary<string, NodeRelease?> records, string chosen)
+    {
+        var running = Running(records);
+        var ranBefore = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous.Prepend(r.Version)).Distinct().ToList();
+        if (!ranBefore.Contains(chosen))
+        {
+            throw new PlatformException($"Rollback goes back to a release the nodes ran before, and {chosen} is not one of them (their records keep {string.Join(", ", ranBefore)}). To put {chosen} on the nodes, run RollNode --version={chosen}. Nothing was changed.");
+        }
+
+        return (chosen, $"Rolling back from {running} to {chosen}");
+    }
+
+    /// <returns>The release to roll back to, and a line saying why.</returns>
+    /// <exception cref="PlatformException">Nothing is deployed, or the nodes disagree on (or lack) a previous release.</exception>
+    public static (string Version, string Why) Choose(IReadOnlyDictionary<string, NodeRelease?> records)
+    {
+        var running = Running(records);
+        var off = records.Where(r => r.Value is not null && r.Value.Version != running).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        if (off.Count > 0 && off.All(r => r.Value!.Previous.Contains(running)))
+        {
+            var nodes = string.Join(", ", off.Select(r => $"{r.Key} from {r.Value!.Version}"));
+            return (running, $"Rolling back {nodes} to {running}, which the other nodes run");
+        }
+
+        var on = records.Where(r => r.Value?.Version == running).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        var previous = on.Select(r => r.Value!.Previous.FirstOrDefault()).Distinct().ToList();
+        if (previous is [{ } target])
+        {
+            return (target, $"Rolling back from {running} to {target}");
+        }
+
+        var each = string.Join(", ", records.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Value is null
+            ? $"{r.Key}: nothing"
+            : $"{r.Key}: {r.Value.Version}, before it {(r.Value.Previous.Count == 0 ? "nothing kept" : r.Value.Previous[0])}"));
+        var why = previous.Contains(null) && previous.Count == 1 ? $"The nodes run {running} and keep no earlier release" : "The nodes did not all run the same release before";
+        throw new PlatformException($"{why} ({each}): pass --version=X.Y.Z to choose the release to go back to. Nothing was changed.");
+    }
+
+    private static string Running(IReadOnlyDictionary<string, NodeRelease?> records) =>
+        RunningRelease.Majority(records) ?? throw new PlatformException("Nothing is deployed: there is nothing to roll back.");
+}
