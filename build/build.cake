@@ -72,6 +72,7 @@ Setup(context =>
     // Before any task: a misspelt argument, or a roll option out of range, fails the run with nothing changed
     // (otherwise Deploy would find a bad --batch-size only at Stage, after Apply and the expand migrations).
     KnownArguments.Check(System.Environment.GetCommandLineArgs().Skip(1));
+    if (Run().Arguments.Get("version") is { } version) ReleaseVersion.Validate(version);
     if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback")) RollOptions.From(Run().Arguments, "-");
     if (context.TasksToExecute.Any(t => t.Name is "MigrateDb" or "ExpandDb" or "ContractDb")) MigrateDbStep.LockTimeout(Run().Arguments);
     if (context.TasksToExecute.Any(t => t.Name is "Verify")) VerifyStep.MaxFiveXxRate(Run().Arguments);

@@ -5,7 +5,8 @@ namespace Platform.Provision;
 /// <summary>
 /// The Apply target: applies exactly a reviewed saved plan (<c>--plan=FILE</c>, default the one
 /// Plan just wrote), then writes the inventory to <c>artifacts/&lt;env&gt;/inventory.json</c>.
-/// A plan with no changes applies nothing. Terraform refuses a stale plan; its message is shown.
+/// A plan with no changes made in this run applies nothing. Terraform refuses a stale plan (with or
+/// without changes); its message is shown.
 /// </summary>
 public sealed class ApplyStep(RunContext run)
 {
@@ -28,7 +29,9 @@ public sealed class ApplyStep(RunContext run)
             return File.Exists(run.Layout.InventoryFile) ? Inventory.Load(run.Layout.InventoryFile) : null;
         }
 
-        if (summary.HasChanges)
+        // A plan without changes made in this run (Deploy's Plan, then Apply) has nothing to apply. One made
+        // earlier goes to Terraform all the same: only Terraform can tell that it has gone stale meanwhile.
+        if (summary.HasChanges || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc)
         {
             await environment.Runner.ApplyAsync(planFile);
         }

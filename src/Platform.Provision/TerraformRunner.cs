@@ -48,15 +48,28 @@ public sealed class TerraformRunner
     public Task InitAsync(IEnumerable<string> backendConfig) =>
         RunAsync(["init", "-input=false", "-no-color", .. backendConfig.Select(c => $"-backend-config={c}")], stream: false);
 
-    /// <summary>Writes a saved plan; returns true when it contains changes (exit code 2 of -detailed-exitcode).</summary>
+    /// <summary>
+    /// Writes a saved plan; returns true when it contains changes (exit code 2 of -detailed-exitcode).
+    /// The plan is written beside the file and moved over it only when planning succeeded: a failed plan
+    /// (Terraform may save an errored one) never replaces the plan under review.
+    /// </summary>
     public async Task<bool> PlanAsync(string planFile, IEnumerable<string> variableArguments, bool destroy = false, IEnumerable<string>? extra = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(planFile)!);
-        var result = await RunAsync(
-            ["plan", "-input=false", "-no-color", "-detailed-exitcode", $"-out={planFile}", .. destroy ? ["-destroy"] : Array.Empty<string>(), .. variableArguments, .. extra ?? []],
-            stream: true,
-            okExitCodes: [0, 2]);
-        return result.ExitCode == 2;
+        var written = planFile + ".new";
+        try
+        {
+            var result = await RunAsync(
+                ["plan", "-input=false", "-no-color", "-detailed-exitcode", $"-out={written}", .. destroy ? ["-destroy"] : Array.Empty<string>(), .. variableArguments, .. extra ?? []],
+                stream: true,
+                okExitCodes: [0, 2]);
+            File.Move(written, planFile, overwrite: true);
+            return result.ExitCode == 2;
+        }
+        finally
+        {
+            File.Delete(written);
+        }
     }
 
     public async Task<string> ShowJsonAsync(string planFile) => (await RunAsync(["show", "-json", "-no-color", planFile], stream: false)).StandardOutput;
