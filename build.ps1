@@ -2,6 +2,8 @@
 # Platform's bootstrap (PowerShell): restore the Cake tool, build src/ in Release, run
 # build/build.cake with every argument passed through. The exit code is Cake's.
 $ErrorActionPreference = 'Stop'
+# Paths given as arguments (--plan=, --key=, --state-dir= …) are relative to where this was run from.
+$env:PLATFORM_CALLER_DIR = (Get-Location).Path
 Set-Location $PSScriptRoot
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'

@@ -4,6 +4,8 @@
 #   ./build.sh --target=Deploy        provision and deploy the local environment
 #   ./build.sh --target=Test          run every test project
 set -euo pipefail
+# Paths given as arguments (--plan=, --key=, --state-dir= …) are relative to where this was run from.
+export PLATFORM_CALLER_DIR="$PWD"
 cd "$(dirname "$0")"
 
 # On a fresh Debian/Ubuntu machine, as root: install what the local environment needs.

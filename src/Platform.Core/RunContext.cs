@@ -34,6 +34,9 @@ public sealed class RunContext
 
     public CancellationToken Cancellation { get; }
 
+    /// <summary>A path the user typed, made absolute (see <see cref="Core.UserPath"/>).</summary>
+    public string UserPath(string path) => Core.UserPath.Resolve(path, Layout.RepoRoot);
+
     /// <summary>When this run began (files written since are this run's).</summary>
     public DateTime StartedUtc { get; } = DateTime.UtcNow;
 
@@ -54,12 +57,13 @@ public sealed class RunContext
     /// </summary>
     public static RunContext FromArguments(string repoRoot, RunArguments arguments, bool checkMode, IReporter reporter, CancellationToken cancellation = default, string? ciBuild = null)
     {
+        string? Dir(string name) => arguments.Get(name) is { } dir ? Core.UserPath.Resolve(dir, repoRoot) : null;
         var layout = new EnvironmentLayout(
             repoRoot,
             arguments.Get("environment", "local"),
-            arguments.Get("state-dir"),
-            arguments.Get("artifacts-dir"),
-            arguments.Get("releases-dir"));
+            Dir("state-dir"),
+            Dir("artifacts-dir"),
+            Dir("releases-dir"));
         return new RunContext(layout, arguments, checkMode, reporter, cancellation) { CiBuild = ciBuild };
     }
 }

@@ -14,10 +14,13 @@ public sealed class ApplyStep(RunContext run)
     {
         // In check mode, the plan Plan just wrote aside in this run; else (Apply on its own) the one under review.
         var checkPlan = run.CheckMode && File.Exists(run.Layout.CheckPlanFile) && File.GetLastWriteTimeUtc(run.Layout.CheckPlanFile) >= run.StartedUtc;
-        var planFile = Path.GetFullPath(run.Arguments.Get("plan") ?? (checkPlan ? run.Layout.CheckPlanFile : run.Layout.PlanFile));
+        var given = run.Arguments.Get("plan");
+        var planFile = given is null ? (checkPlan ? run.Layout.CheckPlanFile : run.Layout.PlanFile) : run.UserPath(given);
         if (!File.Exists(planFile))
         {
-            throw new PlatformException($"No saved plan at {planFile}. Run the Plan target first (./build.sh --target=Plan), or pass --plan=FILE.");
+            throw new PlatformException(given is null
+                ? $"No saved plan at {planFile}. Run the Plan target first (./build.sh --target=Plan), or pass --plan=FILE."
+                : $"--plan={given}: no such file ({planFile}). Pass the plan file Plan wrote (artifacts/<env>/plan.tfplan by default). Nothing was changed.");
         }
 
         var environment = await TerraformEnvironment.PrepareAsync(run);

@@ -43,7 +43,7 @@ public sealed class OperatorSteps(RunContext run)
     public async Task<Operator> OnboardAsync()
     {
         var name = run.Arguments.Require("operator", "the new operator's name, e.g. --operator=alice");
-        var key = ReadPublicKey(run.Arguments.Require("key", "the path of their OpenSSH public key, e.g. --key=alice.pub"));
+        var key = ReadPublicKey(run, run.Arguments.Require("key", "the path of their OpenSSH public key, e.g. --key=alice.pub"));
         var expires = OperatorRegistry.ParseExpiry(run.Arguments.Get("expires"));
         var registry = Registry();
         var op = await registry.PrepareOnboardAsync(name, key, expires, run.Operator, run.Cancellation);
@@ -80,7 +80,7 @@ public sealed class OperatorSteps(RunContext run)
     public async Task<Operator> RotateAsync()
     {
         var name = run.Arguments.Require("operator", "the operator whose key changes, e.g. --operator=alice");
-        var key = ReadPublicKey(run.Arguments.Require("key", "the path of the new OpenSSH public key"));
+        var key = ReadPublicKey(run, run.Arguments.Require("key", "the path of the new OpenSSH public key"));
         var registry = Registry();
         var current = (await registry.ListAsync(run.Cancellation)).FirstOrDefault(o => o.Name == name);
         var op = await registry.PrepareRotateAsync(name, key, run.Cancellation);
@@ -95,9 +95,9 @@ public sealed class OperatorSteps(RunContext run)
         return op;
     }
 
-    private static OpenSshPublicKey ReadPublicKey(string path)
+    private static OpenSshPublicKey ReadPublicKey(RunContext run, string path)
     {
-        var full = Path.GetFullPath(path);
+        var full = run.UserPath(path);
         if (!File.Exists(full))
         {
             throw new PlatformException($"--key={path}: no such file ({full}). Nothing was changed.");

@@ -36,6 +36,29 @@ public sealed class BasicsTests
     }
 
     [Test]
+    [NonParallelizable]
+    public void Paths_the_user_typed_are_taken_from_where_build_sh_ran_else_from_the_repository()
+    {
+        var before = Environment.GetEnvironmentVariable(UserPath.CallerDirVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(UserPath.CallerDirVariable, null);
+            Assert.That(UserPath.Resolve("plans/p.tfplan", "/repo"), Is.EqualTo("/repo/plans/p.tfplan"));
+            Assert.That(UserPath.Resolve("/abs/p.tfplan", "/repo"), Is.EqualTo("/abs/p.tfplan"));
+
+            Environment.SetEnvironmentVariable(UserPath.CallerDirVariable, "/home/alice/work");
+            Assert.That(UserPath.Resolve("../keys/alice.pub", "/repo"), Is.EqualTo("/home/alice/keys/alice.pub"));
+            var run = RunContext.FromArguments("/repo", RunArguments.From(new Dictionary<string, string> { ["state-dir"] = "state" }), false, new RecordingReporter());
+            Assert.That(run.Layout.StateDir, Is.EqualTo("/home/alice/work/state"));
+            Assert.That(run.UserPath("p.tfplan"), Is.EqualTo("/home/alice/work/p.tfplan"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(UserPath.CallerDirVariable, before);
+        }
+    }
+
+    [Test]
     public void Fractions_and_lists_are_read_within_their_range_or_refused_naming_the_argument()
     {
         var good = RunArguments.From(new Dictionary<string, string> { ["max-5xx-rate"] = "0.05", ["bench-nodes"] = "3, 12" });
