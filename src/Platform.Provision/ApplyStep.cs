@@ -20,7 +20,7 @@ public sealed class ApplyStep(RunContext run)
         {
             throw new PlatformException(given is null
                 ? $"No saved plan at {planFile}. Run the Plan target first (./build.sh --target=Plan), or pass --plan=FILE."
-                : $"--plan={given}: no such file ({planFile}). Pass the plan file Plan wrote (artifacts/<env>/plan.tfplan by default). Nothing was changed.");
+                : $"--plan={given}: no such file ({planFile}). Pass a plan file that ./build.sh --target=Plan wrote (artifacts/<env>/plan.tfplan by default). Nothing was changed.");
         }
 
         var environment = await TerraformEnvironment.PrepareAsync(run);
@@ -43,6 +43,7 @@ public sealed class ApplyStep(RunContext run)
             run.Reporter.Info("Nothing to apply.");
         }
 
+        RememberedVariables.AdoptFromPlan(run.Layout, planFile);
         var outputs = await environment.Runner.OutputsAsync();
         await SecretOutputs.StoreAsync(run, outputs);
         var inventory = InventoryBuilder.Build(outputs);

@@ -46,6 +46,9 @@ public sealed class DestroyStep(RunContext run)
             File.Delete(run.Layout.InventoryFile);
         }
 
+        // A new environment starts from the configuration's defaults again.
+        RememberedVariables.Forget(run.Layout);
+
         run.Reporter.Info($"Environment '{run.Environment}' destroyed.");
     }
 }

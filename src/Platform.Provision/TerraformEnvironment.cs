@@ -11,12 +11,13 @@ namespace Platform.Provision;
 /// </summary>
 public sealed class TerraformEnvironment
 {
-    private TerraformEnvironment(RunContext run, EnvironmentSettings settings, TerraformRunner runner, IReadOnlyList<string> variableArguments)
+    private TerraformEnvironment(RunContext run, EnvironmentSettings settings, TerraformRunner runner, IReadOnlyList<string> variableArguments, IReadOnlyList<string> overrides)
     {
         Run = run;
         Settings = settings;
         Runner = runner;
         VariableArguments = variableArguments;
+        Overrides = overrides;
     }
 
     public RunContext Run { get; }
@@ -26,6 +27,9 @@ public sealed class TerraformEnvironment
     public TerraformRunner Runner { get; }
 
     public IReadOnlyList<string> VariableArguments { get; }
+
+    /// <summary>The <c>--var</c> values in effect (<c>name=value</c>): those remembered from the last Apply, then the run's own.</summary>
+    public IReadOnlyList<string> Overrides { get; }
 
     /// <summary>
     /// Prepares the environment. <paramref name="createIdentity"/> creates the deploy key when it is
@@ -46,14 +50,15 @@ public sealed class TerraformEnvironment
             ["deployKeyFile"] = JsonValue.Create(run.Layout.DeployKeyFile),
             ["circlePublicKeys"] = new JsonArray(circle.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
         };
-        var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, run.Arguments.All("var"));
+        var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), run.Reporter);
+        var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, overrides);
         var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();
 
         var runner = new TerraformRunner(run, await EnvironmentVariablesAsync(run, settings));
         run.Reporter.Verbose($"terraform init in {run.Layout.InfraDir}");
         await runner.InitAsync(backendConfig);
         var arguments = variables.ToArguments(Path.Combine(run.Layout.StateDir, "platform.tfvars.json"));
-        return new TerraformEnvironment(run, settings, runner, arguments);
+        return new TerraformEnvironment(run, settings, runner, arguments, overrides);
     }
 
     /// <summary>

@@ -167,6 +167,7 @@ public sealed class LocalEnvironmentTests
         Assert.That(summary.Destroy, Is.Empty);
         Assert.That(summary.Replace, Is.EqualTo(new[] { "terraform_data.haproxy_backends" }), "only the backend list is rewritten");
         Assert.That(_env.Inventory.AppNodes.Select(h => h.Name), Is.EquivalentTo(new[] { "web-1", "web-2", "web-3" }));
+        Assert.That(await File.ReadAllTextAsync(RememberedVariables.FileOf(_env.NewRun().Layout)), Does.Contain("\"app_nodes=3\""), "the next Plan keeps the applied value");
         await using var session = await HostSession.OpenAsync(_env.Inventory.Host("web-3"), Connector());
         Assert.That((await session.RunCheckedAsync("echo ok", "echo")).Trim(), Is.EqualTo("ok"));
     }
@@ -186,6 +187,7 @@ public sealed class LocalEnvironmentTests
         Assert.That(ListenersOn(_env.Range.Prefix), Is.Empty);
         Assert.That(Directory.Exists(Path.Combine(_env.StateDir, "hosts")), Is.False);
         Assert.That(File.Exists(Path.Combine(_env.ArtifactsDir, "inventory.json")), Is.False);
+        Assert.That(File.Exists(RememberedVariables.FileOf(_env.NewRun().Layout)), Is.False, "a new environment starts from the defaults");
     }
 
     private static bool Listening(string address, int port) => ListenersOn(address).Contains(port);
