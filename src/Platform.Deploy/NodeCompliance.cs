@@ -21,7 +21,7 @@ public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operato
         var (status, metrics) = await RemoteHttp.GetAsync(node, slot, "/metrics", token);
         var reading = MetricsReading.Parse(metrics);
         results.Add(status != 200
-            ? new ComplianceResult("metrics", false, $"/metrics answered {status}")
+            ? new ComplianceResult("metrics", false, $"/metrics on {slot} {RemoteHttp.Describe(status, string.Empty)}")
             : new ComplianceResult("metrics", reading.ServerErrorRate <= max5xxRate, $"{reading.ServerErrors:0} of {reading.Total:0} requests were 5xx ({reading.ServerErrorRate:P2}; limit {max5xxRate:P2})"));
 
         var errors = await RollingDeployer.LogErrorsAsync(node, version, slot, token);

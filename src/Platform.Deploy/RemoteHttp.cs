@@ -15,6 +15,10 @@ public static class RemoteHttp
         Timeout = TimeSpan.FromSeconds(5),
     };
 
+    /// <summary>An answer as a person reads it: "answered 503 {body}", or that nothing answered (status 0).</summary>
+    public static string Describe(int status, string body) =>
+        status == 0 ? "got no answer (no process listening, or it did not answer within 5 s)" : $"answered {status} {body.Trim()}".TrimEnd();
+
     /// <summary>The status code and body of a GET on the node (0 when nothing answers).</summary>
     public static async Task<(int Status, string Body)> GetAsync(NodeSession node, int port, string path, CancellationToken cancellation)
     {

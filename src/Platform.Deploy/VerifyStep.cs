@@ -65,7 +65,7 @@ public sealed class VerifyStep(RunContext run)
         var results = new List<ComplianceResult>();
         var (status, body) = await RemoteHttp.GetAsync(node, current.Slot, "/version", run.Cancellation);
         var served = status == 200 && body.Contains($"\"release\":\"{version}\"", StringComparison.Ordinal);
-        results.Add(new ComplianceResult("version", served, served ? $"/version on {current.Slot} answers {version}" : $"/version on {current.Slot} answered {status} {body.Trim()}; expected {version}"));
+        results.Add(new ComplianceResult("version", served, served ? $"/version on {current.Slot} answers {version}" : $"/version on {current.Slot} {RemoteHttp.Describe(status, body)}; expected {version}"));
 
         foreach (var stat in stats.Where(s => s.Server.StartsWith(node.Name + "_", StringComparison.Ordinal)))
         {

@@ -93,7 +93,8 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
                 SshAuthenticationException => new PlatformException(
                     $"'{host.Name}' ({endpoint}) refused the login with {credentials.PrivateKeyFile}{(credentials.CertificateFile is null ? string.Empty : " and its certificate")}: {ex.Message}. Is this key in the trusted circle on that host (SeedKeys)?", ex),
                 SocketException or SshOperationTimeoutException or TimeoutException => new PlatformException(
-                    $"Cannot reach '{host.Name}' at {host.Address}:{host.SshPort}: {ex.Message}. Is the environment up (./build.sh --target=Apply)?", ex),
+                    $"Cannot reach '{host.Name}' at {host.Address}:{host.SshPort}: {ex.Message}. Is the environment up (./build.sh --target=Apply)? " +
+                    $"If only this host is down, Terraform still counts it as created: replace it with ./build.sh --target=Apply --replace=ADDRESS (its resource address; in the local environment terraform_data.host[\"{host.Name}\"]).", ex),
                 _ => new PlatformException($"SSH to '{host.Name}' ({endpoint}) failed: {ex.Message}", ex),
             };
         }
