@@ -198,6 +198,8 @@ TaskTeardown(context =>
 // Ends every run: releases the deploy lock, appends the audit line, writes the deploy report.
 Teardown(context => DeployRun.FinishAsync(Run(), targets.ToList(), context.Successful, context.ThrownException?.Message).GetAwaiter().GetResult());
 
+// A misspelt target fails with the closest one (Cake would only say it was not found).
+KnownArguments.CheckTargets(targets, Tasks.Select(t => t.Name).ToList());
 RunTargets(targets);
 
 // Cake's log, with braces escaped (Platform's messages are text, not format strings).

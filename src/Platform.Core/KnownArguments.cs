@@ -47,10 +47,23 @@ public static class KnownArguments
         }
     }
 
+    /// <exception cref="PlatformException">A target is not in the graph: names it, and the closest target or else every one.</exception>
+    public static void CheckTargets(IEnumerable<string> targets, IReadOnlyCollection<string> graph)
+    {
+        foreach (var target in targets.Where(t => !graph.Contains(t, StringComparer.OrdinalIgnoreCase)))
+        {
+            throw new PlatformException($"--target={target} is not a target." + (Closest(target, graph) is { } c
+                ? $" Did you mean --target={c}?"
+                : $" The targets are: {string.Join(", ", graph)} (./build.sh --description says what each does).") + " Nothing was run.");
+        }
+    }
+
     /// <summary>The known argument nearest in spelling (at most a third of its letters off), or null.</summary>
-    internal static string? Closest(string name) =>
-        Platform.Concat(Cake).Where(k => k.Length > 2)
-            .Select(k => (Known: k, Distance: Distance(name, k)))
+    internal static string? Closest(string name) => Closest(name, Platform.Concat(Cake));
+
+    private static string? Closest(string name, IEnumerable<string> candidates) =>
+        candidates.Where(k => k.Length > 2)
+            .Select(k => (Known: k, Distance: Distance(name.ToLowerInvariant(), k.ToLowerInvariant())))
             .Where(x => x.Distance <= Math.Max(1, x.Known.Length / 3))
             .OrderBy(x => x.Distance).ThenBy(x => x.Known, StringComparer.Ordinal)
             .Select(x => x.Known)

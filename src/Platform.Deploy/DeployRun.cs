@@ -190,10 +190,11 @@ public sealed class DeployRun : IAsyncDisposable
                 await new DeployLock(lb).ReleaseAsync(held, cleanup.Token);
             }
 
-            if (current is not null && current.Timeline.Spans.Count > 0 && !run.CheckMode)
+            // Reports are of rollouts and their checks: an Unlock or a MigrateDb on its own writes none.
+            if (current is not null && current.Timeline.Spans.Count > 0 && !run.CheckMode && (deploying.Count > 0 || targets.Contains("Verify")))
             {
-                // Named after what ran: the deploying targets, else the targets given (a Verify on its own is no "Deploy").
-                current.WriteReport(string.Join("+", deploying.Count > 0 ? deploying : targets.DefaultIfEmpty("Deploy")), succeeded, error);
+                // Named after what ran: the deploying targets, else Verify (a Verify on its own is no "Deploy").
+                current.WriteReport(deploying.Count > 0 ? string.Join("+", deploying) : "Verify", succeeded, error);
             }
 
             if (deploying.Count > 0 && !run.CheckMode)

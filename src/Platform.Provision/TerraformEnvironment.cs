@@ -106,8 +106,10 @@ public sealed class TerraformEnvironment
             return [];
         }
 
-        var identity = await DeployIdentity.EnsureAsync(run);
+        // The secrets store first: when it cannot be reached (Vault not configured), nothing is created.
         var registry = new OperatorRegistry(SecretStoreFactory.Create(run));
+        await registry.ActiveAsync(run.Cancellation);
+        var identity = await DeployIdentity.EnsureAsync(run);
         if (!run.CheckMode)
         {
             await registry.EnsureDeployOperatorAsync(identity, run.Cancellation);

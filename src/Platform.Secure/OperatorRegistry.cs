@@ -127,6 +127,12 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
         throw new PlatformException($"--expires={text} is not a date: use YYYY-MM-DD (trusted through that day, UTC) or an ISO 8601 date and time.");
     }
 
+    /// <summary>An expiry as the operator gave it: a day (<c>--expires=2027-06-30</c>, stored as the next midnight) reads "through 2027-06-30".</summary>
+    public static string DescribeExpiry(DateTimeOffset at) =>
+        at.UtcDateTime.TimeOfDay == TimeSpan.Zero
+            ? $"through {at.UtcDateTime.AddDays(-1):yyyy-MM-dd} (UTC)"
+            : $"until {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC";
+
     private void ValidateExpiry(DateTimeOffset? expiresAt)
     {
         if (expiresAt is { } at && at <= Now)

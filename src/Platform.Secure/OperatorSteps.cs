@@ -23,7 +23,7 @@ public sealed class OperatorSteps(RunContext run)
             o.Key.Type,
             o.Key.Fingerprint,
             o.AddedAt.ToString("yyyy-MM-dd"),
-            o.ExpiresAt is { } e ? e.ToString("yyyy-MM-dd HH:mm") + (o.IsActive(registry.Now) ? string.Empty : " EXPIRED (revoked)") : "never",
+            o.ExpiresAt is { } e ? OperatorRegistry.DescribeExpiry(e) + (o.IsActive(registry.Now) ? string.Empty : " EXPIRED (revoked)") : "never",
         }).Prepend(["OPERATOR", "TYPE", "FINGERPRINT", "ADDED", "EXPIRES"]).ToList();
         var widths = Enumerable.Range(0, 5).Select(i => rows.Max(r => r[i].Length)).ToArray();
         foreach (var row in rows)
@@ -47,7 +47,7 @@ public sealed class OperatorSteps(RunContext run)
         var expires = OperatorRegistry.ParseExpiry(run.Arguments.Get("expires"));
         var registry = Registry();
         var op = await registry.PrepareOnboardAsync(name, key, expires, run.Operator, run.Cancellation);
-        var what = $"{name} ({key.Type} {key.Fingerprint}), {(expires is null ? "no expiry" : "trusted until " + expires.Value.ToString("yyyy-MM-dd HH:mm 'UTC'"))}";
+        var what = $"{name} ({key.Type} {key.Fingerprint}), {(expires is null ? "no expiry" : "trusted " + OperatorRegistry.DescribeExpiry(expires.Value))}";
         if (run.CheckMode)
         {
             run.Reporter.Info($"Check mode: would onboard {what}.");

@@ -44,6 +44,16 @@ public sealed partial class KnownArgumentsTests
     }
 
     [Test]
+    public void An_unknown_target_is_refused_with_the_closest_one_or_the_list()
+    {
+        string[] graph = ["Plan", "Apply", "Deploy", "Revoke"];
+
+        Assert.DoesNotThrow(() => KnownArguments.CheckTargets(["deploy", "Plan"], graph));
+        Assert.That(() => KnownArguments.CheckTargets(["Deplyo"], graph), Throws.TypeOf<PlatformException>().With.Message.EqualTo("--target=Deplyo is not a target. Did you mean --target=Deploy? Nothing was run."));
+        Assert.That(() => KnownArguments.CheckTargets(["Offboard"], graph), Throws.TypeOf<PlatformException>().With.Message.Contains("The targets are: Plan, Apply, Deploy, Revoke"));
+    }
+
+    [Test]
     public void Every_argument_is_documented_in_the_readme()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md"));

@@ -148,6 +148,13 @@ public sealed class OperatorRegistryTests
     }
 
     [Test]
+    public void An_expiry_reads_back_as_it_was_given()
+    {
+        Assert.That(OperatorRegistry.DescribeExpiry(OperatorRegistry.ParseExpiry("2027-06-30")!.Value), Is.EqualTo("through 2027-06-30 (UTC)"));
+        Assert.That(OperatorRegistry.DescribeExpiry(OperatorRegistry.ParseExpiry("2027-06-30T10:30:00Z")!.Value), Is.EqualTo("until 2027-06-30 10:30 UTC"));
+    }
+
+    [Test]
     public async Task Deploy_identity_is_registered_once_and_updated_when_its_key_changes()
     {
         var (registry, store, _) = NewRegistry();
