@@ -4,13 +4,15 @@ using Platform.Secure;
 namespace Platform.Deploy;
 
 /// <summary>
-/// One line per Deploy/RollNode/Rollback run — time, operator, target, version, result (and the
-/// CI build when there is one) — appended on the lb host and to <c>artifacts/&lt;env&gt;/audit.log</c>.
+/// One line per Deploy/Stage/RollNode/Rollback run — time, operator, target, version, result (and the
+/// node, when <c>--node</c> limited it, and the CI build when there is one) — appended on the lb host and to <c>artifacts/&lt;env&gt;/audit.log</c>.
 /// </summary>
 public static class AuditLog
 {
-    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build) =>
-        $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" + (build is null ? string.Empty : $" build={Token(build)}");
+    /// <param name="node">The one node rolled (<c>--node</c>), when the run was limited to it.</param>
+    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null) =>
+        $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" +
+        (node is null ? string.Empty : $" node={Token(node)}") + (build is null ? string.Empty : $" build={Token(build)}");
 
     public static async Task AppendAsync(RunContext run, HostSession? lb, string line, CancellationToken cancellation)
     {

@@ -200,7 +200,7 @@ public sealed class DeployRun : IAsyncDisposable
             if (deploying.Count > 0 && !run.CheckMode)
             {
                 var result = succeeded ? "succeeded" : "failed";
-                var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild);
+                var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild, run.Arguments.Get("node"));
                 await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
             }
         }

@@ -39,7 +39,8 @@ public sealed partial class PackageStep(RunContext run)
             var existing = store.Find(version);
             if (existing.Manifest.BuildKey == buildKey)
             {
-                run.Reporter.Info($"{ReleaseManifest.Component}-{version} is up to date ({existing.Tarball})");
+                run.Reporter.Info($"{ReleaseManifest.Component}-{version} is up to date ({existing.Tarball})" +
+                    (run.Arguments.GetFlag("force") ? ": built from these same sources, so --force has nothing to replace." : string.Empty));
                 return existing;
             }
 
