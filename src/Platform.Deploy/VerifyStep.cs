@@ -36,11 +36,21 @@ public sealed class VerifyStep(RunContext run)
 
         await Task.WhenAll(nodes.Select(host => deploy.Timeline.MeasureAsync(host.Name, "verify", async () =>
         {
-            var node = await deploy.NodeAsync(host);
-            foreach (var result in await CheckNodeAsync(node, version, stats, compliance))
+            IReadOnlyList<ComplianceResult> results;
+            try
             {
-                run.Reporter.Info($"[verify] {node.Name}: {(result.Passed ? "ok" : "FAILED")} {result.Check}: {result.Detail}");
-                recap.Record(node.Name, result.Passed ? Outcome.Ok : Outcome.Failed);
+                results = await CheckNodeAsync(await deploy.NodeAsync(host), version, stats, compliance);
+            }
+            catch (PlatformException ex)
+            {
+                // A node that cannot be reached fails its own checks; the others are still checked and the recap printed.
+                results = [new ComplianceResult("reachable", false, ex.Message)];
+            }
+
+            foreach (var result in results)
+            {
+                run.Reporter.Info($"[verify] {host.Name}: {(result.Passed ? "ok" : "FAILED")} {result.Check}: {result.Detail}");
+                recap.Record(host.Name, result.Passed ? Outcome.Ok : Outcome.Failed);
             }
         })));
         recap.Print(run.Reporter, "VERIFY RECAP");
