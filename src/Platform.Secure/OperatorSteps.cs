@@ -55,6 +55,7 @@ public sealed class OperatorSteps(RunContext run)
         }
 
         await registry.SaveAsync(op, run.Cancellation);
+        await AuditAsync("Onboard", name, key.Fingerprint);
         run.Reporter.Info($"Onboarded {what}. Run SeedKeys to give them access to every host.");
         return op;
     }
@@ -72,6 +73,7 @@ public sealed class OperatorSteps(RunContext run)
         }
 
         await registry.RemoveAsync(name, run.Cancellation);
+        await AuditAsync("Revoke", name, op.Key.Fingerprint);
         run.Reporter.Info($"Revoked {name} ({op.Key.Fingerprint}). Run SeedKeys to remove the key from every host.");
         return op;
     }
@@ -91,9 +93,14 @@ public sealed class OperatorSteps(RunContext run)
         }
 
         await registry.SaveAsync(op, run.Cancellation);
+        await AuditAsync("Rotate", name, key.Fingerprint);
         run.Reporter.Info($"Rotated {name}: {current?.Key.Fingerprint} -> {key.Fingerprint}. Run SeedKeys to replace the key on every host.");
         return op;
     }
+
+    // A change of who may log in is recorded like a deploy (artifacts/<env>/audit.log), by fingerprint.
+    private Task AuditAsync(string target, string name, string fingerprint) =>
+        AuditLog.AppendAsync(run, lb: null, AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, target, "-", "succeeded", run.CiBuild, subject: $"{name}/{fingerprint}"), run.Cancellation);
 
     private static OpenSshPublicKey ReadPublicKey(RunContext run, string path)
     {

@@ -139,16 +139,4 @@ public sealed class DeployUnitTests
         Assert.That(RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["surge"] = "0" }), "1.0.0").Surge, Is.Zero, "strictly one batch after another");
         Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["surge"] = "-1" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("surge"));
     }
-
-    [Test]
-    public void Audit_lines_are_one_token_per_field()
-    {
-        var at = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
-        Assert.That(
-            AuditLog.Line(at, "Jane Doe", "Deploy", "1.1.0", "succeeded", "jenkins#42"),
-            Is.EqualTo("2026-11-26T10:00:00Z operator=Jane_Doe target=Deploy version=1.1.0 result=succeeded build=jenkins#42"));
-        Assert.That(
-            AuditLog.Line(at, "jane", "RollNode", "1.2.0-rc.1", "failed", null, node: "web-2"),
-            Is.EqualTo("2026-11-26T10:00:00Z operator=jane target=RollNode version=1.2.0-rc.1 result=failed node=web-2"));
-    }
 }

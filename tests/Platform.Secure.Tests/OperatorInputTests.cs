@@ -74,6 +74,26 @@ public sealed class OperatorInputTests
         Assert.That(reporter.Text, Does.Contain(key.Public.Fingerprint).And.Contain("ssh-ed25519"));
         Assert.That(reporter.Text, Does.Not.Contain(key.Public.Base64));
         Assert.That((await new OperatorSteps(Run(reporter)).ListAsync()), Is.Empty);
+        Assert.That(reporter.Text, Does.Contain("trusted through 2099-12-31 (UTC)"));
+    }
+
+    [Test]
+    public async Task Changes_of_the_circle_are_written_to_the_audit_log_by_fingerprint()
+    {
+        var key = await Keys.NewAsync(_scratch, "alice");
+        var rotated = await Keys.NewAsync(_scratch, "alice-2");
+        var reporter = new RecordingReporter();
+
+        await new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", key.PrivateFile + ".pub"), ("as", "bob"))).OnboardAsync();
+        await new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", rotated.PrivateFile + ".pub"), ("as", "bob"))).RotateAsync();
+        await new OperatorSteps(Run(reporter, ("operator", "alice"), ("as", "carol"))).RevokeAsync();
+
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_scratch, "artifacts", "audit.log"));
+        Assert.That(lines, Has.Length.EqualTo(3));
+        Assert.That(lines[0], Does.EndWith($"operator=bob target=Onboard version=- result=succeeded subject=alice/{key.Public.Fingerprint}"));
+        Assert.That(lines[1], Does.EndWith($"operator=bob target=Rotate version=- result=succeeded subject=alice/{rotated.Public.Fingerprint}"));
+        Assert.That(lines[2], Does.EndWith($"operator=carol target=Revoke version=- result=succeeded subject=alice/{rotated.Public.Fingerprint}"));
+        Assert.That(string.Join("\n", lines), Does.Not.Contain(key.Public.Base64));
     }
 
     [Test]

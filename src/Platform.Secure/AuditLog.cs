@@ -1,18 +1,19 @@
 using Platform.Core;
-using Platform.Secure;
 
-namespace Platform.Deploy;
+namespace Platform.Secure;
 
 /// <summary>
 /// One line per Deploy/Stage/RollNode/Rollback run — time, operator, target, version, result (and the
-/// node, when <c>--node</c> limited it, and the CI build when there is one) — appended on the lb host and to <c>artifacts/&lt;env&gt;/audit.log</c>.
+/// node, when <c>--node</c> limited it, and the CI build when there is one) — and per change of the
+/// trusted circle (Onboard, Revoke, Rotate: the operator changed is the subject; written locally only) — appended on the lb host and to <c>artifacts/&lt;env&gt;/audit.log</c>.
 /// </summary>
 public static class AuditLog
 {
     /// <param name="node">The one node rolled (<c>--node</c>), when the run was limited to it.</param>
-    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null) =>
+    /// <param name="subject">The operator onboarded, revoked or rotated, with their key's fingerprint.</param>
+    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null, string? subject = null) =>
         $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" +
-        (node is null ? string.Empty : $" node={Token(node)}") + (build is null ? string.Empty : $" build={Token(build)}");
+        (subject is null ? string.Empty : $" subject={Token(subject)}") + (node is null ? string.Empty : $" node={Token(node)}") + (build is null ? string.Empty : $" build={Token(build)}");
 
     public static async Task AppendAsync(RunContext run, HostSession? lb, string line, CancellationToken cancellation)
     {

@@ -1,0 +1,16 @@
+namespace Platform.Secure.Tests;
+
+public sealed class AuditLogTests
+{
+    [Test]
+    public void Audit_lines_are_one_token_per_field()
+    {
+        var at = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+        Assert.That(
+            AuditLog.Line(at, "Jane Doe", "Deploy", "1.1.0", "succeeded", "jenkins#42"),
+            Is.EqualTo("2026-11-26T10:00:00Z operator=Jane_Doe target=Deploy version=1.1.0 result=succeeded build=jenkins#42"));
+        Assert.That(
+            AuditLog.Line(at, "jane", "RollNode", "1.2.0-rc.1", "failed", null, node: "web-2"),
+            Is.EqualTo("2026-11-26T10:00:00Z operator=jane target=RollNode version=1.2.0-rc.1 result=failed node=web-2"));
+    }
+}
