@@ -15,6 +15,11 @@ Write-Host 'Building src/ (Release)'
 $log = dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
 if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
 
+# Cake's own parser rejects an empty value with a bare "Error": say which and what to do.
+foreach ($arg in $args) {
+  if ($arg -match '^--[^=]+=$') { [Console]::Error.WriteLine("Error: $arg has no value: give one (${arg}VALUE) or leave the argument out."); exit 1 }
+}
+
 # Cake owns the flag --version, so Platform's --version=X.Y.Z travels as --release-version=X.Y.Z.
 $passed = @($args | ForEach-Object { if ($_ -like '--version=*') { '--release-version=' + $_.Substring(10) } else { $_ } })
 

@@ -39,6 +39,8 @@ fi
 args=()
 for arg in "$@"; do
   case "$arg" in
+    # Cake's own parser rejects an empty value with a bare "Error" (exit 255): say which and what to do.
+    --*=) echo "Error: ${arg} has no value: give one (${arg}VALUE) or leave the argument out." >&2; exit 1 ;;
     --version=*) args+=("--release-version=${arg#--version=}") ;;
     *) args+=("$arg") ;;
   esac
@@ -46,8 +48,20 @@ done
 
 summary=artifacts/tests/summary.txt
 rm -f "$summary"
+# Cake runs as a child so that the summary below can follow it. A SIGTERM or SIGHUP sent to this
+# script alone (a CI job cancelled, a closed session) is passed on, so Cake's cleanup runs (the deploy
+# lock released, a roll reverted); Ctrl+C already reaches both, so SIGINT only keeps this script
+# waiting for Cake's cleanup to end. `<&0`: a background job would otherwise read /dev/null.
+dotnet cake build/build.cake ${args[@]+"${args[@]}"} <&0 &
+cake=$!
+trap 'kill -TERM "$cake" 2>/dev/null || true' TERM HUP
+trap ':' INT
+# `wait` returns early when a trapped signal arrives: wait again until Cake has ended, then take its
+# exit status (the shell keeps it for a child already waited for).
+while kill -0 "$cake" 2>/dev/null; do wait "$cake" || true; done
 status=0
-dotnet cake build/build.cake ${args[@]+"${args[@]}"} || status=$?
+wait "$cake" || status=$?
+trap - TERM HUP INT
 # The Test target's one-line total, repeated as the very last line (after Cake's own report).
 [ -f "$summary" ] && cat "$summary"
 exit $status

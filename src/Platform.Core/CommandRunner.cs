@@ -28,9 +28,12 @@ public sealed record CommandResult(int ExitCode, string StandardOutput, string S
     public bool Succeeded => ExitCode == 0;
 }
 
-/// <summary>A command that exited non-zero; the message carries the last lines of its stderr.</summary>
-public sealed class CommandFailedException(string command, int exitCode, string tail)
-    : PlatformException($"`{command}` exited with code {exitCode}." + (tail.Length > 0 ? $"{System.Environment.NewLine}{tail}" : string.Empty))
+/// <summary>
+/// A command that exited non-zero; the message carries the last lines of its stderr, unless they
+/// were streamed to the user already (<paramref name="shown"/>): the same errors twice bury the cause.
+/// </summary>
+public sealed class CommandFailedException(string command, int exitCode, string tail, bool shown = false)
+    : PlatformException($"`{command}` exited with code {exitCode}" + (shown ? "; its output is above." : ".") + (tail.Length > 0 && !shown ? $"{System.Environment.NewLine}{tail}" : string.Empty))
 {
     public string Command { get; } = command;
 
@@ -111,7 +114,7 @@ public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
         var result = new CommandResult(exitCode, stdout.ToString(), stderr.ToString());
         if (!result.Succeeded && !options.AllowFailure)
         {
-            throw new CommandFailedException(display, exitCode, redactor.Redact(Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput)));
+            throw new CommandFailedException(display, exitCode, redactor.Redact(Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput)), options.Stream);
         }
 
         return result;

@@ -7,7 +7,7 @@ namespace Platform.Provision;
 /// Runs the Terraform CLI for one environment through CliWrap: working folder <c>infra/&lt;env&gt;</c>,
 /// Terraform's own data (<c>.terraform</c>) and CLI config under <c>.platform/&lt;env&gt;/</c>, never
 /// interactive. Long commands stream their output; a failure raises an exception carrying the
-/// last lines of stderr.
+/// last lines of stderr when they were not streamed.
 /// </summary>
 public sealed class TerraformRunner
 {
@@ -114,7 +114,7 @@ public sealed class TerraformRunner
         if (!okExitCodes.Contains(result.ExitCode))
         {
             var tail = CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
-            throw new CommandFailedException($"terraform {arguments[0]}", result.ExitCode, _run.Redactor.Redact(tail));
+            throw new CommandFailedException($"terraform {arguments[0]}", result.ExitCode, _run.Redactor.Redact(tail), shown: stream);
         }
 
         return result;

@@ -113,6 +113,19 @@ public sealed class BasicsTests
     }
 
     [Test]
+    public async Task A_failing_streamed_command_points_at_its_output_instead_of_repeating_it()
+    {
+        var reporter = new RecordingReporter();
+        var runner = new CommandRunner(reporter, new SecretRedactor());
+
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => runner.RunAsync("sh", ["-c", "printf '%s-%s\\n' the cause >&2; exit 1"], new CommandOptions { Stream = true }));
+
+        Assert.That(reporter.Text, Does.Contain("the-cause"), "shown as it came");
+        Assert.That(error!.Message, Does.Contain("exited with code 1; its output is above").And.Not.Contain("the-cause"));
+        Assert.That(error.StandardErrorTail, Does.Contain("the-cause"), "still there for callers");
+    }
+
+    [Test]
     public async Task A_missing_program_says_so()
     {
         var runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());

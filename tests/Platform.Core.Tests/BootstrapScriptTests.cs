@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Platform.TestSupport;
+
+namespace Platform.Core.Tests;
+
+/// <summary>
+/// build.sh as users and CI run it, with a stand-in <c>dotnet</c> first on PATH: the arguments Cake
+/// gets, its exit status, the stdin it reads, and a SIGTERM sent to build.sh alone reaching Cake.
+/// </summary>
+[NonParallelizable]
+public sealed class BootstrapScriptTests
+{
+    // Stands in for `dotnet tool restore`, `dotnet publish` and `dotnet cake`; the latter logs what it
+    // got, and on SIGTERM takes a moment to "clean up" before it exits, as Cake reverting a roll would.
+    private const string FakeDotnet = """
+        #!/usr/bin/env bash
+        [ "$1" = cake ] || exit 0
+        shift 2
+        echo "args: $*" >> "$FAKE_LOG"
+        if IFS= read -r -t 5 line; then echo "stdin: $line" >> "$FAKE_LOG"; fi
+        mkdir -p artifacts/tests && echo "tests: 1 passed, 0 failed" > artifacts/tests/summary.txt
+        if [ -n "${FAKE_WAIT:-}" ]; then
+          sleep 10 & s=$!
+          trap 'echo term >> "$FAKE_LOG"; kill $s; sleep 0.3; echo cleaned >> "$FAKE_LOG"; exit 143' TERM
+          echo waiting >> "$FAKE_LOG"
+          wait $s
+        fi
+        exit "${FAKE_EXIT:-0}"
+        """;
+
+    private string _dir = null!;
+
+    private string Log => Path.Combine(_dir, "fake.log");
+
+    [SetUp]
+    public void CopyScript()
+    {
+        _dir = RepositoryRoot.NewScratch("bootstrap");
+        File.Copy(Path.Combine(RepositoryRoot.Path, "build.sh"), Path.Combine(_dir, "build.sh"));
+        Directory.CreateDirectory(Path.Combine(_dir, "bin"));
+        File.WriteAllText(Path.Combine(_dir, "bin", "dotnet"), FakeDotnet.ReplaceLineEndings("\n") + "\n");
+        File.SetUnixFileMode(Path.Combine(_dir, "bin", "dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    [TearDown]
+    public void Remove() => RepositoryRoot.RemoveScratch(_dir);
+
+    [Test]
+    public void Cake_gets_the_arguments_with_the_release_version_renamed_and_its_status_is_the_exit_code()
+    {
+        using var script = Start(["--target=Deploy", "--version=1.2.0", "--batch-size=2"], ("FAKE_EXIT", "3"));
+        script.StandardInput.WriteLine("yes");
+        script.StandardInput.Close();
+        var output = script.StandardOutput.ReadToEnd();
+        script.WaitForExit();
+
+        Assert.That(script.ExitCode, Is.EqualTo(3));
+        Assert.That(File.ReadAllText(Log), Does.Contain("args: --target=Deploy --release-version=1.2.0 --batch-size=2").And.Contain("stdin: yes"));
+        Assert.That(output.TrimEnd().Split('\n')[^1], Is.EqualTo("tests: 1 passed, 0 failed"), "the Test target's total stays the last line");
+    }
+
+    [Test]
+    public void An_argument_without_a_value_is_refused_by_name_before_cake_runs()
+    {
+        using var script = Start(["--target=MigrateDb", "--phase="]);
+        script.StandardInput.Close();
+        var error = script.StandardError.ReadToEnd();
+        script.WaitForExit();
+
+        Assert.That(script.ExitCode, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("--phase= has no value"));
+        Assert.That(File.Exists(Log), Is.False, "Cake did not run");
+    }
+
+    [Test]
+    public void A_sigterm_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup()
+    {
+        using var script = Start(["--target=RollNode"], ("FAKE_WAIT", "1"));
+        script.StandardInput.Close();
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (!(File.Exists(Log) && File.ReadAllText(Log).Contains("waiting", StringComparison.Ordinal)) && DateTime.UtcNow < until)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.That(File.Exists(Log) && File.ReadAllText(Log).Contains("waiting", StringComparison.Ordinal), "the stand-in Cake started");
+        using (var kill = Process.Start("kill", ["-TERM", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
+        Assert.That(File.ReadAllText(Log), Does.Contain("term\ncleaned"), "Cake got the signal, and finished its cleanup before build.sh returned");
+        Assert.That(script.ExitCode, Is.EqualTo(143), "Cake's own status");
+    }
+
+    private Process Start(string[] arguments, params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(_dir, "build.sh"), .. arguments])
+        {
+            WorkingDirectory = _dir,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["PATH"] = $"{Path.Combine(_dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}";
+        start.Environment["FAKE_LOG"] = Log;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return Process.Start(start)!;
+    }
+}
