@@ -42,6 +42,12 @@ public sealed partial class EnvironmentLayout
     /// <summary>Where check mode plans (<c>artifacts/&lt;env&gt;/check/</c>): a plan saved for review is never overwritten by a dry run.</summary>
     public string CheckPlanFile => Path.Combine(ArtifactsDir, "check", "plan.tfplan");
 
+    /// <summary>
+    /// The inventory as a check-mode Apply leaves it: without the hosts its plan destroys, so that the
+    /// dry run of the steps after it does not ask hosts the real run would no longer have.
+    /// </summary>
+    public string CheckInventoryFile => Path.Combine(ArtifactsDir, "check", "inventory.json");
+
     /// <summary>The plan Plan writes and Apply applies by default, in this mode.</summary>
     public string PlanFileFor(bool checkMode) => checkMode ? CheckPlanFile : PlanFile;
 

@@ -100,6 +100,9 @@ public sealed record Inventory
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>The same inventory without the named hosts.</summary>
+    public Inventory Without(IReadOnlyCollection<string> names) => this with { Hosts = [.. Hosts.Where(h => !names.Contains(h.Name))] };
+
     /// <summary>Reads and validates an inventory file; every problem names the file and the field.</summary>
     public static Inventory Load(string path)
     {

@@ -70,6 +70,9 @@ public sealed class Recap
         }
     }
 
+    /// <summary>The recap's heading for a target: <c>ROLLNODE RECAP</c>, marked in check mode (a dry run's tally is of what it would do).</summary>
+    public static string TitleFor(string target, bool checkMode) => $"{target.ToUpperInvariant()} RECAP{(checkMode ? " (check mode)" : string.Empty)}";
+
     public void Print(IReporter reporter, string title = "RECAP")
     {
         reporter.Info(title);

@@ -42,6 +42,15 @@ public sealed class RunContext
 
     public string Environment => Layout.Environment;
 
+    /// <summary>
+    /// The inventory the steps of this run work on: in check mode, the one Apply wrote aside in this run
+    /// (<see cref="EnvironmentLayout.CheckInventoryFile"/>) when it did, else the environment's own.
+    /// </summary>
+    public string InventoryFile =>
+        CheckMode && File.Exists(Layout.CheckInventoryFile) && File.GetLastWriteTimeUtc(Layout.CheckInventoryFile) >= StartedUtc
+            ? Layout.CheckInventoryFile
+            : Layout.InventoryFile;
+
     /// <summary>The CI build running this (e.g. <c>jenkins#42</c>), from Cake's build-system detection; null on a laptop.</summary>
     public string? CiBuild { get; init; }
 

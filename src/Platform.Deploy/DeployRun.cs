@@ -63,7 +63,7 @@ public sealed class DeployRun : IAsyncDisposable
             return existing;
         }
 
-        var inventory = Inventory.Load(run.Layout.InventoryFile);
+        var inventory = Inventory.Load(run.InventoryFile);
         var store = SecretStoreFactory.Create(run);
         var identity = DeployIdentity.Load(run.Layout.DeployKeyFile);
         var mode = SshCertificates.For(run);

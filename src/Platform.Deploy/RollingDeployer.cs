@@ -82,7 +82,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         if (toRoll.Count == 0)
         {
             Out.Info($"Every node already runs {options.Version}: nothing to roll.");
-            recap.Print(Out, $"{options.Target.ToUpperInvariant()} RECAP");
+            recap.Print(Out, Recap.TitleFor(options.Target, run.CheckMode));
             return new RollResult(outcomes);
         }
 
@@ -96,7 +96,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Changed, "would roll"));
             }
 
-            recap.Print(Out, $"{options.Target.ToUpperInvariant()} RECAP (check mode)");
+            recap.Print(Out, Recap.TitleFor(options.Target, run.CheckMode));
             return new RollResult(outcomes);
         }
 
@@ -135,7 +135,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
             await Task.WhenAll(roll.Pending().Concat(prepared.Values).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             // Printed however it ended: after an interruption or a failed stop, the recap says where each node is.
-            recap.Print(Out, $"{options.Target.ToUpperInvariant()} RECAP");
+            recap.Print(Out, Recap.TitleFor(options.Target, run.CheckMode));
         }
 
         return new RollResult(outcomes);
@@ -201,7 +201,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             })));
         }
 
-        recap.Print(Out, run.CheckMode ? "STAGE RECAP (check mode)" : "STAGE RECAP");
+        recap.Print(Out, Recap.TitleFor("Stage", run.CheckMode));
         return new RollResult(outcomes);
     }
 

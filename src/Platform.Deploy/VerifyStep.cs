@@ -53,7 +53,7 @@ public sealed class VerifyStep(RunContext run)
                 recap.Record(host.Name, result.Passed ? Outcome.Ok : Outcome.Failed);
             }
         })));
-        recap.Print(run.Reporter, "VERIFY RECAP");
+        recap.Print(run.Reporter, Recap.TitleFor("Verify", run.CheckMode));
         if (recap.HasFailures)
         {
             throw new PlatformException($"Verify failed on {string.Join(", ", recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0))}: see the failed checks above.");

@@ -34,7 +34,7 @@ public sealed class MigrateDbStep(RunContext run)
         }
 
         var release = new ReleaseStore(run.Layout.ReleasesDir).Find(version);
-        var inventory = Inventory.Load(run.Layout.InventoryFile);
+        var inventory = Inventory.Load(run.InventoryFile);
         var database = await CatalogDatabase.OpenAsync(run, inventory, SecretStoreFactory.Create(run), createMissing: !run.CheckMode);
 
         var work = Path.Combine(run.Layout.StateDir, "tmp", "migrate-" + Guid.NewGuid().ToString("N"));

@@ -29,7 +29,7 @@ public sealed class ApplyStep(RunContext run)
         if (run.CheckMode)
         {
             run.Reporter.Info("Check mode: nothing applied.");
-            return File.Exists(run.Layout.InventoryFile) ? Inventory.Load(run.Layout.InventoryFile) : null;
+            return File.Exists(run.Layout.InventoryFile) ? AsPlanned(Inventory.Load(run.Layout.InventoryFile), summary) : null;
         }
 
         // A plan without changes made in this run (Deploy's Plan, then Apply) has nothing to apply. One made
@@ -51,5 +51,33 @@ public sealed class ApplyStep(RunContext run)
         run.Reporter.Info($"Inventory written to {run.Layout.InventoryFile}");
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
+    }
+
+    // The dry run of the steps after Apply works on the hosts the plan keeps (RunContext.InventoryFile):
+    // an app node the plan destroys is left out, and a host it adds cannot be asked before it exists.
+    private Inventory AsPlanned(Inventory inventory, PlanSummary summary)
+    {
+        var gone = inventory.Hosts.Where(h => summary.DestroyedKeys.Contains(h.Name)).ToList();
+        var leftOut = gone.Where(h => h.Roles.All(r => r == "app")).Select(h => h.Name).ToList();
+        foreach (var host in gone)
+        {
+            if (leftOut.Contains(host.Name))
+            {
+                run.Reporter.Info($"Check mode: the plan destroys {host.Name}; the steps after Apply leave it out.");
+            }
+            else
+            {
+                run.Reporter.Warn($"Check mode: the plan destroys {host.Name} ({string.Join(", ", host.Roles)}); the steps after Apply still ask it, which the real run could not.");
+            }
+        }
+
+        foreach (var added in summary.AddedKeys.Where(k => inventory.Hosts.All(h => h.Name != k)).Order(StringComparer.Ordinal))
+        {
+            run.Reporter.Info($"Check mode: the plan adds {added}; the steps after Apply cannot ask it before it exists.");
+        }
+
+        var planned = inventory.Without(leftOut);
+        InventoryBuilder.Write(planned, run.Layout.CheckInventoryFile);
+        return planned;
     }
 }

@@ -7,7 +7,7 @@ public sealed class InventoryStep(RunContext run)
 {
     public Inventory Run()
     {
-        var inventory = Inventory.Load(run.Layout.InventoryFile);
+        var inventory = Inventory.Load(run.InventoryFile);
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
     }

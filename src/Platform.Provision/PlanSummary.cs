@@ -8,7 +8,7 @@ namespace Platform.Provision;
 /// What a saved plan will do, read from <c>terraform show -json</c> (<c>resource_changes[].change.actions</c>):
 /// the addresses to add, change, replace and destroy. Printed the way Terraform prints it.
 /// </summary>
-public sealed record PlanSummary(
+public sealed partial record PlanSummary(
     IReadOnlyList<string> Add,
     IReadOnlyList<string> Change,
     IReadOnlyList<string> Replace,
@@ -73,6 +73,21 @@ public sealed record PlanSummary(
             return new PlanSummary(add, change, replace, destroy, outputsChange);
         }
     }
+
+    /// <summary>
+    /// The instance keys of what the plan destroys (<c>["web-4"]</c> of <c>terraform_data.host["web-4"]</c>):
+    /// hosts are keyed by name in every environment, so these name the hosts that go away.
+    /// </summary>
+    public IReadOnlySet<string> DestroyedKeys => KeysOf(Destroy);
+
+    /// <summary>The instance keys of what the plan creates: the hosts it adds, among others.</summary>
+    public IReadOnlySet<string> AddedKeys => KeysOf(Add);
+
+    private static HashSet<string> KeysOf(IEnumerable<string> addresses) =>
+        addresses.Select(a => InstanceKey().Match(a)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex("""\["([^"]+)"\]$""")]
+    private static partial System.Text.RegularExpressions.Regex InstanceKey();
 
     /// <summary>The headline followed by each address with Terraform's symbol (+ ~ -/+ -).</summary>
     public string Describe()

@@ -17,7 +17,7 @@ public sealed class SeedKeysStep(RunContext run)
 
     public async Task<Recap> RunAsync()
     {
-        var inventory = Inventory.Load(run.Layout.InventoryFile);
+        var inventory = Inventory.Load(run.InventoryFile);
         var store = SecretStoreFactory.Create(run);
         var registry = new OperatorRegistry(store);
         var identity = DeployIdentity.Load(run.Layout.DeployKeyFile);
@@ -47,7 +47,7 @@ public sealed class SeedKeysStep(RunContext run)
         run.Reporter.Info($"Seeding the circle of {hostCircle.Count} key(s) ({string.Join(", ", hostCircle.Select(o => o.Name))}) on {inventory.Hosts.Count} host(s){(mode.Enabled ? ", trusting the SSH user CA" : string.Empty)}");
         await Task.WhenAll(inventory.Hosts.Select(host => SeedHostAsync(host, pool, connector, hostCircle, caContent, recap)));
 
-        recap.Print(run.Reporter, "SEEDKEYS RECAP");
+        recap.Print(run.Reporter, Recap.TitleFor("SeedKeys", run.CheckMode));
         if (recap.HasFailures)
         {
             var failed = recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0);

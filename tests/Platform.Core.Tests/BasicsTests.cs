@@ -99,6 +99,8 @@ public sealed class BasicsTests
             "web-10  ok=0 changed=0 failed=1 skipped=0",
         }));
         Assert.That(recap.HasFailures);
+        Assert.That(Recap.TitleFor("RollNode", checkMode: false), Is.EqualTo("ROLLNODE RECAP"));
+        Assert.That(Recap.TitleFor("RollNode", checkMode: true), Is.EqualTo("ROLLNODE RECAP (check mode)"), "a dry run's tally is of what it would do");
     }
 
     [Test]
