@@ -48,6 +48,7 @@ public sealed class SeedKeysStep(RunContext run)
         await Task.WhenAll(inventory.Hosts.Select(host => SeedHostAsync(host, pool, connector, hostCircle, caContent, recap)));
 
         recap.Print(run.Reporter, Recap.TitleFor("SeedKeys", run.CheckMode));
+        await AuditAsync(inventory, pool, hostCircle, recap);
         if (recap.HasFailures)
         {
             var failed = recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0);
@@ -55,6 +56,38 @@ public sealed class SeedKeysStep(RunContext run)
         }
 
         return recap;
+    }
+
+    // Who may log in changed on some hosts: recorded like a deploy, locally and on the lb host (the
+    // circle by operator name, the hosts that changed). A run that changed nothing writes no line.
+    private async Task AuditAsync(Inventory inventory, SshSessionPool pool, IReadOnlyList<Operator> circle, Recap recap)
+    {
+        var changed = recap.Hosts.Where(h => recap.Count(h, Outcome.Changed) > 0).ToList();
+        if (run.CheckMode || (changed.Count == 0 && !recap.HasFailures))
+        {
+            return;
+        }
+
+        var line = AuditLog.Line(
+            DateTimeOffset.UtcNow,
+            run.Operator,
+            "SeedKeys",
+            "-",
+            recap.HasFailures ? "failed" : "succeeded",
+            run.CiBuild,
+            subject: string.Join(",", circle.Select(o => o.Name)),
+            changed: changed.Count == 0 ? "-" : string.Join(",", changed));
+        HostSession? lb = null;
+        try
+        {
+            lb = inventory.LoadBalancer is { } l && recap.Count(l.Host, Outcome.Failed) == 0 ? await pool.GetAsync(inventory.Host(l.Host), run.Cancellation) : null;
+            await AuditLog.AppendAsync(run, lb, line, run.Cancellation);
+        }
+        catch (PlatformException ex)
+        {
+            // The local line is written first; the lb's copy is the one that may fail.
+            run.Reporter.Warn($"The audit line could not be appended on the lb host ({ex.Message}); it is in {run.Layout.AuditLogFile}.");
+        }
     }
 
     private async Task SeedHostAsync(InventoryHost host, SshSessionPool pool, SshConnector connector, IReadOnlyList<Operator> circle, string caContent, Recap recap)

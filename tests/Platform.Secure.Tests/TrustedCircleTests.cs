@@ -77,9 +77,13 @@ public sealed class TrustedCircleTests
         var web1 = _env.Inventory.Host("web-1");
         await File.AppendAllTextAsync(web1.AuthorizedKeysFile, stranger.Public + "\n");
         var reporter = new RecordingReporter();
+        var run = _env.NewRun(reporter: reporter);
 
-        var recap = await new SeedKeysStep(_env.NewRun(reporter: reporter)).RunAsync();
+        var recap = await new SeedKeysStep(run).RunAsync();
 
+        var audit = File.ReadAllLines(run.Layout.AuditLogFile)[^1];
+        Assert.That(audit, Does.Contain("target=SeedKeys version=- result=succeeded subject=").And.Match(@" subject=([\w-]+,)*deploy(,[\w-]+)* changed=web-1$"), "who pushed which circle, and where it changed");
+        Assert.That(File.ReadAllLines(Path.Combine(_env.Inventory.Host("lb").BaseDir, "audit.log"))[^1], Is.EqualTo(audit), "the lb host keeps the same line");
         Assert.That(recap.Count("web-1", Outcome.Changed), Is.EqualTo(1));
         Assert.That(recap.Count("web-2", Outcome.Ok), Is.EqualTo(1));
         Assert.That(reporter.Text, Does.Contain($"web-1: changed (-{stranger.Public.Fingerprint} (drift"));
@@ -97,10 +101,13 @@ public sealed class TrustedCircleTests
         await File.AppendAllTextAsync(web2.AuthorizedKeysFile, stranger.Public + "\n");
         var before = await File.ReadAllTextAsync(web2.AuthorizedKeysFile);
         var reporter = new RecordingReporter();
+        var audit = Run().Layout.AuditLogFile;
+        var lines = File.Exists(audit) ? File.ReadAllLines(audit).Length : 0;
 
         await new SeedKeysStep(_env.NewRun(checkMode: true, reporter: reporter)).RunAsync();
 
         Assert.That(reporter.Text, Does.Contain("web-2: would change"));
+        Assert.That(File.Exists(audit) ? File.ReadAllLines(audit).Length : 0, Is.EqualTo(lines), "a dry run is not audited");
         Assert.That(await File.ReadAllTextAsync(web2.AuthorizedKeysFile), Is.EqualTo(before));
         await new SeedKeysStep(Run()).RunAsync();
     }
