@@ -107,6 +107,30 @@ public sealed class ZeroDowntimeTests
     }
 
     [Test, DependsOnTest(nameof(Verify_checks_every_node_and_runs_the_smoke_tests_through_the_lb), AllowFailure = true)]
+    public async Task Verify_checks_and_reports_every_node_when_one_cannot_be_reached()
+    {
+        // web-3's sshd stops listening (its sessions of earlier runs are gone with their runs).
+        var hostDir = Path.GetDirectoryName(_h.Inventory.Host("web-3").AuthorizedKeysFile)!;
+        var pid = (await File.ReadAllTextAsync(Path.Combine(hostDir, "sshd.pid"))).Trim();
+        await LocalTools.BashAsync($"kill -TERM {pid}; for i in $(seq 200); do kill -0 {pid} 2>/dev/null || exit 0; sleep 0.02; done");
+        try
+        {
+            var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
+
+            Assert.That(error!.Message, Does.Contain("Verify failed on web-3:"), "only the unreachable node fails");
+            var said = _h.LastOutput.Text;
+            Assert.That(said, Does.Contain("[verify] web-3: FAILED reachable:"));
+            Assert.That(said, Does.Contain("[verify] web-1: ok version").And.Contain("[verify] web-2: ok version"), "the others are still checked");
+            Assert.That(said, Does.Match(@"web-1\s+ok=\d+ changed=0 failed=0").And.Match(@"web-3\s+ok=0 changed=0 failed=1"), "and the recap printed");
+        }
+        finally
+        {
+            var web3 = _h.Inventory.Host("web-3");
+            await LocalTools.BashAsync($"/usr/sbin/sshd -f {hostDir}/sshd_config -E {hostDir}/sshd.log; for i in $(seq 200); do (exec 3<>/dev/tcp/{web3.Address}/{web3.SshPort}) 2>/dev/null && exit 0; sleep 0.02; done");
+        }
+    }
+
+    [Test, DependsOnTest(nameof(Verify_checks_and_reports_every_node_when_one_cannot_be_reached), AllowFailure = true)]
     public async Task Redeploying_the_running_version_restarts_nothing()
     {
         var pids = Pids();
@@ -151,7 +175,9 @@ public sealed class ZeroDowntimeTests
         // A run that died leaves its lock: Unlock releases it, naming whose it was.
         var dead = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN, ["as"] = "bob" });
         await (await DeployRun.ForAsync(dead)).LockAsync("Rollback", DeployHarness.NextN);
+        var reports = Directory.GetFiles(_h.Env.NewRun().Layout.ReportsDir).Length;
         var removed = await _h.RunAsync("Unlock", DeployHarness.NextN, run => new UnlockStep(run).RunAsync());
+        Assert.That(Directory.GetFiles(_h.Env.NewRun().Layout.ReportsDir), Has.Length.EqualTo(reports), "an Unlock is no rollout: no deploy report");
         Assert.That(removed!.Operator, Is.EqualTo("bob"));
         Assert.That(_h.LastOutput.Text, Does.Contain("Released the deploy lock of bob"));
         await (await DeployRun.ForAsync(dead)).DisposeAsync();
