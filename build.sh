@@ -8,6 +8,18 @@ set -euo pipefail
 export PLATFORM_CALLER_DIR="$PWD"
 cd "$(dirname "$0")"
 
+# Cake owns the flag --version (it prints Cake's version), so Platform's --version=X.Y.Z travels
+# to the script as --release-version=X.Y.Z; build.cake reads it back as "version".
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    # Cake's own parser rejects an empty value with a bare "Error" (exit 255): say which and what to do.
+    --*=) echo "Error: ${arg} has no value: give one (${arg}VALUE) or leave the argument out." >&2; exit 1 ;;
+    --version=*) args+=("--release-version=${arg#--version=}") ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
 # On a fresh Debian/Ubuntu machine, as root: install what the local environment needs.
 install_missing_packages() {
   local missing=()
@@ -34,25 +46,14 @@ if ! log=$(dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Releas
   exit 1
 fi
 
-# Cake owns the flag --version (it prints Cake's version), so Platform's --version=X.Y.Z travels
-# to the script as --release-version=X.Y.Z; build.cake reads it back as "version".
-args=()
-for arg in "$@"; do
-  case "$arg" in
-    # Cake's own parser rejects an empty value with a bare "Error" (exit 255): say which and what to do.
-    --*=) echo "Error: ${arg} has no value: give one (${arg}VALUE) or leave the argument out." >&2; exit 1 ;;
-    --version=*) args+=("--release-version=${arg#--version=}") ;;
-    *) args+=("$arg") ;;
-  esac
-done
-
 summary=artifacts/tests/summary.txt
 rm -f "$summary"
 # Cake runs as a child so that the summary below can follow it. A SIGTERM or SIGHUP sent to this
 # script alone (a CI job cancelled, a closed session) is passed on, so Cake's cleanup runs (the deploy
 # lock released, a roll reverted); Ctrl+C already reaches both, so SIGINT only keeps this script
-# waiting for Cake's cleanup to end. `<&0`: a background job would otherwise read /dev/null.
-dotnet cake build/build.cake ${args[@]+"${args[@]}"} <&0 &
+# waiting for Cake's cleanup to end. A background job would start with SIGINT and SIGQUIT ignored
+# (and .NET keeps them so) and reading /dev/null: `trap -` and `<&0` undo both.
+( trap - INT QUIT; exec dotnet cake build/build.cake ${args[@]+"${args[@]}"} ) <&0 &
 cake=$!
 trap 'kill -TERM "$cake" 2>/dev/null || true' TERM HUP
 trap ':' INT

@@ -5,7 +5,8 @@ namespace Platform.Core.Tests;
 
 /// <summary>
 /// build.sh as users and CI run it, with a stand-in <c>dotnet</c> first on PATH: the arguments Cake
-/// gets, its exit status, the stdin it reads, and a SIGTERM sent to build.sh alone reaching Cake.
+/// gets, its exit status, the stdin it reads, a SIGTERM sent to build.sh alone reaching Cake, and
+/// Ctrl+C (SIGINT to the whole process group) stopping Cake while build.sh waits for it.
 /// </summary>
 [NonParallelizable]
 public sealed class BootstrapScriptTests
@@ -22,6 +23,7 @@ public sealed class BootstrapScriptTests
         if [ -n "${FAKE_WAIT:-}" ]; then
           sleep 10 & s=$!
           trap 'echo term >> "$FAKE_LOG"; kill $s; sleep 0.3; echo cleaned >> "$FAKE_LOG"; exit 143' TERM
+          trap 'echo int >> "$FAKE_LOG"; kill $s; sleep 0.3; echo cleaned >> "$FAKE_LOG"; exit 130' INT
           echo waiting >> "$FAKE_LOG"
           wait $s
         fi
@@ -77,6 +79,32 @@ public sealed class BootstrapScriptTests
     {
         using var script = Start(["--target=RollNode"], ("FAKE_WAIT", "1"));
         script.StandardInput.Close();
+        WaitForCake();
+
+        Signal("-TERM", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
+        Assert.That(File.ReadAllText(Log), Does.Contain("term\ncleaned"), "Cake got the signal, and finished its cleanup before build.sh returned");
+        Assert.That(script.ExitCode, Is.EqualTo(143), "Cake's own status");
+    }
+
+    [Test]
+    public void Ctrl_c_stops_cake_itself_and_build_sh_waits_for_its_cleanup()
+    {
+        // In a session of its own, as a terminal's foreground job: Ctrl+C signals its whole process group.
+        using var script = Start(["--target=RollNode"], [("FAKE_WAIT", "1")], newSession: true);
+        script.StandardInput.Close();
+        WaitForCake();
+
+        Signal("-INT", $"-{script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
+        Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"), "Cake got Ctrl+C (a background job would have it ignored) and finished its cleanup");
+        Assert.That(script.ExitCode, Is.EqualTo(130));
+    }
+
+    private void WaitForCake()
+    {
         var until = DateTime.UtcNow.AddSeconds(20);
         while (!(File.Exists(Log) && File.ReadAllText(Log).Contains("waiting", StringComparison.Ordinal)) && DateTime.UtcNow < until)
         {
@@ -84,19 +112,20 @@ public sealed class BootstrapScriptTests
         }
 
         Assert.That(File.Exists(Log) && File.ReadAllText(Log).Contains("waiting", StringComparison.Ordinal), "the stand-in Cake started");
-        using (var kill = Process.Start("kill", ["-TERM", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            kill.WaitForExit();
-        }
-
-        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
-        Assert.That(File.ReadAllText(Log), Does.Contain("term\ncleaned"), "Cake got the signal, and finished its cleanup before build.sh returned");
-        Assert.That(script.ExitCode, Is.EqualTo(143), "Cake's own status");
     }
 
-    private Process Start(string[] arguments, params (string Name, string Value)[] environment)
+    private static void Signal(string signal, string target)
     {
-        var start = new ProcessStartInfo("bash", [Path.Combine(_dir, "build.sh"), .. arguments])
+        using var kill = Process.Start("kill", [signal, "--", target]);
+        kill.WaitForExit();
+    }
+
+    private Process Start(string[] arguments, params (string Name, string Value)[] environment) => Start(arguments, environment, newSession: false);
+
+    private Process Start(string[] arguments, (string Name, string Value)[] environment, bool newSession)
+    {
+        string[] command = [Path.Combine(_dir, "build.sh"), .. arguments];
+        var start = new ProcessStartInfo(newSession ? "setsid" : "bash", newSession ? ["bash", .. command] : command)
         {
             WorkingDirectory = _dir,
             RedirectStandardInput = true,
