@@ -106,7 +106,7 @@ public sealed class PlanSummaryTests
         var reviewed = await File.ReadAllBytesAsync(_plan);
 
         // A failed precondition: Terraform still saves the plan it could not finish, an errored one.
-        Assert.That(() => PlanAsync("a_input=refused"), Throws.TypeOf<CommandFailedException>().With.Message.Contains("precondition"));
+        Assert.That(() => PlanAsync("a_input=refused"), Throws.TypeOf<CommandFailedException>().With.Property(nameof(CommandFailedException.StandardErrorTail)).Contains("precondition"));
 
         Assert.That(await File.ReadAllBytesAsync(_plan), Is.EqualTo(reviewed));
         Assert.That(File.Exists(_plan + ".new"), Is.False, "nothing left beside it");
@@ -125,7 +125,7 @@ public sealed class PlanSummaryTests
 
         var error = await Assert.ThrowsAsync<CommandFailedException>(() => _terraform.ApplyAsync(noChanges));
 
-        Assert.That(error!.Message, Does.Contain("stale"));
+        Assert.That(error!.StandardErrorTail, Does.Contain("stale"));
     }
 
     [Test]

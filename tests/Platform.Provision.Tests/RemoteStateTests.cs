@@ -61,7 +61,8 @@ public sealed class RemoteStateTests
             Signal("CONT", applying);
         }
 
-        Assert.That(error!.Message, Does.Contain("state lock"));
+        Assert.That(second.Text, Does.Contain("state lock"), "Terraform's own words, shown as they came");
+        Assert.That(error!.Message, Does.Contain("its output is above"));
         await first;
         Assert.That(_env.Inventory.Environment, Is.EqualTo("local-pg"));
         Assert.That(await CountAsync("SELECT count(*) FROM terraform_local_pg.states"), Is.EqualTo(1), "the state lives in PostgreSQL");
