@@ -73,7 +73,12 @@ Setup(context =>
     // (otherwise Deploy would find a bad --batch-size only at Stage, after Apply and the expand migrations).
     KnownArguments.Check(System.Environment.GetCommandLineArgs().Skip(1));
     if (Run().Arguments.Get("version") is { } version) ReleaseVersion.Validate(version);
-    if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback")) RollOptions.From(Run().Arguments, "-");
+    foreach (var flag in KnownArguments.Flags) Run().Arguments.GetFlag(flag);
+    if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback"))
+    {
+        RollOptions.From(Run().Arguments, "-");
+        RollOptions.CheckNode(Run());
+    }
     if (context.TasksToExecute.Any(t => t.Name is "MigrateDb" or "ExpandDb" or "ContractDb")) MigrateDbStep.LockTimeout(Run().Arguments);
     if (context.TasksToExecute.Any(t => t.Name is "Verify")) VerifyStep.MaxFiveXxRate(Run().Arguments);
     if (!dryRun) return;

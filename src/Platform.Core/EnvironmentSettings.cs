@@ -26,6 +26,10 @@ public sealed class EnvironmentSettings
     public IReadOnlyList<string> Requires =>
         Root["requires"] is JsonArray list ? list.Select(n => n!.GetValue<string>()).ToList() : [];
 
+    /// <summary>Resources a plan made in the same run may destroy or replace (see DestructionGuard): derived configuration, nothing that holds data.</summary>
+    public IReadOnlyList<string> Replaceable =>
+        Root["replaceable"] is JsonArray list ? list.Select(n => n!.GetValue<string>()).ToList() : [];
+
     public IReadOnlyDictionary<string, JsonNode?> TerraformVariables =>
         Root["terraformVariables"] is JsonObject vars ? vars.ToDictionary(p => p.Key, p => p.Value) : new Dictionary<string, JsonNode?>();
 
@@ -81,6 +85,11 @@ public sealed class EnvironmentSettings
         if (settings.Root["requires"] is { } requires && (requires is not JsonArray array || array.Any(n => n?.GetValueKind() != JsonValueKind.String)))
         {
             throw new PlatformException($"{settings.Source}: 'requires' must be a list of tool names.");
+        }
+
+        if (settings.Root["replaceable"] is { } replaceable && (replaceable is not JsonArray list || list.Any(n => n?.GetValueKind() != JsonValueKind.String)))
+        {
+            throw new PlatformException($"{settings.Source}: 'replaceable' must be a list of Terraform resource addresses (e.g. \"terraform_data.haproxy_backends\").");
         }
 
         if (settings.Root["terraformVariables"] is { } vars && vars is not JsonObject)

@@ -11,12 +11,15 @@ public static class KnownArguments
     /// <summary>Read by Platform's steps (<c>release-version</c> is how build.sh passes <c>--version</c>).</summary>
     public static readonly IReadOnlySet<string> Platform = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "artifacts-dir", "as", "batch-size", "bench-lead", "bench-nodes", "bench-path", "bench-rps", "bench-runs",
+        "allow-destroy", "artifacts-dir", "as", "batch-size", "bench-lead", "bench-nodes", "bench-path", "bench-rps", "bench-runs",
         "check", "confirm", "contract", "drain-timeout", "environment", "expires", "fault", "force", "key",
         "lock-timeout", "max-5xx-rate", "node", "operator", "phase", "plan", "progress-deadline", "ready-timeout",
         "release-version", "releases-dir", "replace", "schema", "ssh-certificates", "state-dir", "stop-timeout",
         "strategy", "surge", "test-filter", "test-parallel", "test-projects", "upload-parallel", "var", "version",
     };
+
+    /// <summary>Platform's yes/no arguments: a value other than true/false (<c>--contract=maybe</c>) fails the run before any task.</summary>
+    public static readonly IReadOnlyList<string> Flags = ["allow-destroy", "contract", "force", "ssh-certificates"];
 
     /// <summary>Cake's own options (Cake compares names ignoring case, and so does this). Names with an underscore (<c>--settings_skipverification</c>) are Cake configuration and always allowed.</summary>
     public static readonly IReadOnlySet<string> Cake = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

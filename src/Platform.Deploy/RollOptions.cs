@@ -36,6 +36,38 @@ public sealed record RollOptions
     /// <summary>Roll just this node (<c>--node=web-2</c>).</summary>
     public string? Node { get; init; }
 
+    /// <summary>The app nodes to roll: all, or the one <c>--node</c> names.</summary>
+    /// <exception cref="PlatformException">No app nodes, or <c>--node</c> names no app node of the inventory.</exception>
+    public static List<InventoryHost> SelectNodes(Inventory inventory, string? name)
+    {
+        var nodes = inventory.AppNodes.ToList();
+        if (nodes.Count == 0)
+        {
+            throw new PlatformException($"The {inventory.Environment} inventory has no app nodes.");
+        }
+
+        if (name is null)
+        {
+            return nodes;
+        }
+
+        var node = inventory.Host(name);
+        return node.HasRole("app") ? [node] : throw new PlatformException($"--node={name} is not an app node (roles: {string.Join(", ", node.Roles)}).");
+    }
+
+    /// <summary>
+    /// In Setup, before any task: a <c>--node</c> the inventory lacks fails the run then, not at Stage
+    /// after Apply and the migrations (a node a scale-out adds is rolled after that Apply, on its own).
+    /// Unchecked while no inventory exists.
+    /// </summary>
+    public static void CheckNode(RunContext run)
+    {
+        if (run.Arguments.Get("node") is { } name && File.Exists(run.Layout.InventoryFile))
+        {
+            SelectNodes(Inventory.Load(run.Layout.InventoryFile), name);
+        }
+    }
+
     public RollStrategy Strategy { get; init; } = RollStrategy.ZeroDowntime;
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);

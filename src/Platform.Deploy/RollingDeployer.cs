@@ -415,22 +415,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         return pid;
     }
 
-    private List<Core.InventoryHost> SelectNodes(RollOptions options)
-    {
-        var nodes = deploy.Inventory.AppNodes.ToList();
-        if (nodes.Count == 0)
-        {
-            throw new PlatformException($"The {deploy.Inventory.Environment} inventory has no app nodes.");
-        }
-
-        if (options.Node is null)
-        {
-            return nodes;
-        }
-
-        var node = deploy.Inventory.Host(options.Node);
-        return node.HasRole("app") ? [node] : throw new PlatformException($"--node={options.Node} is not an app node (roles: {string.Join(", ", node.Roles)}).");
-    }
+    private List<Core.InventoryHost> SelectNodes(RollOptions options) => RollOptions.SelectNodes(deploy.Inventory, options.Node);
 
     /// <summary>What runs on a node now, according to the node itself and HAProxy.</summary>
     private sealed record NodeState(NodeSession Node, NodeProbe Probe, bool UpToDate, IReadOnlyList<ServerStat> Stats)

@@ -26,6 +26,9 @@ public sealed class ApplyStep(RunContext run)
         var environment = await TerraformEnvironment.PrepareAsync(run);
         var summary = PlanSummary.Parse(await environment.Runner.ShowJsonAsync(planFile), planFile);
         run.Reporter.Info($"Applying {planFile}: {summary.Headline}");
+        // A plan given by name, or saved by an earlier run, was there to be read; one Plan made just now was not.
+        var reviewed = given is not null || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc;
+        DestructionGuard.Check(run, planFile, summary, environment.Settings.Replaceable, reviewed);
         if (run.CheckMode)
         {
             run.Reporter.Info("Check mode: nothing applied.");

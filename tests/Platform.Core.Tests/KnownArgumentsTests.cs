@@ -43,6 +43,21 @@ public sealed partial class KnownArgumentsTests
         Assert.That(read.Where(n => !KnownArguments.Platform.Contains(n)), Is.Empty);
     }
 
+    // Setup checks the value of every yes/no argument before any task, so it must know each one read.
+    [Test]
+    public void Every_flag_read_under_src_is_checked_in_setup()
+    {
+        var flags = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => FlagRead().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet();
+
+        Assert.That(flags, Does.Contain("contract"), "the pattern finds the reads");
+        Assert.That(flags.Except(KnownArguments.Flags), Is.Empty);
+        Assert.That(KnownArguments.Flags.Where(f => !KnownArguments.Platform.Contains(f)), Is.Empty);
+        Assert.That(() => RunArguments.From(new Dictionary<string, string> { ["contract"] = "maybe" }).GetFlag("contract"), Throws.TypeOf<PlatformException>().With.Message.Contains("--contract=maybe"));
+    }
+
     [Test]
     public void An_unknown_target_is_refused_with_the_closest_one_or_the_list()
     {
@@ -68,4 +83,7 @@ public sealed partial class KnownArgumentsTests
 
     [GeneratedRegex(@"(?:Arguments|args|arguments)\.(?:Get|GetInt|GetFlag|GetSeconds|GetNumber|GetIntList|Has|All|Require)\(""([a-z0-9-]+)""")]
     private static partial Regex ArgumentRead();
+
+    [GeneratedRegex(@"GetFlag\(""([a-z0-9-]+)""")]
+    private static partial Regex FlagRead();
 }

@@ -123,6 +123,32 @@ public sealed class DeployUnitTests
         Assert.That(new RollOptions { Version = "1.0.0", BatchSize = asked }.EffectiveBatchSize(nodes), Is.EqualTo(used));
 
     [Test]
+    public void A_node_the_inventory_lacks_fails_setup_and_without_an_inventory_nothing_is_asked()
+    {
+        var dir = Platform.TestSupport.RepositoryRoot.NewScratch("checknode");
+        try
+        {
+            RunContext Run(string node) => new(new EnvironmentLayout(dir, "local", Path.Combine(dir, "state"), Path.Combine(dir, "artifacts")), RunArguments.From(new Dictionary<string, string> { ["node"] = node }), false, new Platform.TestSupport.RecordingReporter());
+            Assert.DoesNotThrow(() => RollOptions.CheckNode(Run("web-9")), "no inventory yet: Apply will make one");
+
+            Directory.CreateDirectory(Path.Combine(dir, "artifacts"));
+            File.WriteAllText(Run("web-1").Layout.InventoryFile, """
+                {"environment":"local","serviceUrl":"http://127.0.10.10:8080","hosts":[
+                  {"name":"lb","roles":["lb"],"address":"127.0.10.10","sshPort":22,"sshUser":"root","hostKeyFingerprint":"SHA256:abc","baseDir":"/srv/lb"},
+                  {"name":"web-1","roles":["app"],"address":"127.0.10.11","sshPort":22,"sshUser":"root","hostKeyFingerprint":"SHA256:def","baseDir":"/srv/web-1"}]}
+                """);
+
+            Assert.DoesNotThrow(() => RollOptions.CheckNode(Run("web-1")));
+            Assert.That(() => RollOptions.CheckNode(Run("web-9")), Throws.TypeOf<PlatformException>().With.Message.Contains("No host named 'web-9'").And.Message.Contains("lb, web-1"));
+            Assert.That(() => RollOptions.CheckNode(Run("lb")), Throws.TypeOf<PlatformException>().With.Message.Contains("--node=lb is not an app node"));
+        }
+        finally
+        {
+            Platform.TestSupport.RepositoryRoot.RemoveScratch(dir);
+        }
+    }
+
+    [Test]
     public void Roll_options_are_read_from_arguments_with_clear_errors()
     {
         var args = RunArguments.From(new Dictionary<string, string> { ["batch-size"] = "2", ["ready-timeout"] = "45", ["strategy"] = "restart" });

@@ -36,6 +36,15 @@ public sealed class EnvironmentInputTests
     }
 
     [Test]
+    public void Replaceable_must_be_a_list_of_addresses()
+    {
+        var error = Assert.Throws<PlatformException>(() => EnvironmentSettings.Parse("""{"replaceable":"terraform_data.haproxy_backends"}""", "p.json"));
+
+        Assert.That(error!.Message, Does.Contain("p.json: 'replaceable' must be a list"));
+        Assert.That(EnvironmentSettings.Parse("""{"replaceable":["a.b"]}""", "p.json").Replaceable, Is.EqualTo(new[] { "a.b" }));
+    }
+
+    [Test]
     public void Unknown_secrets_backend_is_refused()
     {
         var error = Assert.Throws<PlatformException>(() => EnvironmentSettings.Parse("""{"secrets":{"backend":"s3"}}""", "p.json"));
