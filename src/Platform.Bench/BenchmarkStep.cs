@@ -294,9 +294,10 @@ public sealed class BenchmarkStep(RunContext run)
     }
 
     // More (or fewer) app nodes: provision them, let the circle in, and bring them to the running version.
+    // The benchmark's own environment: fewer nodes (--bench-nodes=12,3) may be dropped without review.
     private static async Task ScaleToAsync(BenchEnvironment env, int nodes, string version)
     {
-        var scale = env.Run(version, nodes, ("batch-size", "3"));
+        var scale = env.Run(version, nodes, ("batch-size", "3"), (DestructionGuard.AllowArgument, "true"));
         await new PlanStep(scale).RunAsync();
         await new ApplyStep(scale).RunAsync();
         await new SeedKeysStep(scale).RunAsync();

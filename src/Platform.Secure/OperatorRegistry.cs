@@ -68,7 +68,7 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
         ValidateName(name);
         if (name == DeployIdentity.OperatorName)
         {
-            throw new PlatformException($"'{DeployIdentity.OperatorName}' is Platform's own identity: revoking it would lock the pipeline out. Rotate its key instead. Nothing was changed.");
+            throw new PlatformException($"'{DeployIdentity.OperatorName}' is Platform's own identity: revoking it would lock the pipeline out. To replace its key, see README.md, \"Replacing the deploy key\". Nothing was changed.");
         }
 
         return await FindAsync(name, cancellation);
@@ -80,6 +80,14 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
     public async Task<Operator> PrepareRotateAsync(string name, OpenSshPublicKey key, CancellationToken cancellation = default)
     {
         ValidateName(name);
+        if (name == DeployIdentity.OperatorName)
+        {
+            // SeedKeys registers 'deploy' from the key file Platform logs in with: a Rotate here would be undone silently.
+            throw new PlatformException(
+                $"'{DeployIdentity.OperatorName}' is Platform's own identity: its key is the one Platform logs in with (.platform/<env>/keys/id_ed25519), and every SeedKeys registers that key again, so a Rotate would be undone. " +
+                "To replace it, see README.md, \"Replacing the deploy key\". Nothing was changed.");
+        }
+
         var current = await FindAsync(name, cancellation);
         if (current.Key.Fingerprint == key.Fingerprint)
         {

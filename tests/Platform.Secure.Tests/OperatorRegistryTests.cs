@@ -103,7 +103,14 @@ public sealed class OperatorRegistryTests
     public async Task The_deploy_identity_cannot_be_revoked() =>
         Assert.That(
             (await Assert.ThrowsAsync<PlatformException>(() => NewRegistry().Registry.PrepareRevokeAsync("deploy")))!.Message,
-            Does.Contain("lock the pipeline out"));
+            Does.Contain("lock the pipeline out").And.Contain("Replacing the deploy key"));
+
+    // SeedKeys registers 'deploy' from the key file it logs in with: a Rotate would be silently undone.
+    [Test]
+    public async Task The_deploy_identity_is_not_rotated_here_but_by_its_key_file() =>
+        Assert.That(
+            (await Assert.ThrowsAsync<PlatformException>(() => NewRegistry().Registry.PrepareRotateAsync("deploy", _alice)))!.Message,
+            Does.Contain("every SeedKeys registers that key again").And.Contain("Replacing the deploy key").And.Contain("Nothing was changed"));
 
     [Test]
     public async Task Rotation_to_the_same_key_or_to_anothers_key_is_refused()
