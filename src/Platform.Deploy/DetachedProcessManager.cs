@@ -26,6 +26,12 @@ public sealed class DetachedProcessManager : IProcessManager
         var app = l.AppDir(version);
         var script = $$"""
             {{StopScript(node, port, TimeSpan.FromSeconds(10))}} >/dev/null
+            # Still taken once the slot's own process is stopped: a process its pid file does not name (a lost
+            # or damaged pid file). It would answer the readiness checks for the new one, which cannot bind.
+            if (exec 3<>/dev/tcp/{{node.Address}}/{{port}}) 2>/dev/null; then
+              echo "port {{port}} on {{node.Address}} is taken by a process that {{l.PidFile(port)}} does not name: stop it (ss -ltnp 'sport = :{{port}}' on the node shows it), then run again" >&2
+              exit 3
+            fi
             set -e
             [ -d {{Q(l.SlotDir(port))}} ] && [ -d {{Q(l.BaseDir + "/logs")}} ] || mkdir -p {{Q(l.SlotDir(port))}} {{Q(l.BaseDir + "/logs")}}
             # One log per start: the previous run of this release on this slot is kept as .1.
