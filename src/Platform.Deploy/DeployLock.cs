@@ -4,8 +4,17 @@ using Platform.Secure;
 
 namespace Platform.Deploy;
 
-/// <summary>Who holds the deploy lock.</summary>
-public sealed record LockHolder(string Operator, string Target, string Version, DateTimeOffset Since, string Machine, string Token);
+/// <summary>Who holds the deploy lock (<see cref="Pid"/>: the holding process on <see cref="Machine"/>; absent in older locks).</summary>
+public sealed record LockHolder(string Operator, string Target, string Version, DateTimeOffset Since, string Machine, string Token, int? Pid = null)
+{
+    /// <summary>
+    /// The holding run is still alive here: same machine, and its process exists (not a zombie). A run
+    /// elsewhere cannot be asked; a reused pid would only make Unlock ask for <c>--force</c>.
+    /// </summary>
+    public bool RunsHere() =>
+        Pid is { } pid && Machine == Environment.MachineName && File.Exists($"/proc/{pid}/stat")
+        && File.ReadAllText($"/proc/{pid}/stat") is var stat && stat[(stat.LastIndexOf(')') + 2)..] is var rest && rest.Length > 0 && rest[0] is not ('Z' or 'X');
+}
 
 /// <summary>
 /// One Deploy/RollNode/Rollback at a time per environment: a lock file on the lb host, created
@@ -22,7 +31,7 @@ public sealed class DeployLock(HostSession lb)
     /// <summary>Takes the lock; with it, how long before (the lb's clock) another run had released it (null: never, or unknown).</summary>
     public async Task<(LockHolder Holder, TimeSpan? ReleasedAgo)> AcquireAsync(string operatorName, string target, string version, CancellationToken cancellation)
     {
-        var holder = new LockHolder(operatorName, target, version, DateTimeOffset.UtcNow, Environment.MachineName, Guid.NewGuid().ToString("N"));
+        var holder = new LockHolder(operatorName, target, version, DateTimeOffset.UtcNow, Environment.MachineName, Guid.NewGuid().ToString("N"), Environment.ProcessId);
         var released = $"r=; {{ read -r r < {ShellQuote.Quote(ReleasedPath)}; }} 2>/dev/null; echo \"$r $(date +%s%3N)\"";
         if (await lb.CreateExclusiveThenAsync(Path, JsonSerializer.Serialize(holder, Inventory.Json), released, cancellation) is { } output)
         {
@@ -71,10 +80,12 @@ public sealed class DeployLock(HostSession lb)
         }
         catch (JsonException)
         {
-            return new LockHolder("unknown", "unknown", "unknown", DateTimeOffset.MinValue, "unknown", string.Empty);
+            return new LockHolder($"nobody known: {Path} on {lb.Host.Name} is not a lock Platform wrote", "unknown", "unknown", DateTimeOffset.MinValue, "unknown", string.Empty);
         }
     }
 
     public static string Describe(LockHolder holder) =>
-        $"{holder.Operator} on {holder.Machine} ({holder.Target}, version {holder.Version}) since {holder.Since:yyyy-MM-dd HH:mm:ss} UTC";
+        holder.Since == DateTimeOffset.MinValue
+            ? holder.Operator
+            : $"{holder.Operator} on {holder.Machine} ({holder.Target}, version {holder.Version}{(holder.Pid is { } pid ? $", process {pid}" : string.Empty)}) since {holder.Since:yyyy-MM-dd HH:mm:ss} UTC";
 }

@@ -2,7 +2,11 @@ using Platform.Core;
 
 namespace Platform.Deploy;
 
-/// <summary>The Unlock target: releases a deploy lock left behind by a run that died, saying whose it was.</summary>
+/// <summary>
+/// The Unlock target: releases a deploy lock left behind by a run that died, saying whose it was. A
+/// lock whose run is still alive on this machine is kept unless <c>--force</c>: breaking it lets a
+/// second roll run into the first.
+/// </summary>
 public sealed class UnlockStep(RunContext run)
 {
     public async Task<LockHolder?> RunAsync()
@@ -14,6 +18,11 @@ public sealed class UnlockStep(RunContext run)
             var holder = await deployLock.HolderAsync(run.Cancellation);
             run.Reporter.Info(holder is null ? "Check mode: no deploy lock is held." : $"Check mode: would release the lock of {DeployLock.Describe(holder)}.");
             return holder;
+        }
+
+        if (await deployLock.HolderAsync(run.Cancellation) is { } live && live.RunsHere() && !run.Arguments.GetFlag("force"))
+        {
+            throw new PlatformException($"The deploy lock is held by a run that is still going: {DeployLock.Describe(live)}. Wait for it, or stop it (Ctrl+C, or kill -TERM {live.Pid}: it puts back what is in flight and releases the lock). If that process is no Platform run, pass --force. Nothing was changed.");
         }
 
         var removed = await deployLock.BreakAsync(run.Cancellation);

@@ -6,6 +6,19 @@ public sealed class DeployLockTests
     private static readonly DateTime Asked = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
 
     [Test]
+    public void A_holder_runs_here_only_while_its_process_lives_on_this_machine()
+    {
+        var here = new LockHolder("bob", "RollNode", "1.0.0", DateTimeOffset.UtcNow, Environment.MachineName, "t", Environment.ProcessId);
+
+        Assert.That(here.RunsHere(), Is.True);
+        Assert.That((here with { Pid = 999_999_999 }).RunsHere(), Is.False, "no such process: the run died");
+        Assert.That((here with { Machine = "elsewhere" }).RunsHere(), Is.False, "another machine's process cannot be asked");
+        Assert.That((here with { Pid = null }).RunsHere(), Is.False, "a lock from before pids were kept");
+        Assert.That(DeployLock.Describe(here), Does.Contain($"(RollNode, version 1.0.0, process {Environment.ProcessId}) since"));
+        Assert.That(DeployLock.Describe(new LockHolder("nobody known: /srv/lb/deploy.lock on lb is not a lock Platform wrote", "unknown", "unknown", DateTimeOffset.MinValue, "unknown", string.Empty)), Is.EqualTo("nobody known: /srv/lb/deploy.lock on lb is not a lock Platform wrote"));
+    }
+
+    [Test]
     public void The_lb_answers_when_the_lock_was_last_released_and_its_time()
     {
         Assert.That(DeployLock.ReleasedAgo("1764158400000 1764158403250\n"), Is.EqualTo(TimeSpan.FromMilliseconds(3250)));

@@ -172,11 +172,15 @@ public sealed class ZeroDowntimeTests
         Assert.That(nextDeploy.LockReleasedBefore, Is.Not.Null.And.LessThan(TimeSpan.FromMinutes(1)), "alice's release was noted");
         await DeployRun.FinishAsync(next, ["RollNode"], true, null);
 
-        // A run that died leaves its lock: Unlock releases it, naming whose it was.
+        // A lock whose run is alive here (this very process) is kept: breaking it would let two rolls run at once.
         var dead = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN, ["as"] = "bob" });
         await (await DeployRun.ForAsync(dead)).LockAsync("Rollback", DeployHarness.NextN);
+        var alive = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Unlock", DeployHarness.NextN, run => new UnlockStep(run).RunAsync()));
+        Assert.That(alive!.Message, Does.Contain($"still going: bob on {Environment.MachineName} (Rollback, version 91.1.0, process {Environment.ProcessId})").And.Contain("--force"));
+
+        // A run that died leaves its lock (here: --force, as its process lives on): Unlock releases it, naming whose it was.
         var reports = Directory.GetFiles(_h.Env.NewRun().Layout.ReportsDir).Length;
-        var removed = await _h.RunAsync("Unlock", DeployHarness.NextN, run => new UnlockStep(run).RunAsync());
+        var removed = await _h.RunAsync("Unlock", DeployHarness.NextN, run => new UnlockStep(run).RunAsync(), ("force", "true"));
         Assert.That(Directory.GetFiles(_h.Env.NewRun().Layout.ReportsDir), Has.Length.EqualTo(reports), "an Unlock is no rollout: no deploy report");
         Assert.That(removed!.Operator, Is.EqualTo("bob"));
         Assert.That(_h.LastOutput.Text, Does.Contain("Released the deploy lock of bob"));
