@@ -67,12 +67,14 @@ CakeTaskBuilder Step(string name, string description, Func<RunContext, Task> bod
 CakeTaskBuilder SyncStep(string name, string description, Action<RunContext> body) =>
     Step(name, description, r => { body(r); return System.Threading.Tasks.Task.CompletedTask; });
 
+var argumentsChecked = false;
 Setup(context =>
 {
     // Before any task: a misspelt argument, or a roll option out of range, fails the run with nothing changed
     // (otherwise Deploy would find a bad --batch-size only at Stage, after Apply and the expand migrations).
     KnownArguments.Check(System.Environment.GetCommandLineArgs().Skip(1));
     if (Run().Arguments.Get("version") is { } version) ReleaseVersion.Validate(version);
+    if (Run().Arguments.Has("environment")) Run().Layout.RequireInfraDir();
     foreach (var flag in KnownArguments.Flags) Run().Arguments.GetFlag(flag);
     if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback"))
     {
@@ -81,6 +83,7 @@ Setup(context =>
     }
     if (context.TasksToExecute.Any(t => t.Name is "MigrateDb" or "ExpandDb" or "ContractDb")) MigrateDbStep.LockTimeout(Run().Arguments);
     if (context.TasksToExecute.Any(t => t.Name is "Verify")) VerifyStep.MaxFiveXxRate(Run().Arguments);
+    argumentsChecked = true;
     if (!dryRun) return;
     Information("Check mode: each step shows what it would change; nothing is changed.");
     // Steps on the hosts have nothing to ask before the first Apply: the check says so instead of failing.
@@ -200,8 +203,12 @@ TaskTeardown(context =>
     fold = null;
 });
 
-// Ends every run: releases the deploy lock, appends the audit line, writes the deploy report.
-Teardown(context => DeployRun.FinishAsync(Run(), targets.ToList(), context.Successful, context.ThrownException?.Message).GetAwaiter().GetResult());
+// Ends every run: releases the deploy lock, appends the audit line, writes the deploy report. A run
+// refused by the argument checks in Setup touched nothing and is not audited (nor its --environment's folder made).
+Teardown(context =>
+{
+    if (argumentsChecked) DeployRun.FinishAsync(Run(), targets.ToList(), context.Successful, context.ThrownException?.Message).GetAwaiter().GetResult();
+});
 
 // A misspelt target fails with the closest one (Cake would only say it was not found).
 KnownArguments.CheckTargets(targets, Tasks.Select(t => t.Name).ToList());

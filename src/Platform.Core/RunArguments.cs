@@ -102,7 +102,7 @@ public sealed class RunArguments(Func<string, IReadOnlyList<string>> lookup)
             return fallback;
         }
 
-        if (!double.TryParse(raw.TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds <= 0 || seconds > 86400)
+        if (!double.TryParse(raw.TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0 && seconds <= 86400))
         {
             throw new PlatformException($"--{name}={raw} is not valid: expected a number of seconds greater than 0 (e.g. --{name}=30).");
         }
