@@ -46,12 +46,14 @@ public sealed class ApplyStep(RunContext run)
             run.Reporter.Info("Nothing to apply.");
         }
 
+        // What Terraform changed is recorded even when the run was interrupted meanwhile (Terraform is let
+        // finish): the variables it applied and the inventory first, local and quick; the secrets store last.
         RememberedVariables.AdoptFromPlan(run.Layout, planFile);
         var outputs = await environment.Runner.OutputsAsync();
-        await SecretOutputs.StoreAsync(run, outputs);
         var inventory = InventoryBuilder.Build(outputs);
         InventoryBuilder.Write(inventory, run.Layout.InventoryFile);
         run.Reporter.Info($"Inventory written to {run.Layout.InventoryFile}");
+        await SecretOutputs.StoreAsync(run, outputs);
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
     }

@@ -110,9 +110,11 @@ public sealed class TerraformRunner
             arguments,
             new CommandOptions { WorkingDirectory = _run.Layout.InfraDir, Environment = _environment, Stream = stream, AllowFailure = true },
             CancellationToken.None);
-        _run.Cancellation.ThrowIfCancellationRequested();
+        // Interrupted meanwhile: a command that finished its work still counts (an apply that completed must be
+        // recorded: inventory and remembered variables); one that the interruption cut short is the interruption.
         if (!okExitCodes.Contains(result.ExitCode))
         {
+            _run.Cancellation.ThrowIfCancellationRequested();
             var tail = CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
             throw new CommandFailedException($"terraform {arguments[0]}", result.ExitCode, _run.Redactor.Redact(tail), shown: stream);
         }

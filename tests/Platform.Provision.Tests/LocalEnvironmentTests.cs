@@ -211,6 +211,35 @@ public sealed class LocalEnvironmentTests
     }
 
     [Test, DependsOnTest(nameof(Dropping_a_node_takes_a_reviewed_plan_not_a_var_in_passing), AllowFailure = true)]
+    public async Task An_apply_interrupted_while_terraform_runs_still_records_what_terraform_did()
+    {
+        using var interrupt = new CancellationTokenSource();
+        var run = _env.NewRun(new Dictionary<string, string> { ["var"] = "app_nodes=3" }, cancellation: interrupt.Token);
+        await new PlanStep(run).RunAsync();
+        var applying = new ApplyStep(run).RunAsync();
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (_env.TerraformApplyPid() is null && !applying.IsCompleted && DateTime.UtcNow < until)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(applying.IsCompleted, Is.False, "terraform apply was caught running");
+        await interrupt.CancelAsync(); // Ctrl+C: Terraform is let finish
+
+        try
+        {
+            await applying;
+        }
+        catch (OperationCanceledException)
+        {
+            // The run stops after recording; what matters is what it recorded.
+        }
+
+        Assert.That(Inventory.Load(_env.NewRun().Layout.InventoryFile).AppNodes.Select(h => h.Name), Is.EqualTo(new[] { "web-1", "web-2", "web-3" }), "the inventory names the host Terraform added");
+        Assert.That(await File.ReadAllTextAsync(RememberedVariables.FileOf(_env.NewRun().Layout)), Does.Contain("\"app_nodes=3\""), "and the next Plan keeps it");
+    }
+
+    [Test, DependsOnTest(nameof(An_apply_interrupted_while_terraform_runs_still_records_what_terraform_did), AllowFailure = true)]
     public async Task Destroy_leaves_no_process_and_no_listener()
     {
         await _env.DestroyAsync();

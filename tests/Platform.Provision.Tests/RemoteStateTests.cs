@@ -48,7 +48,7 @@ public sealed class RemoteStateTests
 
         // The first apply is frozen while the second runs (its session, and so the lock, stay), so a
         // busy machine cannot let it finish before the second reaches the lock.
-        var applying = TerraformApplyPid();
+        var applying = _env.TerraformApplyPid() ?? throw new AssertionException("the first apply's terraform process was not found");
         Signal("STOP", applying);
         var second = new RecordingReporter();
         CommandFailedException? error;
@@ -82,31 +82,6 @@ public sealed class RemoteStateTests
             Assert.That(DateTime.UtcNow, Is.LessThan(until), "no state lock seen");
             await Task.Delay(10);
         }
-    }
-
-    // The terraform process applying this fixture's environment (found by its TF_DATA_DIR).
-    private int TerraformApplyPid()
-    {
-        var dataDir = "TF_DATA_DIR=" + Path.Combine(_env.StateDir, "terraform");
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
-                if (int.TryParse(Path.GetFileName(dir), out var pid) && Path.GetFileName(args[0]) == "terraform" && args.Contains("apply")
-                    && File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(dataDir))
-                {
-                    return pid;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // A process that ended meanwhile, or another user's.
-            }
-        }
-
-        Assert.Fail("the first apply's terraform process was not found");
-        return 0;
     }
 
     private static void Signal(string signal, int pid)

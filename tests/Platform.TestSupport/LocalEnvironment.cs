@@ -34,6 +34,30 @@ public sealed class LocalEnvironment : IAsyncDisposable
 
     public string StateDir => Path.Combine(Scratch, "state");
 
+    /// <summary>The terraform process applying this environment now (found by its TF_DATA_DIR), or null.</summary>
+    public int? TerraformApplyPid()
+    {
+        var dataDir = "TF_DATA_DIR=" + Path.Combine(StateDir, "terraform");
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                var args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (int.TryParse(Path.GetFileName(dir), out var pid) && Path.GetFileName(args[0]) == "terraform" && args.Contains("apply")
+                    && File.ReadAllText(Path.Combine(dir, "environ")).Split('\0').Contains(dataDir))
+                {
+                    return pid;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A process that ended meanwhile, or another user's.
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Where test releases are packaged: kept between runs (Package skips a release whose sources did
     /// not change), apart from the user's artifacts/releases.
@@ -75,7 +99,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
     }
 
     /// <summary>A run context on this environment; <paramref name="extra"/> adds or replaces arguments.</summary>
-    public RunContext NewRun(IReadOnlyDictionary<string, string>? extra = null, bool checkMode = false, IReporter? reporter = null)
+    public RunContext NewRun(IReadOnlyDictionary<string, string>? extra = null, bool checkMode = false, IReporter? reporter = null, CancellationToken cancellation = default)
     {
         var arguments = _arguments.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
         foreach (var (key, value) in extra ?? new Dictionary<string, string>())
@@ -94,7 +118,8 @@ public sealed class LocalEnvironment : IAsyncDisposable
             RepositoryRoot.Path,
             new RunArguments(n => arguments.TryGetValue(n, out var v) ? v : []),
             checkMode,
-            reporter ?? Reporter);
+            reporter ?? Reporter,
+            cancellation);
     }
 
     /// <summary>Plan + Apply with the given extra arguments (e.g. <c>var=app_nodes=3</c>); returns the plan's summary.</summary>
