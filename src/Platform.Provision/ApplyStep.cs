@@ -25,6 +25,11 @@ public sealed class ApplyStep(RunContext run)
 
         var environment = await TerraformEnvironment.PrepareAsync(run);
         var summary = PlanSummary.Parse(await environment.Runner.ShowJsonAsync(planFile), planFile);
+        if (summary.Environment is { } planned && planned != run.Environment)
+        {
+            throw new PlatformException($"{planFile} was planned for the environment '{planned}', not '{run.Environment}': applying it here would use that environment's backend and resources. Pass --environment={planned}, or a plan of '{run.Environment}'. Nothing was changed.");
+        }
+
         run.Reporter.Info($"Applying {planFile}: {summary.Headline}");
         // A plan given by name, or saved by an earlier run, was there to be read; one Plan made just now was not.
         var reviewed = given is not null || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc;

@@ -15,6 +15,9 @@ public sealed partial record PlanSummary(
     IReadOnlyList<string> Destroy,
     bool OutputsChange)
 {
+    /// <summary>The <c>environment</c> variable the plan was made with (every environment passes its name), or null.</summary>
+    public string? Environment { get; init; }
+
     public bool HasChanges => Add.Count + Change.Count + Replace.Count + Destroy.Count > 0 || OutputsChange;
 
     public bool HasResourceChanges => Add.Count + Change.Count + Replace.Count + Destroy.Count > 0;
@@ -70,7 +73,11 @@ public sealed partial record PlanSummary(
 
             var outputsChange = root.TryGetProperty("output_changes", out var outputs)
                 && outputs.EnumerateObject().Any(o => o.Value.GetProperty("actions").EnumerateArray().Any(a => a.GetString() != "no-op"));
-            return new PlanSummary(add, change, replace, destroy, outputsChange);
+            var environment = root.TryGetProperty("variables", out var variables) && variables.TryGetProperty("environment", out var env)
+                && env.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String
+                    ? value.GetString()
+                    : null;
+            return new PlanSummary(add, change, replace, destroy, outputsChange) { Environment = environment };
         }
     }
 

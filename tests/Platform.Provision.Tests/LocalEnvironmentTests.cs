@@ -240,6 +240,21 @@ public sealed class LocalEnvironmentTests
     }
 
     [Test, DependsOnTest(nameof(An_apply_interrupted_while_terraform_runs_still_records_what_terraform_did), AllowFailure = true)]
+    public async Task A_plan_made_for_another_environment_is_refused_before_terraform_sees_it()
+    {
+        // Every environment passes its name as the variable 'environment': this plan says 'local-pg'.
+        var elsewhere = _env.NewRun(new Dictionary<string, string> { ["var"] = "environment=local-pg" });
+        await new PlanStep(elsewhere).RunAsync();
+        var plan = Path.Combine(_env.Scratch, "elsewhere.tfplan");
+        File.Copy(elsewhere.Layout.PlanFile, plan);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new ApplyStep(_env.NewRun(new Dictionary<string, string> { ["plan"] = plan })).RunAsync());
+
+        Assert.That(error!.Message, Does.Contain("was planned for the environment 'local-pg', not 'local'").And.Contain("--environment=local-pg").And.Contain("Nothing was changed"));
+        Assert.That(Inventory.Load(_env.NewRun().Layout.InventoryFile).AppNodes.Count(), Is.EqualTo(3));
+    }
+
+    [Test, DependsOnTest(nameof(A_plan_made_for_another_environment_is_refused_before_terraform_sees_it), AllowFailure = true)]
     public async Task Destroy_leaves_no_process_and_no_listener()
     {
         await _env.DestroyAsync();
