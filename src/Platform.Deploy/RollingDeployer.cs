@@ -66,19 +66,28 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         // The service's settings (read from the database) while the nodes are asked what they run.
         var envFile = run.CheckMode ? null : EnvFileAsync(token);
-        _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when nothing is rolled
+        _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when discovery fails first
         var guard = new ContractGuard(run, deploy, token);
         // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
         var states = await DiscoverUnderLockAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locked, token);
         var lb = await haproxy;
         await guard.CheckAsync(release, RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current)));
+        // A node on the version but with other settings than the environment's (the database moved, a
+        // password changed) still runs with the old ones, read at its start: it is rolled, which restarts it.
+        var settings = envFile is null ? null : await envFile;
+        bool Done(NodeState s) => s.UpToDate && (settings is null || s.Probe.HasSettings(settings));
         var outcomes = new List<NodeOutcome>();
-        foreach (var state in states.Where(s => s.UpToDate))
+        foreach (var state in states.Where(Done))
         {
             outcomes.Add(await KeepAsync(state, lb, recap, token));
         }
 
-        var toRoll = states.Where(s => !s.UpToDate).ToList();
+        var toRoll = states.Where(s => !Done(s)).ToList();
+        foreach (var stale in toRoll.Where(s => s.UpToDate))
+        {
+            Out.Info($"[roll] {stale.Node.Name}: runs {options.Version} with other settings than the environment's: rolled, to start with the current ones");
+        }
+
         if (toRoll.Count == 0)
         {
             Out.Info($"Every node already runs {options.Version}: nothing to roll.");
@@ -102,7 +111,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         // Uploads go in roll order, a few at a time (at least a batch), so the first batch's arrive
         // soon; each node is rolled as soon as its own upload is done, and later uploads overlap the roll.
-        var settings = await envFile!;
         var batchSize = options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count());
         using var uploads = new UploadQueue(this, release, options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel), token);
         var prepared = toRoll.ToDictionary(s => s.Node.Name, s => uploads.UploadAsync(s, settings, recap, "upload"));
@@ -424,7 +432,17 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         public int? ActiveSlot => Probe.ActiveSlot;
 
-        public int IdleSlot(IReadOnlyList<int> ports) => ActiveSlot == ports[0] ? ports[1] : ports[0];
+        /// <summary>
+        /// The slot N+1 starts on: the one not serving; when nothing serves because the recorded slot's
+        /// process died, that slot itself (its start clears what the dead process left, and its server is
+        /// the one taken back into the pool: starting on the other would leave the dead one in it).
+        /// </summary>
+        public int IdleSlot(IReadOnlyList<int> ports) => ActiveSlot switch
+        {
+            { } active => active == ports[0] ? ports[1] : ports[0],
+            null when Current is { } c && ports.Contains(c.Slot) => c.Slot,
+            null => ports[0],
+        };
 
     }
 
