@@ -40,6 +40,7 @@ public sealed class DeployChain(RunContext run)
             return;
         }
 
+        await ServingCheck.RequireServingAsync(deploy.Inventory.ServiceUrl, run.Cancellation);
         await new SmokeTestRunner(run).RunAsync(deploy.Releases.Find(running), deploy.Inventory.ServiceUrl, $"proving {running} still works on {version}'s schema, before any node is touched");
     }
 

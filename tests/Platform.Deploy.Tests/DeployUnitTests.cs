@@ -149,6 +149,75 @@ public sealed class DeployUnitTests
     }
 
     [Test]
+    public async Task Smoke_tests_of_compatibility_wait_for_a_service_that_answers_through_the_lb()
+    {
+        await using (var serving = Answering("HTTP/1.0 200 OK\r\n\r\nready"))
+        {
+            await ServingCheck.RequireServingAsync(serving.Url, CancellationToken.None);
+        }
+
+        await using (var nobody = Answering("HTTP/1.0 503 Service Unavailable\r\n\r\n<h1>No server is available</h1>\n"))
+        {
+            var error = await Assert.ThrowsAsync<PlatformException>(() => ServingCheck.RequireServingAsync(nobody.Url, CancellationToken.None));
+            Assert.That(error!.Message, Does.Contain($"{nobody.Url}/health/ready answers 503 (<h1>No server is available</h1>)").And.Contain("no node serves").And.Contain("RollNode --version="));
+        }
+
+        using var closed = LocalTools.ClosedPort();
+        var unreachable = await Assert.ThrowsAsync<PlatformException>(() => ServingCheck.RequireServingAsync($"http://127.0.0.1:{closed.Port}", CancellationToken.None));
+        Assert.That(unreachable!.Message, Does.Contain("does not answer"));
+    }
+
+    // A one-answer HTTP server on loopback: every connection gets the same bytes, then is closed (which ends the body).
+    private static Stub Answering(string response) => new(response);
+
+    private sealed class Stub : IAsyncDisposable
+    {
+        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
+        private readonly Task _serving;
+
+        public Stub(string response)
+        {
+            _listener.Start();
+            _serving = Task.Run(async () =>
+            {
+                try
+                {
+                    while (true)
+                    {
+                        using var client = await _listener.AcceptTcpClientAsync();
+                        var stream = client.GetStream();
+                        // The whole request first: closing with unread bytes would reset the connection under the answer.
+                        var request = new System.Text.StringBuilder();
+                        var buffer = new byte[4096];
+                        while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) is > 0 and var read)
+                        {
+                            request.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+                        }
+
+                        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(response));
+                    }
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    // Stopped.
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Stopped.
+                }
+            });
+        }
+
+        public string Url => $"http://127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}";
+
+        public async ValueTask DisposeAsync()
+        {
+            _listener.Stop();
+            await _serving;
+        }
+    }
+
+    [Test]
     public void Roll_options_are_read_from_arguments_with_clear_errors()
     {
         var args = RunArguments.From(new Dictionary<string, string> { ["batch-size"] = "2", ["ready-timeout"] = "45", ["strategy"] = "restart" });
