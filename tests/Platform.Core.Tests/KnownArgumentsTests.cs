@@ -34,10 +34,7 @@ public sealed partial class KnownArgumentsTests
     [Test]
     public void Every_argument_read_under_src_is_known()
     {
-        var read = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .SelectMany(f => ArgumentRead().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
-            .ToHashSet();
+        var read = ReadUnderSrc(ArgumentRead());
 
         Assert.That(read, Is.Not.Empty.And.Contains("batch-size"), "the pattern finds the reads");
         Assert.That(read.Where(n => !KnownArguments.Platform.Contains(n)), Is.Empty);
@@ -47,10 +44,7 @@ public sealed partial class KnownArgumentsTests
     [Test]
     public void Every_flag_read_under_src_is_checked_in_setup()
     {
-        var flags = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .SelectMany(f => FlagRead().Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
-            .ToHashSet();
+        var flags = ReadUnderSrc(FlagRead());
 
         Assert.That(flags, Does.Contain("contract"), "the pattern finds the reads");
         Assert.That(flags.Except(KnownArguments.Flags), Is.Empty);
@@ -80,6 +74,13 @@ public sealed partial class KnownArgumentsTests
 
         Assert.That(undocumented, Is.Empty, "arguments Platform reads that README.md never names");
     }
+
+    // The argument names the pattern finds in the sources under src/ (build output left out).
+    private static HashSet<string> ReadUnderSrc(Regex pattern) =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(f => pattern.Matches(File.ReadAllText(f)).Select(m => m.Groups[1].Value))
+            .ToHashSet();
 
     [GeneratedRegex(@"(?:Arguments|args|arguments)\.(?:Get|GetInt|GetFlag|GetSeconds|GetNumber|GetIntList|Has|All|Require)\(""([a-z0-9-]+)""")]
     private static partial Regex ArgumentRead();
