@@ -109,8 +109,8 @@ Step("Plan", "Terraform plan of the environment, saved with its summary to artif
     r => new PlanStep(r).RunAsync())
     .WithCriteria(() => !HasArgument("plan"), "--plan=FILE given: applying that reviewed plan");
 
-Step("Apply", "Apply the saved plan (or --plan=FILE) and write artifacts/<env>/inventory.json",
-    r => new ApplyStep(r).RunAsync())
+Step("Apply", "Apply the saved plan (or --plan=FILE), under the deploy lock when it changes existing hosts, and write artifacts/<env>/inventory.json",
+    r => new LockedApplyStep(r).RunAsync(targets.ToList()))
     .IsDependentOn("Plan");
 
 Step("Destroy", "Remove the environment's resources (other than local: --confirm=<env>)",
@@ -161,11 +161,11 @@ Step("Verify", "Every node serves --version, HAProxy slots UP/MAINT, compliance 
 Step("ContractDb", "MigrateDb --phase=contract once every node runs the new release (--contract=false skips it)",
     r => new DeployChain(r).ContractAsync());
 
-Step("Deploy", "Apply -> SeedKeys -> Package -> ExpandDb -> CheckCompatibility -> Stage -> RollNode -> Verify -> ContractDb",
+Step("Deploy", "Package -> Apply -> SeedKeys -> ExpandDb -> CheckCompatibility -> Stage -> RollNode -> Verify -> ContractDb",
     r => new DeployChain(r).SummarizeAsync())
+    .IsDependentOn("Package")
     .IsDependentOn("Apply")
     .IsDependentOn("SeedKeys")
-    .IsDependentOn("Package")
     .IsDependentOn("ExpandDb")
     .IsDependentOn("CheckCompatibility")
     .IsDependentOn("Stage")

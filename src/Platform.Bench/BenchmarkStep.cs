@@ -297,11 +297,22 @@ public sealed class BenchmarkStep(RunContext run)
     // The benchmark's own environment: fewer nodes (--bench-nodes=12,3) may be dropped without review.
     private static async Task ScaleToAsync(BenchEnvironment env, int nodes, string version)
     {
-        var scale = env.Run(version, nodes, ("batch-size", "3"), (DestructionGuard.AllowArgument, "true"));
-        await new PlanStep(scale).RunAsync();
-        await new ApplyStep(scale).RunAsync();
-        await new SeedKeysStep(scale).RunAsync();
-        await RollAsync(scale);
+        var scale = env.Run(version, nodes, (DestructionGuard.AllowArgument, "true"));
+        var ok = false;
+        try
+        {
+            await new PlanStep(scale).RunAsync();
+            await new LockedApplyStep(scale).RunAsync();
+            await new SeedKeysStep(scale).RunAsync();
+            ok = true;
+        }
+        finally
+        {
+            // Releases the deploy lock the Apply took.
+            await DeployRun.FinishAsync(scale, ["Apply"], ok, null);
+        }
+
+        await RollAsync(env.Run(version, nodes, ("batch-size", "3")));
     }
 
     internal static BenchResults Summarize(int runs, List<double> fromScratch, List<double> noop, List<RollMeasure> rolls, List<RollMeasure> restarts, List<ScalingMeasure> scaling, List<RollMeasure>? serial = null)

@@ -7,8 +7,8 @@ using Platform.Secure;
 namespace Platform.Bench;
 
 /// <summary>
-/// Deploy's steps run in-process, in the order build.cake's Deploy target runs them (Plan, Apply,
-/// SeedKeys, Package, ExpandDb, CheckCompatibility, Stage, RollNode, Verify, ContractDb), in one run
+/// Deploy's steps run in-process, in the order build.cake's Deploy target runs them (Package, Plan,
+/// Apply, SeedKeys, ExpandDb, CheckCompatibility, Stage, RollNode, Verify, ContractDb), in one run
 /// context finished the way Cake's Teardown finishes it.
 /// </summary>
 public static class DeploySequence
@@ -18,10 +18,10 @@ public static class DeploySequence
         var succeeded = false;
         try
         {
-            await new PlanStep(run).RunAsync();
-            await new ApplyStep(run).RunAsync();
-            await new SeedKeysStep(run).RunAsync();
             await new PackageStep(run).RunAsync();
+            await new PlanStep(run).RunAsync();
+            await new LockedApplyStep(run).RunAsync(["Deploy"]);
+            await new SeedKeysStep(run).RunAsync();
             var chain = new DeployChain(run);
             await chain.ExpandAsync();
             await chain.CheckCompatibilityAsync();

@@ -29,7 +29,8 @@ public sealed class DeployRun : IAsyncDisposable
         Releases = releases;
     }
 
-    public Inventory Inventory { get; }
+    /// <summary>The hosts as this run knows them: loaded when the run began, renewed by <see cref="AdoptAsync"/> after an Apply.</summary>
+    public Inventory Inventory { get; private set; }
 
     public SshSessionPool Pool { get; }
 
@@ -114,8 +115,8 @@ public sealed class DeployRun : IAsyncDisposable
 
     public IReadOnlyList<int> SlotPorts => Inventory.LoadBalancer?.SlotPorts ?? [8081, 8082];
 
-    /// <summary>Takes the environment's deploy lock for this run (once; later calls are no-ops).</summary>
-    public async Task LockAsync(string target, string version)
+    /// <summary>Takes the environment's deploy lock for this run (once; later calls are no-ops). No version: an Apply's, the holder shows "-".</summary>
+    public async Task LockAsync(string target, string? version)
     {
         Version ??= version;
         if (_lock is not null || _run.CheckMode)
@@ -125,10 +126,47 @@ public sealed class DeployRun : IAsyncDisposable
 
         var lb = await LbAsync();
         var deployLock = new DeployLock(lb);
-        (_lock, LockReleasedBefore) = await Timeline.MeasureAsync(lb.Host.Name, "lock", () => deployLock.AcquireAsync(_run.Operator, target, version, _run.Cancellation));
+        (_lock, LockReleasedBefore) = await Timeline.MeasureAsync(lb.Host.Name, "lock", () => deployLock.AcquireAsync(_run.Operator, target, version ?? "-", _run.Cancellation));
         LockTakenUtc = DateTime.UtcNow;
         _run.Reporter.Verbose($"Deploy lock taken ({deployLock.Path})");
     }
+
+    /// <summary>
+    /// The inventory an Apply of this run wrote, taken over by the run (which may hold the lock since
+    /// before it): sessions to hosts the plan replaced or destroyed, or whose address or host key
+    /// changed, are closed (the next use connects to the new machine); the runtime API connection
+    /// is reopened on first use, HAProxy may have been reloaded. A lock on an lb host that was
+    /// replaced went with it: the next step that needs the lock takes it on the new one.
+    /// </summary>
+    public async Task AdoptAsync(Inventory applied, IReadOnlySet<string> replacedHosts)
+    {
+        var moved = Inventory.Hosts
+            .Where(old => replacedHosts.Contains(old.Name) || applied.Hosts.FirstOrDefault(h => h.Name == old.Name) is not { } now || !SameMachine(old, now))
+            .Select(h => h.Name)
+            .ToList();
+        foreach (var name in moved)
+        {
+            await Pool.ForgetAsync(name);
+        }
+
+        lock (Pool)
+        {
+            _haproxy?.Dispose();
+            _haproxy = null;
+        }
+
+        if (_lock is not null && Inventory.LoadBalancer is { } lb && moved.Contains(lb.Host))
+        {
+            _run.Reporter.Warn($"The lb host {lb.Host} was replaced, and the deploy lock with it: taking it again on the new one.");
+            _lock = null;
+            LockTakenUtc = null;
+        }
+
+        Inventory = applied;
+    }
+
+    private static bool SameMachine(InventoryHost a, InventoryHost b) =>
+        a.Address == b.Address && a.SshPort == b.SshPort && a.SshUser == b.SshUser && a.HostKeyFingerprint == b.HostKeyFingerprint;
 
     /// <summary>When this run took the deploy lock (null: not taken).</summary>
     public DateTime? LockTakenUtc { get; private set; }

@@ -6,9 +6,10 @@ namespace Platform.Provision;
 /// The Apply target: applies exactly a reviewed saved plan (<c>--plan=FILE</c>, default the one
 /// Plan just wrote), then writes the inventory to <c>artifacts/&lt;env&gt;/inventory.json</c>.
 /// A plan with no changes made in this run applies nothing. Terraform refuses a stale plan (with or
-/// without changes); its message is shown.
+/// without changes); its message is shown. <paramref name="beforeApplying"/> runs once the plan passed
+/// its checks, just before Terraform changes anything (Deploy takes the deploy lock there).
 /// </summary>
-public sealed class ApplyStep(RunContext run)
+public sealed class ApplyStep(RunContext run, Func<PlanSummary, Task>? beforeApplying = null)
 {
     public async Task<Inventory?> RunAsync()
     {
@@ -44,6 +45,11 @@ public sealed class ApplyStep(RunContext run)
         // earlier goes to Terraform all the same: only Terraform can tell that it has gone stale meanwhile.
         if (summary.HasChanges || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc)
         {
+            if (beforeApplying is not null)
+            {
+                await beforeApplying(summary);
+            }
+
             await environment.Runner.ApplyAsync(planFile);
         }
         else

@@ -87,6 +87,9 @@ public sealed partial record PlanSummary(
     /// </summary>
     public IReadOnlySet<string> DestroyedKeys => KeysOf(Destroy);
 
+    /// <summary>The instance keys of what the plan destroys or replaces: the hosts that go away or come back as new machines.</summary>
+    public IReadOnlySet<string> DestroyedOrReplacedKeys => KeysOf(Destroy.Concat(Replace));
+
     /// <summary>The instance keys of what the plan creates: the hosts it adds, among others.</summary>
     public IReadOnlySet<string> AddedKeys => KeysOf(Add);
 

@@ -28,6 +28,22 @@ public sealed class SshSessionPool(SshConnector connector) : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes and drops the host's session, if any: the host was replaced or moved, and the next use connects anew.</summary>
+    public async Task ForgetAsync(string hostName)
+    {
+        if (_sessions.TryRemove(hostName, out var lazy) && lazy.IsValueCreated)
+        {
+            try
+            {
+                await (await lazy.Value).DisposeAsync();
+            }
+            catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+            {
+                // It never connected: nothing to close.
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var lazy in _sessions.Values)

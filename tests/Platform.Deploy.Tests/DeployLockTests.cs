@@ -34,7 +34,7 @@ public sealed class DeployLockTests
     public void A_lock_released_long_before_or_taken_before_asking_changes_nothing()
     {
         Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), TimeSpan.FromSeconds(2)), Is.False, "released two seconds before the nodes were asked (the run before this one)");
-        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddSeconds(-30), TimeSpan.Zero), Is.False, "the lock was held before the nodes were asked (Deploy takes it at ExpandDb)");
+        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddSeconds(-30), TimeSpan.Zero), Is.False, "the lock was held before the nodes were asked (Deploy takes it at Apply or ExpandDb)");
         Assert.That(DeployRun.MayHaveChanged(Asked, null, null), Is.False, "check mode takes no lock");
         Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), null), Is.False, "never released before");
     }

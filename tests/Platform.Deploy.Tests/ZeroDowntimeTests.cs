@@ -214,6 +214,53 @@ public sealed class ZeroDowntimeTests
     }
 
     [Test, DependsOnTest(nameof(A_second_deploy_is_refused_by_the_lock_naming_its_holder), AllowFailure = true)]
+    public async Task An_apply_that_changes_the_hosts_during_a_roll_is_refused_by_the_lock_before_terraform_runs()
+    {
+        var scaleOut = new Dictionary<string, string> { ["var"] = "app_nodes=4", ["version"] = DeployHarness.NextN };
+        var holder = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN, ["as"] = "alice" });
+        await (await DeployRun.ForAsync(holder)).LockAsync("RollNode", DeployHarness.NextN);
+        try
+        {
+            // A second Deploy with another --var, while alice rolls: refused before Terraform adds a node or reloads HAProxy.
+            var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Deploy", DeployHarness.NextN, async run =>
+            {
+                await new Provision.PlanStep(run).RunAsync();
+                return await new LockedApplyStep(run).RunAsync(["Deploy"]);
+            }, ("var", "app_nodes=4")));
+            Assert.That(error!.Message, Does.Contain("alice").And.Contain("RollNode").And.Contain("Nothing was changed"));
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(holder, ["RollNode"], true, null);
+        }
+
+        var unchanged = await new Provision.PlanStep(_h.Env.NewRun()).RunAsync();
+        Assert.That(unchanged.HasResourceChanges, Is.False, "Terraform applied nothing: " + unchanged.Describe());
+        Assert.That(Inventory.Load(_h.Env.NewRun().Layout.InventoryFile).AppNodes.Count(), Is.EqualTo(3));
+
+        // Once the lock is free, the same Apply takes it, and the run carries on with the hosts it made.
+        var apply = _h.Env.NewRun(scaleOut);
+        try
+        {
+            await new Provision.PlanStep(apply).RunAsync();
+            await new LockedApplyStep(apply).RunAsync(["Deploy"]);
+            var lb = _h.Inventory.SingleWithRole("lb");
+            Assert.That(await File.ReadAllTextAsync(Path.Combine(lb.BaseDir, "deploy.lock")), Does.Contain("\"target\": \"Deploy\""), "held since Apply");
+            var deploy = DeployRun.Current(apply)!;
+            var added = deploy.Inventory.AppNodes.Single(n => n.Name == "web-4");
+            Assert.That(await (await deploy.Pool.GetAsync(added)).RunCheckedAsync("echo reached", "asking web-4"), Does.Contain("reached"));
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(apply, ["Apply"], true, null);
+            await _h.Env.ApplyAsync(new Dictionary<string, string> { ["var"] = "app_nodes=3", [Provision.DestructionGuard.AllowArgument] = "true" });
+        }
+
+        Assert.That(File.Exists(Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "deploy.lock")), Is.False, "released at the end of the run");
+        Assert.That(_h.Inventory.AppNodes.Count(), Is.EqualTo(3));
+    }
+
+    [Test, DependsOnTest(nameof(An_apply_that_changes_the_hosts_during_a_roll_is_refused_by_the_lock_before_terraform_runs), AllowFailure = true)]
     public async Task A_release_that_never_gets_ready_leaves_every_node_on_its_release()
     {
         PlatformException? error = null;

@@ -1,0 +1,65 @@
+using Platform.Core;
+using Platform.Provision;
+using Platform.Release;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// The Apply target as build.cake runs it: <see cref="ApplyStep"/> under the environment's deploy
+/// lock. When the plan changes an environment that already has hosts, the lock is taken just before
+/// Terraform runs, so that a second Deploy with other <c>--var</c>s is refused before it adds a node
+/// or reloads HAProxy under a roll in progress (without changes, ExpandDb takes it as before). An
+/// environment without hosts yet has no lb to hold a lock and nothing anyone could be rolling.
+/// The run then carries on with the inventory Terraform wrote (<see cref="DeployRun.AdoptAsync"/>).
+/// </summary>
+public sealed class LockedApplyStep(RunContext run)
+{
+    /// <param name="targets">The run's targets: the lock names Deploy when Apply runs as part of one.</param>
+    public async Task<Inventory?> RunAsync(IReadOnlyCollection<string>? targets = null)
+    {
+        var target = targets?.Contains("Deploy") == true ? "Deploy" : "Apply";
+        PlanSummary? applied = null;
+        var inventory = await new ApplyStep(run, async summary =>
+        {
+            applied = summary;
+            await LockAsync(target);
+        }).RunAsync();
+
+        if (applied is not null && inventory is not null && DeployRun.Current(run) is { } deploy)
+        {
+            await deploy.AdoptAsync(inventory, applied.DestroyedOrReplacedKeys);
+        }
+
+        return inventory;
+    }
+
+    private async Task LockAsync(string target)
+    {
+        if (run.CheckMode || !File.Exists(run.InventoryFile))
+        {
+            return;
+        }
+
+        DeployRun deploy;
+        try
+        {
+            if (Inventory.Load(run.InventoryFile).LoadBalancer is null)
+            {
+                return;
+            }
+
+            deploy = await DeployRun.ForAsync(run);
+            await deploy.LbAsync();
+        }
+        catch (PlatformException ex)
+        {
+            // No run can be rolling through an lb that cannot be reached (nor with an inventory that
+            // cannot be read), and this Apply may be what brings it back.
+            run.Reporter.Warn($"Applying without the deploy lock: it cannot be taken on the lb host ({ex.Message}).");
+            return;
+        }
+
+        // The version a Deploy rolls out names the holder; an Apply on its own deploys none.
+        await deploy.LockAsync(target, target == "Deploy" ? await ReleaseVersion.ResolveAsync(run) : run.Arguments.Get("version"));
+    }
+}
