@@ -30,6 +30,12 @@ public sealed class EnvironmentSettings
     public IReadOnlyList<string> Replaceable =>
         Root["replaceable"] is JsonArray list ? list.Select(n => n!.GetValue<string>()).ToList() : [];
 
+    /// <summary>
+    /// A script (relative to the environment's folder) that Apply runs after Terraform to start again
+    /// what stopped on hosts that exist (the local hosts are processes: a reboot stops them); null: none.
+    /// </summary>
+    public string? StartStopped => Root["startStopped"]?.GetValue<string>();
+
     public IReadOnlyDictionary<string, JsonNode?> TerraformVariables =>
         Root["terraformVariables"] is JsonObject vars ? vars.ToDictionary(p => p.Key, p => p.Value) : new Dictionary<string, JsonNode?>();
 
@@ -90,6 +96,11 @@ public sealed class EnvironmentSettings
         if (settings.Root["replaceable"] is { } replaceable && (replaceable is not JsonArray list || list.Any(n => n?.GetValueKind() != JsonValueKind.String)))
         {
             throw new PlatformException($"{settings.Source}: 'replaceable' must be a list of Terraform resource addresses (e.g. \"terraform_data.haproxy_backends\").");
+        }
+
+        if (settings.Root["startStopped"] is { } script && (script.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(script.GetValue<string>())))
+        {
+            throw new PlatformException($"{settings.Source}: 'startStopped' must be the path of a script, relative to the environment's folder (e.g. \"scripts/start-stopped.sh\").");
         }
 
         if (settings.Root["terraformVariables"] is { } vars && vars is not JsonObject)

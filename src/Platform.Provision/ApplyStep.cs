@@ -38,6 +38,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, Task>? beforeApp
         if (run.CheckMode)
         {
             run.Reporter.Info("Check mode: nothing applied.");
+            await StoppedHostsStarter.StartAsync(run, environment.Settings);
             return File.Exists(run.Layout.InventoryFile) ? AsPlanned(Inventory.Load(run.Layout.InventoryFile), summary) : null;
         }
 
@@ -65,6 +66,8 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, Task>? beforeApp
         InventoryBuilder.Write(inventory, run.Layout.InventoryFile);
         run.Reporter.Info($"Inventory written to {run.Layout.InventoryFile}");
         await SecretOutputs.StoreAsync(run, outputs);
+        // Terraform sees the resources it made, not whether their processes still run (a reboot stops the local hosts).
+        await StoppedHostsStarter.StartAsync(run, environment.Settings);
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
     }

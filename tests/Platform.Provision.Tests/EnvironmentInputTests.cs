@@ -45,6 +45,16 @@ public sealed class EnvironmentInputTests
     }
 
     [Test]
+    public void StartStopped_must_name_a_script()
+    {
+        var error = Assert.Throws<PlatformException>(() => EnvironmentSettings.Parse("""{"startStopped":["scripts/a.sh"]}""", "p.json"));
+
+        Assert.That(error!.Message, Does.Contain("p.json: 'startStopped' must be the path of a script"));
+        Assert.That(EnvironmentSettings.Parse("""{"startStopped":"scripts/a.sh"}""", "p.json").StartStopped, Is.EqualTo("scripts/a.sh"));
+        Assert.That(EnvironmentSettings.Parse("{}", "p.json").StartStopped, Is.Null, "cloud hosts restart their services themselves");
+    }
+
+    [Test]
     public void Unknown_secrets_backend_is_refused()
     {
         var error = Assert.Throws<PlatformException>(() => EnvironmentSettings.Parse("""{"secrets":{"backend":"s3"}}""", "p.json"));

@@ -78,12 +78,10 @@ if is_running "$dir/haproxy.pid" haproxy; then
   old=$(tr -dc '0-9' <"$dir/haproxy.pid")
   haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -sf "$old"
   log "haproxy reloaded (servers kept their states)"
+  wait_port "$LB_ADDRESS" "$FRONTEND_PORT" 10 || fail "haproxy did not listen on $LB_ADDRESS:$FRONTEND_PORT"
+  wait_port "$runtime_host" "$runtime_port" 10 || fail "haproxy runtime API did not listen on $RUNTIME_API"
 else
-  : >"$dir/haproxy.state"
   mv "$new" "$dir/haproxy.cfg"
-  haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid"
+  start_haproxy "$dir" "$LB_ADDRESS:$FRONTEND_PORT" "$RUNTIME_API"
   log "haproxy started"
 fi
-
-wait_port "$LB_ADDRESS" "$FRONTEND_PORT" 10 || fail "haproxy did not listen on $LB_ADDRESS:$FRONTEND_PORT"
-wait_port "$runtime_host" "$runtime_port" 10 || fail "haproxy runtime API did not listen on $RUNTIME_API"

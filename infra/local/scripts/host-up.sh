@@ -75,10 +75,5 @@ if is_running "$HOST_DIR/sshd.pid" sshd; then
   exit 0
 fi
 
-# sshd insists on its privilege separation folder.
-[ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null || fail "/run/sshd is missing and cannot be created: run 'sudo mkdir -p /run/sshd'."
-[ -x /usr/sbin/sshd ] || fail "/usr/sbin/sshd not found: install it with 'sudo apt-get install -y openssh-server'."
-
-/usr/sbin/sshd -f "$HOST_DIR/sshd_config" -E "$HOST_DIR/sshd.log"
-wait_port "$HOST_ADDRESS" "$SSH_PORT" 10 || fail "sshd did not listen on $HOST_ADDRESS:$SSH_PORT within 10 s; see $HOST_DIR/sshd.log"
+start_sshd "$HOST_DIR" "$HOST_ADDRESS" "$SSH_PORT"
 log "sshd listening on $HOST_ADDRESS:$SSH_PORT"

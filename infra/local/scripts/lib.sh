@@ -50,6 +50,39 @@ kill_under() {
   return 0
 }
 
+# start_sshd HOST_DIR ADDRESS PORT: starts a host's sshd with the configuration host-up.sh wrote there.
+start_sshd() {
+  # sshd insists on its privilege separation folder.
+  [ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null || fail "/run/sshd is missing and cannot be created: run 'sudo mkdir -p /run/sshd'."
+  [ -x /usr/sbin/sshd ] || fail "/usr/sbin/sshd not found: install it with 'sudo apt-get install -y openssh-server'."
+  /usr/sbin/sshd -f "$1/sshd_config" -E "$1/sshd.log"
+  wait_port "$2" "$3" 10 || fail "sshd did not listen on $2:$3 within 10 s; see $1/sshd.log"
+}
+
+# start_haproxy DIR FRONTEND_ADDRESS:PORT RUNTIME_ADDRESS:PORT: a new HAProxy from DIR/haproxy.cfg with
+# every server in maintenance (no saved states: RollNode readies the slots that serve).
+start_haproxy() {
+  : >"$1/haproxy.state"
+  haproxy -D -f "$1/haproxy.cfg" -p "$1/haproxy.pid"
+  wait_port "${2%:*}" "${2##*:}" 10 || fail "haproxy did not listen on $2"
+  wait_port "${3%:*}" "${3##*:}" 10 || fail "haproxy runtime API did not listen on $3"
+}
+
+# pg_owner COMMAND...: runs a PostgreSQL tool as the cluster's owner (the postgres user when root: initdb refuses root).
+pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_data DB_DIR: the cluster's data folder (postgres-up.sh keeps it outside DB_DIR, behind a link, when root's postgres user cannot reach DB_DIR).
+pg_data() {
+  if [ -L "$1/pgdata" ]; then echo "$(readlink "$1/pgdata")/pgdata"; else echo "$1/pgdata"; fi
+}
+
+# pg_start DATA: starts the cluster, waiting until it accepts connections.
+pg_start() {
+  pg_owner pg_ctl -D "$1" -l "$1/postgres.log" -w -t 30 start >/dev/null || fail "postgres did not start; see $1/postgres.log"
+}
+
 # first_insecure_ancestor PATH: prints the first folder above PATH that others may write to.
 first_insecure_ancestor() {
   local dir

@@ -5,18 +5,11 @@ HOST_NAME=db
 . "$(dirname "$0")/lib.sh"
 : "${DB_DIR:?}"
 
-data="$DB_DIR/pgdata"
+data=$(pg_data "$DB_DIR")
 external=""
-if [ -L "$data" ]; then
-  external=$(readlink "$data")
-  data="$external/pgdata"
-fi
+[ -L "$DB_DIR/pgdata" ] && external=$(readlink "$DB_DIR/pgdata")
 if [ -f "$data/postmaster.pid" ]; then
-  if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- pg_ctl -D "$data" -m fast -w -t 30 stop >/dev/null || true
-  else
-    pg_ctl -D "$data" -m fast -w -t 30 stop >/dev/null || true
-  fi
+  pg_owner pg_ctl -D "$data" -m fast -w -t 30 stop >/dev/null || true
   # Whatever survived the fast shutdown goes now.
   pid=$(head -1 "$data/postmaster.pid" 2>/dev/null | tr -dc '0-9' || true)
   [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null || true

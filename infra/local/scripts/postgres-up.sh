@@ -18,11 +18,9 @@ if [ ! -s "$DB_PASSWORD_FILE" ]; then
 fi
 
 mkdir -p "$DB_DIR"
-as_owner() { "$@"; }
 data="$DB_DIR/pgdata"
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || fail "running as root needs the 'postgres' system user (installed with the postgresql package)."
-  as_owner() { runuser -u postgres -- "$@"; }
   # The postgres user must reach the data folder. If a folder above it is closed to others
   # (e.g. a clone under /root), keep the data in postgres's own home and link it here.
   if ! runuser -u postgres -- test -x "$DB_DIR"; then
@@ -42,7 +40,7 @@ if [ ! -f "$data/PG_VERSION" ]; then
   pwfile=$(mktemp)
   cp "$DB_PASSWORD_FILE" "$pwfile"
   [ "$(id -u)" = 0 ] && chown postgres: "$pwfile"
-  as_owner initdb -D "$data" -U postgres --pwfile="$pwfile" --auth-host=scram-sha-256 --auth-local=peer -E UTF8 --locale=C.UTF-8 >"$DB_DIR/initdb.log" 2>&1 \
+  pg_owner initdb -D "$data" -U postgres --pwfile="$pwfile" --auth-host=scram-sha-256 --auth-local=peer -E UTF8 --locale=C.UTF-8 >"$DB_DIR/initdb.log" 2>&1 \
     || { rm -f "$pwfile"; fail "initdb failed; see $DB_DIR/initdb.log"; }
   rm -f "$pwfile"
   cat >>"$data/postgresql.conf" <<CONF
@@ -59,9 +57,9 @@ CONF
   log "cluster created in $data"
 fi
 
-if as_owner pg_ctl -D "$data" status >/dev/null 2>&1; then
+if pg_owner pg_ctl -D "$data" status >/dev/null 2>&1; then
   log "postgres already running on $DB_ADDRESS:$DB_PORT"
   exit 0
 fi
-as_owner pg_ctl -D "$data" -l "$data/postgres.log" -w -t 30 start >/dev/null || fail "postgres did not start; see $data/postgres.log"
+pg_start "$data"
 log "postgres listening on $DB_ADDRESS:$DB_PORT"
