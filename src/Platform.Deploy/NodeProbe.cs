@@ -18,6 +18,9 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
     /// <summary>The slot the node serves from: its record's, when that slot's process is alive.</summary>
     public int? ActiveSlot => Current is { } c && LivePids.ContainsKey(c.Slot) ? c.Slot : null;
 
+    /// <summary>The node has a record that cannot be read (<see cref="NodeRelease.IsDamaged"/>): <see cref="Current"/> is null for it.</summary>
+    public bool RecordDamaged { get; init; }
+
     /// <summary>The release each slot was last started with (<c>slots/&lt;port&gt;/release</c>), for the slots that have one.</summary>
     public IReadOnlyDictionary<int, string> SlotReleases { get; init; } = new Dictionary<int, string>();
 
@@ -121,6 +124,7 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
             throw new PlatformException($"The node's answer has no '{CurrentMarker}' line: {CommandRunner.Tail(output, 4)}");
         }
 
-        return new NodeProbe(NodeRelease.Parse(string.Join('\n', lines.Skip(i + 1))), pids, release, settings) { SlotReleases = slotReleases };
+        var record = string.Join('\n', lines.Skip(i + 1));
+        return new NodeProbe(NodeRelease.Parse(record), pids, release, settings) { SlotReleases = slotReleases, RecordDamaged = NodeRelease.IsDamaged(record) };
     }
 }

@@ -21,9 +21,19 @@ public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since,
         }
         catch (JsonException)
         {
-            return null; // A damaged record is treated as "unknown": the node is rolled.
+            return null; // A damaged record is treated as "unknown": the node is rolled (see IsDamaged).
         }
     }
+
+    /// <summary>Text that is there but not a record Platform wrote (a disk that filled up, a hand edit).</summary>
+    public static bool IsDamaged(string? json) => !string.IsNullOrWhiteSpace(json) && Parse(json) is null;
+
+    /// <summary>What to say of a damaged record at <paramref name="file"/>: a roll rewrites it from what runs and keeps the damaged one beside it.</summary>
+    public static string DamagedMessage(string file) =>
+        $"its record {file} is damaged (not the JSON Platform writes). A roll goes by what runs and HAProxy, rewrites it, and keeps the damaged one as {DamagedCopy(file)}; the releases it listed for Rollback are lost (Rollback --version= still works)";
+
+    /// <summary>Where a roll keeps a damaged record (the first one: a later damage does not overwrite it).</summary>
+    public static string DamagedCopy(string file) => file + ".damaged";
 
     /// <summary>The record after switching to <paramref name="version"/> on <paramref name="slot"/>; history keeps the newest first.</summary>
     public static NodeRelease After(NodeRelease? current, string version, int slot, DateTimeOffset now)

@@ -472,6 +472,17 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var node = await deploy.NodeAsync(host);
         var read = await deploy.Timeline.MeasureAsync(host.Name, "discover", () => NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token));
         var stats = (await allStats).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
+        if (read.RecordDamaged)
+        {
+            Out.Warn($"[discover] {host.Name}: {NodeRelease.DamagedMessage(node.Layout.CurrentFile)}");
+            if (!run.CheckMode)
+            {
+                // Kept before anything rewrites it: nothing a user has is lost.
+                var (file, copy) = (ShellQuote.Quote(node.Layout.CurrentFile), ShellQuote.Quote(NodeRelease.DamagedCopy(node.Layout.CurrentFile)));
+                await node.Ssh.RunCheckedAsync($"[ -e {copy} ] || cp -p {file} {copy}", "keeping the damaged record", token);
+            }
+        }
+
         var probe = read.ReconciledWith(node.Layout, stats, DateTimeOffset.UtcNow, out var correction);
         if (correction is not null)
         {

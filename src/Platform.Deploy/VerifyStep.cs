@@ -66,10 +66,13 @@ public sealed class VerifyStep(RunContext run)
 
     private async Task<IReadOnlyList<ComplianceResult>> CheckNodeAsync(NodeSession node, string version, IReadOnlyList<ServerStat> stats, NodeCompliance compliance)
     {
-        var current = NodeRelease.Parse(await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, run.Cancellation));
+        var text = await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, run.Cancellation);
+        var current = NodeRelease.Parse(text);
         if (current is null)
         {
-            return [new ComplianceResult("release", false, "no release recorded on the node (never rolled)")];
+            return [new ComplianceResult("release", false, NodeRelease.IsDamaged(text)
+                ? NodeRelease.DamagedMessage(node.Layout.CurrentFile) + ". Roll the node (RollNode --node=" + node.Name + ") to rewrite it"
+                : "no release recorded on the node (never rolled)")];
         }
 
         var results = new List<ComplianceResult>();

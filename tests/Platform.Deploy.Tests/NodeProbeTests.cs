@@ -41,6 +41,19 @@ public sealed class NodeProbeTests
     }
 
     [Test]
+    public void A_record_cut_short_is_damaged_and_no_record_is_not()
+    {
+        var damaged = NodeProbe.Parse("slot 8081 4242\nslot 8082 \nrelease \nsettings \ncurrent:\n{\"version\":\"1.2.0\",\"slo");
+        var none = NodeProbe.Parse("slot 8081 \nslot 8082 \nrelease \nsettings \ncurrent:\n");
+
+        Assert.That(damaged.Current, Is.Null);
+        Assert.That(damaged.RecordDamaged, Is.True);
+        Assert.That(none.Current, Is.Null);
+        Assert.That(none.RecordDamaged, Is.False, "a node never rolled has no record, which is no damage");
+        Assert.That(NodeRelease.DamagedMessage("/srv/base/current.json"), Does.Contain("/srv/base/current.json.damaged").And.Contain("Rollback --version="));
+    }
+
+    [Test]
     public void An_answer_without_the_record_marker_is_an_error() =>
         Assert.That(() => NodeProbe.Parse("bash: line 1: syntax error\n"), Throws.TypeOf<PlatformException>().With.Message.Contains("syntax error"));
 
