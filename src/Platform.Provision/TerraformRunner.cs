@@ -9,7 +9,7 @@ namespace Platform.Provision;
 /// interactive. Long commands stream their output; a failure raises an exception carrying the
 /// last lines of stderr when they were not streamed.
 /// </summary>
-public sealed class TerraformRunner
+public sealed partial class TerraformRunner
 {
     private readonly RunContext _run;
     private readonly Dictionary<string, string?> _environment;
@@ -115,10 +115,38 @@ public sealed class TerraformRunner
         if (!okExitCodes.Contains(result.ExitCode))
         {
             _run.Cancellation.ThrowIfCancellationRequested();
+            if (StateLockClash(result.StandardError + result.StandardOutput, _run.Environment, _run.Layout.InfraDir, _environment["TF_DATA_DIR"]!) is { } clash)
+            {
+                throw new PlatformException(clash);
+            }
+
             var tail = CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
             throw new CommandFailedException($"terraform {arguments[0]}", result.ExitCode, _run.Redactor.Redact(tail), shown: stream);
         }
 
         return result;
     }
+
+    /// <summary>
+    /// What to do when another Terraform run holds the state lock (null: the output says no such thing).
+    /// Terraform's own advice there, to pass -lock=false, would let two runs write the state at once;
+    /// Platform never offers it, and says how to release a lock whose run died instead.
+    /// </summary>
+    internal static string? StateLockClash(string output, string environment, string infraDir, string dataDir)
+    {
+        if (!output.Contains("Error acquiring the state lock", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var id = LockId().Match(output) is { Success: true } m ? m.Groups[1].Value : null;
+        var release = id is null
+            ? "If it died, its lock goes with its connection to the backend, or see the backend's documentation."
+            : $"If it died and its lock stayed, release it from {infraDir} with: TF_DATA_DIR={dataDir} terraform force-unlock {id}";
+        return $"Another Terraform run holds the state lock of '{environment}' (Terraform's output above says whose and since when). Nothing was changed: run again once it has finished. {release} " +
+            "(Terraform's advice to pass -lock=false does not apply: Platform always plans and applies under the lock.)";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*ID:\s+(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex LockId();
 }
