@@ -47,12 +47,25 @@ public sealed class TestStep(RunContext run)
                 gate.Release();
             }
         });
-        var totals = (await Task.WhenAll(runs)).Aggregate(TestTotals.Zero, (sum, t) => sum + t);
-
-        var leftovers = new LeftoverProcesses(Path.Combine(repo, ".platform", "test")).KillAll();
-        foreach (var leftover in leftovers)
+        TestTotals totals;
+        try
         {
-            run.Reporter.Warn($"A test left a process behind and it was killed: {leftover}");
+            totals = (await Task.WhenAll(runs)).Aggregate(TestTotals.Zero, (sum, t) => sum + t);
+        }
+        finally
+        {
+            // Also when the run is interrupted: the test processes are stopped then, before their fixtures'
+            // teardowns, and what those started detached (sshd, HAProxy, PostgreSQL) would live on.
+            var scratch = Path.Combine(repo, ".platform", "test");
+            foreach (var leftover in new LeftoverProcesses(scratch).KillAll())
+            {
+                run.Reporter.Warn($"A test left a process behind and it was killed: {leftover}");
+            }
+
+            foreach (var folder in LeftoverScratch.RemoveAll(scratch))
+            {
+                run.Reporter.Warn($"A test left its scratch folder behind and it was removed: {folder}");
+            }
         }
 
         var line = totals.SummaryLine;
