@@ -1,6 +1,7 @@
 using Platform.Core;
 using Platform.Provision;
 using Platform.Release;
+using Platform.Secure;
 
 namespace Platform.Deploy;
 
@@ -19,18 +20,57 @@ public sealed class LockedApplyStep(RunContext run)
     {
         var target = targets?.Contains("Deploy") == true ? "Deploy" : "Apply";
         PlanSummary? applied = null;
-        var inventory = await new ApplyStep(run, async summary =>
+        Inventory? inventory;
+        try
         {
-            applied = summary;
-            await LockAsync(target);
-        }).RunAsync();
+            inventory = await new ApplyStep(run, async summary =>
+            {
+                await LockAsync(target);
+                applied = summary;
+            }).RunAsync();
+        }
+        catch (Exception ex) when (applied is not null && ex is PlatformException or OperationCanceledException)
+        {
+            // Terraform may have changed part of the plan before it failed.
+            await AuditAsync(applied, "failed");
+            throw;
+        }
 
-        if (applied is not null && inventory is not null && DeployRun.Current(run) is { } deploy)
+        if (applied is not null)
         {
-            await deploy.AdoptAsync(inventory, applied.DestroyedOrReplacedKeys);
+            if (inventory is not null && DeployRun.Current(run) is { } deploy)
+            {
+                await deploy.AdoptAsync(inventory, applied.DestroyedOrReplacedKeys);
+            }
+
+            await AuditAsync(applied, "succeeded");
         }
 
         return inventory;
+    }
+
+    // Who changed the hosts, and how: the audit line names every address the plan changed (on the lb
+    // host too, when it can be reached; a run that could not reach it says so and keeps the line here).
+    private async Task AuditAsync(PlanSummary applied, string result)
+    {
+        if (!applied.HasResourceChanges)
+        {
+            return;
+        }
+
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        HostSession? lb = null;
+        try
+        {
+            lb = DeployRun.Current(run) is { } deploy ? await deploy.LbAsync(cleanup.Token) : null;
+        }
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        {
+            run.Reporter.Warn($"The lb host is unreachable; the audit line of this Apply is written locally only ({ex.Message})");
+        }
+
+        var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: string.Join(",", applied.Changes().Select(c => c.Replace(" ", string.Empty, StringComparison.Ordinal))));
+        await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
     }
 
     private async Task LockAsync(string target)

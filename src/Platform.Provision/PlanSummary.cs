@@ -103,15 +103,16 @@ public sealed partial record PlanSummary(
     public string Describe()
     {
         var text = new StringBuilder();
-        foreach (var (symbol, list) in new[] { ("+", Add), ("~", Change), ("-/+", Replace), ("-", Destroy) })
+        foreach (var change in Changes())
         {
-            foreach (var address in list)
-            {
-                text.AppendLine($"  {symbol} {address}");
-            }
+            text.AppendLine($"  {change}");
         }
 
         text.Append(Headline);
         return text.ToString();
     }
+
+    /// <summary>Each address the plan changes with Terraform's symbol: <c>+ terraform_data.host["web-4"]</c>.</summary>
+    public IEnumerable<string> Changes() =>
+        new[] { ("+", Add), ("~", Change), ("-/+", Replace), ("-", Destroy) }.SelectMany(c => c.Item2.Select(address => $"{c.Item1} {address}"));
 }

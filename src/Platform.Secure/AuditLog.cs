@@ -5,7 +5,8 @@ namespace Platform.Secure;
 /// <summary>
 /// One line per Deploy/Stage/RollNode/Rollback run — time, operator, target, version, result (and the
 /// node, when <c>--node</c> limited it, and the CI build when there is one) — per SeedKeys that changed
-/// a host (the circle pushed is the subject, the hosts changed follow) — appended on the lb host and to
+/// a host (the circle pushed is the subject, the hosts changed follow), per Apply that changed resources
+/// (the addresses it changed, with Terraform's symbols) — appended on the lb host and to
 /// <c>artifacts/&lt;env&gt;/audit.log</c>; and per change of the trusted circle in the secrets store
 /// (Onboard, Revoke, Rotate: the operator changed is the subject; written locally only, as no host changed).
 /// </summary>
@@ -13,7 +14,7 @@ public static class AuditLog
 {
     /// <param name="node">The one node rolled (<c>--node</c>), when the run was limited to it.</param>
     /// <param name="subject">The operator onboarded, revoked or rotated, with their key's fingerprint; the circle SeedKeys pushed.</param>
-    /// <param name="changed">The hosts SeedKeys changed.</param>
+    /// <param name="changed">The hosts SeedKeys changed; the resources an Apply changed.</param>
     public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null, string? subject = null, string? changed = null) =>
         $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" +
         (subject is null ? string.Empty : $" subject={Token(subject)}") + (changed is null ? string.Empty : $" changed={Token(changed)}") +

@@ -276,6 +276,10 @@ public sealed class ZeroDowntimeTests
         }
 
         Assert.That(File.Exists(Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "deploy.lock")), Is.False, "released at the end of the run");
+        var applies = (await File.ReadAllLinesAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log"))).Where(l => l.Contains("target=Apply", StringComparison.Ordinal)).ToList();
+        Assert.That(applies, Has.Count.EqualTo(1), "the refused Apply changed nothing and is not audited as a change");
+        Assert.That(applies[0], Does.Contain("result=succeeded changed=+terraform_data.host[\"web-4\"]"));
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "audit.log")), Does.Contain(applies[0]), "on the lb host too");
         Assert.That(_h.Inventory.AppNodes.Count(), Is.EqualTo(3));
     }
 
