@@ -81,7 +81,7 @@ public sealed class Interruption : IDisposable
         context.Cancel = true;
         _signal = context.Signal;
         Volatile.Write(ref _interrupted, true);
-        _say($"{context.Signal} received: stopping safely (nodes in flight go back to the release they ran; then the deploy lock is released). Send it again to stop at once.");
+        _say($"{context.Signal} received: stopping safely (what is in flight is finished or put back: a roll returns its nodes in flight to the release they ran, Terraform finishes its step; then the deploy lock is released). Send it again to stop at once.");
         // Off the signal thread: cancellation callbacks run synchronously and may take a while.
         _ = Task.Run(_cancel.Cancel);
     }

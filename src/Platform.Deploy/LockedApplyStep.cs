@@ -101,5 +101,6 @@ public sealed class LockedApplyStep(RunContext run)
 
         // The version a Deploy rolls out names the holder; an Apply on its own deploys none.
         await deploy.LockAsync(target, target == "Deploy" ? await ReleaseVersion.ResolveAsync(run) : run.Arguments.Get("version"));
+        run.Reporter.Info($"Deploy lock taken on {deploy.Inventory.LoadBalancer!.Host}: no roll can start while Terraform changes the hosts.");
     }
 }
