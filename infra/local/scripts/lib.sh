@@ -50,8 +50,18 @@ kill_under() {
   return 0
 }
 
+# require_free ADDRESS PORT WHAT: fails when something already listens there. HAProxy (SO_REUSEPORT)
+# would share the port with it, and an sshd that cannot bind exits while the port still answers:
+# either way the start would look fine and another environment's process would be serving.
+require_free() {
+  if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then
+    fail "$1:$2, where $3 should listen, is already in use by another process (another environment on the same addresses? give this one its own with --var=address_prefix=127.0.N.). Nothing was started there."
+  fi
+}
+
 # start_sshd HOST_DIR ADDRESS PORT: starts a host's sshd with the configuration host-up.sh wrote there.
 start_sshd() {
+  require_free "$2" "$3" "sshd"
   # sshd insists on its privilege separation folder.
   [ -d /run/sshd ] || mkdir -p /run/sshd 2>/dev/null || fail "/run/sshd is missing and cannot be created: run 'sudo mkdir -p /run/sshd'."
   [ -x /usr/sbin/sshd ] || fail "/usr/sbin/sshd not found: install it with 'sudo apt-get install -y openssh-server'."
@@ -62,6 +72,8 @@ start_sshd() {
 # start_haproxy DIR FRONTEND_ADDRESS:PORT RUNTIME_ADDRESS:PORT: a new HAProxy from DIR/haproxy.cfg with
 # every server in maintenance (no saved states: RollNode readies the slots that serve).
 start_haproxy() {
+  require_free "${2%:*}" "${2##*:}" "haproxy's frontend"
+  require_free "${3%:*}" "${3##*:}" "haproxy's runtime API"
   : >"$1/haproxy.state"
   haproxy -D -f "$1/haproxy.cfg" -p "$1/haproxy.pid"
   wait_port "${2%:*}" "${2##*:}" 10 || fail "haproxy did not listen on $2"

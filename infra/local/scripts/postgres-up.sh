@@ -61,5 +61,6 @@ if pg_owner pg_ctl -D "$data" status >/dev/null 2>&1; then
   log "postgres already running on $DB_ADDRESS:$DB_PORT"
   exit 0
 fi
+require_free "$DB_ADDRESS" "$DB_PORT" "postgres"
 pg_start "$data"
 log "postgres listening on $DB_ADDRESS:$DB_PORT"

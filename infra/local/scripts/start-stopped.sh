@@ -45,6 +45,9 @@ HOST_NAME=db
 if [ -d "$hosts/db" ]; then
   data=$(pg_data "$hosts/db")
   if [ -f "$data/PG_VERSION" ] && ! pg_owner pg_ctl -D "$data" status >/dev/null 2>&1; then
-    start "postgres" pg_start "$data"
+    address=$(sed -n "s/^listen_addresses = '\(.*\)'/\1/p" "$data/postgresql.conf" | tail -1)
+    port=$(sed -n 's/^port = \([0-9]*\).*/\1/p' "$data/postgresql.conf" | tail -1)
+    [ -z "$address" ] || [ -n "${CHECK:-}" ] || require_free "$address" "${port:-5432}" "postgres"
+    start "postgres on $address:${port:-5432}" pg_start "$data"
   fi
 fi
