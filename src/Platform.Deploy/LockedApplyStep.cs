@@ -8,10 +8,12 @@ namespace Platform.Deploy;
 /// <summary>
 /// The Apply target as build.cake runs it: <see cref="ApplyStep"/> under the environment's deploy
 /// lock. When the plan changes an environment that already has hosts, the lock is taken just before
-/// Terraform runs, so that a second Deploy with other <c>--var</c>s is refused before it adds a node
-/// or reloads HAProxy under a roll in progress (without changes, ExpandDb takes it as before). An
-/// environment without hosts yet has no lb to hold a lock and nothing anyone could be rolling.
-/// The run then carries on with the inventory Terraform wrote (<see cref="DeployRun.AdoptAsync"/>).
+/// Terraform runs (after stopped local hosts were started again), so that a second Deploy with other
+/// <c>--var</c>s is refused before it adds a node or reloads HAProxy under a roll in progress. A Deploy
+/// takes it there whatever the plan, so that SeedKeys and everything after run under it. An lb host
+/// that cannot be reached cannot say who holds the lock: the Apply is refused, unless its plan makes
+/// that host anew. An environment without hosts yet has no lb to hold a lock and nothing anyone could
+/// be rolling. The run then carries on with the inventory Terraform wrote (<see cref="DeployRun.AdoptAsync"/>).
 /// </summary>
 public sealed class LockedApplyStep(RunContext run)
 {
@@ -23,15 +25,19 @@ public sealed class LockedApplyStep(RunContext run)
         Inventory? inventory;
         try
         {
-            inventory = await new ApplyStep(run, async summary =>
+            inventory = await new ApplyStep(run, async (summary, applying) =>
             {
-                await LockAsync(target);
-                applied = summary;
+                if (applying || target == "Deploy")
+                {
+                    await LockAsync(target, summary);
+                }
+
+                applied = applying ? summary : null;
             }).RunAsync();
         }
         catch (Exception ex) when (applied is not null && ex is PlatformException or OperationCanceledException)
         {
-            // Terraform may have changed part of the plan before it failed.
+            // Terraform may have changed part of the plan before it failed: the line names what was planned.
             await AuditAsync(applied, "failed");
             throw;
         }
@@ -69,13 +75,32 @@ public sealed class LockedApplyStep(RunContext run)
             run.Reporter.Warn($"The lb host is unreachable; the audit line of this Apply is written locally only ({ex.Message})");
         }
 
-        var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: string.Join(",", applied.Changes().Select(c => c.Replace(" ", string.Empty, StringComparison.Ordinal))));
+        var addresses = string.Join(",", applied.Changes().Select(c => c.Replace(" ", string.Empty, StringComparison.Ordinal)));
+        var line = result == "succeeded"
+            ? AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: addresses)
+            : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, planned: addresses);
         await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
     }
 
-    private async Task LockAsync(string target)
+    private async Task LockAsync(string target, PlanSummary plan)
     {
         if (run.CheckMode || !File.Exists(run.InventoryFile))
+        {
+            return;
+        }
+
+        Inventory before;
+        try
+        {
+            before = Inventory.Load(run.InventoryFile);
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Warn($"Applying without the deploy lock: the inventory, which names the lb host that holds it, cannot be read ({ex.Message}). This Apply writes it anew.");
+            return;
+        }
+
+        if (before.LoadBalancer is not { } lb)
         {
             return;
         }
@@ -83,24 +108,21 @@ public sealed class LockedApplyStep(RunContext run)
         DeployRun deploy;
         try
         {
-            if (Inventory.Load(run.InventoryFile).LoadBalancer is null)
-            {
-                return;
-            }
-
             deploy = await DeployRun.ForAsync(run);
             await deploy.LbAsync();
         }
+        catch (PlatformException ex) when (plan.AddedKeys.Contains(lb.Host) || plan.DestroyedOrReplacedKeys.Contains(lb.Host))
+        {
+            run.Reporter.Warn($"Applying without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and this plan makes it anew.");
+            return;
+        }
         catch (PlatformException ex)
         {
-            // No run can be rolling through an lb that cannot be reached (nor with an inventory that
-            // cannot be read), and this Apply may be what brings it back.
-            run.Reporter.Warn($"Applying without the deploy lock: it cannot be taken on the lb host ({ex.Message}).");
-            return;
+            throw new PlatformException($"The deploy lock cannot be taken: the lb host {lb.Host}, which holds it, cannot be reached ({ex.Message}). Another run may be rolling out; nothing was changed. Bring the lb host back and run again.", ex);
         }
 
         // The version a Deploy rolls out names the holder; an Apply on its own deploys none.
         await deploy.LockAsync(target, target == "Deploy" ? await ReleaseVersion.ResolveAsync(run) : run.Arguments.Get("version"));
-        run.Reporter.Info($"Deploy lock taken on {deploy.Inventory.LoadBalancer!.Host}: no roll can start while Terraform changes the hosts.");
+        run.Reporter.Info($"Deploy lock taken on {lb.Host}: no other run can roll out or change the hosts until this one ends.");
     }
 }

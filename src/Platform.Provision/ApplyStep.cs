@@ -7,9 +7,10 @@ namespace Platform.Provision;
 /// Plan just wrote), then writes the inventory to <c>artifacts/&lt;env&gt;/inventory.json</c>.
 /// A plan with no changes made in this run applies nothing. Terraform refuses a stale plan (with or
 /// without changes); its message is shown. <paramref name="beforeApplying"/> runs once the plan passed
-/// its checks, just before Terraform changes anything (Deploy takes the deploy lock there).
+/// its checks and stopped hosts were started again, just before Terraform would change anything (told
+/// whether it will: Apply takes the deploy lock there).
 /// </summary>
-public sealed class ApplyStep(RunContext run, Func<PlanSummary, Task>? beforeApplying = null)
+public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? beforeApplying = null)
 {
     public async Task<Inventory?> RunAsync()
     {
@@ -42,15 +43,20 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, Task>? beforeApp
             return File.Exists(run.Layout.InventoryFile) ? AsPlanned(Inventory.Load(run.Layout.InventoryFile), summary) : null;
         }
 
+        // Terraform sees the resources it made, not whether their processes still run (a reboot stops the local
+        // hosts): started first, so that the lb host can hold the deploy lock before anything changes.
+        await StoppedHostsStarter.StartAsync(run, environment.Settings);
+
         // A plan without changes made in this run (Deploy's Plan, then Apply) has nothing to apply. One made
         // earlier goes to Terraform all the same: only Terraform can tell that it has gone stale meanwhile.
-        if (summary.HasChanges || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc)
+        var applying = summary.HasChanges || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc;
+        if (beforeApplying is not null)
         {
-            if (beforeApplying is not null)
-            {
-                await beforeApplying(summary);
-            }
+            await beforeApplying(summary, applying);
+        }
 
+        if (applying)
+        {
             await environment.Runner.ApplyAsync(planFile);
         }
         else
@@ -66,8 +72,6 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, Task>? beforeApp
         InventoryBuilder.Write(inventory, run.Layout.InventoryFile);
         run.Reporter.Info($"Inventory written to {run.Layout.InventoryFile}");
         await SecretOutputs.StoreAsync(run, outputs);
-        // Terraform sees the resources it made, not whether their processes still run (a reboot stops the local hosts).
-        await StoppedHostsStarter.StartAsync(run, environment.Settings);
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
     }

@@ -15,9 +15,11 @@ public static class AuditLog
     /// <param name="node">The one node rolled (<c>--node</c>), when the run was limited to it.</param>
     /// <param name="subject">The operator onboarded, revoked or rotated, with their key's fingerprint; the circle SeedKeys pushed.</param>
     /// <param name="changed">The hosts SeedKeys changed; the resources an Apply changed.</param>
-    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null, string? subject = null, string? changed = null) =>
+    /// <param name="planned">What a failed Apply set out to change (how much of it Terraform did before it failed is in its output).</param>
+    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null, string? subject = null, string? changed = null, string? planned = null) =>
         $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" +
         (subject is null ? string.Empty : $" subject={Token(subject)}") + (changed is null ? string.Empty : $" changed={Token(changed)}") +
+        (planned is null ? string.Empty : $" planned={Token(planned)}") +
         (node is null ? string.Empty : $" node={Token(node)}") + (build is null ? string.Empty : $" build={Token(build)}");
 
     public static async Task AppendAsync(RunContext run, HostSession? lb, string line, CancellationToken cancellation)

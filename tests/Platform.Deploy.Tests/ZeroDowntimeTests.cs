@@ -240,6 +240,13 @@ public sealed class ZeroDowntimeTests
         await (await DeployRun.ForAsync(holder)).LockAsync("RollNode", DeployHarness.NextN);
         try
         {
+            // The lb host's sshd stopped meanwhile (alice's connection lives on): Apply starts it again, then asks for the lock.
+            var lbSshd = Path.Combine(Path.GetDirectoryName(_h.Inventory.SingleWithRole("lb").BaseDir)!, "sshd.pid");
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", File.ReadAllText(lbSshd).Trim()]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
             // A second Deploy with another --var, while alice rolls: refused before Terraform adds a node or reloads HAProxy.
             var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Deploy", DeployHarness.NextN, async run =>
             {
@@ -247,6 +254,15 @@ public sealed class ZeroDowntimeTests
                 return await new LockedApplyStep(run).RunAsync(["Deploy"]);
             }, ("var", "app_nodes=4")));
             Assert.That(error!.Message, Does.Contain("alice").And.Contain("RollNode").And.Contain("Nothing was changed"));
+            Assert.That(_h.LastOutput.Text, Does.Contain("[lb] started sshd"));
+
+            // A Deploy that changes no host is refused there too, before SeedKeys changes the circle on every host.
+            var noChange = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Deploy", DeployHarness.NextN, async run =>
+            {
+                await new Provision.PlanStep(run).RunAsync();
+                return await new LockedApplyStep(run).RunAsync(["Deploy"]);
+            }));
+            Assert.That(noChange!.Message, Does.Contain("alice"));
         }
         finally
         {
