@@ -9,7 +9,8 @@ namespace Platform.Deploy;
 /// The Verify target: every app node answers <c>/version</c> with the expected release; HAProxy
 /// shows each node's active slot UP and the other in MAINT; each node passes its compliance checks
 /// (metrics, logs, security); then the release's own smoke tests run against the load balancer.
-/// <c>--max-5xx-rate</c> (default 0.01) bounds the 5xx share since start.
+/// <c>--max-5xx-rate</c> (default 0.01) bounds the 5xx share since start. The release expected is
+/// <c>--version</c>, else the one this run rolled out, else the one most nodes run.
 /// </summary>
 public sealed class VerifyStep(RunContext run)
 {
@@ -18,14 +19,15 @@ public sealed class VerifyStep(RunContext run)
 
     public async Task<Recap> RunAsync()
     {
-        var version = await ReleaseVersion.ResolveAsync(run);
         if (run.CheckMode)
         {
-            run.Reporter.Info($"Check mode: would check that every app node serves {version} with its slot UP in HAProxy, each node's compliance, and the smoke tests through the load balancer.");
+            var expected = run.Arguments.Get("version") ?? DeployRun.Current(run)?.Version;
+            run.Reporter.Info($"Check mode: would check that every app node serves {expected ?? "the release most nodes run"} with its slot UP in HAProxy, each node's compliance, and the smoke tests through the load balancer.");
             return new Recap();
         }
 
         var deploy = await DeployRun.ForAsync(run);
+        var version = await ExpectedVersionAsync(deploy);
         deploy.Version ??= version;
         var lb = await deploy.HaproxyAsync();
         var stats = await lb.ShowStatAsync(run.Cancellation);
@@ -39,7 +41,7 @@ public sealed class VerifyStep(RunContext run)
             IReadOnlyList<ComplianceResult> results;
             try
             {
-                results = await CheckNodeAsync(await deploy.NodeAsync(host), version, stats, compliance);
+                results = await CheckNodeAsync(await deploy.NodeAsync(host), version, stats, lb, compliance);
             }
             catch (PlatformException ex)
             {
@@ -64,14 +66,32 @@ public sealed class VerifyStep(RunContext run)
         return recap;
     }
 
-    private async Task<IReadOnlyList<ComplianceResult>> CheckNodeAsync(NodeSession node, string version, IReadOnlyList<ServerStat> stats, NodeCompliance compliance)
+    // --version, else what this run rolled out, else what most nodes run: a Verify on its own checks the
+    // environment as it is (the version derived from git names the tree, which may not be deployed at all).
+    private async Task<string> ExpectedVersionAsync(DeployRun deploy)
+    {
+        if (run.Arguments.Get("version") is not null || deploy.Version is not null)
+        {
+            return deploy.Version ?? await ReleaseVersion.ResolveAsync(run);
+        }
+
+        var running = RunningRelease.Majority(await RunningRelease.ReadAllAsync(deploy, run.Cancellation));
+        if (running is not null)
+        {
+            run.Reporter.Info($"No --version: checking {running}, the release most nodes run.");
+        }
+
+        return running ?? await ReleaseVersion.ResolveAsync(run);
+    }
+
+    private async Task<IReadOnlyList<ComplianceResult>> CheckNodeAsync(NodeSession node, string version, IReadOnlyList<ServerStat> stats, HaproxyRuntime lb, NodeCompliance compliance)
     {
         var text = await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, run.Cancellation);
         var current = NodeRelease.Parse(text);
         if (current is null)
         {
             return [new ComplianceResult("release", false, NodeRelease.IsDamaged(text)
-                ? NodeRelease.DamagedMessage(node.Layout.CurrentFile) + ". Roll the node (RollNode --node=" + node.Name + ") to rewrite it"
+                ? NodeRelease.DamagedMessage(node.Layout.CurrentFile) + $". Roll the node to rewrite it: ./build.sh --target=RollNode --node={node.Name} --version={version}"
                 : "no release recorded on the node (never rolled)")];
         }
 
@@ -80,6 +100,7 @@ public sealed class VerifyStep(RunContext run)
         var served = status == 200 && body.Contains($"\"release\":\"{version}\"", StringComparison.Ordinal);
         results.Add(new ComplianceResult("version", served, served ? $"/version on {current.Slot} answers {version}" : $"/version on {current.Slot} {RemoteHttp.Describe(status, body)}; expected {version}"));
 
+        stats = await SettledAsync(lb, stats, node.Layout.ServerName(current.Slot));
         foreach (var stat in stats.Where(s => s.Server.StartsWith(node.Name + "_", StringComparison.Ordinal)))
         {
             var active = stat.Server == node.Layout.ServerName(current.Slot);
@@ -89,5 +110,20 @@ public sealed class VerifyStep(RunContext run)
 
         results.AddRange(await compliance.CheckAsync(node, current.Version, current.Slot, run.Cancellation));
         return results;
+    }
+
+    // An active slot that HAProxy still shows DOWN is asked again for a few seconds: a slot whose checks
+    // failed while the database was away comes back UP at its next check (one a second), and a Verify
+    // right after the recovery must not fail for that.
+    private async Task<IReadOnlyList<ServerStat>> SettledAsync(HaproxyRuntime lb, IReadOnlyList<ServerStat> stats, string active)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (stats.FirstOrDefault(s => s.Server == active) is { IsUp: false, IsMaintenance: false, IsDraining: false } && DateTime.UtcNow < until)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), run.Cancellation);
+            stats = await lb.ShowStatAsync(run.Cancellation);
+        }
+
+        return stats;
     }
 }
