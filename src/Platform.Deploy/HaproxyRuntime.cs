@@ -49,6 +49,24 @@ public sealed partial class HaproxyRuntime(IRuntimeApiChannel channel, string ba
     public Task SetStateAsync(string server, SlotState state, CancellationToken cancellation = default) =>
         RunAsync(cancellation, $"set server {backend}/{server} state {state.ToString().ToLowerInvariant()}");
 
+    /// <summary>
+    /// Takes a slot out of the pool without cutting a request: drain (no new sessions), wait until its
+    /// sessions reach 0 or <paramref name="timeout"/> passes, then maintenance. Returns the sessions left at the timeout.
+    /// </summary>
+    public async Task<int> DrainAsync(string server, TimeSpan timeout, CancellationToken cancellation = default)
+    {
+        await SetStateAsync(server, SlotState.Drain, cancellation);
+        var until = DateTime.UtcNow + timeout;
+        int sessions;
+        while ((sessions = (await StatAsync(server, cancellation)).CurrentSessions) > 0 && DateTime.UtcNow < until)
+        {
+            await Task.Delay(5, cancellation); // one command on the open runtime API connection: cheap to ask often
+        }
+
+        await SetStateAsync(server, SlotState.Maint, cancellation);
+        return sessions;
+    }
+
     /// <summary>Runs commands in one call and checks every answer.</summary>
     public async Task RunAsync(CancellationToken cancellation, params string[] commands)
     {

@@ -32,6 +32,11 @@ public sealed class LockedApplyStep(RunContext run)
                     await LockAsync(target, summary);
                 }
 
+                if (applying)
+                {
+                    await DrainLeavingAsync(summary);
+                }
+
                 applied = applying ? summary : null;
             }).RunAsync();
         }
@@ -53,6 +58,30 @@ public sealed class LockedApplyStep(RunContext run)
         }
 
         return inventory;
+    }
+
+    // App nodes the plan destroys or replaces leave HAProxy's pool first, drained as a roll drains a slot
+    // (--drain-timeout): Terraform would otherwise stop them while they serve, failing what they had in flight.
+    private async Task DrainLeavingAsync(PlanSummary plan)
+    {
+        if (run.CheckMode || DeployRun.Current(run) is not { } deploy)
+        {
+            return;
+        }
+
+        var leaving = deploy.Inventory.AppNodes.Where(n => plan.DestroyedOrReplacedKeys.Contains(n.Name)).Select(n => n.Name + "_").ToList();
+        if (leaving.Count == 0)
+        {
+            return;
+        }
+
+        var lb = await deploy.HaproxyAsync();
+        var timeout = RollOptions.From(run.Arguments, "-").DrainTimeout;
+        foreach (var slot in (await lb.ShowStatAsync(run.Cancellation)).Where(s => !s.IsMaintenance && leaving.Any(prefix => s.Server.StartsWith(prefix, StringComparison.Ordinal))))
+        {
+            var left = await lb.DrainAsync(slot.Server, timeout, run.Cancellation);
+            run.Reporter.Info($"{slot.Server}: drained{(left > 0 ? $" ({left} session(s) left at the timeout)" : string.Empty)} and in maintenance: its node goes with this plan");
+        }
     }
 
     // Who changed the hosts, and how: the audit line names every address the plan changed (on the lb

@@ -558,9 +558,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 await lb.ActivateAsync(idleServer, node.Address, idle, token);
                 if (activeServer is not null)
                 {
-                    await lb.SetStateAsync(activeServer, SlotState.Drain, token);
-                    var sessions = await WaitDrainedAsync(lb, activeServer, options.DrainTimeout, token);
-                    await lb.SetStateAsync(activeServer, SlotState.Maint, token);
+                    var sessions = await lb.DrainAsync(activeServer, options.DrainTimeout, token);
                     Report(recap, node.Name, "drain", Outcome.Changed, $"traffic on {idleServer}; {activeServer} drained{(sessions > 0 ? $" with {sessions} session(s) left at the timeout" : string.Empty)} and in maintenance");
                 }
                 else
@@ -648,21 +646,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private async Task RecordAsync(NodeSession node, NodeRelease? current, string version, int slot, RollOptions options, CancellationToken token)
     {
         await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow), options.KeepReleases, token);
-    }
-
-    private static async Task<int> WaitDrainedAsync(HaproxyRuntime lb, string server, TimeSpan timeout, CancellationToken token)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var sessions = (await lb.StatAsync(server, token)).CurrentSessions;
-            if (sessions == 0 || DateTime.UtcNow >= until)
-            {
-                return sessions;
-            }
-
-            await Task.Delay(5, token); // one command on the open runtime API connection: cheap to ask often
-        }
     }
 
     // The new slot must answer with the new version, be UP in HAProxy and have logged no error;

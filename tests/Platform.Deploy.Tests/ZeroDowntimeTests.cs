@@ -1,5 +1,6 @@
 using Platform.Core;
 using Platform.Secure;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -34,7 +35,7 @@ public sealed class ZeroDowntimeTests
     public async Task Check_mode_shows_the_roll_and_changes_nothing()
     {
         var pids = Pids();
-        var reporter = new Platform.TestSupport.RecordingReporter();
+        var reporter = new RecordingReporter();
         var run = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN }, checkMode: true, reporter: reporter);
 
         await new DeployChain(run).ExpandAsync();
@@ -273,8 +274,9 @@ public sealed class ZeroDowntimeTests
         Assert.That(unchanged.HasResourceChanges, Is.False, "Terraform applied nothing: " + unchanged.Describe());
         Assert.That(Inventory.Load(_h.Env.NewRun().Layout.InventoryFile).AppNodes.Count(), Is.EqualTo(3));
 
-        // Once the lock is free, the same Apply takes it, and the run carries on with the hosts it made.
+        // Once the lock is free, the same Apply takes it, and the run carries on with the hosts it made: web-4 serves too.
         var apply = _h.Env.NewRun(scaleOut);
+        var web4 = new RecordingReporter();
         try
         {
             await new Provision.PlanStep(apply).RunAsync();
@@ -284,19 +286,38 @@ public sealed class ZeroDowntimeTests
             var deploy = DeployRun.Current(apply)!;
             var added = deploy.Inventory.AppNodes.Single(n => n.Name == "web-4");
             Assert.That(await (await deploy.Pool.GetAsync(added)).RunCheckedAsync("echo reached", "asking web-4"), Does.Contain("reached"));
+            await new RollNodeStep(apply).RunAsync(target: "Deploy");
+            Assert.That(NodeRelease.Parse(await File.ReadAllTextAsync(Path.Combine(added.BaseDir, "current.json")))!.Version, Is.EqualTo(DeployHarness.NextN));
         }
         finally
         {
-            await DeployRun.FinishAsync(apply, ["Apply"], true, null);
-            await _h.Env.ApplyAsync(new Dictionary<string, string> { ["var"] = "app_nodes=3", [Provision.DestructionGuard.AllowArgument] = "true" });
+            await DeployRun.FinishAsync(apply, ["Deploy"], true, null);
         }
 
+        // Scaling in under load: web-4 leaves HAProxy's pool drained before Terraform stops it.
+        var load = await _h.UnderLoadAsync(async () =>
+        {
+            var shrink = _h.Env.NewRun(new Dictionary<string, string> { ["var"] = "app_nodes=3", [Provision.DestructionGuard.AllowArgument] = "true" }, reporter: web4);
+            try
+            {
+                await new Provision.PlanStep(shrink).RunAsync();
+                await new LockedApplyStep(shrink).RunAsync();
+            }
+            finally
+            {
+                await DeployRun.FinishAsync(shrink, ["Apply"], true, null);
+            }
+        });
+
+        Assert.That(load.Failed, Is.Zero, load + "\n" + web4.Text);
+        Assert.That(web4.Text, Does.Match(@"web-4_808[12]: drained and in maintenance: its node goes with this plan"));
         Assert.That(File.Exists(Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "deploy.lock")), Is.False, "released at the end of the run");
         var applies = (await File.ReadAllLinesAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log"))).Where(l => l.Contains("target=Apply", StringComparison.Ordinal)).ToList();
-        Assert.That(applies, Has.Count.EqualTo(1), "the refused Apply changed nothing and is not audited as a change");
+        Assert.That(applies, Has.Count.EqualTo(2), "the refused Apply changed nothing and is not audited as a change");
         Assert.That(applies[0], Does.Contain("result=succeeded changed=+terraform_data.host[\"web-4\"]"));
+        Assert.That(applies[1], Does.Contain("result=succeeded changed=").And.Contain("-terraform_data.host[\"web-4\"]"));
         Assert.That(await File.ReadAllTextAsync(Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "audit.log")), Does.Contain(applies[0]), "on the lb host too");
-        Assert.That(_h.Inventory.AppNodes.Count(), Is.EqualTo(3));
+        Assert.That(Inventory.Load(_h.Env.NewRun().Layout.InventoryFile).AppNodes.Count(), Is.EqualTo(3));
     }
 
     [Test, DependsOnTest(nameof(An_apply_that_changes_the_hosts_during_a_roll_is_refused_by_the_lock_before_terraform_runs), AllowFailure = true)]
@@ -409,7 +430,7 @@ public sealed class ZeroDowntimeTests
         {
             await Task.Delay(1000);
             var pid = Pids()["web-2"];
-            await new CommandRunner(new Platform.TestSupport.RecordingReporter(), new SecretRedactor()).RunAsync("kill", ["-9", pid]);
+            await new CommandRunner(new RecordingReporter(), new SecretRedactor()).RunAsync("kill", ["-9", pid]);
             await Task.Delay(3000);
         });
 
@@ -501,7 +522,7 @@ public sealed class ZeroDowntimeTests
 
         // Right away, and without --version: the release most nodes run is checked, HAProxy's slots are awaited
         // back UP, and the 503s the readiness checks answered are no errors served.
-        var said = new Platform.TestSupport.RecordingReporter(TestContext.Progress);
+        var said = new RecordingReporter(TestContext.Progress);
         var verify = _h.Env.NewRun(reporter: said);
         try
         {
