@@ -37,14 +37,19 @@ public sealed partial class PackageStep(RunContext run)
         if (store.Exists(version))
         {
             var existing = store.Find(version);
-            if (existing.Manifest.BuildKey == buildKey)
+            var damaged = existing.Manifest.BuildKey == buildKey ? await ReleaseStore.DamagedFilesAsync(existing, run.Cancellation) : [];
+            if (damaged.Count > 0)
+            {
+                // Same sources, same settings: rebuilding gives the release it was meant to be.
+                run.Reporter.Warn($"{string.Join(" and ", damaged)} no longer match(es) the checksum Package wrote (damaged or altered): packaging {ReleaseManifest.Component}-{version} again from the same sources.");
+            }
+            else if (existing.Manifest.BuildKey == buildKey)
             {
                 run.Reporter.Info($"{ReleaseManifest.Component}-{version} is up to date ({existing.Tarball})" +
                     (run.Arguments.GetFlag("force") ? ": built from these same sources, so --force has nothing to replace." : string.Empty));
                 return existing;
             }
-
-            if (!run.Arguments.GetFlag("force"))
+            else if (!run.Arguments.GetFlag("force"))
             {
                 throw new PlatformException(
                     $"{ReleaseManifest.Component}-{version} already exists and {Difference(existing.Manifest, schema, fault, Migrations(Path.Combine(repo, "src", "Catalog.Service", "db")))}. " +

@@ -95,6 +95,21 @@ public sealed class ReleaseStore(string directory)
         return bytes;
     }
 
+    /// <summary>The files of the release (and of its smoke tests) that no longer match their checksums; empty when intact.</summary>
+    public static async Task<IReadOnlyList<string>> DamagedFilesAsync(PackagedRelease release, CancellationToken cancellation = default)
+    {
+        var damaged = new List<string>();
+        foreach (var (tarball, sha256) in new[] { (release.Tarball, release.Sha256) }.Concat(release.Smoke is { } smoke ? [smoke] : []))
+        {
+            if (await Sha256Async(tarball, cancellation) != sha256)
+            {
+                damaged.Add(tarball);
+            }
+        }
+
+        return damaged;
+    }
+
     private static async Task VerifyAsync(string tarball, string sha256, CancellationToken cancellation) =>
         Verify(tarball, await Sha256Async(tarball, cancellation), sha256);
 
@@ -102,7 +117,7 @@ public sealed class ReleaseStore(string directory)
     {
         if (actual != expected)
         {
-            throw new PlatformException($"{tarball} does not match its checksum ({actual} != {expected}): the file is damaged or was altered. Package it again.");
+            throw new PlatformException($"{tarball} does not match its checksum ({actual} != {expected}): the file is damaged or was altered. Package it again: Package rebuilds a damaged release from the same sources.");
         }
     }
 

@@ -119,6 +119,18 @@ public sealed class ReleaseStoreTests
         Assert.That(error!.Message, Does.Contain("does not match its checksum").And.Contain("Package it again"));
     }
 
+    [Test]
+    public async Task Damaged_files_of_a_release_are_named_so_that_Package_rebuilds_it()
+    {
+        await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "native"));
+        await PackAsync(_store.SmokeTarballPath(Version), ("smoke/Catalog.Smoke.dll", "tests"));
+        Assert.That(await ReleaseStore.DamagedFilesAsync(_store.Find(Version)), Is.Empty);
+
+        File.AppendAllText(_store.SmokeTarballPath(Version), "tampered");
+
+        Assert.That(await ReleaseStore.DamagedFilesAsync(_store.Find(Version)), Is.EqualTo(new[] { _store.SmokeTarballPath(Version) }));
+    }
+
     // A tarball of the given files, with its .sha256 as Package writes it.
     private async Task PackAsync(string tarball, params (string Path, string Text)[] files)
     {
