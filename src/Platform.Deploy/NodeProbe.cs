@@ -57,7 +57,11 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
         }
 
         var version = SlotReleases[slot];
-        correction = $"its record says {(Current is { } c ? $"{c.Version} on {c.Slot}" : "nothing")}{(ActiveSlot is null ? " (not running)" : " (out of HAProxy's pool)")}, but HAProxy sends its traffic to {slot}, which runs {version}: an earlier run ended between its switch and its record. Going by HAProxy";
+        var recorded = Current is { } c
+            ? $"its record says {c.Version} on {c.Slot}{(ActiveSlot is null ? " (not running)" : " (out of HAProxy's pool)")}"
+            : RecordDamaged ? "its record cannot be read" : "it has no record";
+        var why = Current is null ? string.Empty : ": an earlier run ended between its switch and its record";
+        correction = $"{recorded}, but HAProxy sends its traffic to {slot}, which runs {version}{why}. Going by HAProxy";
         return this with { Current = NodeRelease.After(Current, version, slot, now) };
     }
 

@@ -51,6 +51,9 @@ public sealed class NodeProbeTests
         Assert.That(none.Current, Is.Null);
         Assert.That(none.RecordDamaged, Is.False, "a node never rolled has no record, which is no damage");
         Assert.That(NodeRelease.DamagedMessage("/srv/base/current.json"), Does.Contain("/srv/base/current.json.damaged").And.Contain("Rollback --version="));
+        var repaired = (damaged with { SlotReleases = new Dictionary<int, string> { [8081] = "1.2.0" } }).ReconciledWith(slot => slot == 8081, DateTimeOffset.UtcNow, out var correction);
+        Assert.That(repaired.Current!.Version, Is.EqualTo("1.2.0"));
+        Assert.That(correction, Is.EqualTo("its record cannot be read, but HAProxy sends its traffic to 8081, which runs 1.2.0. Going by HAProxy"), "no tale of a run that died between switch and record");
     }
 
     [Test]
