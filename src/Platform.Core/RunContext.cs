@@ -25,6 +25,9 @@ public sealed class RunContext
     /// <summary>True for <c>--dryrun</c>/<c>--check</c>: steps show what they would change and change nothing.</summary>
     public bool CheckMode { get; }
 
+    /// <summary>Whether this run packages the release (Deploy, the default target, or Package): a check may then say so of a release not packaged yet.</summary>
+    public bool Packages => Arguments.All("target") is var targets && (targets.Count == 0 || targets.Any(t => t is "Deploy" or "Package"));
+
     /// <summary>Every line passes through <see cref="Redactor"/>.</summary>
     public IReporter Reporter { get; }
 

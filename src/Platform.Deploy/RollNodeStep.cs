@@ -32,7 +32,15 @@ public sealed class RollNodeStep(RunContext run)
         var deploy = await DeployRun.ForAsync(run);
         if (run.CheckMode && !deploy.Releases.Exists(version))
         {
-            run.Reporter.Info($"Check mode: release {version} is not packaged yet (a real run packages it first); the nodes that lack it would get it.");
+            if (run.Packages)
+            {
+                run.Reporter.Info($"Check mode: release {version} is not packaged yet (a real run packages it first); the nodes that lack it would get it.");
+            }
+            else
+            {
+                run.Reporter.Warn($"Check mode: release {version} is not packaged, so the real run would fail: ./build.sh --target=Package --version={version} first.");
+            }
+
             return new RollResult([]);
         }
 

@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.Secure;
 
 namespace Platform.Deploy;
 
@@ -25,8 +26,16 @@ public sealed class UnlockStep(RunContext run)
             throw new PlatformException($"The deploy lock is held by a run that is still going: {DeployLock.Describe(live)}. Wait for it, or stop it (Ctrl+C, or kill -TERM {live.Pid}: it puts back what is in flight and releases the lock). If that process is no Platform run, pass --force. Nothing was changed.");
         }
 
+        var lb = await deploy.LbAsync();
         var removed = await deployLock.BreakAsync(run.Cancellation);
         run.Reporter.Info(removed is null ? "No deploy lock was held." : $"Released the deploy lock of {DeployLock.Describe(removed)}.");
+        if (removed is not null)
+        {
+            // Breaking another run's lock is an override: who did it, and whose it was, goes on record.
+            var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Unlock", removed.Version, "succeeded", run.CiBuild, subject: $"{removed.Operator}/{removed.Target}/{removed.Machine}/{removed.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}");
+            await AuditLog.AppendAsync(run, lb, line, run.Cancellation);
+        }
+
         return removed;
     }
 }

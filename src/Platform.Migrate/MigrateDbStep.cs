@@ -29,7 +29,7 @@ public sealed class MigrateDbStep(RunContext run)
         var version = await ReleaseVersion.ResolveAsync(run);
         if (run.CheckMode && !new ReleaseStore(run.Layout.ReleasesDir).Exists(version))
         {
-            run.Reporter.Info($"Check mode: would run the {phase.ToString().ToLowerInvariant()} migrations of release {version} (not packaged yet; a real run packages it first).");
+            run.Reporter.Info($"Check mode: would run the {phase.ToString().ToLowerInvariant()} migrations of release {version} {(run.Packages ? "(not packaged yet; a real run packages it first)" : "(not packaged: the real run would fail; ./build.sh --target=Package --version=" + version + " first)")}.");
             return new MigrationReport([], [], 0);
         }
 

@@ -231,6 +231,7 @@ public sealed class ZeroDowntimeTests
         var audit = await File.ReadAllTextAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log"));
         Assert.That(audit, Does.Contain("operator=alice target=Deploy version=91.1.0 result=succeeded"));
         Assert.That(audit, Does.Contain("target=RollNode version=91.1.0 result=failed"));
+        Assert.That(audit, Does.Contain($"target=Unlock version=91.1.0 result=succeeded subject=bob/Rollback/{Environment.MachineName}/{Environment.ProcessId}"), "breaking a lock is on record");
     }
 
     [Test, DependsOnTest(nameof(A_second_deploy_is_refused_by_the_lock_naming_its_holder), AllowFailure = true)]
