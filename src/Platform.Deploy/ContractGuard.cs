@@ -9,7 +9,7 @@ namespace Platform.Deploy;
 /// Refuses to put a release on the nodes when the database was contracted past it: a contract
 /// migration of the release running now was applied and the release does not ship it (it dropped or
 /// changed what that release still uses, so it would fail on every request while looking healthy).
-/// RollNode and Rollback ask before any node is touched; <c>--force</c> overrides. The database is
+/// Stage, RollNode and Rollback ask before any node is touched; <c>--force</c> overrides. The database is
 /// asked as soon as the guard is created, while the nodes are asked what they run: no wait added.
 /// </summary>
 public sealed class ContractGuard

@@ -71,7 +71,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
         var states = await DiscoverUnderLockAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locked, token);
         var lb = await haproxy;
-        await guard.CheckAsync(release, RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current)));
+        await guard.CheckAsync(release, Running(states));
         // A node on the version but with other settings than the environment's (the database moved, a
         // password changed) still runs with the old ones, read at its start: it is rolled, which restarts it.
         var settings = envFile is null ? null : await envFile;
@@ -162,7 +162,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     {
         var nodes = SelectNodes(options);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name));
+        var guard = new ContractGuard(run, deploy, token);
         var states = await DiscoverUnderLockAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locked, token);
+        // Refused here too, before any upload: a Deploy stages before it rolls.
+        await guard.CheckAsync(release, Running(states));
         var outcomes = new List<NodeOutcome>();
         var missing = new List<NodeState>();
         foreach (var s in states)
@@ -422,6 +425,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         Report(roll.Recap, node.Name, "ready", Outcome.Ok, $"/health/ready answered 200 on port {idle}, on the node and from the lb");
         return pid;
     }
+
+    // The release most nodes serve (a node whose recorded process is not alive serves nothing).
+    private static string? Running(NodeState[] states) =>
+        RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current));
 
     private List<Core.InventoryHost> SelectNodes(RollOptions options) => RollOptions.SelectNodes(deploy.Inventory, options.Node);
 

@@ -455,6 +455,10 @@ public sealed class ZeroDowntimeTests
         var rolled = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("RollNode", DeployHarness.N, run => new RollNodeStep(run).RunAsync(), ("node", "web-1")));
         Assert.That(rolled!.Message, Does.Contain("contracted past it").And.Contain("Nothing was changed"));
         Assert.That(Pids(), Is.EqualTo(pids));
+
+        // So is Stage, which a Deploy runs before RollNode: nothing is uploaded for a release that would break.
+        var staged = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Stage", DeployHarness.N, run => new StageStep(run).RunAsync()));
+        Assert.That(staged!.Message, Does.Contain("contracted past it"));
     }
 
     [Test, DependsOnTest(nameof(After_the_contract_migration_rollback_to_N_is_refused), AllowFailure = true)]
