@@ -113,8 +113,8 @@ Step("Apply", "Apply the saved plan (or --plan=FILE), under the deploy lock when
     r => new LockedApplyStep(r).RunAsync(targets.ToList()))
     .IsDependentOn("Plan");
 
-Step("Destroy", "Remove the environment's resources (other than local: --confirm=<env>)",
-    r => new DestroyStep(r).RunAsync());
+Step("Destroy", "Remove the environment's resources, under the deploy lock (other than local: --confirm=<env>)",
+    r => new LockedDestroyStep(r).RunAsync());
 
 SyncStep("Inventory", "Print the environment's hosts",
     r => new InventoryStep(r).Run());

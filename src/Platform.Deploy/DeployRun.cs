@@ -165,6 +165,24 @@ public sealed class DeployRun : IAsyncDisposable
         Inventory = applied;
     }
 
+    /// <summary>The environment's hosts were destroyed: their sessions are closed, and the lock went with the lb host.</summary>
+    public async Task ForgetHostsAsync()
+    {
+        foreach (var host in Inventory.Hosts)
+        {
+            await Pool.ForgetAsync(host.Name);
+        }
+
+        lock (Pool)
+        {
+            _haproxy?.Dispose();
+            _haproxy = null;
+        }
+
+        _lock = null;
+        LockTakenUtc = null;
+    }
+
     private static bool SameMachine(InventoryHost a, InventoryHost b) =>
         a.Address == b.Address && a.SshPort == b.SshPort && a.SshUser == b.SshUser && a.HostKeyFingerprint == b.HostKeyFingerprint;
 
@@ -216,7 +234,8 @@ public sealed class DeployRun : IAsyncDisposable
             HostSession? lb = null;
             try
             {
-                lb = current is not null ? await current.LbAsync(cleanup.Token) : null;
+                // Needed for the lock or the audit line only: a Destroy's lb host is gone.
+                lb = current is not null && (current._lock is not null || deploying.Count > 0) ? await current.LbAsync(cleanup.Token) : null;
             }
             catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
             {

@@ -1,6 +1,5 @@
 using Platform.Core;
 using Platform.Provision;
-using Platform.Release;
 using Platform.Secure;
 
 namespace Platform.Deploy;
@@ -113,45 +112,20 @@ public sealed class LockedApplyStep(RunContext run)
 
     private async Task LockAsync(string target, PlanSummary plan)
     {
-        if (run.CheckMode || !File.Exists(run.InventoryFile))
-        {
-            return;
-        }
+        var lb = File.Exists(run.InventoryFile) ? SafeLoad(run.InventoryFile)?.LoadBalancer?.Host : null;
+        var remade = lb is not null && (plan.AddedKeys.Contains(lb) || plan.DestroyedOrReplacedKeys.Contains(lb));
+        await HostChangeLock.TakeAsync(run, target, remade ? "this plan makes it anew" : null);
+    }
 
-        Inventory before;
+    private static Inventory? SafeLoad(string file)
+    {
         try
         {
-            before = Inventory.Load(run.InventoryFile);
+            return Inventory.Load(file);
         }
-        catch (PlatformException ex)
+        catch (PlatformException)
         {
-            run.Reporter.Warn($"Applying without the deploy lock: the inventory, which names the lb host that holds it, cannot be read ({ex.Message}). This Apply writes it anew.");
-            return;
+            return null; // HostChangeLock says so.
         }
-
-        if (before.LoadBalancer is not { } lb)
-        {
-            return;
-        }
-
-        DeployRun deploy;
-        try
-        {
-            deploy = await DeployRun.ForAsync(run);
-            await deploy.LbAsync();
-        }
-        catch (PlatformException ex) when (plan.AddedKeys.Contains(lb.Host) || plan.DestroyedOrReplacedKeys.Contains(lb.Host))
-        {
-            run.Reporter.Warn($"Applying without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and this plan makes it anew.");
-            return;
-        }
-        catch (PlatformException ex)
-        {
-            throw new PlatformException($"The deploy lock cannot be taken: the lb host {lb.Host}, which holds it, cannot be reached ({ex.Message}). Another run may be rolling out; nothing was changed. Bring the lb host back and run again.", ex);
-        }
-
-        // The version a Deploy rolls out names the holder; an Apply on its own deploys none.
-        await deploy.LockAsync(target, target == "Deploy" ? await ReleaseVersion.ResolveAsync(run) : run.Arguments.Get("version"));
-        run.Reporter.Info($"Deploy lock taken on {lb.Host}: no other run can roll out or change the hosts until this one ends.");
     }
 }

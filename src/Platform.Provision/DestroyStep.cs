@@ -7,9 +7,10 @@ namespace Platform.Provision;
 /// HAProxy and PostgreSQL it started and deletes <c>.platform/&lt;env&gt;/hosts</c>). Any
 /// environment other than the local ones (platform.json <c>"disposable": true</c>) needs
 /// <c>--confirm=&lt;environment&gt;</c>. Keys, secrets
-/// and the Terraform state file are kept: nothing a user has is lost.
+/// and the Terraform state file are kept: nothing a user has is lost. <paramref name="beforeDestroying"/>
+/// runs just before Terraform does (Destroy takes the deploy lock there).
 /// </summary>
-public sealed class DestroyStep(RunContext run)
+public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = null)
 {
     public async Task RunAsync()
     {
@@ -30,6 +31,11 @@ public sealed class DestroyStep(RunContext run)
             await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter);
             run.Reporter.Info("Check mode: nothing destroyed.");
             return;
+        }
+
+        if (beforeDestroying is not null)
+        {
+            await beforeDestroying();
         }
 
         run.Reporter.Info($"Destroying environment '{run.Environment}'");

@@ -542,6 +542,30 @@ public sealed class ZeroDowntimeTests
         Assert.That(said.Text, Does.Not.Contain("FAILED"));
     }
 
+    [Test, DependsOnTest(nameof(After_the_database_crashed_apply_starts_it_and_verify_passes_at_once), AllowFailure = true)]
+    public async Task Destroy_is_refused_while_another_run_holds_the_deploy_lock()
+    {
+        var holder = _h.Env.NewRun(new Dictionary<string, string> { ["as"] = "alice" });
+        await (await DeployRun.ForAsync(holder)).LockAsync("RollNode", DeployHarness.NextN);
+        try
+        {
+            var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Destroy", DeployHarness.NextN, async run =>
+            {
+                await new LockedDestroyStep(run).RunAsync();
+                return true;
+            }));
+
+            Assert.That(error!.Message, Does.Contain("alice").And.Contain("Nothing was changed"));
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(holder, ["RollNode"], true, null);
+        }
+
+        Assert.That(File.Exists(_h.Env.NewRun().Layout.InventoryFile), "the environment is still there");
+        Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+    }
+
     // The slots whose pid file names a live process (not a zombie): what "has a process" means.
     private static List<string> LiveSlots(InventoryHost node) =>
         [.. Directory.GetFiles(Path.Combine(node.BaseDir, "slots"), "pid", SearchOption.AllDirectories).Where(f => Alive(File.ReadAllText(f).Split(' ', '\n')[0]))];

@@ -7,7 +7,7 @@ fail() { printf '[%s] ERROR: %s\n' "${HOST_NAME:-${0##*/}}" "$*" >&2; exit 1; }
 is_running() {
   local pid state
   [ -s "$1" ] || return 1
-  pid=$(tr -dc '0-9' <"$1")
+  pid=$(tr -dc '0-9' <"$1" 2>/dev/null) # a process that exits removes its pid file meanwhile
   [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1
   state=$(sed -E 's/^[0-9]+ \(.*\) ([A-Z]).*/\1/' "/proc/$pid/stat")
@@ -18,7 +18,8 @@ is_running() {
 stop_pidfile() {
   local pid i
   is_running "$1" "$2" || return 0
-  pid=$(tr -dc '0-9' <"$1")
+  pid=$(tr -dc '0-9' <"$1" 2>/dev/null)
+  [ -n "$pid" ] || return 0 # it exited (and removed its pid file) just now
   kill -TERM "$pid" 2>/dev/null || true
   for i in $(seq 1 100); do
     is_running "$1" "$2" || return 0

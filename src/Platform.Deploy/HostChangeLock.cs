@@ -1,0 +1,61 @@
+using Platform.Core;
+using Platform.Release;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// The deploy lock taken before Terraform changes an environment's hosts (Apply, Destroy): while a
+/// run holds it, no roll can start and no other run can change the hosts under one in progress. An
+/// environment without an inventory or an lb has nothing to lock and nothing anyone could be rolling.
+/// </summary>
+public static class HostChangeLock
+{
+    /// <summary>Takes the lock for <paramref name="target"/>; returns false when there is none to take.</summary>
+    /// <param name="withoutUnreachableLb">Why the change may go ahead when the lb host cannot be reached (null: it may not; the run is refused).</param>
+    /// <exception cref="PlatformException">Another run holds the lock, or the lb host cannot be reached and nothing allows going on without it.</exception>
+    public static async Task<bool> TakeAsync(RunContext run, string target, string? withoutUnreachableLb)
+    {
+        var verb = target == "Destroy" ? "Destroying" : "Applying";
+        if (run.CheckMode || !File.Exists(run.InventoryFile))
+        {
+            return false;
+        }
+
+        Inventory before;
+        try
+        {
+            before = Inventory.Load(run.InventoryFile);
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Warn($"{verb} without the deploy lock: the inventory, which names the lb host that holds it, cannot be read ({ex.Message}).");
+            return false;
+        }
+
+        if (before.LoadBalancer is not { } lb)
+        {
+            return false;
+        }
+
+        DeployRun deploy;
+        try
+        {
+            deploy = await DeployRun.ForAsync(run);
+            await deploy.LbAsync();
+        }
+        catch (PlatformException ex) when (withoutUnreachableLb is not null)
+        {
+            run.Reporter.Warn($"{verb} without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and {withoutUnreachableLb}.");
+            return false;
+        }
+        catch (PlatformException ex)
+        {
+            throw new PlatformException($"The deploy lock cannot be taken: the lb host {lb.Host}, which holds it, cannot be reached ({ex.Message}). Another run may be rolling out; nothing was changed. Bring the lb host back and run again.", ex);
+        }
+
+        // The version a Deploy rolls out names the holder; an Apply or Destroy on its own deploys none.
+        await deploy.LockAsync(target, target == "Deploy" ? await ReleaseVersion.ResolveAsync(run) : run.Arguments.Get("version"));
+        run.Reporter.Info($"Deploy lock taken on {lb.Host}: no other run can roll out or change the hosts until this one ends.");
+        return true;
+    }
+}
