@@ -53,10 +53,11 @@ rm -f "$summary"
 # lock released, a roll reverted); Ctrl+C already reaches both, so SIGINT only keeps this script
 # waiting for Cake's cleanup to end. A background job would start with SIGINT and SIGQUIT ignored
 # (and .NET keeps them so) and reading /dev/null: `trap -` and `<&0` undo both.
+# SIGINT is caught before Cake starts: a Ctrl+C right after would otherwise end this script before Cake's cleanup.
+trap ':' INT
 ( trap - INT QUIT; exec dotnet cake build/build.cake ${args[@]+"${args[@]}"} ) <&0 &
 cake=$!
 trap 'kill -TERM "$cake" 2>/dev/null || true' TERM HUP
-trap ':' INT
 # `wait` returns early when a trapped signal arrives: wait again until Cake has ended, then take its
 # exit status (the shell keeps it for a child already waited for).
 while kill -0 "$cake" 2>/dev/null; do wait "$cake" || true; done
