@@ -25,7 +25,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                 : $"--plan={given}: no such file ({planFile}). Pass a plan file that ./build.sh --target=Plan wrote (artifacts/<env>/plan.tfplan by default). Nothing was changed.");
         }
 
-        var environment = await TerraformEnvironment.PrepareAsync(run);
+        var environment = await TerraformEnvironment.PrepareAsync(run, saysVariables: false);
         var summary = PlanSummary.Parse(await environment.Runner.ShowJsonAsync(planFile), planFile);
         if (summary.Environment is { } planned && planned != run.Environment)
         {

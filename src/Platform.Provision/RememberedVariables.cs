@@ -18,13 +18,14 @@ public static class RememberedVariables
     public static string BesidePlan(string planFile) => planFile + ".vars.json";
 
     /// <summary>The remembered values the run does not set itself, then the run's own (<c>name=value</c> each).</summary>
-    public static IReadOnlyList<string> Merge(EnvironmentLayout layout, IReadOnlyList<string> given, IReporter reporter)
+    /// <param name="reporter">Told of each value kept; null: nobody (a saved plan is applied with the values it was made with).</param>
+    public static IReadOnlyList<string> Merge(EnvironmentLayout layout, IReadOnlyList<string> given, IReporter? reporter)
     {
         var names = given.Select(Name).ToHashSet(StringComparer.Ordinal);
         var kept = Read(FileOf(layout)).Where(v => !names.Contains(Name(v))).ToList();
         foreach (var value in kept)
         {
-            reporter.Info($"Keeping --var={value} from the last Apply (pass --var={Name(value)}=… to change it).");
+            reporter?.Info($"Keeping --var={value} from the last Apply (pass --var={Name(value)}=… to change it).");
         }
 
         return [.. kept, .. given];

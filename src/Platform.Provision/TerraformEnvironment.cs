@@ -33,9 +33,10 @@ public sealed class TerraformEnvironment
 
     /// <summary>
     /// Prepares the environment. <paramref name="createIdentity"/> creates the deploy key when it is
-    /// missing (Plan/Apply); Destroy passes false and then offers no initial keys.
+    /// missing (Plan/Apply); Destroy passes false and then offers no initial keys. <paramref name="saysVariables"/>:
+    /// whether the values kept from the last Apply are announced (not when a saved plan is applied: it holds its own).
     /// </summary>
-    public static async Task<TerraformEnvironment> PrepareAsync(RunContext run, bool createIdentity = true)
+    public static async Task<TerraformEnvironment> PrepareAsync(RunContext run, bool createIdentity = true, bool saysVariables = true)
     {
         var settings = EnvironmentSettings.Load(run.Layout);
         await new Preconditions(run.Commands).CheckAsync(settings.Requires, run.Cancellation);
@@ -50,7 +51,7 @@ public sealed class TerraformEnvironment
             ["deployKeyFile"] = JsonValue.Create(run.Layout.DeployKeyFile),
             ["circlePublicKeys"] = new JsonArray(circle.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
         };
-        var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), run.Reporter);
+        var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), saysVariables ? run.Reporter : null);
         var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, overrides);
         var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();
 
