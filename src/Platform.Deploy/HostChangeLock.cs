@@ -11,9 +11,9 @@ namespace Platform.Deploy;
 public static class HostChangeLock
 {
     /// <summary>Takes the lock for <paramref name="target"/>; returns false when there is none to take.</summary>
-    /// <param name="withoutUnreachableLb">Why the change may go ahead when the lb host cannot be reached (null: it may not; the run is refused).</param>
+    /// <param name="withoutUnreachableLb">Given the lb host's name, why the change may go ahead when it cannot be reached (null: it may not; the run is refused).</param>
     /// <exception cref="PlatformException">Another run holds the lock, or the lb host cannot be reached and nothing allows going on without it.</exception>
-    public static async Task<bool> TakeAsync(RunContext run, string target, string? withoutUnreachableLb)
+    public static async Task<bool> TakeAsync(RunContext run, string target, Func<string, string?> withoutUnreachableLb)
     {
         var verb = target == "Destroy" ? "Destroying" : "Applying";
         if (run.CheckMode || !File.Exists(run.InventoryFile))
@@ -43,9 +43,9 @@ public static class HostChangeLock
             deploy = await DeployRun.ForAsync(run);
             await deploy.LbAsync();
         }
-        catch (PlatformException ex) when (withoutUnreachableLb is not null)
+        catch (PlatformException ex) when (withoutUnreachableLb(lb.Host) is { } because)
         {
-            run.Reporter.Warn($"{verb} without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and {withoutUnreachableLb}.");
+            run.Reporter.Warn($"{verb} without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and {because}.");
             return false;
         }
         catch (PlatformException ex)

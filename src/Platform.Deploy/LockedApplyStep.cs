@@ -110,22 +110,6 @@ public sealed class LockedApplyStep(RunContext run)
         await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
     }
 
-    private async Task LockAsync(string target, PlanSummary plan)
-    {
-        var lb = File.Exists(run.InventoryFile) ? SafeLoad(run.InventoryFile)?.LoadBalancer?.Host : null;
-        var remade = lb is not null && (plan.AddedKeys.Contains(lb) || plan.DestroyedOrReplacedKeys.Contains(lb));
-        await HostChangeLock.TakeAsync(run, target, remade ? "this plan makes it anew" : null);
-    }
-
-    private static Inventory? SafeLoad(string file)
-    {
-        try
-        {
-            return Inventory.Load(file);
-        }
-        catch (PlatformException)
-        {
-            return null; // HostChangeLock says so.
-        }
-    }
+    private Task LockAsync(string target, PlanSummary plan) =>
+        HostChangeLock.TakeAsync(run, target, lb => plan.AddedKeys.Contains(lb) || plan.DestroyedOrReplacedKeys.Contains(lb) ? "this plan makes it anew" : null);
 }

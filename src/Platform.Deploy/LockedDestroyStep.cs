@@ -19,7 +19,7 @@ public sealed class LockedDestroyStep(RunContext run)
         {
             await new DestroyStep(run, async () =>
             {
-                await HostChangeLock.TakeAsync(run, "Destroy", "its environment is being destroyed");
+                await HostChangeLock.TakeAsync(run, "Destroy", _ => "its environment is being destroyed");
                 started = true;
             }).RunAsync();
         }
