@@ -14,6 +14,7 @@ namespace Platform.Deploy;
 public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, int> LivePids, string? ReleaseSha256, string? SettingsSha256)
 {
     private const string CurrentMarker = "current:";
+    private const string NoRecordLine = "record none";
 
     /// <summary>The slot the node serves from: its record's, when that slot's process is alive.</summary>
     public int? ActiveSlot => Current is { } c && LivePids.ContainsKey(c.Slot) ? c.Slot : null;
@@ -90,8 +91,11 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
         // The checksum file of releases unpacked before the upload became one command is the tarball's, kept beside it.
         script.Append(CultureInfo.InvariantCulture, $"m=; {{ read -r m < {ShellQuote.Quote(layout.ReleaseChecksumFile(version))} || read -r m < {ShellQuote.Quote(layout.ReleaseDir(version) + "/catalog.tar.gz.sha256")}; }} 2>/dev/null; printf 'release %s\\n' \"$m\"\n");
         script.Append(CultureInfo.InvariantCulture, $"s=; [ -f {ShellQuote.Quote(layout.EnvFile)} ] && s=$(sha256sum < {ShellQuote.Quote(layout.EnvFile)}); printf 'settings %s\\n' \"${{s%% *}}\"\n");
-        // read, not cat: one process less on a node that may be busy serving.
-        script.Append(CultureInfo.InvariantCulture, $"echo {CurrentMarker}; c=; IFS= read -r -d '' c 2>/dev/null < {ShellQuote.Quote(layout.CurrentFile)}; printf '%s' \"$c\"\n");
+        // read, not cat: one process less on a node that may be busy serving. A missing record (never
+        // rolled) is said apart from an empty one (a disk that filled up while it was written): damage.
+        var current = ShellQuote.Quote(layout.CurrentFile);
+        script.Append(CultureInfo.InvariantCulture, $"[ -e {current} ] || echo '{NoRecordLine}'\n");
+        script.Append(CultureInfo.InvariantCulture, $"echo {CurrentMarker}; c=; IFS= read -r -d '' c 2>/dev/null < {current}; printf '%s' \"$c\"\n");
         return script.ToString();
     }
 
@@ -102,6 +106,7 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
         string? release = null;
         string? settings = null;
         var lines = output.Split('\n');
+        var noRecord = false;
         var i = 0;
         for (; i < lines.Length && lines[i] != CurrentMarker; i++)
         {
@@ -120,6 +125,9 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
                 case ["settings", var sha]:
                     settings = sha;
                     break;
+                case ["record", "none"]:
+                    noRecord = true;
+                    break;
             }
         }
 
@@ -128,7 +136,7 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
             throw new PlatformException($"The node's answer has no '{CurrentMarker}' line: {CommandRunner.Tail(output, 4)}");
         }
 
-        var record = string.Join('\n', lines.Skip(i + 1));
+        var record = noRecord ? null : string.Join('\n', lines.Skip(i + 1));
         return new NodeProbe(NodeRelease.Parse(record), pids, release, settings) { SlotReleases = slotReleases, RecordDamaged = NodeRelease.IsDamaged(record) };
     }
 }

@@ -25,12 +25,15 @@ public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since,
         }
     }
 
-    /// <summary>Text that is there but not a record Platform wrote (a disk that filled up, a hand edit).</summary>
-    public static bool IsDamaged(string? json) => !string.IsNullOrWhiteSpace(json) && Parse(json) is null;
+    /// <summary>
+    /// A record that is there (<paramref name="json"/> not null) but not one Platform wrote: empty or cut
+    /// short (a disk that filled up), or edited by hand. A missing record (null) is a node never rolled.
+    /// </summary>
+    public static bool IsDamaged(string? json) => json is not null && Parse(json) is null;
 
     /// <summary>What to say of a damaged record at <paramref name="file"/>: a roll rewrites it from what runs and keeps the damaged one beside it.</summary>
     public static string DamagedMessage(string file) =>
-        $"its record {file} is damaged (not the JSON Platform writes). A roll goes by what runs and HAProxy, rewrites it, and keeps the damaged one as {DamagedCopy(file)}; the releases it listed for Rollback are lost (Rollback --version= still works)";
+        $"its record {file} is damaged (empty, or not the JSON Platform writes). A roll goes by what runs and HAProxy, rewrites it, and keeps the damaged one as {DamagedCopy(file)}; the releases it listed for Rollback are lost (Rollback --version= still works)";
 
     /// <summary>Where a roll keeps a damaged record (the first one: a later damage does not overwrite it).</summary>
     public static string DamagedCopy(string file) => file + ".damaged";

@@ -41,7 +41,7 @@ public sealed class VerifyStep(RunContext run)
             IReadOnlyList<ComplianceResult> results;
             try
             {
-                results = await CheckNodeAsync(await deploy.NodeAsync(host), version, stats, lb, compliance);
+                results = await CheckNodeAsync(deploy, await deploy.NodeAsync(host), version, stats, lb, compliance);
             }
             catch (PlatformException ex)
             {
@@ -84,18 +84,39 @@ public sealed class VerifyStep(RunContext run)
         return running ?? await ReleaseVersion.ResolveAsync(run);
     }
 
-    private async Task<IReadOnlyList<ComplianceResult>> CheckNodeAsync(NodeSession node, string version, IReadOnlyList<ServerStat> stats, HaproxyRuntime lb, NodeCompliance compliance)
+    // The node's record, checked against HAProxy as a roll checks it: a record that cannot be read, or
+    // names a slot HAProxy does not send traffic to, fails its own check, and the other checks still run
+    // on the slot HAProxy serves (one failure would otherwise hide the state of the whole node).
+    private async Task<IReadOnlyList<ComplianceResult>> CheckNodeAsync(DeployRun deploy, NodeSession node, string version, IReadOnlyList<ServerStat> stats, HaproxyRuntime lb, NodeCompliance compliance)
     {
-        var text = await node.Ssh.ReadFileAsync(node.Layout.CurrentFile, run.Cancellation);
-        var current = NodeRelease.Parse(text);
-        if (current is null)
+        var probe = await NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, run.Cancellation);
+        var reconciled = probe.ReconciledWith(node.Layout, stats, DateTimeOffset.UtcNow, out var correction);
+        var rewrite = $"Roll the node to rewrite it: ./build.sh --target=RollNode --node={node.Name} --version={version}";
+        var results = new List<ComplianceResult>();
+        if (probe.RecordDamaged)
         {
-            return [new ComplianceResult("release", false, NodeRelease.IsDamaged(text)
-                ? NodeRelease.DamagedMessage(node.Layout.CurrentFile) + $". Roll the node to rewrite it: ./build.sh --target=RollNode --node={node.Name} --version={version}"
-                : "no release recorded on the node (never rolled)")];
+            results.Add(new ComplianceResult("record", false, $"{NodeRelease.DamagedMessage(node.Layout.CurrentFile)}. {rewrite}"));
+        }
+        else if (correction is not null)
+        {
+            results.Add(new ComplianceResult("record", false, $"{correction}. {rewrite}"));
         }
 
-        var results = new List<ComplianceResult>();
+        if (reconciled.Current is not { } current)
+        {
+            if (!probe.RecordDamaged)
+            {
+                results.Add(new ComplianceResult("release", false, "no release recorded on the node (never rolled)"));
+            }
+
+            return results;
+        }
+
+        if (results.Count == 0)
+        {
+            results.Add(new ComplianceResult("record", true, $"{current.Version} on {current.Slot}"));
+        }
+
         var (status, body) = await RemoteHttp.GetAsync(node, current.Slot, "/version", run.Cancellation);
         var served = status == 200 && body.Contains($"\"release\":\"{version}\"", StringComparison.Ordinal);
         results.Add(new ComplianceResult("version", served, served ? $"/version on {current.Slot} answers {version}" : $"/version on {current.Slot} {RemoteHttp.Describe(status, body)}; expected {version}"));

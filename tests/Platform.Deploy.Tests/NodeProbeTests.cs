@@ -44,12 +44,15 @@ public sealed class NodeProbeTests
     public void A_record_cut_short_is_damaged_and_no_record_is_not()
     {
         var damaged = NodeProbe.Parse("slot 8081 4242\nslot 8082 \nrelease \nsettings \ncurrent:\n{\"version\":\"1.2.0\",\"slo");
-        var none = NodeProbe.Parse("slot 8081 \nslot 8082 \nrelease \nsettings \ncurrent:\n");
+        var none = NodeProbe.Parse("slot 8081 \nslot 8082 \nrelease \nsettings \nrecord none\ncurrent:\n");
+        var empty = NodeProbe.Parse("slot 8081 \nslot 8082 \nrelease \nsettings \ncurrent:\n");
 
         Assert.That(damaged.Current, Is.Null);
         Assert.That(damaged.RecordDamaged, Is.True);
         Assert.That(none.Current, Is.Null);
         Assert.That(none.RecordDamaged, Is.False, "a node never rolled has no record, which is no damage");
+        Assert.That(empty.Current, Is.Null);
+        Assert.That(empty.RecordDamaged, Is.True, "an empty record is there: a disk that filled up, not a node never rolled");
         Assert.That(NodeRelease.DamagedMessage("/srv/base/current.json"), Does.Contain("/srv/base/current.json.damaged").And.Contain("Rollback --version="));
         var repaired = (damaged with { SlotReleases = new Dictionary<int, string> { [8081] = "1.2.0" } }).ReconciledWith(slot => slot == 8081, DateTimeOffset.UtcNow, out var correction);
         Assert.That(repaired.Current!.Version, Is.EqualTo("1.2.0"));
@@ -78,6 +81,17 @@ public sealed class NodeProbeTests
         Assert.That(probe.LivePids, Is.Empty);
         Assert.That(probe.ReleaseSha256, Is.Null);
         Assert.That(probe.SettingsSha256, Is.Null);
+    }
+
+    [Test]
+    public async Task The_script_tells_an_empty_record_from_a_missing_one()
+    {
+        var missing = NodeProbe.Parse(await RunScriptAsync("1.2.0"));
+        await File.WriteAllTextAsync(_layout.CurrentFile, string.Empty);
+        var empty = NodeProbe.Parse(await RunScriptAsync("1.2.0"));
+
+        Assert.That(missing.RecordDamaged, Is.False);
+        Assert.That(empty.RecordDamaged, Is.True);
     }
 
     [Test]

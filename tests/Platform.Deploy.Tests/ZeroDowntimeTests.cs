@@ -181,6 +181,7 @@ public sealed class ZeroDowntimeTests
 
         var verify = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
         Assert.That(_h.LastOutput.Text + verify!.Message, Does.Contain($"its record {record} is damaged"));
+        Assert.That(_h.LastOutput.Text, Does.Contain("[verify] web-3: ok version").And.Contain($"[verify] web-3: ok haproxy web-3_"), "its other checks run on the slot HAProxy serves");
 
         await _h.DeployAsync(DeployHarness.NextN);
 
@@ -188,6 +189,22 @@ public sealed class ZeroDowntimeTests
         Assert.That(await File.ReadAllTextAsync(record + ".damaged"), Is.EqualTo(damaged), "kept as it was");
         Assert.That(_h.NodeVersions()["web-3"], Is.EqualTo(DeployHarness.NextN), "rewritten from what runs");
         await _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync());
+        Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-3: ok record: {DeployHarness.NextN} on "));
+
+        // Emptied (a disk that filled up while it was written): damaged too, not "never rolled".
+        var good = await File.ReadAllTextAsync(record);
+        await File.WriteAllTextAsync(record, string.Empty);
+        await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
+        Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-3: FAILED record: its record {record} is damaged (empty").And.Not.Contain("never rolled"));
+
+        // Naming the slot HAProxy does not serve (its process stopped): Verify says so and goes by HAProxy.
+        var served = NodeRelease.Parse(good)!;
+        var other = served.Slot == _h.Inventory.LoadBalancer!.SlotPorts[0] ? _h.Inventory.LoadBalancer.SlotPorts[1] : _h.Inventory.LoadBalancer.SlotPorts[0];
+        await File.WriteAllTextAsync(record, (served with { Slot = other }).ToJson());
+        await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
+        Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-3: FAILED record: its record says {DeployHarness.NextN} on {other} (").And.Contain($"but HAProxy sends its traffic to {served.Slot}")
+            .And.Contain("--target=RollNode --node=web-3").And.Contain("[verify] web-3: ok version"));
+        await File.WriteAllTextAsync(record, good);
     }
 
     [Test, DependsOnTest(nameof(A_damaged_record_is_kept_aside_and_rewritten_by_the_next_roll), AllowFailure = true)]
