@@ -84,24 +84,7 @@ Setup(context =>
     if (context.TasksToExecute.Any(t => t.Name is "MigrateDb" or "ExpandDb" or "ContractDb")) MigrateDbStep.LockTimeout(Run().Arguments);
     if (context.TasksToExecute.Any(t => t.Name is "Verify")) VerifyStep.MaxFiveXxRate(Run().Arguments);
     argumentsChecked = true;
-    if (!dryRun) return;
-    Information("Check mode: each step shows what it would change; nothing is changed.");
-    // Steps on the hosts have nothing to ask before the first Apply: the check says so instead of failing.
-    var onHosts = new[] { "SeedKeys", "MigrateDb", "ExpandDb", "CheckCompatibility", "Stage", "RollNode", "Verify", "ContractDb", "Deploy", "Rollback", "Unlock" };
-    foreach (var task in context.TasksToExecute)
-    {
-        if (steps.TryGetValue(task.Name, out var body))
-        {
-            Information($"--- {task.Name} (check) ---");
-            if (onHosts.Contains(task.Name) && !System.IO.File.Exists(Run().Layout.InventoryFile))
-            {
-                Information("The environment has no hosts yet: this step would run on those Apply creates.");
-                continue;
-            }
-
-            body(Run()).GetAwaiter().GetResult();
-        }
-    }
+    if (dryRun) CheckModePreview.RunAsync(Run(), context.TasksToExecute.Select(t => t.Name), steps).GetAwaiter().GetResult();
 });
 
 // ---- Provision --------------------------------------------------------------------------------

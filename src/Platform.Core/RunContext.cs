@@ -28,6 +28,12 @@ public sealed class RunContext
     /// <summary>Whether this run packages the release (Deploy, the default target, or Package): a check may then say so of a release not packaged yet.</summary>
     public bool Packages => Arguments.All("target") is var targets && (targets.Count == 0 || targets.Any(t => t is "Deploy" or "Package"));
 
+    /// <summary>
+    /// In check mode, the hosts whose processes Apply found stopped and would start again first (the
+    /// local environment after a reboot or a crash): the later steps' checks cannot ask them yet.
+    /// </summary>
+    public ISet<string> HostsApplyWouldStart { get; } = new SortedSet<string>(StringComparer.Ordinal);
+
     /// <summary>Every line passes through <see cref="Redactor"/>.</summary>
     public IReporter Reporter { get; }
 

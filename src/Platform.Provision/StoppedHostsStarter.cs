@@ -40,6 +40,14 @@ public static class StoppedHostsStarter
         foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             run.Reporter.Info(run.CheckMode ? $"Check mode: {line}" : line);
+            if (run.CheckMode && WouldStartOn(line) is { } host)
+            {
+                run.HostsApplyWouldStart.Add(host);
+            }
         }
     }
+
+    /// <summary>The host a check-mode line of the script names (<c>[web-1] would start sshd on …</c>), or null.</summary>
+    internal static string? WouldStartOn(string line) =>
+        line.StartsWith('[') && line.IndexOf("] would start ", StringComparison.Ordinal) is var end and > 1 ? line[1..end] : null;
 }

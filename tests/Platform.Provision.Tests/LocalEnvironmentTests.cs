@@ -274,6 +274,7 @@ public sealed class LocalEnvironmentTests
         await new ApplyStep(check).RunAsync();
         Assert.That(said.Text, Does.Contain($"Check mode: [web-1] would start sshd on {web1}:2222 (stopped)").And.Contain("[lb] would start haproxy").And.Contain("[db] would start postgres"));
         Assert.That(said.Text, Does.Not.Contain("[web-2] would start"), "web-2 runs");
+        Assert.That(check.HostsApplyWouldStart, Is.EqualTo(new[] { "db", "lb", "web-1" }), "the later steps' checks are told which hosts cannot be asked yet");
         Assert.That(Listening(web1, 2222), Is.False, "check mode starts nothing");
 
         var applied = new RecordingReporter();
