@@ -416,7 +416,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         Report(roll.Recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
 
         var lbShell = new NodeSession(await deploy.LbAsync(), new NodeLayout(deploy.Inventory.SingleWithRole("lb")));
-        var (ready, detail) = await Timeline.MeasureAsync(node.Name, "ready", () => ReadinessWait.UntilReadyForLbAsync(node, lbShell, idle, pid, roll.Options.ReadyTimeout, token));
+        var (ready, detail) = await Timeline.MeasureAsync(node.Name, "ready", () => ProgressTicker.WhileAsync(
+            () => ReadinessWait.UntilReadyForLbAsync(node, lbShell, idle, pid, roll.Options.ReadyTimeout, token), ReadyProgressEvery, StillWaiting(node.Name, version, idle, roll.Options.ReadyTimeout), token));
         if (!ready)
         {
             throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await LogTailAsync(node, version, idle, token)}");
@@ -425,6 +426,12 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         Report(roll.Recap, node.Name, "ready", Outcome.Ok, $"/health/ready answered 200 on port {idle}, on the node and from the lb");
         return pid;
     }
+
+    // A slow start (the database away, a cold disk) says it is still waiting, and how long it may.
+    private static readonly TimeSpan ReadyProgressEvery = TimeSpan.FromSeconds(5);
+
+    private Action<TimeSpan> StillWaiting(string node, string version, int port, TimeSpan timeout) => waited =>
+        Out.Info($"[roll] {node}: waiting for {version} on port {port} to be ready ({waited.TotalSeconds:0} s of --ready-timeout={timeout.TotalSeconds:0})");
 
     // The release most nodes serve (a node whose recorded process is not alive serves nothing).
     private static string? Running(NodeState[] states) =>
@@ -632,7 +639,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var slot = s.ActiveSlot ?? deploy.SlotPorts[0];
         await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, slot, options.StopTimeout, token));
         var pid = await deploy.Timeline.MeasureAsync(node.Name, "start", () => deploy.Processes.StartAsync(node, options.Version, slot, token));
-        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token));
+        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => ProgressTicker.WhileAsync(
+            () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token), ReadyProgressEvery, StillWaiting(node.Name, options.Version, slot, options.ReadyTimeout), token));
         if (!ready)
         {
             Out.Error($"[restart] {node.Name}: failed ({detail})");

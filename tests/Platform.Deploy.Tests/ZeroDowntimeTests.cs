@@ -366,6 +366,7 @@ public sealed class ZeroDowntimeTests
             error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("RollNode", DeployHarness.NeverReady, run => new RollNodeStep(run).RunAsync(), ("ready-timeout", "60"), ("progress-deadline", "8"))));
 
         Assert.That(error!.Message, Does.Contain("progress deadline"));
+        Assert.That(_h.LastOutput.Text, Does.Contain($"[roll] web-1: waiting for {DeployHarness.NeverReady} on port").And.Contain("s of --ready-timeout=60)"), "a long wait says it is still going");
         Assert.That(_h.LastOutput.Text, Does.Contain("web-1: interrupted; kept on " + DeployHarness.NextN));
         Assert.That(load.Failed, Is.Zero, load.ToString());
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
