@@ -48,6 +48,7 @@ public sealed class DeployRun : IAsyncDisposable
 
     /// <summary>The recaps of every step of the run, in order, for the report.</summary>
     private readonly List<string> _recapLines = [];
+    private string _recapTitle = "RECAP";
 
     public IProcessManager Processes => Inventory.ProcessManager == "systemd" ? new SystemdProcessManager() : new DetachedProcessManager();
 
@@ -205,14 +206,23 @@ public sealed class DeployRun : IAsyncDisposable
     internal static bool MayHaveChanged(DateTime askedUtc, DateTime? takenUtc, TimeSpan? releasedBefore) =>
         takenUtc is { } taken && taken >= askedUtc && releasedBefore is { } ago && ago <= taken - askedUtc + TimeSpan.FromMilliseconds(100);
 
-    /// <summary>A fresh recap for the next step (each step prints its own).</summary>
-    public Recap NewRecap(IEnumerable<string> hosts)
+    /// <summary>A fresh recap for the next step (each step prints its own), kept for the report under <paramref name="title"/>.</summary>
+    public Recap NewRecap(IEnumerable<string> hosts, string title)
     {
         KeepRecap();
+        _recapTitle = title;
         return Recap = new Recap(hosts);
     }
 
-    private void KeepRecap() => _recapLines.AddRange(Recap.Lines());
+    // The report lists each step's recap under its heading, as the console does.
+    private void KeepRecap()
+    {
+        if (Recap.Hosts.Count > 0)
+        {
+            _recapLines.Add(_recapTitle);
+            _recapLines.AddRange(Recap.Lines().Select(l => "  " + l));
+        }
+    }
 
     /// <summary>
     /// Ends the run: releases the lock, appends the audit line for deploying targets, writes the

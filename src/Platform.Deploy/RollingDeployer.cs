@@ -61,7 +61,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private async Task<RollResult> RollWithinAsync(RollOptions options, PackagedRelease release, Task? locked, CancellationToken token)
     {
         var nodes = SelectNodes(options);
-        var recap = deploy.NewRecap(nodes.Select(n => n.Name));
+        var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor(options.Target, run.CheckMode));
         var haproxy = deploy.HaproxyAsync();
 
         // The service's settings (read from the database) while the nodes are asked what they run.
@@ -161,7 +161,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     private async Task<RollResult> StageWithinAsync(RollOptions options, PackagedRelease release, Task? locked, CancellationToken token)
     {
         var nodes = SelectNodes(options);
-        var recap = deploy.NewRecap(nodes.Select(n => n.Name));
+        var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor("Stage", run.CheckMode));
         var guard = new ContractGuard(run, deploy, token);
         var states = await DiscoverUnderLockAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locked, token);
         // Refused here too, before any upload: a Deploy stages before it rolls.

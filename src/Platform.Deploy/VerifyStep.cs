@@ -34,7 +34,7 @@ public sealed class VerifyStep(RunContext run)
         var circle = await new OperatorRegistry(SecretStoreFactory.Create(run)).ActiveAsync(run.Cancellation);
         var compliance = new NodeCompliance(deploy.Pool.Connector, circle, MaxFiveXxRate(run.Arguments), nodeOwnsAnyAddress: deploy.Inventory.ProcessManager == "systemd");
         var nodes = deploy.Inventory.AppNodes.ToList();
-        var recap = deploy.NewRecap(nodes.Select(n => n.Name));
+        var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor("Verify", run.CheckMode));
 
         await Task.WhenAll(nodes.Select(host => deploy.Timeline.MeasureAsync(host.Name, "verify", async () =>
         {

@@ -87,6 +87,8 @@ public sealed class ZeroDowntimeTests
         {
             Assert.That(report, Does.Match($@"\| {node.Name} \| \d\.\d\d \| – \| \d\.\d\d \| \d\.\d\d \| \d\.\d\d \| \d\.\d\d \|"), report);
         }
+
+        Assert.That(report, Does.Match(@"STAGE RECAP\r?\n  web-1 +ok=\d+[^`]*ROLLNODE RECAP\r?\n  web-1 +ok=\d+ changed=[1-9]"), "each step's recap under its heading");
     }
 
     [Test, DependsOnTest(nameof(Deploying_N_plus_1_under_load_loses_no_request), AllowFailure = true)]
