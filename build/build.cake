@@ -73,6 +73,8 @@ Setup(context =>
     // Before any task: a misspelt argument, or a roll option out of range, fails the run with nothing changed
     // (otherwise Deploy would find a bad --batch-size only at Stage, after Apply and the expand migrations).
     KnownArguments.Check(System.Environment.GetCommandLineArgs().Skip(1));
+    // An argument no task of this run reads (--target=Verify --batch-size=3) would change nothing: refused too.
+    TargetArguments.Check(System.Environment.GetCommandLineArgs().Skip(1), context.TasksToExecute.Select(t => t.Name).ToList(), targets.ToList());
     if (Run().Arguments.Get("version") is { } version) ReleaseVersion.Validate(version);
     if (Run().Arguments.Has("environment")) Run().Layout.RequireInfraDir();
     foreach (var flag in KnownArguments.Flags) Run().Arguments.GetFlag(flag);

@@ -31,12 +31,18 @@ public static class KnownArguments
 
     /// <summary>The option names on a command line (<c>--name</c>, <c>--name=value</c>, <c>-n</c>) that nobody reads.</summary>
     public static IReadOnlyList<string> Unknown(IEnumerable<string> commandLine) =>
+        Names(commandLine).Where(n => !Platform.Contains(n) && !Cake.Contains(n)).ToList();
+
+    /// <summary>
+    /// The option names on a command line, each once, Cake configuration (a name with an underscore) left out.
+    /// A value given apart (<c>--batch-size -1</c>, <c>--var x=1</c>) is no name.
+    /// </summary>
+    internal static IEnumerable<string> Names(IEnumerable<string> commandLine) =>
         commandLine
             .Where(a => a.StartsWith('-') && a.Length > 1 && !char.IsDigit(a[1]))
             .Select(a => a.TrimStart('-').Split('=', 2)[0])
-            .Where(n => n.Length > 0 && !n.Contains('_', StringComparison.Ordinal) && !Platform.Contains(n) && !Cake.Contains(n))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
+            .Where(n => n.Length > 0 && !n.Contains('_', StringComparison.Ordinal))
+            .Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <exception cref="PlatformException">An argument is unknown: names it, and the closest known one.</exception>
     public static void Check(IEnumerable<string> commandLine)
