@@ -72,9 +72,13 @@ Setup(context =>
 {
     // Before any task: a misspelt argument, or a roll option out of range, fails the run with nothing changed
     // (otherwise Deploy would find a bad --batch-size only at Stage, after Apply and the expand migrations).
-    KnownArguments.Check(System.Environment.GetCommandLineArgs().Skip(1));
+    var commandLine = System.Environment.GetCommandLineArgs().Skip(1).ToList();
+    KnownArguments.Check(commandLine);
     // An argument no task of this run reads (--target=Verify --batch-size=3) would change nothing: refused too.
-    TargetArguments.Check(System.Environment.GetCommandLineArgs().Skip(1), context.TasksToExecute.Select(t => t.Name).ToList(), targets.ToList());
+    var tasks = context.TasksToExecute.Select(t => t.Name).ToList();
+    TargetArguments.Check(commandLine, tasks, targets.ToList());
+    // The tasks that run: Cake's list has the dependencies even with --exclusive, which runs only the targets.
+    var running = TargetArguments.Running(commandLine, tasks, targets.ToList());
     if (Run().Arguments.Get("version") is { } version) ReleaseVersion.Validate(version);
     if (Run().Arguments.Has("environment")) Run().Layout.RequireInfraDir();
     foreach (var flag in KnownArguments.Flags) Run().Arguments.GetFlag(flag);
@@ -86,7 +90,7 @@ Setup(context =>
     if (context.TasksToExecute.Any(t => t.Name is "MigrateDb" or "ExpandDb" or "ContractDb")) MigrateDbStep.LockTimeout(Run().Arguments);
     if (context.TasksToExecute.Any(t => t.Name is "Verify")) VerifyStep.MaxFiveXxRate(Run().Arguments);
     argumentsChecked = true;
-    if (dryRun) CheckModePreview.RunAsync(Run(), context.TasksToExecute.Select(t => t.Name), steps).GetAwaiter().GetResult();
+    if (dryRun) CheckModePreview.RunAsync(Run(), running, steps).GetAwaiter().GetResult();
 });
 
 // ---- Provision --------------------------------------------------------------------------------
