@@ -72,7 +72,7 @@ public sealed class CheckModePreviewTests
     private (RunContext Run, RecordingReporter Said) Run()
     {
         var said = new RecordingReporter();
-        var run = RunContext.FromArguments(_dir, RunArguments.From(new Dictionary<string, string> { ["state-dir"] = "state", ["artifacts-dir"] = "artifacts" }), true, said);
+        var run = RunContext.FromArguments(_dir, RunArguments.From(new Dictionary<string, string> { ["state-dir"] = Path.Combine(_dir, "state"), ["artifacts-dir"] = Path.Combine(_dir, "artifacts") }), true, said);
         return (run, said);
     }
 
