@@ -108,6 +108,9 @@ Step("Destroy", "Remove the environment's resources, under the deploy lock (othe
 SyncStep("Inventory", "Print the environment's hosts",
     r => new InventoryStep(r).Run());
 
+Step("StoreSecret", "Store a secret platform.json asks for, read from standard input: printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --secret=KEY",
+    r => new StoreSecretStep(r).RunAsync());
+
 // ---- Secure -----------------------------------------------------------------------------------
 Step("Operators", "List the trusted circle: name, key type, SHA256 fingerprint, added, expires",
     r => new OperatorSteps(r).ListAsync());

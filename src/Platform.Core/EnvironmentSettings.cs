@@ -45,6 +45,16 @@ public sealed class EnvironmentSettings
 
     public JsonObject? Section(string name) => Root[name] as JsonObject;
 
+    /// <summary>The secrets store key a <c>terraformEnvironment</c> value names (<c>secret:KEY</c>), or null for a plain value.</summary>
+    public static string? SecretKeyIn(string value) => value.StartsWith("secret:", StringComparison.Ordinal) ? value["secret:".Length..] : null;
+
+    /// <summary>The secrets the user provides (<c>terraformEnvironment</c>'s <c>secret:KEY</c> values), by the variable each fills.</summary>
+    public IReadOnlyDictionary<string, string> UserSecrets =>
+        (Section("terraformEnvironment") ?? [])
+            .Select(p => (Variable: p.Key, Key: p.Value is JsonValue v && v.TryGetValue<string>(out var text) ? SecretKeyIn(text) : null))
+            .Where(p => p.Key is not null)
+            .ToDictionary(p => p.Variable, p => p.Key!);
+
     /// <summary>A string setting at a dotted path (<c>"secrets.vault.mount"</c>), or null.</summary>
     public string? Get(string dottedPath)
     {

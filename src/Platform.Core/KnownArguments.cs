@@ -14,7 +14,7 @@ public static class KnownArguments
         "allow-destroy", "artifacts-dir", "as", "batch-size", "bench-lead", "bench-nodes", "bench-path", "bench-rps", "bench-runs",
         "check", "confirm", "contract", "drain-timeout", "environment", "expires", "fault", "force", "key",
         "lock-timeout", "max-5xx-rate", "node", "operator", "phase", "plan", "progress-deadline", "ready-timeout",
-        "release-version", "releases-dir", "replace", "schema", "ssh-certificates", "state-dir", "stop-timeout",
+        "release-version", "releases-dir", "replace", "schema", "secret", "ssh-certificates", "state-dir", "stop-timeout",
         "strategy", "surge", "test-filter", "test-parallel", "test-projects", "upload-parallel", "var", "version",
     };
 

@@ -29,6 +29,7 @@ public static class TargetArguments
         ["replace"] = ["Plan", "Apply"],
         ["allow-destroy"] = ["Apply"],
         ["confirm"] = ["Destroy"],
+        ["secret"] = ["StoreSecret"],
         ["operator"] = ["Onboard", "Revoke", "Rotate"],
         ["key"] = ["Onboard", "Rotate"],
         ["expires"] = ["Onboard"],

@@ -79,13 +79,12 @@ public sealed class TerraformEnvironment
         foreach (var (name, node) in section)
         {
             var value = node?.GetValue<string>() ?? string.Empty;
-            if (value.StartsWith("secret:", StringComparison.Ordinal))
+            if (EnvironmentSettings.SecretKeyIn(value) is { } key)
             {
-                var key = value["secret:".Length..];
                 store ??= SecretStoreFactory.Create(run);
                 value = await store.GetAsync(key, run.Cancellation)
                     ?? Environment.GetEnvironmentVariable(name)
-                    ?? throw new PlatformException($"{settings.Source}: terraformEnvironment.{name} needs the secret '{key}': store it in the {store.Backend} secrets store, or export {name}.");
+                    ?? throw new PlatformException($"{settings.Source}: terraformEnvironment.{name} needs the secret '{key}': store it in the {store.Backend} secrets store (printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment={run.Environment} --secret={key}), or export {name}.");
             }
 
             run.Redactor.Register(value);

@@ -1,0 +1,93 @@
+using Platform.Core;
+using Platform.Secrets;
+using Platform.TestSupport;
+
+namespace Platform.Provision.Tests;
+
+public sealed class StoreSecretStepTests
+{
+    private const string ConnectionString = "postgres://terraform:s3cret-pw@127.0.0.1:5432/tfstate";
+    private string _root = null!;
+
+    [SetUp]
+    public async Task CreateEnvironment()
+    {
+        _root = Directory.CreateTempSubdirectory("platform-store-secret-").FullName;
+        Directory.CreateDirectory(Path.Combine(_root, "infra", "shop"));
+        await File.WriteAllTextAsync(
+            Path.Combine(_root, "infra", "shop", "platform.json"),
+            """{ "terraformEnvironment": { "PG_CONN_STR": "secret:terraform/pg-conn-str", "TF_LOG": "WARN" } }""");
+    }
+
+    [TearDown]
+    public void RemoveEnvironment() => Directory.Delete(_root, recursive: true);
+
+    [Test]
+    public async Task Stores_the_value_from_standard_input_and_never_prints_it()
+    {
+        var said = new RecordingReporter();
+
+        await Step(said, "terraform/pg-conn-str", ConnectionString + "\n").RunAsync();
+
+        Assert.That(await Store().GetAsync("terraform/pg-conn-str"), Is.EqualTo(ConnectionString), "the line break echo adds is not part of it");
+        Assert.That(said.Text, Does.Contain("terraform/pg-conn-str: stored in the local secrets store (new)").And.Not.Contain("s3cret-pw"));
+    }
+
+    [Test]
+    public async Task The_same_value_again_changes_nothing_and_a_new_one_keeps_the_old_as_a_version()
+    {
+        await Step(new RecordingReporter(), "terraform/pg-conn-str", ConnectionString).RunAsync();
+        var said = new RecordingReporter();
+
+        await Step(said, "terraform/pg-conn-str", ConnectionString).RunAsync();
+        await Step(said, "terraform/pg-conn-str", ConnectionString + "?sslmode=disable").RunAsync();
+
+        Assert.That(said.Text, Does.Contain("terraform/pg-conn-str: ok").And.Contain("(changed; the previous value is kept as an earlier version)"));
+        Assert.That((await Store().ReadAsync("terraform/pg-conn-str", 1))!.Value, Is.EqualTo(ConnectionString));
+    }
+
+    [Test]
+    public async Task Check_mode_says_what_it_would_store_and_stores_nothing()
+    {
+        var said = new RecordingReporter();
+
+        await Step(said, "terraform/pg-conn-str", ConnectionString, checkMode: true).RunAsync();
+
+        Assert.That(said.Text, Does.Contain("would store terraform/pg-conn-str in the local secrets store (new)"));
+        Assert.That(await Store().GetAsync("terraform/pg-conn-str"), Is.Null);
+    }
+
+    [TestCase("operators/mallory", "is not a secret", TestName = "A key platform.json does not ask for is refused")]
+    [TestCase("", "--secret is required", TestName = "A missing key is refused, naming the keys asked for")]
+    public async Task Refused_keys_store_nothing(string key, string message)
+    {
+        var error = await Assert.ThrowsAsync<PlatformException>(() => Step(new RecordingReporter(), key, ConnectionString).RunAsync());
+
+        Assert.That(error!.Message, Does.Contain(message).And.Contain("terraform/pg-conn-str for PG_CONN_STR").And.Not.Contain("TF_LOG"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "state", "secrets")), Is.False);
+    }
+
+    [Test]
+    public async Task A_terminal_or_empty_input_is_refused_with_how_to_pipe_the_value()
+    {
+        var terminal = await Assert.ThrowsAsync<PlatformException>(() => Step(new RecordingReporter(), "terraform/pg-conn-str", ConnectionString, redirected: false).RunAsync());
+        var empty = await Assert.ThrowsAsync<PlatformException>(() => Step(new RecordingReporter(), "terraform/pg-conn-str", "\n").RunAsync());
+
+        Assert.That(terminal!.Message, Does.Contain("printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment=shop --secret=terraform/pg-conn-str"));
+        Assert.That(empty!.Message, Does.Contain("standard input was empty"));
+    }
+
+    private StoreSecretStep Step(IReporter reporter, string key, string input, bool checkMode = false, bool redirected = true)
+    {
+        var arguments = new Dictionary<string, string> { ["environment"] = "shop", ["state-dir"] = Path.Combine(_root, "state"), ["artifacts-dir"] = Path.Combine(_root, "artifacts") };
+        if (key.Length > 0)
+        {
+            arguments["secret"] = key;
+        }
+
+        var run = RunContext.FromArguments(_root, RunArguments.From(arguments), checkMode, reporter);
+        return new StoreSecretStep(run, new StringReader(input), redirected);
+    }
+
+    private FileSecretStore Store() => new(Path.Combine(_root, "state", "secrets"));
+}
