@@ -60,6 +60,9 @@ public sealed class Recap
 
     public IReadOnlyList<string> Hosts => _order.ToArray();
 
+    /// <summary>The heading it is printed under (and listed under in the deploy report).</summary>
+    public string Title { get; init; } = "RECAP";
+
     public IEnumerable<string> Lines()
     {
         var width = Hosts.Count == 0 ? 0 : Hosts.Max(h => h.Length);
@@ -73,9 +76,9 @@ public sealed class Recap
     /// <summary>The recap's heading for a target: <c>ROLLNODE RECAP</c>, marked in check mode (a dry run's tally is of what it would do).</summary>
     public static string TitleFor(string target, bool checkMode) => $"{target.ToUpperInvariant()} RECAP{(checkMode ? " (check mode)" : string.Empty)}";
 
-    public void Print(IReporter reporter, string title = "RECAP")
+    public void Print(IReporter reporter, string? title = null)
     {
-        reporter.Info(title);
+        reporter.Info(title ?? Title);
         foreach (var line in Lines())
         {
             reporter.Info("  " + line);

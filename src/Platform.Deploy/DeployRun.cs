@@ -48,7 +48,6 @@ public sealed class DeployRun : IAsyncDisposable
 
     /// <summary>The recaps of every step of the run, in order, for the report.</summary>
     private readonly List<string> _recapLines = [];
-    private string _recapTitle = "RECAP";
 
     public IProcessManager Processes => Inventory.ProcessManager == "systemd" ? new SystemdProcessManager() : new DetachedProcessManager();
 
@@ -210,8 +209,7 @@ public sealed class DeployRun : IAsyncDisposable
     public Recap NewRecap(IEnumerable<string> hosts, string title)
     {
         KeepRecap();
-        _recapTitle = title;
-        return Recap = new Recap(hosts);
+        return Recap = new Recap(hosts) { Title = title };
     }
 
     // The report lists each step's recap under its heading, as the console does.
@@ -219,7 +217,7 @@ public sealed class DeployRun : IAsyncDisposable
     {
         if (Recap.Hosts.Count > 0)
         {
-            _recapLines.Add(_recapTitle);
+            _recapLines.Add(Recap.Title);
             _recapLines.AddRange(Recap.Lines().Select(l => "  " + l));
         }
     }

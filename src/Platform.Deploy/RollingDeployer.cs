@@ -91,7 +91,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         if (toRoll.Count == 0)
         {
             Out.Info($"Every node already runs {options.Version}: nothing to roll.");
-            recap.Print(Out, Recap.TitleFor(options.Target, run.CheckMode));
+            recap.Print(Out);
             return new RollResult(outcomes);
         }
 
@@ -105,7 +105,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Changed, "would roll"));
             }
 
-            recap.Print(Out, Recap.TitleFor(options.Target, run.CheckMode));
+            recap.Print(Out);
             return new RollResult(outcomes);
         }
 
@@ -143,7 +143,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
             await Task.WhenAll(roll.Pending().Concat(prepared.Values).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             // Printed however it ended: after an interruption or a failed stop, the recap says where each node is.
-            recap.Print(Out, Recap.TitleFor(options.Target, run.CheckMode));
+            recap.Print(Out);
         }
 
         return new RollResult(outcomes);
@@ -212,7 +212,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             })));
         }
 
-        recap.Print(Out, Recap.TitleFor("Stage", run.CheckMode));
+        recap.Print(Out);
         return new RollResult(outcomes);
     }
 

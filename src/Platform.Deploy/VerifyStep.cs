@@ -55,7 +55,7 @@ public sealed class VerifyStep(RunContext run)
                 recap.Record(host.Name, result.Passed ? Outcome.Ok : Outcome.Failed);
             }
         })));
-        recap.Print(run.Reporter, Recap.TitleFor("Verify", run.CheckMode));
+        recap.Print(run.Reporter);
         if (recap.HasFailures)
         {
             throw new PlatformException($"Verify failed on {string.Join(", ", recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0))}: see the failed checks above.");
