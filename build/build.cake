@@ -108,7 +108,7 @@ Step("Destroy", "Remove the environment's resources, under the deploy lock (othe
 SyncStep("Inventory", "Print the environment's hosts",
     r => new InventoryStep(r).Run());
 
-Step("StoreSecret", "Store a secret platform.json asks for, read from standard input: printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --secret=KEY",
+Step("StoreSecret", "Store a secret platform.json asks for, piped in (printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --secret=KEY) or typed unseen at a terminal",
     r => new StoreSecretStep(r).RunAsync());
 
 // ---- Secure -----------------------------------------------------------------------------------

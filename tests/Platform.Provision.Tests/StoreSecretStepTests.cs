@@ -68,16 +68,41 @@ public sealed class StoreSecretStepTests
     }
 
     [Test]
-    public async Task A_terminal_or_empty_input_is_refused_with_how_to_pipe_the_value()
+    public async Task An_empty_pipe_is_refused_with_how_to_give_the_value()
     {
-        var terminal = await Assert.ThrowsAsync<PlatformException>(() => Step(new RecordingReporter(), "terraform/pg-conn-str", ConnectionString, redirected: false).RunAsync());
         var empty = await Assert.ThrowsAsync<PlatformException>(() => Step(new RecordingReporter(), "terraform/pg-conn-str", "\n").RunAsync());
 
-        Assert.That(terminal!.Message, Does.Contain("printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment=shop --secret=terraform/pg-conn-str"));
-        Assert.That(empty!.Message, Does.Contain("standard input was empty"));
+        Assert.That(empty!.Message, Does.Contain("standard input was empty")
+            .And.Contain("printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment=shop --secret=terraform/pg-conn-str"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "state", "secrets")), Is.False);
     }
 
-    private StoreSecretStep Step(IReporter reporter, string key, string input, bool checkMode = false, bool redirected = true)
+    [Test]
+    public async Task At_a_terminal_the_value_is_typed_twice_unseen()
+    {
+        var said = new RecordingReporter();
+        var screen = new StringWriter();
+
+        await Step(said, "terraform/pg-conn-str", string.Empty, typed: TypedKeys.Reader(screen, ConnectionString + "\r", ConnectionString + "\r")).RunAsync();
+
+        Assert.That(await Store().GetAsync("terraform/pg-conn-str"), Is.EqualTo(ConnectionString));
+        Assert.That(screen.ToString(), Does.Contain("Value for terraform/pg-conn-str (not shown").And.Contain("again, to confirm").And.Not.Contain("s3cret"));
+        Assert.That(said.Text, Does.Contain("stored in the local secrets store (new)").And.Not.Contain("s3cret"));
+    }
+
+    [TestCase("s3cret\r", "s3cr3t\r", "the two values typed differ", TestName = "Two different values typed are refused")]
+    [TestCase("s3cret\u001b", "", "given up (Escape)", TestName = "Escape gives up")]
+    [TestCase("\r", "", "nothing was typed", TestName = "An empty value typed is refused")]
+    public async Task A_value_typed_wrong_stores_nothing(string first, string second, string message)
+    {
+        var error = await Assert.ThrowsAsync<PlatformException>(() =>
+            Step(new RecordingReporter(), "terraform/pg-conn-str", string.Empty, typed: TypedKeys.Reader(new StringWriter(), first, second)).RunAsync());
+
+        Assert.That(error!.Message, Does.Contain(message).And.Contain("Nothing was stored").And.Not.Contain("s3cr"));
+        Assert.That(Directory.Exists(Path.Combine(_root, "state", "secrets")), Is.False);
+    }
+
+    private StoreSecretStep Step(IReporter reporter, string key, string input, bool checkMode = false, HiddenLineReader? typed = null)
     {
         var arguments = new Dictionary<string, string> { ["environment"] = "shop", ["state-dir"] = Path.Combine(_root, "state"), ["artifacts-dir"] = Path.Combine(_root, "artifacts") };
         if (key.Length > 0)
@@ -86,7 +111,7 @@ public sealed class StoreSecretStepTests
         }
 
         var run = RunContext.FromArguments(_root, RunArguments.From(arguments), checkMode, reporter);
-        return new StoreSecretStep(run, new StringReader(input), redirected);
+        return new StoreSecretStep(run, new StringReader(input), typed);
     }
 
     private FileSecretStore Store() => new(Path.Combine(_root, "state", "secrets"));
