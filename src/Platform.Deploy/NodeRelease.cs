@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Core;
+using Platform.Release;
 
 namespace Platform.Deploy;
 
@@ -17,7 +18,8 @@ public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since,
 
         try
         {
-            return JsonSerializer.Deserialize<NodeRelease>(json, Inventory.Json);
+            var record = JsonSerializer.Deserialize<NodeRelease>(json, Inventory.Json);
+            return record is not null && record.AsPlatformWritesIt() ? record : null;
         }
         catch (JsonException)
         {
@@ -25,9 +27,14 @@ public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since,
         }
     }
 
+    // Well-formed JSON can still be a record edited by hand: a name that is no release (it would end up in
+    // a path on the node, and in Rollback's choice), a missing list, a slot that is no port.
+    private bool AsPlatformWritesIt() =>
+        ReleaseVersion.IsValid(Version) && Slot is > 0 and <= 65535 && Previous is not null && Previous.All(ReleaseVersion.IsValid);
+
     /// <summary>
     /// A record that is there (<paramref name="json"/> not null) but not one Platform wrote: empty or cut
-    /// short (a disk that filled up), or edited by hand. A missing record (null) is a node never rolled.
+    /// short (a disk that filled up), or edited by hand into something Platform would not write. A missing record (null) is a node never rolled.
     /// </summary>
     public static bool IsDamaged(string? json) => json is not null && Parse(json) is null;
 

@@ -33,8 +33,11 @@ public static partial class ReleaseVersion
         return $"0.0.{count.StandardOutput.Trim()}-g{sha.StandardOutput.Trim()}";
     }
 
+    /// <summary>Whether <paramref name="version"/> is a release name Platform would make (and so safe in a path on a node).</summary>
+    public static bool IsValid(string? version) => version is not null && SemVer().IsMatch(version);
+
     public static string Validate(string version) =>
-        SemVer().IsMatch(version)
+        IsValid(version)
             ? version
             : throw new PlatformException($"--version={version} is not a version: use X.Y.Z, optionally with a pre-release suffix (e.g. 1.2.0 or 1.3.0-rc.1).");
 

@@ -118,6 +118,18 @@ public sealed class DeployUnitTests
         Assert.That(back.Previous, Is.EqualTo(new[] { "1.1.0" }));
         Assert.That(NodeRelease.Parse(back.ToJson()), Is.EqualTo(back).Using<NodeRelease>((a, b) => a.Version == b.Version && a.Previous.SequenceEqual(b.Previous)));
         Assert.That(NodeRelease.Parse("{broken"), Is.Null);
+        Assert.That(NodeRelease.Parse("""{ "version": "1.1.0-rc.1", "slot": 8082, "since": "2026-11-27T08:00:00+00:00", "previous": ["1.0.0"] }""")?.Previous, Is.EqualTo(new[] { "1.0.0" }), "a record as Platform writes it");
+    }
+
+    [TestCase("""{ "version": "1.1.0", "slot": 8082, "since": "2026-11-27T08:00:00+00:00", "previous": ["1.0.0", "../../../etc"] }""", TestName = "A record whose history names no release is damaged")]
+    [TestCase("""{ "version": "latest", "slot": 8082, "since": "2026-11-27T08:00:00+00:00", "previous": [] }""", TestName = "A record whose release is no release name is damaged")]
+    [TestCase("""{ "version": "1.1.0", "slot": 0, "since": "2026-11-27T08:00:00+00:00", "previous": [] }""", TestName = "A record whose slot is no port is damaged")]
+    [TestCase("""{ "version": "1.1.0", "slot": 8082, "since": "2026-11-27T08:00:00+00:00" }""", TestName = "A record without its history is damaged")]
+    [TestCase("null", TestName = "A record that is JSON null is damaged")]
+    public void A_record_edited_into_something_Platform_would_not_write_is_damaged(string json)
+    {
+        Assert.That(NodeRelease.Parse(json), Is.Null);
+        Assert.That(NodeRelease.IsDamaged(json), Is.True);
     }
 
     [TestCase(1, 3, 1)]
