@@ -52,6 +52,13 @@ public sealed class Recap
         Interlocked.Increment(ref counts[(int)outcome]);
     }
 
+    /// <summary>Says what a step did on a host (<c>[start] web-1: changed (…)</c>) and tallies it.</summary>
+    public void Report(IReporter reporter, string host, string task, Outcome outcome, string detail)
+    {
+        reporter.Info($"[{task}] {host}: {outcome.ToString().ToLowerInvariant()} ({detail})");
+        Record(host, outcome);
+    }
+
     public int Count(string host, Outcome outcome) => _counts.TryGetValue(host, out var c) ? c[(int)outcome] : 0;
 
     public int Total(Outcome outcome) => _counts.Values.Sum(c => c[(int)outcome]);

@@ -24,7 +24,7 @@ public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operato
             ? new ComplianceResult("metrics", false, $"/metrics on {slot} {RemoteHttp.Describe(status, string.Empty)}")
             : new ComplianceResult("metrics", reading.ServerErrorRate <= max5xxRate, $"{reading.ServerErrors:0} of {reading.Total:0} requests served (health checks aside) were 5xx ({reading.ServerErrorRate:P2}; limit {max5xxRate:P2})"));
 
-        var errors = await RollingDeployer.LogErrorsAsync(node, version, slot, token);
+        var errors = await NodeLog.ErrorCountAsync(node, version, slot, token);
         results.Add(new ComplianceResult("logs", errors == 0, errors == 0 ? "no error-level entries since start" : $"{errors} error-level entries in {node.Layout.LogFile(version, slot)}"));
 
         var keys = AuthorizedKeysPlan.For(await node.Ssh.ReadFileAsync(node.Layout.Node.AuthorizedKeysFile, token), circle);

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Platform.Core;
 
 namespace Platform.Deploy;
@@ -35,6 +36,20 @@ public static class RemoteHttp
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)
         {
             return (0, string.Empty);
+        }
+    }
+
+    /// <summary>The release a <c>/version</c> answer names (null: not such an answer).</summary>
+    public static string? ReleaseIn(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("release", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 }

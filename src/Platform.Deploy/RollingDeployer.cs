@@ -1,22 +1,9 @@
-using System.Globalization;
-using System.Text.Json;
 using Platform.Core;
 using Platform.Migrate;
 using Platform.Release;
 using Platform.Secrets;
 
 namespace Platform.Deploy;
-
-/// <summary>What happened on one node.</summary>
-public sealed record NodeOutcome(string Node, Outcome Outcome, string Detail);
-
-/// <summary>The result of a roll: one outcome per node.</summary>
-public sealed record RollResult(IReadOnlyList<NodeOutcome> Nodes)
-{
-    public bool Succeeded => Nodes.All(n => n.Outcome != Outcome.Failed);
-
-    public IEnumerable<NodeOutcome> Failed => Nodes.Where(n => n.Outcome == Outcome.Failed);
-}
 
 /// <summary>
 /// Replaces release N by N+1 on the app nodes, node after node (or K at a time), with no request
@@ -112,10 +99,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         // Uploads go in roll order, a few at a time (at least a batch), so the first batch's arrive
         // soon; each node is rolled as soon as its own upload is done, and later uploads overlap the roll.
         var batchSize = options.EffectiveBatchSize(deploy.Inventory.AppNodes.Count());
-        using var uploads = new UploadQueue(this, release, options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel), token);
+        using var uploads = new UploadQueue(run, Timeline, release, options.Strategy == RollStrategy.Restart ? toRoll.Count : Math.Max(batchSize, options.UploadParallel), token);
         var prepared = toRoll.ToDictionary(s => s.Node.Name, s => uploads.UploadAsync(s, settings, recap, "upload"));
         var finishing = new List<Task>();
-        using var roll = new Roll(toRoll, prepared, lb, options, recap, finishing, token);
+        using var roll = new RollInFlight(toRoll, prepared, lb, options, recap, finishing, token);
 
         try
         {
@@ -195,7 +182,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         if (missing.Count > 0)
         {
             Out.Info($"Staging {release.Version} on {missing.Count} node(s), {Math.Min(options.UploadParallel, missing.Count)} at a time");
-            using var uploads = new UploadQueue(this, release, options.UploadParallel, token);
+            using var uploads = new UploadQueue(run, Timeline, release, options.UploadParallel, token);
             outcomes.AddRange(await Task.WhenAll(missing.Select(async s =>
             {
                 try
@@ -216,138 +203,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         return new RollResult(outcomes);
     }
 
-    /// <summary>
-    /// Uploads of one release in the order asked, a few at a time; the tarball is checked against its
-    /// checksum once, before the first upload (the nodes do not hash it again).
-    /// </summary>
-    private sealed class UploadQueue(RollingDeployer owner, PackagedRelease release, int parallel, CancellationToken token) : IDisposable
-    {
-        private readonly SemaphoreSlim _slots = new(parallel);
-        // The bytes checked are the bytes sent: a release rebuilt meanwhile cannot slip in between.
-        private readonly Lazy<Task<byte[]>> _verified = new(() => ReleaseStore.ReadVerifiedAsync(release, token));
-
-        /// <summary>Puts the release (and, unless null, the settings file) on the node, in turn; measured as its "upload" phase.</summary>
-        public async Task UploadAsync(NodeState s, string? settings, Recap recap, string task)
-        {
-            await _slots.WaitAsync(token);
-            try
-            {
-                await owner.Timeline.MeasureAsync(s.Node.Name, "upload", async () =>
-                {
-                    var node = s.Node;
-                    var uploaded = s.Probe.ReleaseSha256 != release.Sha256;
-                    if (uploaded)
-                    {
-                        await ReleaseUploader.UploadAsync(node, release, await _verified.Value, token);
-                    }
-
-                    var envChanged = settings is not null && await ReleaseUploader.EnsureEnvFileAsync(node, settings, s.Probe, token);
-                    var outcome = uploaded || envChanged ? Outcome.Changed : Outcome.Ok;
-                    owner.Report(recap, node.Name, task, outcome, $"release {release.Version}{(uploaded ? " uploaded" : " already there")}{(envChanged ? ", settings updated" : string.Empty)}");
-                });
-            }
-            finally
-            {
-                _slots.Release();
-            }
-        }
-
-        public void Dispose() => _slots.Dispose();
-    }
-
-    /// <summary>What the nodes of one zero-downtime roll share.</summary>
-    private sealed record Roll(IReadOnlyList<NodeState> Order, IReadOnlyDictionary<string, Task> Prepared, HaproxyRuntime Lb, RollOptions Options, Recap Recap, List<Task> Finishing, CancellationToken Token) : IDisposable
-    {
-        private readonly Dictionary<NodeState, NodeStart> _starts = [];
-
-        /// <summary>N+1 started on the node's idle slot and awaited ready, once: asked for by the node's own roll and, ahead, by the roll of a node before it.</summary>
-        public NodeStart StartOf(NodeState node, Func<NodeState, CancellationToken, Task<int>> start)
-        {
-            lock (_starts)
-            {
-                if (!_starts.TryGetValue(node, out var started))
-                {
-                    var cancel = CancellationTokenSource.CreateLinkedTokenSource(Token);
-                    _starts[node] = started = new NodeStart(cancel, start(node, cancel.Token));
-                }
-
-                return started;
-            }
-        }
-
-        /// <summary>The start of a node whose own roll has not taken it over, claimed for discarding (null: none).</summary>
-        public NodeStart? ClaimUnturned(NodeState node)
-        {
-            lock (_starts)
-            {
-                return _starts.TryGetValue(node, out var started) && !started.Turned && !started.Discarded ? started.Discard() : null;
-            }
-        }
-
-        /// <summary>Every start claimed for discarding now: nodes whose turn never came.</summary>
-        public IReadOnlyList<(NodeState Node, NodeStart Start)> Unturned()
-        {
-            lock (_starts)
-            {
-                return [.. _starts.Where(kv => !kv.Value.Turned && !kv.Value.Discarded).Select(kv => (kv.Key, kv.Value.Discard()))];
-            }
-        }
-
-        public void Finish(Task task)
-        {
-            lock (Finishing)
-            {
-                Finishing.Add(task);
-            }
-        }
-
-        /// <summary>What is still running: stops, records, discards and starts.</summary>
-        public IReadOnlyList<Task> Pending()
-        {
-            lock (Finishing)
-            {
-                lock (_starts)
-                {
-                    return [.. Finishing, .. _starts.Values.Select(s => (Task)s.Task)];
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            lock (_starts)
-            {
-                foreach (var started in _starts.Values)
-                {
-                    started.Dispose();
-                }
-            }
-        }
-    }
-
-    /// <summary>N+1 starting (or started) on a node's idle slot; cancelled when the node's turn will not come.</summary>
-    private sealed class NodeStart(CancellationTokenSource cancel, Task<int> task) : IDisposable
-    {
-        public Task<int> Task => task;
-
-        /// <summary>The node's own roll took it over (it switches, or reverts, from here).</summary>
-        public bool Turned { get; set; }
-
-        public bool Discarded { get; private set; }
-
-        public NodeStart Discard()
-        {
-            Discarded = true;
-            cancel.Cancel();
-            return this;
-        }
-
-        public void Dispose() => cancel.Dispose();
-    }
-
     // The next nodes (--surge) start N+1 now, on their idle slot and out of the pool, so that it is
     // ready when their turn comes; a node whose upload failed is a failed node; otherwise it is rolled.
-    private async Task<NodeOutcome> RollPreparedAsync(NodeState s, Roll roll)
+    private async Task<NodeOutcome> RollPreparedAsync(NodeState s, RollInFlight roll)
     {
         foreach (var next in roll.Order.SkipWhile(n => !ReferenceEquals(n, s)).Skip(1).Take(roll.Options.Surge))
         {
@@ -369,7 +227,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     }
 
     // Not rolled because an earlier node failed: N+1, if it was started ahead there, is stopped unused.
-    private NodeOutcome Skip(NodeState s, Roll roll)
+    private NodeOutcome Skip(NodeState s, RollInFlight roll)
     {
         var start = roll.ClaimUnturned(s);
         if (start is not null)
@@ -384,7 +242,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     // The start was cancelled (or ended); whatever it left on the idle slot is stopped. With a token of
     // its own: after Ctrl+C too. A failure here is reported, not thrown over the roll's own outcome.
-    private async Task DiscardAsync(NodeState s, NodeStart start, Roll roll)
+    private async Task DiscardAsync(NodeState s, NodeStart start, RollInFlight roll)
     {
         await start.Task.ContinueWith(_ => { }, TaskScheduler.Default);
         var idle = s.IdleSlot(deploy.SlotPorts);
@@ -402,7 +260,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     // Once the node has the release: N+1 on the idle slot (kept out of HAProxy's pool), then ready; its
     // pid. Cancelling a start that will not be used stops the waits, never the start command itself:
     // a process spawned without its pid file written could not be stopped.
-    private async Task<int> StartReadyAsync(NodeState s, Roll roll, CancellationToken token)
+    private async Task<int> StartReadyAsync(NodeState s, RollInFlight roll, CancellationToken token)
     {
         await roll.Prepared[s.Node.Name].WaitAsync(token);
         token.ThrowIfCancellationRequested();
@@ -420,7 +278,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             () => ReadinessWait.UntilReadyForLbAsync(node, lbShell, idle, pid, roll.Options.ReadyTimeout, token), ReadyProgressEvery, StillWaiting(node.Name, version, idle, roll.Options.ReadyTimeout), token));
         if (!ready)
         {
-            throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await LogTailAsync(node, version, idle, token)}");
+            throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await NodeLog.TailAsync(node, version, idle, token)}");
         }
 
         Report(roll.Recap, node.Name, "ready", Outcome.Ok, $"/health/ready answered 200 on port {idle}, on the node and from the lb");
@@ -438,27 +296,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current));
 
     private List<Core.InventoryHost> SelectNodes(RollOptions options) => RollOptions.SelectNodes(deploy.Inventory, options.Node);
-
-    /// <summary>What runs on a node now, according to the node itself and HAProxy.</summary>
-    private sealed record NodeState(NodeSession Node, NodeProbe Probe, bool UpToDate, IReadOnlyList<ServerStat> Stats)
-    {
-        public NodeRelease? Current => Probe.Current;
-
-        public int? ActiveSlot => Probe.ActiveSlot;
-
-        /// <summary>
-        /// The slot N+1 starts on: the one not serving; when nothing serves because the recorded slot's
-        /// process died, that slot itself (its start clears what the dead process left, and its server is
-        /// the one taken back into the pool: starting on the other would leave the dead one in it).
-        /// </summary>
-        public int IdleSlot(IReadOnlyList<int> ports) => ActiveSlot switch
-        {
-            { } active => active == ports[0] ? ports[1] : ports[0],
-            null when Current is { } c && ports.Contains(c.Slot) => c.Slot,
-            null => ports[0],
-        };
-
-    }
 
     private static async Task<IReadOnlyList<ServerStat>> ShowStatAsync(Task<HaproxyRuntime> haproxy, CancellationToken token) =>
         await (await haproxy).ShowStatAsync(token);
@@ -544,7 +381,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         return new NodeOutcome(node.Name, outcome, $"already on {s.Current.Version}");
     }
 
-    private async Task<NodeOutcome> RollNodeAsync(NodeState s, Roll roll)
+    private async Task<NodeOutcome> RollNodeAsync(NodeState s, RollInFlight roll)
     {
         var (node, lb, options, recap, token) = (s.Node, roll.Lb, roll.Options, roll.Recap, roll.Token);
         var version = options.Version;
@@ -581,7 +418,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 }
             });
 
-            await Timeline.MeasureAsync(node.Name, "verify", () => CheckNodeAsync(node, lb, idle, idleServer, version, token));
+            await Timeline.MeasureAsync(node.Name, "verify", () => SwitchCheck.RunAsync(node, lb, idle, idleServer, version, token));
             Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy, no error logged");
         }
         catch (Exception ex)
@@ -663,54 +500,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow), options.KeepReleases, token);
     }
 
-    // The new slot must answer with the new version, be UP in HAProxy and have logged no error;
-    // the three are asked at once (they are independent) and judged in that order.
-    private async Task CheckNodeAsync(NodeSession node, HaproxyRuntime lb, int port, string server, string version, CancellationToken token)
-    {
-        var answer = RemoteHttp.GetAsync(node, port, "/version", token);
-        var up = WaitUpAsync(lb, server, TimeSpan.FromSeconds(5), token);
-        var errors = LogErrorsAsync(node, version, port, token);
-        await Task.WhenAll(answer, up, errors);
-
-        var (status, body) = answer.Result;
-        var release = status == 200 ? ReadRelease(body) : null;
-        if (release != version)
-        {
-            throw new NodeRollException(node.Name, "verify", $"/version on port {port} answered {status} '{release ?? body.Trim()}', expected release {version}");
-        }
-
-        if (up.Result is { } notUp)
-        {
-            throw new NodeRollException(node.Name, "verify", $"HAProxy does not report {server} UP (status {notUp})");
-        }
-
-        if (errors.Result > 0)
-        {
-            throw new NodeRollException(node.Name, "verify", $"{errors.Result} error-level entries in {node.Layout.LogFile(version, port)} since start");
-        }
-    }
-
-    // Null once HAProxy reports the server UP; its last status when it does not within the timeout.
-    private static async Task<string?> WaitUpAsync(HaproxyRuntime lb, string server, TimeSpan timeout, CancellationToken token)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var stat = await lb.StatAsync(server, token);
-            if (stat.IsUp)
-            {
-                return null;
-            }
-
-            if (DateTime.UtcNow > until)
-            {
-                return stat.Status;
-            }
-
-            await Task.Delay(100, token);
-        }
-    }
-
     // With a token of its own: a node interrupted by the deadline or Ctrl+C is put back too.
     private async Task RevertAsync(NodeSession node, HaproxyRuntime lb, int? activeSlot, string? activeServer, int idle, string idleServer, RollOptions options)
     {
@@ -731,33 +520,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
     }
 
-    /// <summary>Error-level JSON log lines of a slot's current log (the service logs one JSON object per line), counted on the node.</summary>
-    internal static async Task<int> LogErrorsAsync(NodeSession node, string version, int port, CancellationToken token)
-    {
-        // grep -c prints 0 and exits 1 when nothing matches; a missing log counts as no error.
-        var result = await node.Ssh.RunAsync($"grep -cE '\"LogLevel\":\"(Error|Critical)\"' {ShellQuote.Quote(node.Layout.LogFile(version, port))} 2>/dev/null", token);
-        return int.TryParse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture, out var count) ? count : 0;
-    }
-
-    private static async Task<string> LogTailAsync(NodeSession node, string version, int port, CancellationToken token)
-    {
-        var tail = await node.Ssh.RunAsync($"tail -n 5 {ShellQuote.Quote(node.Layout.LogFile(version, port))}", token);
-        return tail.StandardOutput.Trim().Length == 0 ? string.Empty : $"{Environment.NewLine}  last log lines:{Environment.NewLine}  {tail.StandardOutput.Trim().Replace("\n", "\n  ", StringComparison.Ordinal)}";
-    }
-
-    private static string? ReadRelease(string json)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            return doc.RootElement.TryGetProperty("release", out var r) ? r.GetString() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private async Task<string> EnvFileAsync(CancellationToken token)
     {
         var database = await CatalogDatabase.OpenAsync(run, deploy.Inventory, SecretStoreFactory.Create(run), createMissing: false);
@@ -770,9 +532,5 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         return "# Written by Platform (RollNode). Mode 0600: it holds the database password.\n" + $"CATALOG_DB={database.AppConnectionString()}\n";
     }
 
-    private void Report(Recap recap, string node, string task, Outcome outcome, string detail)
-    {
-        Out.Info($"[{task}] {node}: {outcome.ToString().ToLowerInvariant()} ({detail})");
-        recap.Record(node, outcome);
-    }
+    private void Report(Recap recap, string node, string task, Outcome outcome, string detail) => recap.Report(Out, node, task, outcome, detail);
 }

@@ -118,7 +118,7 @@ public sealed class VerifyStep(RunContext run)
         }
 
         var (status, body) = await RemoteHttp.GetAsync(node, current.Slot, "/version", run.Cancellation);
-        var served = status == 200 && body.Contains($"\"release\":\"{version}\"", StringComparison.Ordinal);
+        var served = status == 200 && RemoteHttp.ReleaseIn(body) == version;
         results.Add(new ComplianceResult("version", served, served ? $"/version on {current.Slot} answers {version}" : $"/version on {current.Slot} {RemoteHttp.Describe(status, body)}; expected {version}"));
 
         stats = await SettledAsync(lb, stats, node.Layout.ServerName(current.Slot));

@@ -132,6 +132,15 @@ public sealed class DeployUnitTests
         Assert.That(NodeRelease.IsDamaged(json), Is.True);
     }
 
+    [TestCase("""{"release":"1.2.0","schema":3}""", "1.2.0")]
+    [TestCase("""{"release":5}""", null)]
+    [TestCase("""["1.2.0"]""", null)]
+    [TestCase("""{"schema":3}""", null)]
+    [TestCase("1.2.0", null)]
+    [TestCase("", null)]
+    public void The_release_a_version_answer_names(string body, string? release) =>
+        Assert.That(RemoteHttp.ReleaseIn(body), Is.EqualTo(release));
+
     [TestCase(1, 3, 1)]
     [TestCase(3, 3, 2)]
     [TestCase(5, 12, 5)]

@@ -1,0 +1,21 @@
+namespace Platform.Deploy;
+
+/// <summary>N+1 starting (or started) on a node's idle slot; cancelled when the node's turn will not come.</summary>
+internal sealed class NodeStart(CancellationTokenSource cancel, Task<int> task) : IDisposable
+{
+    public Task<int> Task => task;
+
+    /// <summary>The node's own roll took it over (it switches, or reverts, from here).</summary>
+    public bool Turned { get; set; }
+
+    public bool Discarded { get; private set; }
+
+    public NodeStart Discard()
+    {
+        Discarded = true;
+        cancel.Cancel();
+        return this;
+    }
+
+    public void Dispose() => cancel.Dispose();
+}
