@@ -9,7 +9,10 @@ namespace Platform.Core;
 /// </summary>
 public sealed class HiddenLineReader(Func<CancellationToken, Task<ConsoleKeyInfo>> nextKey, TextWriter prompts)
 {
-    /// <summary>The process's terminal. Keys are awaited by polling, so that Ctrl+C (a cancellation) ends the wait.</summary>
+    /// <summary>
+    /// The process's terminal. Keys are awaited by polling, so that Ctrl+C (a cancellation) ends the wait.
+    /// Prompts go to standard error, which stays on the terminal when the output is sent to a file.
+    /// </summary>
     public static HiddenLineReader FromConsole() => new(async cancellation =>
     {
         while (!Console.KeyAvailable)
@@ -18,7 +21,7 @@ public sealed class HiddenLineReader(Func<CancellationToken, Task<ConsoleKeyInfo
         }
 
         return Console.ReadKey(intercept: true);
-    }, Console.Out);
+    }, Console.Error);
 
     /// <summary>The line typed after <paramref name="prompt"/>; null when Escape gave up.</summary>
     public async Task<string?> ReadAsync(string prompt, CancellationToken cancellation)
