@@ -19,6 +19,14 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
     /// <summary>The slot the node serves from: its record's, when that slot's process is alive.</summary>
     public int? ActiveSlot => Current is { } c && LivePids.ContainsKey(c.Slot) ? c.Slot : null;
 
+    /// <summary>
+    /// Processes alive on the slots other than <paramref name="slot"/> (the one serving), each with what
+    /// to say of it: N+1 left by a run that died before it switched, or N one that died before it stopped.
+    /// </summary>
+    public IEnumerable<(int Port, string What)> RunningBeside(int slot) =>
+        LivePids.Where(p => p.Key != slot).OrderBy(p => p.Key).Select(p =>
+            (p.Key, $"{(SlotReleases.TryGetValue(p.Key, out var release) ? release : "a process")} still runs on idle port {p.Key} (pid {p.Value})"));
+
     /// <summary>The node has a record that cannot be read (<see cref="NodeRelease.IsDamaged"/>): <see cref="Current"/> is null for it.</summary>
     public bool RecordDamaged { get; init; }
 

@@ -66,7 +66,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var outcomes = new List<NodeOutcome>();
         foreach (var state in states.Where(Done))
         {
-            outcomes.Add(await KeepAsync(state, lb, recap, token));
+            outcomes.Add(await KeepAsync(state, lb, recap, options, token));
         }
 
         var toRoll = states.Where(s => !Done(s)).ToList();
@@ -346,9 +346,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         return new NodeState(node, probe, correction is null && probe.ActiveSlot is not null && probe.Current!.Version == version, stats);
     }
 
-    // A node already on the version: make sure HAProxy sends it traffic on its slot and only there
-    // (in check mode: say what would be fixed).
-    private async Task<NodeOutcome> KeepAsync(NodeState s, HaproxyRuntime lb, Recap recap, CancellationToken token)
+    // A node already on the version: make sure HAProxy sends it traffic on its slot and only there, and
+    // that nothing runs on the other slot (in check mode: say what would be fixed).
+    private async Task<NodeOutcome> KeepAsync(NodeState s, HaproxyRuntime lb, Recap recap, RollOptions options, CancellationToken token)
     {
         var node = s.Node;
         var slot = s.ActiveSlot!.Value;
@@ -364,6 +364,12 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             {
                 fixes.Add(($"{stat.Server} to maintenance", () => lb.SetStateAsync(stat.Server, SlotState.Maint, token)));
             }
+        }
+
+        // N+1 left on the idle slot by a run that died before it switched (or before it stopped N there).
+        foreach (var (port, stray) in s.Probe.RunningBeside(slot))
+        {
+            fixes.Add(($"{stray}: stopped", async () => await deploy.Processes.StopAsync(node, port, options.StopTimeout, token)));
         }
 
         if (!run.CheckMode)

@@ -129,6 +129,12 @@ public sealed class VerifyStep(RunContext run)
             results.Add(new ComplianceResult($"haproxy {stat.Server}", ok, $"{stat.Status} (expected {(active ? "UP" : "MAINT")})"));
         }
 
+        // A release still running on the idle slot: N+1 started by a run that died before it switched (or stopped N).
+        foreach (var (_, stray) in reconciled.RunningBeside(current.Slot))
+        {
+            results.Add(new ComplianceResult("idle slot", false, $"{stray}, left by a run that was interrupted: RollNode stops it (./build.sh --target=RollNode --version={version})"));
+        }
+
         results.AddRange(await compliance.CheckAsync(node, current.Version, current.Slot, run.Cancellation));
         return results;
     }

@@ -118,6 +118,15 @@ public sealed class NodeProbeTests
     }
 
     [Test]
+    public void What_runs_beside_the_serving_slot_is_named_with_its_release()
+    {
+        var probe = new NodeProbe(null, new Dictionary<int, int> { [8082] = 42, [8081] = 41, [9000] = 43 }, null, null) { SlotReleases = new Dictionary<int, string> { [8081] = "1.1.0", [8082] = "1.2.0" } };
+
+        Assert.That(probe.RunningBeside(8082), Is.EqualTo(new[] { (8081, "1.1.0 still runs on idle port 8081 (pid 41)"), (9000, "a process still runs on idle port 9000 (pid 43)") }));
+        Assert.That(new NodeProbe(null, new Dictionary<int, int> { [8082] = 42 }, null, null).RunningBeside(8082), Is.Empty);
+    }
+
+    [Test]
     public async Task A_pid_file_naming_another_start_time_is_a_reused_pid_not_the_slots_process()
     {
         // This test's process stands in for the slot's: its start time is field 22 of /proc/self/stat.

@@ -152,6 +152,30 @@ public sealed class ZeroDowntimeTests
     }
 
     [Test, DependsOnTest(nameof(Redeploying_the_running_version_restarts_nothing), AllowFailure = true)]
+    public async Task A_release_left_on_the_idle_slot_by_a_killed_run_fails_verify_and_the_next_roll_stops_it()
+    {
+        // As a run killed (SIGKILL, a lost CI agent) after N+1 started ahead on web-2 and before it switched.
+        var web2 = _h.Inventory.Host("web-2");
+        var serving = NodeRelease.Parse(await File.ReadAllTextAsync(Path.Combine(web2.BaseDir, "current.json")))!.Slot;
+        var idle = _h.Inventory.LoadBalancer!.SlotPorts.Single(p => p != serving);
+        var killed = await DeployRun.ForAsync(_h.Env.NewRun());
+        var stray = await killed.Processes.StartAsync(await killed.NodeAsync(web2), DeployHarness.N, idle, CancellationToken.None);
+        await killed.DisposeAsync();
+
+        await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
+        Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-2: FAILED idle slot: {DeployHarness.N} still runs on idle port {idle} (pid {stray}), left by a run that was interrupted: RollNode stops it"));
+        var pids = Pids(serving: true);
+
+        var result = await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync());
+
+        Assert.That(result.Nodes.Single(n => n.Node == "web-2").Outcome, Is.EqualTo(Outcome.Changed));
+        Assert.That(_h.LastOutput.Text, Does.Contain($"[roll] web-2: changed (already runs {DeployHarness.NextN} on {serving}; {DeployHarness.N} still runs on idle port {idle} (pid {stray}): stopped)"));
+        Assert.That(Pids(), Is.EqualTo(pids), "what serves is left alone");
+        Assert.That(File.Exists($"/proc/{stray}/stat") && File.ReadAllText($"/proc/{stray}/stat").Split(") ")[^1][0] is not ('Z' or 'X'), Is.False, "stopped (a zombie until its parent reaps it)");
+        await _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync());
+    }
+
+    [Test, DependsOnTest(nameof(A_release_left_on_the_idle_slot_by_a_killed_run_fails_verify_and_the_next_roll_stops_it), AllowFailure = true)]
     public async Task A_node_on_the_version_but_with_other_settings_is_rolled_to_start_with_the_current_ones()
     {
         // As when the database moved: web-2's settings file no longer holds what the environment says.
@@ -596,8 +620,11 @@ public sealed class ZeroDowntimeTests
     private static string SlotsDescribed(InventoryHost node) =>
         string.Join("; ", Directory.GetFiles(Path.Combine(node.BaseDir, "slots"), "pid", SearchOption.AllDirectories).Select(f => $"{f}: '{File.ReadAllText(f).Trim()}' ({(Alive(File.ReadAllText(f).Split(' ', '\n')[0]) ? "alive" : "dead")})"));
 
-    private Dictionary<string, string> Pids() =>
+    // The pid of each app node's process (serving: of the slot its record names, when another runs beside it).
+    private Dictionary<string, string> Pids(bool serving = false) =>
         _h.Inventory.AppNodes.ToDictionary(
             n => n.Name,
-            n => Directory.GetFiles(Path.Combine(n.BaseDir, "slots"), "pid", SearchOption.AllDirectories).Select(f => File.ReadAllText(f).Split(' ', '\n')[0]).Single());
+            n => Directory.GetFiles(Path.Combine(n.BaseDir, "slots"), "pid", SearchOption.AllDirectories)
+                .Where(f => !serving || Path.GetFileName(Path.GetDirectoryName(f)) == NodeRelease.Parse(File.ReadAllText(Path.Combine(n.BaseDir, "current.json")))!.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .Select(f => File.ReadAllText(f).Split(' ', '\n')[0]).Single());
 }
