@@ -26,7 +26,9 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
         }
 
         var environment = await TerraformEnvironment.PrepareAsync(run, saysVariables: false);
-        var summary = PlanSummary.Parse(await environment.Runner.ShowJsonAsync(planFile), planFile);
+        var showJson = await environment.Runner.ShowJsonAsync(planFile);
+        var summary = PlanSummary.Parse(showJson, planFile);
+        SavedPlanVariables.Check(showJson, run.Arguments.All("var"), planFile);
         if (summary.Environment is { } planned && planned != run.Environment)
         {
             throw new PlatformException($"{planFile} was planned for the environment '{planned}', not '{run.Environment}': applying it here would use that environment's backend and resources. Pass --environment={planned}, or a plan of '{run.Environment}'. Nothing was changed.");
