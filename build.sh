@@ -48,16 +48,21 @@ fi
 
 summary=artifacts/tests/summary.txt
 rm -f "$summary"
-# Cake runs as a child so that the summary below can follow it. A SIGTERM or SIGHUP sent to this
-# script alone (a CI job cancelled, a closed session) is passed on, so Cake's cleanup runs (the deploy
-# lock released, a roll reverted); Ctrl+C already reaches both, so SIGINT only keeps this script
-# waiting for Cake's cleanup to end. A background job would start with SIGINT and SIGQUIT ignored
-# (and .NET keeps them so) and reading /dev/null: `trap -` and `<&0` undo both.
+# Cake runs as a child so that the summary below can follow it. A SIGTERM, SIGHUP or SIGINT sent to
+# this script alone (a CI job cancelled, a closed session, `kill -INT`) is passed on, so Cake's cleanup
+# runs (the deploy lock released, a roll reverted), and this script waits for it to end. Ctrl+C reaches
+# both: Platform counts the same signal arriving twice within a second once.
+# A background job would start with SIGINT and SIGQUIT ignored (and .NET keeps them so) and reading
+# /dev/null: `trap -` and `<&0` undo both, and `env --default-signal` (where env has it) undoes an
+# ignore this script itself inherited (a script that started build.sh in the background).
 # SIGINT is caught before Cake starts: a Ctrl+C right after would otherwise end this script before Cake's cleanup.
 trap ':' INT
-( trap - INT QUIT; exec dotnet cake build/build.cake ${args[@]+"${args[@]}"} ) <&0 &
+default_signals=()
+env --default-signal=INT true 2>/dev/null && default_signals=(env --default-signal=INT,QUIT)
+( trap - INT QUIT; exec ${default_signals[@]+"${default_signals[@]}"} dotnet cake build/build.cake ${args[@]+"${args[@]}"} ) <&0 &
 cake=$!
 trap 'kill -TERM "$cake" 2>/dev/null || true' TERM HUP
+trap 'kill -INT "$cake" 2>/dev/null || true' INT
 # `wait` returns early when a trapped signal arrives: wait again until Cake has ended, then take its
 # exit status (the shell keeps it for a child already waited for).
 while kill -0 "$cake" 2>/dev/null; do wait "$cake" || true; done

@@ -103,6 +103,35 @@ public sealed class BootstrapScriptTests
         Assert.That(script.ExitCode, Is.EqualTo(130));
     }
 
+    [Test]
+    public void A_sigint_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup()
+    {
+        using var script = Start(["--target=RollNode"], ("FAKE_WAIT", "1"));
+        script.StandardInput.Close();
+        WaitForCake();
+
+        Signal("-INT", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
+        Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"));
+        Assert.That(script.ExitCode, Is.EqualTo(130));
+    }
+
+    [Test]
+    public void Ctrl_c_stops_cake_when_build_sh_was_started_with_sigint_ignored()
+    {
+        // As a script's background job (`./build.sh … &`) inherits it: SIGINT and SIGQUIT ignored from the start.
+        using var script = Start(["--target=RollNode"], [("FAKE_WAIT", "1")], newSession: true, ignoringSigint: true);
+        script.StandardInput.Close();
+        WaitForCake();
+
+        Signal("-INT", $"-{script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+
+        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
+        Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"), "Cake got Ctrl+C although build.sh ignores it");
+        Assert.That(script.ExitCode, Is.EqualTo(130));
+    }
+
     private void WaitForCake()
     {
         var until = DateTime.UtcNow.AddSeconds(20);
@@ -122,9 +151,11 @@ public sealed class BootstrapScriptTests
 
     private Process Start(string[] arguments, params (string Name, string Value)[] environment) => Start(arguments, environment, newSession: false);
 
-    private Process Start(string[] arguments, (string Name, string Value)[] environment, bool newSession)
+    private Process Start(string[] arguments, (string Name, string Value)[] environment, bool newSession, bool ignoringSigint = false)
     {
-        string[] command = [Path.Combine(_dir, "build.sh"), .. arguments];
+        string[] command = ignoringSigint
+            ? ["-c", "trap '' INT QUIT; exec bash \"$0\" \"$@\"", Path.Combine(_dir, "build.sh"), .. arguments]
+            : [Path.Combine(_dir, "build.sh"), .. arguments];
         var start = new ProcessStartInfo(newSession ? "setsid" : "bash", newSession ? ["bash", .. command] : command)
         {
             WorkingDirectory = _dir,
