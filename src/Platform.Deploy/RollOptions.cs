@@ -51,8 +51,10 @@ public sealed record RollOptions
             return nodes;
         }
 
-        var node = inventory.Host(name);
-        return node.HasRole("app") ? [node] : throw new PlatformException($"--node={name} is not an app node (roles: {string.Join(", ", node.Roles)}).");
+        var apps = string.Join(", ", nodes.Select(n => n.Name));
+        var node = inventory.Hosts.FirstOrDefault(h => h.Name == name)
+            ?? throw new PlatformException($"--node={name}: no such host in the {inventory.Environment} inventory. Pass one of its app nodes: {apps}. Nothing was changed.");
+        return node.HasRole("app") ? [node] : throw new PlatformException($"--node={name} is not an app node (roles: {string.Join(", ", node.Roles)}). Pass one of {apps}. Nothing was changed.");
     }
 
     /// <summary>

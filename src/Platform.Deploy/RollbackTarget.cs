@@ -46,8 +46,13 @@ public static class RollbackTarget
         var each = string.Join(", ", records.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Value is null
             ? $"{r.Key}: nothing"
             : $"{r.Key}: {r.Value.Version}, before it {(r.Value.Previous.Count == 0 ? "nothing kept" : r.Value.Previous[0])}"));
-        var why = previous.Contains(null) && previous.Count == 1 ? $"The nodes run {running} and keep no earlier release" : "The nodes did not all run the same release before";
-        throw new PlatformException($"{why} ({each}): pass --version=X.Y.Z to choose the release to go back to. Nothing was changed.");
+        if (previous.Contains(null) && previous.Count == 1)
+        {
+            throw new PlatformException($"The nodes run {running} and keep no earlier release ({each}): there is nothing to roll back to. To put another release on them, run RollNode --version=X.Y.Z. Nothing was changed.");
+        }
+
+        var ranBefore = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous).Distinct().Where(v => v != running).ToList();
+        throw new PlatformException($"The nodes did not all run the same release before ({each}): pass --version= with the release to go back to, one of {string.Join(", ", ranBefore)}. Nothing was changed.");
     }
 
     private static string Running(IReadOnlyDictionary<string, NodeRelease?> records) =>

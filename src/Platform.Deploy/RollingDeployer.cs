@@ -113,7 +113,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             }
             else
             {
-                Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batchSize} at a time{(options.Surge > 0 ? $", N+1 starting ahead on the next {options.Surge}" : string.Empty)}");
+                Out.Info($"Rolling {toRoll.Count} node(s) to {options.Version}, {batchSize} at a time{(batchSize < options.BatchSize ? $" (not {options.BatchSize}: of {deploy.Inventory.AppNodes.Count()} app nodes, one always keeps serving)" : string.Empty)}{(options.Surge > 0 ? $", N+1 starting ahead on the next {options.Surge}" : string.Empty)}");
                 outcomes.AddRange(await RollWindow.RunAsync(toRoll, batchSize, s => RollPreparedAsync(s, roll), s => Skip(s, roll), token));
             }
 

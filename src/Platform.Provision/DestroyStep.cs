@@ -16,7 +16,14 @@ public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = n
     {
         // Only environments that live on this machine (platform.json "disposable": true) go without confirmation.
         var disposable = EnvironmentSettings.Load(run.Layout).Get("disposable") == "true";
-        if (!disposable && run.Arguments.Get("confirm") != run.Environment)
+        var confirm = run.Arguments.Get("confirm");
+        if (confirm is not null && confirm != run.Environment)
+        {
+            // Given, it must name what is destroyed, even where it is not needed: a script meant for another environment stops here.
+            throw new PlatformException($"--confirm={confirm} does not name the environment being destroyed, '{run.Environment}'. Pass --confirm={run.Environment} (or, for a local environment, nothing). Nothing was changed.");
+        }
+
+        if (!disposable && confirm != run.Environment)
         {
             throw new PlatformException(
                 $"Destroying '{run.Environment}' removes its servers and data. Confirm with --confirm={run.Environment}. Nothing was changed.");

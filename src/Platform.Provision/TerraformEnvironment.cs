@@ -40,6 +40,8 @@ public sealed class TerraformEnvironment
     {
         var settings = EnvironmentSettings.Load(run.Layout);
         await new Preconditions(run.Commands).CheckAsync(settings.Requires, run.Cancellation);
+        // Before anything is created (the deploy identity): a secret the environment needs and lacks refuses the run first.
+        var terraformEnvironment = await EnvironmentVariablesAsync(run, settings);
 
         var circle = await InitialCircleAsync(run, createIdentity);
         var placeholders = new Dictionary<string, JsonNode>
@@ -55,7 +57,7 @@ public sealed class TerraformEnvironment
         var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, overrides);
         var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();
 
-        var runner = new TerraformRunner(run, await EnvironmentVariablesAsync(run, settings));
+        var runner = new TerraformRunner(run, terraformEnvironment);
         run.Reporter.Verbose($"terraform init in {run.Layout.InfraDir}");
         await runner.InitAsync(backendConfig);
         var arguments = variables.ToArguments(Path.Combine(run.Layout.StateDir, "platform.tfvars.json"));

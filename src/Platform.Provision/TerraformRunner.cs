@@ -120,6 +120,11 @@ public sealed partial class TerraformRunner
                 throw new PlatformException(clash);
             }
 
+            if (arguments[0] == "apply" && (result.StandardError + result.StandardOutput).Contains("Saved plan is stale", StringComparison.Ordinal))
+            {
+                throw new PlatformException($"The plan {arguments[^1]} is stale: the environment's state changed after it was made (another Apply or Destroy ran). Terraform applied nothing. Make and review a new plan (./build.sh --target=Plan), then apply that one.");
+            }
+
             var tail = CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);
             throw new CommandFailedException($"terraform {arguments[0]}", result.ExitCode, _run.Redactor.Redact(tail), shown: stream);
         }

@@ -5,7 +5,8 @@ namespace Platform.Secure;
 /// <summary>
 /// What SeedKeys must do to one host's authorized_keys: the wanted content (exactly the circle,
 /// one line per operator) and the fingerprints it adds and removes. Keys on the host that are
-/// not in the circle are drift. Only fingerprints and operator names are ever reported.
+/// not in the circle (revoked, rotated out, expired, or added by hand) are removed, named by their
+/// comment (Platform writes the operator's name there). Only fingerprints and names are ever reported.
 /// </summary>
 public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, int UnreadableLines, bool ContentDiffers)
 {
@@ -31,7 +32,7 @@ public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Ad
         }
 
         var added = wanted.Where(w => !present.ContainsKey(w.Key)).Select(w => $"{w.Key} ({w.Value})").ToList();
-        var removed = present.Where(p => !wanted.ContainsKey(p.Key)).Select(p => $"{p.Key} (drift{(p.Value.Length > 0 ? ": " + Truncate(p.Value) : string.Empty)})").ToList();
+        var removed = present.Where(p => !wanted.ContainsKey(p.Key)).Select(p => $"{p.Key} (not in the circle{(p.Value.Length > 0 ? ": " + Truncate(p.Value) : string.Empty)})").ToList();
         return new AuthorizedKeysPlan(desired, added, removed, unreadable, !string.Equals(current, desired, StringComparison.Ordinal));
     }
 

@@ -7,7 +7,7 @@ namespace Platform.Secure;
 /// The SeedKeys target: makes every host's root authorized_keys exactly the trusted circle (and,
 /// in certificate mode, its TrustedUserCAKeys exactly the environment's CA). Idempotent: a host
 /// already right is <c>ok</c>; otherwise it is <c>changed</c>, naming the fingerprints added and
-/// removed (drift), never key bodies. Files are written atomically (temp + rename, 0600). After a
+/// removed (not in the circle), never key bodies. Files are written atomically (temp + rename, 0600). After a
 /// change a fresh login must still work, else the previous files are restored. A circle without
 /// the key this run uses is refused: nobody is ever locked out. Check mode changes nothing.
 /// </summary>

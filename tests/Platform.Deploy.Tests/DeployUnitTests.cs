@@ -165,8 +165,8 @@ public sealed class DeployUnitTests
                 """);
 
             Assert.DoesNotThrow(() => RollOptions.CheckNode(Run("web-1")));
-            Assert.That(() => RollOptions.CheckNode(Run("web-9")), Throws.TypeOf<PlatformException>().With.Message.Contains("No host named 'web-9'").And.Message.Contains("lb, web-1"));
-            Assert.That(() => RollOptions.CheckNode(Run("lb")), Throws.TypeOf<PlatformException>().With.Message.Contains("--node=lb is not an app node"));
+            Assert.That(() => RollOptions.CheckNode(Run("web-9")), Throws.TypeOf<PlatformException>().With.Message.Contains("--node=web-9: no such host").And.Message.Contains("Pass one of its app nodes: web-1."));
+            Assert.That(() => RollOptions.CheckNode(Run("lb")), Throws.TypeOf<PlatformException>().With.Message.Contains("--node=lb is not an app node").And.Message.Contains("Pass one of web-1."));
         }
         finally
         {

@@ -34,7 +34,7 @@ public sealed class RollbackTargetTests
         // web-2 ran the rejected canary 2.1 and is back on 2.0: its "previous" is the canary, the others keep none.
         var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(Nodes(Runs("2.0"), Runs("2.0", "2.1"), Runs("2.0"))));
 
-        Assert.That(error!.Message, Is.EqualTo("The nodes did not all run the same release before (web-1: 2.0, before it nothing kept, web-2: 2.0, before it 2.1, web-3: 2.0, before it nothing kept): pass --version=X.Y.Z to choose the release to go back to. Nothing was changed."));
+        Assert.That(error!.Message, Is.EqualTo("The nodes did not all run the same release before (web-1: 2.0, before it nothing kept, web-2: 2.0, before it 2.1, web-3: 2.0, before it nothing kept): pass --version= with the release to go back to, one of 2.1. Nothing was changed."));
     }
 
     [Test]
@@ -42,7 +42,8 @@ public sealed class RollbackTargetTests
     {
         var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(Nodes(Runs("2.0"), Runs("2.0"), null)));
 
-        Assert.That(error!.Message, Does.StartWith("The nodes run 2.0 and keep no earlier release (web-1: 2.0, before it nothing kept, web-2: 2.0, before it nothing kept, web-3: nothing)"));
+        Assert.That(error!.Message, Does.StartWith("The nodes run 2.0 and keep no earlier release (web-1: 2.0, before it nothing kept, web-2: 2.0, before it nothing kept, web-3: nothing)")
+            .And.Contain("run RollNode --version=X.Y.Z").And.Not.Contain("pass --version"), "Rollback --version= only takes a release the nodes ran");
     }
 
     [Test]

@@ -152,6 +152,40 @@ public sealed class EnvironmentInputTests
     }
 
     [Test]
+    public async Task A_secret_the_environment_lacks_refuses_plan_before_anything_is_created()
+    {
+        var state = Path.Combine(Path.GetTempPath(), $"platform-missing-secret-{Guid.NewGuid():N}");
+        try
+        {
+            var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(new Dictionary<string, string> { ["environment"] = "local-pg", ["state-dir"] = state }), false, new RecordingReporter());
+            Environment.SetEnvironmentVariable("PG_CONN_STR", null);
+
+            var error = await Assert.ThrowsAsync<PlatformException>(() => new PlanStep(run).RunAsync());
+
+            Assert.That(error!.Message, Does.Contain("needs the secret 'terraform/pg-conn-str'").And.Contain("--target=StoreSecret --environment=local-pg --secret=terraform/pg-conn-str"));
+            Assert.That(File.Exists(run.Layout.DeployKeyFile), Is.False, "no deploy identity made for a run that is refused");
+        }
+        finally
+        {
+            if (Directory.Exists(state))
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+    }
+
+    [TestCase("local", TestName = "A --confirm naming another environment is refused even where none is needed")]
+    [TestCase("digitalocean", TestName = "A --confirm naming another environment is refused")]
+    public async Task A_confirm_naming_another_environment_is_refused(string environment)
+    {
+        var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(new Dictionary<string, string> { ["environment"] = environment, ["confirm"] = "staging", ["state-dir"] = "/nonexistent/state" }), false, new RecordingReporter());
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new DestroyStep(run).RunAsync());
+
+        Assert.That(error!.Message, Does.StartWith($"--confirm=staging does not name the environment being destroyed, '{environment}'").And.Contain("Nothing was changed"));
+    }
+
+    [Test]
     public async Task Apply_without_a_saved_plan_says_to_plan_first()
     {
         var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(new Dictionary<string, string> { ["plan"] = "/nonexistent/x.tfplan" }), false, new RecordingReporter());

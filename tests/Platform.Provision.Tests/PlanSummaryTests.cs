@@ -123,9 +123,9 @@ public sealed class PlanSummaryTests
         await PlanAsync("a_input=moved");
         await _terraform.ApplyAsync(_plan);
 
-        var error = await Assert.ThrowsAsync<CommandFailedException>(() => _terraform.ApplyAsync(noChanges));
+        var error = await Assert.ThrowsAsync<PlatformException>(() => _terraform.ApplyAsync(noChanges));
 
-        Assert.That(error!.StandardErrorTail, Does.Contain("stale"));
+        Assert.That(error!.Message, Is.EqualTo($"The plan {noChanges} is stale: the environment's state changed after it was made (another Apply or Destroy ran). Terraform applied nothing. Make and review a new plan (./build.sh --target=Plan), then apply that one."));
     }
 
     [Test]

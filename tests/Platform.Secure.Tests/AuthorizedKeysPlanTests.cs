@@ -43,7 +43,7 @@ public sealed class AuthorizedKeysPlanTests
         var plan = AuthorizedKeysPlan.For(current, [_deploy, _alice]);
 
         Assert.That(plan.Added, Is.EqualTo(new[] { $"{_alice.Key.Fingerprint} (alice)" }));
-        Assert.That(plan.Removed.Single(), Does.StartWith(_stranger.Fingerprint).And.Contain("drift"));
+        Assert.That(plan.Removed.Single(), Does.StartWith(_stranger.Fingerprint).And.Contain("(not in the circle"));
         Assert.That(plan.Describe(), Does.Contain("+" + _alice.Key.Fingerprint).And.Contain("-" + _stranger.Fingerprint));
     }
 

@@ -86,7 +86,7 @@ public sealed class TrustedCircleTests
         Assert.That(File.ReadAllLines(Path.Combine(_env.Inventory.Host("lb").BaseDir, "audit.log"))[^1], Is.EqualTo(audit), "the lb host keeps the same line");
         Assert.That(recap.Count("web-1", Outcome.Changed), Is.EqualTo(1));
         Assert.That(recap.Count("web-2", Outcome.Ok), Is.EqualTo(1));
-        Assert.That(reporter.Text, Does.Contain($"web-1: changed (-{stranger.Public.Fingerprint} (drift"));
+        Assert.That(reporter.Text, Does.Contain($"web-1: changed (-{stranger.Public.Fingerprint} (not in the circle"));
         Assert.That(await File.ReadAllTextAsync(web1.AuthorizedKeysFile), Does.Not.Contain(stranger.Public.Base64));
         Assert.That(File.GetUnixFileMode(web1.AuthorizedKeysFile), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
         Assert.That(await CanLogInAsync(web1, new SshCredentials(stranger.PrivateFile)), Is.False);
