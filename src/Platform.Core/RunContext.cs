@@ -13,7 +13,9 @@ public sealed class RunContext
         Arguments = arguments;
         CheckMode = checkMode;
         Redactor = new SecretRedactor();
-        Reporter = new RedactingReporter(reporter, Redactor);
+        // Redacted before they are kept: the problems end up in report files.
+        Problems = new ProblemRecorder(reporter);
+        Reporter = new RedactingReporter(Problems, Redactor);
         Cancellation = cancellation;
         Commands = new CommandRunner(Reporter, Redactor);
     }
@@ -36,6 +38,9 @@ public sealed class RunContext
 
     /// <summary>Every line passes through <see cref="Redactor"/>.</summary>
     public IReporter Reporter { get; }
+
+    /// <summary>The warnings and errors reported so far (redacted), for the deploy report.</summary>
+    public ProblemRecorder Problems { get; }
 
     public SecretRedactor Redactor { get; }
 

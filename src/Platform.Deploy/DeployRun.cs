@@ -305,7 +305,10 @@ public sealed class DeployRun : IAsyncDisposable
             Timeline.Spans.Select(s => new ReportPhase(s.Node, s.Phase, s.StartSeconds, s.EndSeconds)).ToList(),
             _recapLines,
             load,
-            load is null ? null : $"{load.Sum(s => s.Requests)} requests, {load.Sum(s => s.Failed)} failed");
+            load is null ? null : $"{load.Sum(s => s.Requests)} requests, {load.Sum(s => s.Failed)} failed")
+        {
+            Problems = _run.Problems.Problems,
+        };
         try
         {
             var (markdown, png) = DeployReportWriter.Write(data, _run.Layout.ReportsDir);

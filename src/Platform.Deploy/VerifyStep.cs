@@ -51,7 +51,15 @@ public sealed class VerifyStep(RunContext run)
 
             foreach (var result in results)
             {
-                run.Reporter.Info($"[verify] {host.Name}: {(result.Passed ? "ok" : "FAILED")} {result.Check}: {result.Detail}");
+                var line = $"[verify] {host.Name}: {(result.Passed ? "ok" : "FAILED")} {result.Check}: {result.Detail}";
+                if (result.Passed)
+                {
+                    run.Reporter.Info(line);
+                }
+                else
+                {
+                    run.Reporter.Error(line);
+                }
                 recap.Record(host.Name, result.Passed ? Outcome.Ok : Outcome.Failed);
             }
         })));

@@ -32,4 +32,8 @@ public sealed record DeployReportData(
     IReadOnlyList<ReportPhase> Phases,
     IReadOnlyList<string> RecapLines,
     IReadOnlyList<ReportLoadSecond>? Load,
-    string? LoadSummary);
+    string? LoadSummary)
+{
+    /// <summary>The run's warnings and errors (<c>ERROR [roll] web-1: failed (…)</c>): what the console said went wrong.</summary>
+    public IReadOnlyList<string> Problems { get; init; } = [];
+}

@@ -19,6 +19,8 @@ public static class DeployReportMarkdown
         md.AppendLine($"- Duration: {InvariantNumbers.Seconds(data.DurationSeconds)} s").AppendLine();
         if (!string.IsNullOrWhiteSpace(data.Error))
             AppendCodeBlock(md, "Error", [data.Error]);
+        if (data.Problems.Count > 0)
+            AppendCodeBlock(md, "Warnings and errors", data.Problems);
         AppendPhases(md, new PhaseDurations(data.Phases));
         AppendCodeBlock(md, "Recap", data.RecapLines);
         if (data.Load is not null)

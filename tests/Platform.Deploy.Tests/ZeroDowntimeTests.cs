@@ -207,6 +207,7 @@ public sealed class ZeroDowntimeTests
 
         var verify = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
         Assert.That(_h.LastOutput.Text + verify!.Message, Does.Contain($"its record {record} is damaged"));
+        Assert.That(_h.LatestReport(), Does.Contain("## Warnings and errors").And.Contain($"ERROR [verify] web-3: FAILED record: its record {record} is damaged"), "the report CI keeps says which check failed");
         Assert.That(_h.LastOutput.Text, Does.Contain("[verify] web-3: ok version").And.Contain($"[verify] web-3: ok haproxy web-3_"), "its other checks run on the slot HAProxy serves");
 
         await _h.DeployAsync(DeployHarness.NextN);

@@ -100,6 +100,21 @@ public sealed class DeployReportMarkdownTests
     }
 
     [Test]
+    public void The_runs_warnings_and_errors_follow_the_error_and_none_means_no_section()
+    {
+        var failed = SampleReports.Create(Phases) with { Succeeded = false, Error = "Verify failed on web-2", Problems = ["ERROR [verify] web-2: FAILED idle slot: 1.0 still runs on idle port 8081 (pid 7)", "WARN [discover] web-1: its record is damaged"] };
+
+        var markdown = DeployReportMarkdown.Render(failed);
+
+        Assert.That(markdown, Does.Contain(
+            "## Warnings and errors" + Environment.NewLine + Environment.NewLine + "```" + Environment.NewLine +
+            "ERROR [verify] web-2: FAILED idle slot: 1.0 still runs on idle port 8081 (pid 7)" + Environment.NewLine +
+            "WARN [discover] web-1: its record is damaged" + Environment.NewLine + "```"));
+        Assert.That(markdown.IndexOf("## Error", StringComparison.Ordinal), Is.LessThan(markdown.IndexOf("## Warnings and errors", StringComparison.Ordinal)));
+        Assert.That(DeployReportMarkdown.Render(SampleReports.Create(Phases)), Does.Not.Contain("Warnings and errors"));
+    }
+
+    [Test]
     public void Recap_lines_are_in_a_code_block()
     {
         var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases));
