@@ -39,6 +39,9 @@ install_missing_packages() {
 install_missing_packages
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# Output to a file or a CI log that is not GitHub's (which shows colours): plain text, without
+# Cake's colour codes (it honours NO_COLOR).
+[ -t 1 ] || [ -n "${GITHUB_ACTIONS:-}" ] || export NO_COLOR="${NO_COLOR:-1}"
 dotnet tool restore >/dev/null
 echo "Building src/ (Release, ReadyToRun)"
 if ! log=$(dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1); then

@@ -18,6 +18,7 @@ public sealed class BootstrapScriptTests
         [ "$1" = cake ] || exit 0
         shift 2
         echo "args: $*" >> "$FAKE_LOG"
+        echo "NO_COLOR=${NO_COLOR:-}" >> "$FAKE_LOG"
         if IFS= read -r -t 5 line; then echo "stdin: $line" >> "$FAKE_LOG"; fi
         mkdir -p artifacts/tests && echo "tests: 1 passed, 0 failed" > artifacts/tests/summary.txt
         if [ -n "${FAKE_WAIT:-}" ]; then
@@ -58,6 +59,7 @@ public sealed class BootstrapScriptTests
 
         Assert.That(script.ExitCode, Is.EqualTo(3));
         Assert.That(File.ReadAllText(Log), Does.Contain("args: --target=Deploy --release-version=1.2.0 --batch-size=2").And.Contain("stdin: yes"));
+        Assert.That(File.ReadAllText(Log), Does.Contain("NO_COLOR=1"), "output that is no terminal gets no colour codes");
         Assert.That(output.TrimEnd().Split('\n')[^1], Is.EqualTo("tests: 1 passed, 0 failed"), "the Test target's total stays the last line");
     }
 
@@ -165,6 +167,9 @@ public sealed class BootstrapScriptTests
         };
         start.Environment["PATH"] = $"{Path.Combine(_dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}";
         start.Environment["FAKE_LOG"] = Log;
+        // As on a laptop or a plain CI log, whatever the machine running the tests sets.
+        start.Environment.Remove("NO_COLOR");
+        start.Environment.Remove("GITHUB_ACTIONS");
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
