@@ -369,7 +369,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         // N+1 left on the idle slot by a run that died before it switched (or before it stopped N there).
         foreach (var (port, stray) in s.Probe.RunningBeside(slot))
         {
-            fixes.Add(($"{stray}: stopped", async () => await deploy.Processes.StopAsync(node, port, options.StopTimeout, token)));
+            fixes.Add(($"{stray}: {(run.CheckMode ? "would be stopped" : "stopped")}", async () => await deploy.Processes.StopAsync(node, port, options.StopTimeout, token)));
         }
 
         if (!run.CheckMode)
