@@ -7,8 +7,9 @@ namespace Platform.Deploy;
 
 /// <summary>
 /// Refuses to put a release on the nodes when the database was contracted past it: a contract
-/// migration of the release running now was applied and the release does not ship it (it dropped or
-/// changed what that release still uses, so it would fail on every request while looking healthy).
+/// migration was applied that the release does not ship (it dropped or changed what that release
+/// still uses, so it would fail on every request while looking healthy). Contract migrations are told
+/// by the manifests of the releases kept in the release store.
 /// Stage, RollNode and Rollback ask before any node is touched; <c>--force</c> overrides. The database is
 /// asked as soon as the guard is created, while the nodes are asked what they run: no wait added.
 /// </summary>
@@ -31,30 +32,31 @@ public sealed class ContractGuard
 
     public async Task CheckAsync(PackagedRelease target, string? running)
     {
-        if (_applied is null || running is null || running == target.Version)
+        if (_applied is null || running == target.Version)
         {
             return;
         }
 
-        if (!_deploy.Releases.Exists(running))
+        if (running is not null && !_deploy.Releases.Exists(running))
         {
-            _run.Reporter.Warn($"Cannot tell whether the database was contracted past {target.Version}: the release the nodes run, {running}, is not in {_deploy.Releases.Directory} (its manifest names its contract migrations). Package it there to have this checked.");
-            return;
+            _run.Reporter.Warn($"The release the nodes run, {running}, is not in {_deploy.Releases.Directory}: contract migrations only it ships cannot be told from expand ones, so this check may miss them. Package it there to have them checked.");
         }
 
-        var contractOfRunning = _deploy.Releases.Find(running).Manifest.Migrations.Where(m => m.StartsWith("contract/", StringComparison.Ordinal)).Select(Path.GetFileName).ToHashSet();
-        if (contractOfRunning.Count == 0)
-        {
-            return;
-        }
-
-        var shipped = target.Manifest.Migrations.Select(Path.GetFileName).ToHashSet();
-        var blocking = (await _applied).Where(n => contractOfRunning.Contains(n) && !shipped.Contains(n)).ToList();
+        // Any contract migration applied that the target does not ship, whichever release applied it: after a
+        // forced Rollback, the release running no longer ships the contract that dropped what older ones use.
+        var blocking = Blocking(await _applied, _deploy.Releases.KnownContractMigrations(), target.Manifest);
         if (blocking.Count > 0)
         {
             throw new PlatformException(
-                $"Refusing to put {target.Version} on the nodes (they run {running}): the database was contracted past it ({string.Join(", ", blocking)} applied), so {target.Version} would break. Roll forward instead, or pass --force if you are sure. Nothing was changed.");
+                $"Refusing to put {target.Version} on the nodes{(running is null ? string.Empty : $" (they run {running})")}: the database was contracted past it ({string.Join(", ", blocking)} applied), so {target.Version} would break. Roll forward instead, or pass --force if you are sure. Nothing was changed.");
         }
+    }
+
+    /// <summary>The contract migrations applied (<paramref name="applied"/> among <paramref name="contracts"/>) that <paramref name="target"/> does not ship.</summary>
+    public static IReadOnlyList<string> Blocking(IEnumerable<string> applied, IReadOnlySet<string> contracts, ReleaseManifest target)
+    {
+        var shipped = target.Migrations.Select(Path.GetFileName).ToHashSet();
+        return applied.Where(n => contracts.Contains(n) && !shipped.Contains(n)).ToList();
     }
 
     // The names of the migrations applied (none before the database was set up).

@@ -44,15 +44,27 @@ public sealed class DeployChain(RunContext run)
         await new SmokeTestRunner(run).RunAsync(deploy.Releases.Find(running), deploy.Inventory.ServiceUrl, $"proving {running} still works on {version}'s schema, before any node is touched");
     }
 
-    public Task<MigrationReport> ContractAsync()
+    public async Task<MigrationReport> ContractAsync()
     {
         if (!run.Arguments.Has("contract") || run.Arguments.GetFlag("contract"))
         {
-            return new MigrateDbStep(run).RunAsync(MigrationPhase.Contract);
+            return await MigrateAsync(MigrationPhase.Contract);
         }
 
         run.Reporter.Info("--contract=false: contract migrations left for later (MigrateDb --phase=contract); Rollback stays possible until then.");
-        return Task.FromResult(new MigrationReport([], [], 0));
+        return new MigrationReport([], [], 0);
+    }
+
+    /// <summary>The MigrateDb target (and ContractDb): a contract runs only once every app node runs the release (<see cref="ContractReadiness"/>).</summary>
+    public async Task<MigrationReport> MigrateAsync(MigrationPhase? phase = null)
+    {
+        phase ??= MigrateDbStep.PhaseOf(run.Arguments);
+        if (phase == MigrationPhase.Contract && File.Exists(run.InventoryFile))
+        {
+            await ContractReadiness.CheckAsync(run, await ReleaseVersion.ResolveAsync(run));
+        }
+
+        return await new MigrateDbStep(run).RunAsync(phase);
     }
 
     /// <summary>The Deploy target's own body: every step before it succeeded; say what runs where.</summary>

@@ -17,15 +17,18 @@ public sealed class MigrateDbStep(RunContext run)
     /// <summary><c>--lock-timeout</c>: how long to wait for another run's migration lock (checked in Setup too).</summary>
     public static TimeSpan LockTimeout(RunArguments arguments) => arguments.GetSeconds("lock-timeout", TimeSpan.FromSeconds(60));
 
+    /// <summary>The phase <c>--phase</c> names: expand (the default) or contract.</summary>
+    public static MigrationPhase PhaseOf(RunArguments arguments) => arguments.Get("phase", "expand") switch
+    {
+        "expand" => MigrationPhase.Expand,
+        "contract" => MigrationPhase.Contract,
+        var other => throw new PlatformException($"--phase={other} is not valid: use expand (before the roll) or contract (after every node runs the new release)."),
+    };
+
     /// <summary>Runs the phase given (Deploy's ExpandDb/ContractDb), else the one <c>--phase</c> names.</summary>
     public async Task<MigrationReport> RunAsync(MigrationPhase? fixedPhase = null)
     {
-        var phase = fixedPhase ?? run.Arguments.Get("phase", "expand") switch
-        {
-            "expand" => MigrationPhase.Expand,
-            "contract" => MigrationPhase.Contract,
-            var other => throw new PlatformException($"--phase={other} is not valid: use expand (before the roll) or contract (after every node runs the new release)."),
-        };
+        var phase = fixedPhase ?? PhaseOf(run.Arguments);
         var version = await ReleaseVersion.ResolveAsync(run);
         if (run.CheckMode && !new ReleaseStore(run.Layout.ReleasesDir).Exists(version))
         {

@@ -48,6 +48,34 @@ public sealed class ReleaseStore(string directory)
             .Select(extension => stem + extension)
             .FirstOrDefault(tarball => File.Exists(tarball) && File.Exists(tarball + ".sha256"));
 
+    /// <summary>
+    /// The contract migrations (file names) that any release kept here ships: what tells an applied
+    /// migration's kind, which the database's journal does not keep. Unreadable manifests are skipped.
+    /// </summary>
+    public IReadOnlySet<string> KnownContractMigrations()
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            return known;
+        }
+
+        foreach (var file in System.IO.Directory.EnumerateFiles(directory, $"{ReleaseManifest.Component}-*.manifest.json"))
+        {
+            try
+            {
+                var manifest = ReleaseManifest.Parse(File.ReadAllText(file), file);
+                known.UnionWith(manifest.Migrations.Where(m => m.StartsWith("contract/", StringComparison.Ordinal)).Select(Path.GetFileName).OfType<string>());
+            }
+            catch (PlatformException)
+            {
+                // Not a manifest Platform wrote: it names nothing.
+            }
+        }
+
+        return known;
+    }
+
     public PackagedRelease Find(string version)
     {
         ReleaseVersion.Validate(version);

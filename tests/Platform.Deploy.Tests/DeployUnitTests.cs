@@ -141,6 +141,19 @@ public sealed class DeployUnitTests
     public void The_release_a_version_answer_names(string body, string? release) =>
         Assert.That(RemoteHttp.ReleaseIn(body), Is.EqualTo(release));
 
+    [Test]
+    public void A_contract_applied_blocks_every_release_that_does_not_ship_it_whichever_release_applied_it()
+    {
+        // V4 contracted for 2.0 (which ships it); 1.5 runs now after a forced Rollback and does not ship it.
+        var contracts = new HashSet<string> { "V4__drop_old.sql" };
+        var applied = new[] { "V1__create.sql", "V3__add_name.sql", "V4__drop_old.sql" };
+        Platform.Release.ReleaseManifest Cut(params string[] migrations) => new() { Version = "x", GitCommit = "c", Created = DateTimeOffset.UnixEpoch, RequiredSchema = 1, CatalogSchema = 1, Migrations = migrations, BuildKey = "k" };
+
+        Assert.That(ContractGuard.Blocking(applied, contracts, Cut("expand/V1__create.sql")), Is.EqualTo(new[] { "V4__drop_old.sql" }), "an older release, whatever runs now");
+        Assert.That(ContractGuard.Blocking(applied, contracts, Cut("expand/V1__create.sql", "expand/V3__add_name.sql", "contract/V4__drop_old.sql")), Is.Empty, "a release that ships the contract");
+        Assert.That(ContractGuard.Blocking(["V1__create.sql"], contracts, Cut("expand/V1__create.sql")), Is.Empty, "nothing contracted yet");
+    }
+
     [TestCase(1, 3, 1)]
     [TestCase(3, 3, 2)]
     [TestCase(5, 12, 5)]

@@ -488,6 +488,13 @@ public sealed class ZeroDowntimeTests
     public async Task After_the_contract_migration_rollback_to_N_is_refused()
     {
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync());
+        // Not while a node still runs N, which the contract would break: refused, nothing applied.
+        await _h.RunAsync("RollNode", DeployHarness.N, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
+        var early = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("ContractDb", DeployHarness.NextN, run => new DeployChain(run).ContractAsync()));
+        Assert.That(early!.Message, Does.Contain($"Refusing to contract the database for {DeployHarness.NextN}: web-2 runs {DeployHarness.N}").And.Contain("Nothing was changed"));
+        var migrate = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new DeployChain(run).MigrateAsync(), ("phase", "contract")));
+        Assert.That(migrate!.Message, Does.Contain("Refusing to contract"), "MigrateDb --phase=contract is refused the same way");
+        await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
         await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync());
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Rollback", DeployHarness.N, run => new RollbackStep(run).RunAsync()));

@@ -35,6 +35,28 @@ public sealed class ReleaseStoreTests
     public void RemoveStore() => Directory.Delete(_root, recursive: true);
 
     [Test]
+    public void The_contract_migrations_any_kept_release_ships_are_known()
+    {
+        File.WriteAllText(_store.ManifestPath("2.0.0"), (Manifest("2.0.0") with { Migrations = ["expand/V1__create.sql", "expand/V3__add_name.sql", "contract/V4__drop_old.sql"] }).ToJson());
+        File.WriteAllText(_store.ManifestPath("3.0.0"), (Manifest("3.0.0") with { Migrations = ["expand/V1__create.sql", "contract/V6__drop_more.sql"] }).ToJson());
+        File.WriteAllText(Path.Combine(_store.Directory, "catalog-9.9.9.manifest.json"), "not json");
+
+        Assert.That(_store.KnownContractMigrations(), Is.EquivalentTo(new[] { "V4__drop_old.sql", "V6__drop_more.sql" }));
+        Assert.That(new ReleaseStore(Path.Combine(_root, "none")).KnownContractMigrations(), Is.Empty);
+    }
+
+    private static ReleaseManifest Manifest(string version) => new()
+    {
+        Version = version,
+        GitCommit = "abc",
+        Created = DateTimeOffset.UnixEpoch,
+        RequiredSchema = 1,
+        CatalogSchema = 1,
+        Migrations = [],
+        BuildKey = "key",
+    };
+
+    [Test]
     public async Task Smoke_tests_come_from_their_own_tarball_and_the_nodes_tarball_has_none()
     {
         await PackAsync(_store.TarballPath(Version), ("app/Catalog.Service", "native"), ("manifest.json", "{}"));

@@ -1,0 +1,43 @@
+using Platform.Core;
+
+namespace Platform.Deploy;
+
+/// <summary>
+/// A contract migration drops or changes what older releases still use, so it runs only once no
+/// node runs an older release: ContractDb and <c>MigrateDb --phase=contract</c> are refused while any
+/// app node runs another release than the one contracting (<c>--force</c> overrides). Nodes that run
+/// nothing do not count.
+/// </summary>
+public static class ContractReadiness
+{
+    public static async Task CheckAsync(RunContext run, string version)
+    {
+        if (run.Arguments.GetFlag("force"))
+        {
+            return;
+        }
+
+        var deploy = await DeployRun.ForAsync(run);
+        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation);
+        var behind = records.Where(r => r.Value is not null && r.Value.Version != version).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        if (behind.Count == 0)
+        {
+            return;
+        }
+
+        var which = string.Join(", ", behind.Select(r => $"{r.Key} runs {r.Value!.Version}"));
+        if (run.CheckMode)
+        {
+            // A dry-run Deploy rolls nothing, so its nodes still run the old release here: the real run rolls them first.
+            if (!run.Arguments.All("target").Any(t => t is "Deploy" or "RollNode"))
+            {
+                run.Reporter.Warn($"Check mode: the real run would refuse to contract for {version}: {which}.");
+            }
+
+            return;
+        }
+
+        throw new PlatformException(
+            $"Refusing to contract the database for {version}: {which}, and a contract migration drops or changes what older releases still use (every request that needs it would fail). Roll every node to {version} first (./build.sh --target=RollNode --version={version}), or pass --force if you are sure. Nothing was changed.");
+    }
+}
