@@ -117,7 +117,7 @@ public sealed class TerraformEnvironment
             await registry.EnsureDeployOperatorAsync(identity, run.Cancellation);
         }
 
-        var circle = (await registry.ActiveAsync(run.Cancellation)).Select(o => o.AuthorizedKeysLine).ToList();
+        var circle = (await registry.ActiveAsync(run.Cancellation)).Select(o => o.PublicKeyLine).ToList();
         var deployLine = $"{identity.PublicKey.KeyText} {DeployIdentity.OperatorName}";
         return circle.Contains(deployLine) ? circle : [.. circle, deployLine];
     }

@@ -23,6 +23,15 @@ public sealed record Operator
 
     public bool IsActive(DateTimeOffset now) => ExpiresAt is null || ExpiresAt > now;
 
-    /// <summary>The authorized_keys line: the key, commented with the operator's name (never anything secret).</summary>
-    public string AuthorizedKeysLine => $"{Key.KeyText} {Name}";
+    /// <summary>The key, commented with the operator's name (never anything secret): what Terraform gets for new hosts.</summary>
+    public string PublicKeyLine => $"{Key.KeyText} {Name}";
+
+    /// <summary>
+    /// The authorized_keys line SeedKeys writes: the key line, and for an operator who expires sshd's own
+    /// <c>expiry-time</c> option (UTC), so that the key stops working at its expiry on every host,
+    /// not at the next SeedKeys.
+    /// </summary>
+    public string AuthorizedKeysLine => ExpiresAt is { } expires
+        ? $"expiry-time=\"{expires.UtcDateTime.ToString("yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture)}Z\" {PublicKeyLine}"
+        : PublicKeyLine;
 }

@@ -42,6 +42,17 @@ public sealed class OperatorRegistryTests
     }
 
     [Test]
+    public void An_operator_who_expires_gets_sshds_own_expiry_on_the_line_and_terraform_the_plain_key()
+    {
+        var bob = new Operator { Name = "bob", PublicKey = _alice.KeyText, AddedAt = DateTimeOffset.UnixEpoch, ExpiresAt = DateTimeOffset.Parse("2027-03-01T00:00:00+01:00", System.Globalization.CultureInfo.InvariantCulture) };
+
+        Assert.That(bob.AuthorizedKeysLine, Is.EqualTo($"expiry-time=\"202702282300Z\" {_alice.KeyText} bob"), "in UTC, as sshd reads a trailing Z");
+        Assert.That(bob.PublicKeyLine, Is.EqualTo($"{_alice.KeyText} bob"), "a cloud's key resource takes no options");
+        Assert.That(OpenSshPublicKey.TryParseLine(bob.AuthorizedKeysLine, out var key, out _), Is.True);
+        Assert.That(key!.Fingerprint, Is.EqualTo(_alice.Fingerprint), "SeedKeys still reads it as bob's key");
+    }
+
+    [Test]
     public async Task Duplicate_name_is_refused_and_nothing_is_written()
     {
         var (registry, store, _) = NewRegistry();

@@ -49,10 +49,12 @@ public sealed class TrustedCircleTests
     [Test]
     public async Task Onboarded_key_gets_in_everywhere_and_revoked_key_nowhere()
     {
-        await new OperatorSteps(Run(("operator", "alice"), ("key", _alice.PrivateFile + ".pub"))).OnboardAsync();
+        // With an expiry: sshd itself stops taking the key then (expiry-time), and takes it until then.
+        await new OperatorSteps(Run(("operator", "alice"), ("key", _alice.PrivateFile + ".pub"), ("expires", "2099-12-31"))).OnboardAsync();
         var recap = await new SeedKeysStep(Run()).RunAsync();
 
         Assert.That(recap.Total(Outcome.Changed), Is.EqualTo(_env.Inventory.Hosts.Count));
+        Assert.That(await File.ReadAllTextAsync(_env.Inventory.Hosts[0].AuthorizedKeysFile), Does.Contain($"expiry-time=\"2100010100") .And.Contain($"{_alice.Public.KeyText} alice"));
         foreach (var host in _env.Inventory.Hosts)
         {
             Assert.That(await CanLogInAsync(host, new SshCredentials(_alice.PrivateFile)), Is.True, host.Name);
