@@ -76,6 +76,12 @@ public sealed class TestStep(RunContext run)
             throw new PlatformException($"{totals.Failed} test(s) failed; see above and the TRX files in {resultsDir}.");
         }
 
+        // A misspelt filter or project list would otherwise pass with nothing run: a green CI that tested nothing.
+        if (totals.NothingRan)
+        {
+            throw new PlatformException($"No test ran{(filter is null ? string.Empty : $": --test-filter={filter} matched none")} in {string.Join(", ", projects.Select(Path.GetFileNameWithoutExtension))}. Check the filter (dotnet test --filter syntax, e.g. FullyQualifiedName~ZeroDowntime) and --test-projects.");
+        }
+
         return totals;
     }
 

@@ -35,6 +35,13 @@ public sealed class TestResultsTests
     public void Summary_line_has_the_exact_ci_shape(int passed, int failed, int skipped, string line) =>
         Assert.That(new TestTotals(passed, failed, skipped).SummaryLine, Is.EqualTo(line));
 
+    [TestCase(0, 0, 0, true)]
+    [TestCase(0, 0, 1, false)]
+    [TestCase(0, 1, 0, false)]
+    [TestCase(1, 0, 0, false)]
+    public void Nothing_ran_only_when_no_test_passed_failed_or_was_skipped(int passed, int failed, int skipped, bool nothing) =>
+        Assert.That(new TestTotals(passed, failed, skipped).NothingRan, Is.EqualTo(nothing));
+
     [Test]
     public void Totals_add_up_over_projects() =>
         Assert.That(new TestTotals(1, 2, 3) + new TestTotals(10, 20, 30), Is.EqualTo(new TestTotals(11, 22, 33)));
