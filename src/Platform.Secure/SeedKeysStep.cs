@@ -21,14 +21,16 @@ public sealed class SeedKeysStep(RunContext run)
         var store = SecretStoreFactory.Create(run);
         var registry = new OperatorRegistry(store);
         var identity = DeployIdentity.Load(run.Layout.DeployKeyFile);
-        if (!run.CheckMode && await registry.EnsureDeployOperatorAsync(identity, run.Cancellation))
+        var mode = SshCertificates.For(run);
+        var signer = mode.Enabled ? SshCertificates.Signer(run, store) : null;
+        var credentials = await DeployCredentials.ResolveAsync(run, identity, mode, () => signer!, inventory.Hosts[0].SshUser);
+        var connector = new SshConnector(credentials);
+        if (!run.CheckMode)
         {
-            run.Reporter.Info($"Registered the deploy identity as operator '{DeployIdentity.OperatorName}' ({identity.PublicKey.Fingerprint})");
+            await RegisterDeployKeyAsync(registry, identity, inventory, connector);
         }
 
         var circle = (await registry.ActiveAsync(run.Cancellation)).ToList();
-        var mode = SshCertificates.For(run);
-        var signer = mode.Enabled ? SshCertificates.Signer(run, store) : null;
         var caContent = signer is null ? string.Empty : (await signer.PublicKeyAsync(run.Cancellation)).KeyText + " platform-user-ca\n";
 
         // The deploy key stays in the circle even in certificate mode: turning certificates off (or
@@ -40,8 +42,6 @@ public sealed class SeedKeysStep(RunContext run)
                 $"Refusing to write a circle without the key this run logs in with ({identity.PublicKey.Fingerprint}): it would lock Platform out of every host. Nothing was changed.");
         }
 
-        var credentials = await DeployCredentials.ResolveAsync(run, identity, mode, () => signer!, inventory.Hosts[0].SshUser);
-        var connector = new SshConnector(credentials);
         await using var pool = new SshSessionPool(connector);
         var recap = new Recap(inventory.Hosts.Select(h => h.Name));
         run.Reporter.Info($"Seeding the circle of {hostCircle.Count} key(s) ({string.Join(", ", hostCircle.Select(o => o.Name))}) on {inventory.Hosts.Count} host(s){(mode.Enabled ? ", trusting the SSH user CA" : string.Empty)}");
@@ -156,6 +156,32 @@ public sealed class SeedKeysStep(RunContext run)
             }
 
             throw new PlatformException($"after the change a new login failed ({ex.Message}); the previous files were restored.", ex);
+        }
+    }
+
+    // The key file's key becomes operator 'deploy' (the last step of replacing the deploy key), but only
+    // once the hosts take it: a key file swapped for a key no host knows would otherwise be registered,
+    // and every login after it refused.
+    private async Task RegisterDeployKeyAsync(OperatorRegistry registry, DeployIdentity identity, Inventory inventory, SshConnector connector)
+    {
+        var registered = (await registry.ListAsync(run.Cancellation)).FirstOrDefault(o => o.Name == DeployIdentity.OperatorName);
+        if (registered is not null && registered.Key.Fingerprint != identity.PublicKey.Fingerprint)
+        {
+            var host = inventory.Hosts[0];
+            try
+            {
+                await using var session = await HostSession.OpenAsync(host, connector, run.Cancellation);
+            }
+            catch (PlatformException ex) when (ex is not HostKeyMismatchException)
+            {
+                throw new PlatformException(
+                    $"The deploy key file {run.Layout.DeployKeyFile} holds {identity.PublicKey.Fingerprint}, not the registered deploy key {registered.Key.Fingerprint}, and {host.Name} does not take it ({ex.Message.TrimEnd('.')}). Put the previous key file back, or replace the key as the README says (Securing access: Replacing the deploy key), which lets the new key in first. Nothing was changed.");
+            }
+        }
+
+        if (await registry.EnsureDeployOperatorAsync(identity, run.Cancellation))
+        {
+            run.Reporter.Info($"Registered the deploy identity as operator '{DeployIdentity.OperatorName}' ({identity.PublicKey.Fingerprint})");
         }
     }
 }

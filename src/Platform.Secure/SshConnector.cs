@@ -91,7 +91,7 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
             throw ex switch
             {
                 SshAuthenticationException => new PlatformException(
-                    $"'{host.Name}' ({endpoint}) refused the login with {credentials.PrivateKeyFile}{(credentials.CertificateFile is null ? string.Empty : " and its certificate")}: {ex.Message}. Is this key in the trusted circle on that host (SeedKeys)?", ex),
+                    $"'{host.Name}' ({endpoint}) refused the login with {credentials.PrivateKeyFile}{(credentials.CertificateFile is null ? string.Empty : " and its certificate")}: {ex.Message.TrimEnd('.')}. Is this key in the trusted circle on that host (SeedKeys)?", ex),
                 SocketException or SshOperationTimeoutException or TimeoutException => new PlatformException(
                     $"Cannot reach '{host.Name}' at {host.Address}:{host.SshPort}: {ex.Message}. Is the environment up? In the local environment, Apply (and so Deploy) starts again the hosts a reboot or a crash stopped. " + (host.Roles.All(r => r == "app")
                         ? $"If this host is gone for good, Terraform still counts it as created: replace it with ./build.sh --target=Apply --replace=ADDRESS (its resource address; in the local environment terraform_data.host[\"{host.Name}\"])."

@@ -95,6 +95,32 @@ public sealed class TrustedCircleTests
     }
 
     [Test]
+    public async Task A_deploy_key_file_swapped_for_a_key_no_host_takes_is_not_registered()
+    {
+        var keyFile = Run().Layout.DeployKeyFile;
+        var original = (await File.ReadAllBytesAsync(keyFile), await File.ReadAllBytesAsync(keyFile + ".pub"));
+        var registered = (await new OperatorRegistry(SecretStoreFactory.Create(Run())).ListAsync()).Single(o => o.Name == "deploy").Key.Fingerprint;
+        var stranger = await Keys.NewAsync(_keys, "swap-" + Guid.NewGuid().ToString("N")[..6]);
+        try
+        {
+            File.Copy(stranger.PrivateFile, keyFile, overwrite: true);
+            File.Copy(stranger.PrivateFile + ".pub", keyFile + ".pub", overwrite: true);
+
+            var error = await Assert.ThrowsAsync<PlatformException>(() => new SeedKeysStep(Run()).RunAsync());
+
+            Assert.That(error!.Message, Does.Contain($"holds {stranger.Public.Fingerprint}, not the registered deploy key {registered}").And.Contain("Replacing the deploy key").And.Contain("Nothing was changed"));
+            Assert.That((await new OperatorRegistry(SecretStoreFactory.Create(Run())).ListAsync()).Single(o => o.Name == "deploy").Key.Fingerprint, Is.EqualTo(registered));
+        }
+        finally
+        {
+            await File.WriteAllBytesAsync(keyFile, original.Item1);
+            await File.WriteAllBytesAsync(keyFile + ".pub", original.Item2);
+        }
+
+        await new SeedKeysStep(Run()).RunAsync();
+    }
+
+    [Test]
     public async Task Dry_run_shows_the_change_and_changes_nothing()
     {
         await new SeedKeysStep(Run()).RunAsync();
