@@ -1,6 +1,7 @@
 using Platform.Core;
 using Platform.Migrate;
 using Platform.Release;
+using Platform.Secure;
 
 namespace Platform.Deploy;
 
@@ -15,7 +16,7 @@ public sealed class DeployChain(RunContext run)
     {
         var version = await ReleaseVersion.ResolveAsync(run);
         await (await DeployRun.ForAsync(run)).LockAsync("Deploy", version);
-        return await new MigrateDbStep(run).RunAsync(MigrationPhase.Expand);
+        return await MigrateAsync(MigrationPhase.Expand, "ExpandDb");
     }
 
     public async Task CheckCompatibilityAsync()
@@ -48,23 +49,50 @@ public sealed class DeployChain(RunContext run)
     {
         if (!run.Arguments.Has("contract") || run.Arguments.GetFlag("contract"))
         {
-            return await MigrateAsync(MigrationPhase.Contract);
+            return await MigrateAsync(MigrationPhase.Contract, "ContractDb");
         }
 
         run.Reporter.Info("--contract=false: contract migrations left for later (MigrateDb --phase=contract); Rollback stays possible until then.");
         return new MigrationReport([], [], 0);
     }
 
-    /// <summary>The MigrateDb target (and ContractDb): a contract runs only once every app node runs the release (<see cref="ContractReadiness"/>).</summary>
-    public async Task<MigrationReport> MigrateAsync(MigrationPhase? phase = null)
+    /// <summary>
+    /// The MigrateDb target (and ExpandDb, ContractDb): a contract runs only once every app node runs the
+    /// release (<see cref="ContractReadiness"/>); migrations applied are written to the audit log, like a deploy.
+    /// </summary>
+    public async Task<MigrationReport> MigrateAsync(MigrationPhase? phase = null, string target = "MigrateDb")
     {
         phase ??= MigrateDbStep.PhaseOf(run.Arguments);
+        var version = await ReleaseVersion.ResolveAsync(run);
         if (phase == MigrationPhase.Contract && File.Exists(run.InventoryFile))
         {
-            await ContractReadiness.CheckAsync(run, await ReleaseVersion.ResolveAsync(run));
+            await ContractReadiness.CheckAsync(run, version);
         }
 
-        return await new MigrateDbStep(run).RunAsync(phase);
+        var report = await new MigrateDbStep(run).RunAsync(phase);
+        if (!run.CheckMode && report.Applied.Count > 0)
+        {
+            await AuditMigrationsAsync(target, version, report);
+        }
+
+        return report;
+    }
+
+    // A schema change is as much a change to production as a roll: who, which release, which scripts.
+    private async Task AuditMigrationsAsync(string target, string version, MigrationReport report)
+    {
+        var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, target, version, "succeeded", run.CiBuild, changed: string.Join(",", report.Applied.Select(Path.GetFileName)));
+        HostSession? lb = null;
+        try
+        {
+            lb = await (await DeployRun.ForAsync(run)).LbAsync(run.Cancellation);
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only ({ex.Message})");
+        }
+
+        await AuditLog.AppendAsync(run, lb, line, run.Cancellation);
     }
 
     /// <summary>The Deploy target's own body: every step before it succeeded; say what runs where.</summary>

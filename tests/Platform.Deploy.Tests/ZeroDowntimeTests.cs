@@ -496,6 +496,7 @@ public sealed class ZeroDowntimeTests
         Assert.That(migrate!.Message, Does.Contain("Refusing to contract"), "MigrateDb --phase=contract is refused the same way");
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
         await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync());
+        Assert.That(await File.ReadAllTextAsync(_h.Env.NewRun().Layout.AuditLogFile), Does.Contain($"target=ContractDb version={DeployHarness.NextN} result=succeeded changed=V4__drop_items_search_name.sql"), "a contract is audited like a roll");
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Rollback", DeployHarness.N, run => new RollbackStep(run).RunAsync()));
 
