@@ -36,7 +36,7 @@ public sealed class SmokeTestRunner(RunContext run)
             var summary = result.StandardOutput.Split('\n').LastOrDefault(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal))?.Trim();
             if (!result.Succeeded)
             {
-                throw new PlatformException($"The smoke tests of release {release.Version} failed against {url} ({why}):{Environment.NewLine}{CommandRunner.Tail(result.StandardOutput + result.StandardError, 40)}");
+                throw new PlatformException($"The smoke tests of release {release.Version} failed against {url} ({why}):{Environment.NewLine}{CommandRunner.Tail(WithoutStackTraces(result.StandardOutput + result.StandardError), 40)}");
             }
 
             run.Reporter.Info($"Smoke tests of {release.Version}: {summary ?? "passed"}");
@@ -49,4 +49,12 @@ public sealed class SmokeTestRunner(RunContext run)
             }
         }
     }
+
+    /// <summary>
+    /// What failed and why (test names, messages, expected and actual), without the test framework's
+    /// stack traces: they say where in NUnit an assertion threw, which no operator needs, and would push
+    /// the messages out of the tail shown.
+    /// </summary>
+    internal static string WithoutStackTraces(string output) =>
+        string.Join('\n', output.Split('\n').Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal) && l.Trim() != "Stack Trace:"));
 }

@@ -45,7 +45,7 @@ public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = n
             await beforeDestroying();
         }
 
-        run.Reporter.Info($"Destroying environment '{run.Environment}'");
+        run.Reporter.Info($"Destroying environment '{run.Environment}': its hosts, and the data of its database with them (keys, secrets and the Terraform state are kept)");
         await environment.Runner.DestroyAsync(environment.VariableArguments);
 
         var hosts = Path.Combine(run.Layout.StateDir, "hosts");

@@ -145,7 +145,7 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
     {
         if (expiresAt is { } at && at <= Now)
         {
-            throw new PlatformException($"--expires is in the past ({at:yyyy-MM-dd HH:mm} UTC): give a future date. Nothing was changed.");
+            throw new PlatformException($"--expires is in the past (trusted {DescribeExpiry(at)}): give a future date. Nothing was changed.");
         }
     }
 

@@ -154,6 +154,14 @@ public sealed class DeployUnitTests
         Assert.That(ContractGuard.Blocking(["V1__create.sql"], contracts, Cut("expand/V1__create.sql")), Is.Empty, "nothing contracted yet");
     }
 
+    [Test]
+    public void A_smoke_failure_shows_what_failed_without_the_frameworks_stack_trace()
+    {
+        const string output = "  Failed Search_finds_an_item [40 ms]\n  Error Message:\n   GET /items?search=x answered 500\n  Stack Trace:\n     at NUnit.Framework.Internal.MessagePumpStrategy.WaitForCompletion()\n     at Catalog.Smoke.ItemsSmoke.Search() in /src/ItemsSmoke.cs:line 40\nFailed!  - Failed: 1, Passed: 4";
+
+        Assert.That(SmokeTestRunner.WithoutStackTraces(output), Is.EqualTo("  Failed Search_finds_an_item [40 ms]\n  Error Message:\n   GET /items?search=x answered 500\nFailed!  - Failed: 1, Passed: 4"));
+    }
+
     [TestCase(1, 3, 1)]
     [TestCase(3, 3, 2)]
     [TestCase(5, 12, 5)]
