@@ -15,6 +15,12 @@ if (string.IsNullOrWhiteSpace(url))
     return 2;
 }
 
+if (!Uri.TryCreate(url, UriKind.Absolute, out var baseAddress))
+{
+    Console.Error.WriteLine($"CATALOG_URL={url} is not a URL: it must hold the catalog's root URL.\n{Usage}");
+    return 2;
+}
+
 if (args.Except([DryRunSwitch]).FirstOrDefault() is { } unknown)
 {
     Console.Error.WriteLine($"Unknown argument '{unknown}'.\n{Usage}");
@@ -25,7 +31,7 @@ var dryRun = args.Contains(DryRunSwitch);
 var services = new ServiceCollection();
 services.AddCatalogClient(options =>
 {
-    options.BaseAddress = Uri.TryCreate(url, UriKind.Absolute, out var baseAddress) ? baseAddress : null;
+    options.BaseAddress = baseAddress;
     options.DryRun = dryRun;
 });
 await using var provider = services.BuildServiceProvider();

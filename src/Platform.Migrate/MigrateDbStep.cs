@@ -30,9 +30,10 @@ public sealed class MigrateDbStep(RunContext run)
     {
         var phase = fixedPhase ?? PhaseOf(run.Arguments);
         var version = await ReleaseVersion.ResolveAsync(run);
-        if (run.CheckMode && !new ReleaseStore(run.Layout.ReleasesDir).Exists(version))
+        // Not packaged: a run that packages it first (Deploy) is previewed; any other fails here as the real one would.
+        if (run.CheckMode && run.Packages && !new ReleaseStore(run.Layout.ReleasesDir).Exists(version))
         {
-            run.Reporter.Info($"Check mode: would run the {phase.ToString().ToLowerInvariant()} migrations of release {version} {(run.Packages ? "(not packaged yet; a real run packages it first)" : "(not packaged: the real run would fail; ./build.sh --target=Package --version=" + version + " first)")}.");
+            run.Reporter.Info($"Check mode: would run the {phase.ToString().ToLowerInvariant()} migrations of release {version} (not packaged yet; a real run packages it first).");
             return new MigrationReport([], [], 0);
         }
 

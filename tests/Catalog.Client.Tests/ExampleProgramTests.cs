@@ -55,6 +55,18 @@ public sealed class ExampleProgramTests : ServiceFixture
     }
 
     [Test]
+    public async Task ACatalogUrlThatIsNoUrlExitsWith2NamingIt()
+    {
+        var run = await RunExampleAsync(url: "notaurl");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+            Assert.That(run.Stderr, Does.Contain("CATALOG_URL=notaurl is not a URL"));
+        }
+    }
+
+    [Test]
     public async Task AnUnreachableCatalogExitsWith1AndSaysWhy()
     {
         // The port the service listens on, on another loopback address where nothing listens.
