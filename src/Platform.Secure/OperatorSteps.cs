@@ -95,6 +95,11 @@ public sealed class OperatorSteps(RunContext run)
         await registry.SaveAsync(op, run.Cancellation);
         await AuditAsync("Rotate", name, key.Fingerprint);
         run.Reporter.Info($"Rotated {name}: {current?.Key.Fingerprint} -> {key.Fingerprint}. Run SeedKeys to replace the key on every host.");
+        if (op.ExpiresAt is { } expires && !op.IsActive(registry.Now))
+        {
+            run.Reporter.Warn($"{name} stays expired (trusted {OperatorRegistry.DescribeExpiry(expires)}), so SeedKeys keeps the new key off the hosts too: to trust {name} again, Revoke and Onboard them with a new --expires.");
+        }
+
         return op;
     }
 

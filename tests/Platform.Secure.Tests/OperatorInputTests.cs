@@ -97,6 +97,20 @@ public sealed class OperatorInputTests
     }
 
     [Test]
+    public async Task Rotating_an_expired_operator_says_they_stay_expired()
+    {
+        var key = await Keys.NewAsync(_scratch, "erin");
+        var rotated = await Keys.NewAsync(_scratch, "erin-2");
+        var reporter = new RecordingReporter();
+        var store = Platform.Secrets.SecretStoreFactory.Create(Run(reporter));
+        await new OperatorRegistry(store).SaveAsync(new Operator { Name = "erin", PublicKey = key.Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch, ExpiresAt = new DateTimeOffset(2020, 1, 2, 0, 0, 0, TimeSpan.Zero) });
+
+        await new OperatorSteps(Run(reporter, ("operator", "erin"), ("key", rotated.PrivateFile + ".pub"))).RotateAsync();
+
+        Assert.That(reporter.Text, Does.Contain("WARN erin stays expired (trusted through 2020-01-01 (UTC))").And.Contain("Revoke and Onboard them with a new --expires"));
+    }
+
+    [Test]
     public async Task Check_mode_onboard_stores_nothing()
     {
         var key = await Keys.NewAsync(_scratch, "alice");
