@@ -7,6 +7,8 @@ $env:PLATFORM_CALLER_DIR = (Get-Location).Path
 Set-Location $PSScriptRoot
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
+# Output to a file or a CI log that is not GitHub's (which shows colours): plain text (Cake honours NO_COLOR).
+if ([Console]::IsOutputRedirected -and -not $env:GITHUB_ACTIONS -and -not $env:NO_COLOR) { $env:NO_COLOR = '1' }
 
 dotnet tool restore | Out-Null
 if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
