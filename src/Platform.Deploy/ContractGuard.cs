@@ -48,7 +48,7 @@ public sealed class ContractGuard
         if (blocking.Count > 0)
         {
             throw new PlatformException(
-                $"Refusing to put {target.Version} on the nodes{(running is null ? string.Empty : $" (they run {running})")}: the database was contracted past it ({string.Join(", ", blocking)} applied), so {target.Version} would break. Roll forward instead, or pass --force if you are sure. Nothing was changed.");
+                $"Refusing to put {target.Version} on the nodes{(running is null ? string.Empty : $" (they run {running})")}: the database was contracted past it ({string.Join(", ", blocking)} applied, which {target.Version} does not ship): a contract drops or changes what releases cut before it may still use, so {target.Version} may fail on every request while looking healthy. Roll forward instead, or pass --force if you know {target.Version} does not use what the contract removed. Nothing was changed.");
         }
     }
 
