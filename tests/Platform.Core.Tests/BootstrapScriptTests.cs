@@ -76,18 +76,19 @@ public sealed class BootstrapScriptTests
         Assert.That(File.Exists(Log), Is.False, "Cake did not run");
     }
 
-    [Test]
-    public void A_sigterm_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup()
+    [TestCase("-TERM", "term", 143, TestName = "A SIGTERM sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
+    [TestCase("-INT", "int", 130, TestName = "A SIGINT sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
+    public void A_signal_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup(string signal, string logged, int status)
     {
         using var script = Start(["--target=RollNode"], ("FAKE_WAIT", "1"));
         script.StandardInput.Close();
         WaitForCake();
 
-        Signal("-TERM", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Signal(signal, script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
-        Assert.That(File.ReadAllText(Log), Does.Contain("term\ncleaned"), "Cake got the signal, and finished its cleanup before build.sh returned");
-        Assert.That(script.ExitCode, Is.EqualTo(143), "Cake's own status");
+        Assert.That(File.ReadAllText(Log), Does.Contain($"{logged}\ncleaned"), "Cake got the signal, and finished its cleanup before build.sh returned");
+        Assert.That(script.ExitCode, Is.EqualTo(status), "Cake's own status");
     }
 
     [Test]
@@ -102,20 +103,6 @@ public sealed class BootstrapScriptTests
 
         Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
         Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"), "Cake got Ctrl+C (a background job would have it ignored) and finished its cleanup");
-        Assert.That(script.ExitCode, Is.EqualTo(130));
-    }
-
-    [Test]
-    public void A_sigint_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup()
-    {
-        using var script = Start(["--target=RollNode"], ("FAKE_WAIT", "1"));
-        script.StandardInput.Close();
-        WaitForCake();
-
-        Signal("-INT", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
-        Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"));
         Assert.That(script.ExitCode, Is.EqualTo(130));
     }
 

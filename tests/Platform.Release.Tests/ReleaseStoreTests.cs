@@ -17,18 +17,7 @@ public sealed class ReleaseStoreTests
         _root = Directory.CreateTempSubdirectory("release-store-").FullName;
         _store = new ReleaseStore(Path.Combine(_root, "releases"));
         Directory.CreateDirectory(_store.Directory);
-        var manifest = new ReleaseManifest
-        {
-            Version = Version,
-            GitCommit = "abc",
-            Created = DateTimeOffset.UnixEpoch,
-            RequiredSchema = 1,
-            CatalogSchema = 1,
-            Migrations = [],
-            Fault = "none",
-            BuildKey = "key",
-        };
-        File.WriteAllText(_store.ManifestPath(Version), manifest.ToJson());
+        File.WriteAllText(_store.ManifestPath(Version), Manifest(Version).ToJson());
     }
 
     [TearDown]
