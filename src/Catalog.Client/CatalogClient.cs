@@ -37,7 +37,8 @@ public sealed class CatalogClient : ICatalogClient
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(primaryHandler);
-        var resilience = new ResilienceHandler(CatalogResilience.Build(options)) { InnerHandler = primaryHandler };
+        var attempt = new CatalogAttemptHandler { InnerHandler = primaryHandler };
+        var resilience = new ResilienceHandler(CatalogResilience.Build(options)) { InnerHandler = attempt };
 
         // The pipeline times out each attempt; HttpClient's own overall timeout would only cut retries short.
         return new CatalogClient(new HttpClient(resilience) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options);

@@ -25,6 +25,8 @@ public static class CatalogClientServiceCollectionExtensions
             // The resilience pipeline times out each attempt; HttpClient's own overall timeout would only cut retries short.
             .ConfigureHttpClient(http => http.Timeout = Timeout.InfiniteTimeSpan);
         builder.AddResilienceHandler(CatalogResilience.PipelineName, (pipeline, context) => CatalogResilience.Configure(pipeline, OptionsFrom(context.ServiceProvider)));
+        // Added after the resilience handler, so it runs inside each attempt (and its timeout).
+        builder.AddHttpMessageHandler(() => new CatalogAttemptHandler());
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using Catalog.Client.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Catalog.Client.Tests;
 
@@ -6,6 +7,7 @@ namespace Catalog.Client.Tests;
 public sealed class TimeoutAndCancellationTests
 {
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Test]
     public async Task AnAttemptThatHangsTimesOutIsRetriedAndSurfacesAsCatalogTimeoutException()
@@ -26,6 +28,43 @@ public sealed class TimeoutAndCancellationTests
             Assert.That(timeout, Is.InstanceOf<TimeoutException>());
             Assert.That(stub.Attempts, Is.EqualTo(2), "a GET that timed out is retried");
         }
+    }
+
+    [Test]
+    public async Task ABodyThatStallsAfterTheHeadersTimesOutAndIsRetried()
+    {
+        var stub = StubHandler.StallingBody();
+        var client = stub.CreateClient(o =>
+        {
+            o.Timeout = ShortTimeout;
+            o.MaxRetries = 1;
+        });
+
+        // Bounded here, so that a call that hangs fails the test rather than the run.
+        var timeout = await Assert.ThrowsAsync<CatalogTimeoutException>(() => client.GetAsync(7).WaitAsync(Patience));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(timeout.Timeout, Is.EqualTo(ShortTimeout));
+            Assert.That(stub.Attempts, Is.EqualTo(2), "the timeout covers the body, so the attempt is cut off and retried");
+        }
+    }
+
+    [Test]
+    public async Task WithDependencyInjectionABodyThatStallsTimesOutToo()
+    {
+        var stub = StubHandler.StallingBody();
+        var services = new ServiceCollection();
+        services.AddCatalogClient(o =>
+            {
+                o.BaseAddress = new Uri("http://catalog.test/");
+                o.Timeout = ShortTimeout;
+                o.MaxRetries = 0;
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => stub);
+        await using var provider = services.BuildServiceProvider();
+
+        await Assert.ThrowsAsync<CatalogTimeoutException>(() => provider.GetRequiredService<ICatalogClient>().ListAsync().WaitAsync(Patience));
     }
 
     [Test]

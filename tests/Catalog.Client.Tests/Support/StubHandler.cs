@@ -40,6 +40,10 @@ internal sealed class StubHandler(Func<int, HttpRequestMessage, CancellationToke
             throw new InvalidOperationException("unreachable");
         });
 
+    /// <summary>Answers 200 at once, but its body never comes (a server or proxy that stalls mid-answer).</summary>
+    public static StubHandler StallingBody() =>
+        new((_, _, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StallingContent() }));
+
     public static HttpResponseMessage Json(HttpStatusCode status, string json, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, mediaType) };
 
