@@ -14,7 +14,7 @@ internal static class CatalogErrors
         {
             HttpStatusCode.BadRequest => new CatalogValidationException(message, problem?.Title, problem?.Detail, problem?.Errors),
             HttpStatusCode.NotFound => new CatalogNotFoundException(message, problem?.Title, problem?.Detail),
-            _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors),
+            _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { RetryAfter = RetryAfter.Of(response) },
         };
     }
 

@@ -30,6 +30,10 @@ internal static class CatalogResilience
                 MaxDelay = MaxRetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
+                // Polly would wait out any Retry-After, however long, beyond every bound the caller was promised;
+                // this honours one up to MaxRetryDelay and IsRetriable gives up on longer ones.
+                ShouldRetryAfterHeader = false,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter.Of(args.Outcome.Result)),
                 ShouldHandle = args => ValueTask.FromResult(IsRetriable(args.Context, args.Outcome)),
             });
         }
@@ -39,9 +43,15 @@ internal static class CatalogResilience
         return pipeline;
     }
 
-    /// <summary>5xx, 408, 429, connection failures and attempt timeouts, for idempotent methods only.</summary>
+    /// <summary>
+    /// 5xx, 408, 429, connection failures and attempt timeouts, for idempotent methods only, unless the server
+    /// asks for a longer wait than <see cref="MaxRetryDelay"/>: then its answer goes to the caller at once.
+    /// </summary>
     private static bool IsRetriable(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
-        context.GetRequestMessage() is { } request && IsIdempotent(request.Method) && HttpClientResiliencePredicates.IsTransient(outcome);
+        context.GetRequestMessage() is { } request
+        && IsIdempotent(request.Method)
+        && HttpClientResiliencePredicates.IsTransient(outcome)
+        && !(RetryAfter.Of(outcome.Result) > MaxRetryDelay);
 
     // POST creates an item per attempt: retrying one whose answer was lost would create it twice.
     private static bool IsIdempotent(HttpMethod method) =>

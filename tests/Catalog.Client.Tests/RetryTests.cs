@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Catalog.Client.Tests.Support;
 
 namespace Catalog.Client.Tests;
@@ -114,6 +115,37 @@ public sealed class RetryTests
     }
 
     [Test]
+    public async Task AShortRetryAfterIsWaitedOutBeforeTheRetry()
+    {
+        var stub = FailingOnceAskingToWait(TimeSpan.FromSeconds(1));
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+
+        await stub.CreateClient().GetAsync(7);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stub.Attempts, Is.EqualTo(2));
+            Assert.That(elapsed.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)), "the server's wait, not the 200 ms back-off");
+        }
+    }
+
+    [Test]
+    public async Task ALongRetryAfterIsNotWaitedOutButReportedToTheCaller()
+    {
+        var stub = FailingOnceAskingToWait(TimeSpan.FromMinutes(10));
+
+        // Bounded here, so that a client that sleeps for the 10 minutes fails the test rather than the run.
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => stub.CreateClient().GetAsync(7).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(failure.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(10)));
+            Assert.That(stub.Attempts, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
     public async Task NoRetriesWhenMaxRetriesIsZero()
     {
         var stub = StubHandler.FailingFirst(1, HttpStatusCode.ServiceUnavailable, Payloads.Item);
@@ -122,4 +154,18 @@ public sealed class RetryTests
 
         Assert.That(stub.Attempts, Is.EqualTo(1));
     }
+
+    /// <summary>503 with Retry-After: <paramref name="wait"/> on the first attempt, then the item.</summary>
+    private static StubHandler FailingOnceAskingToWait(TimeSpan wait) =>
+        new((attempt, _, _) =>
+        {
+            if (attempt > 1)
+            {
+                return Task.FromResult(StubHandler.Json(HttpStatusCode.OK, Payloads.Item));
+            }
+
+            var busy = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+            busy.Headers.RetryAfter = new RetryConditionHeaderValue(wait);
+            return Task.FromResult(busy);
+        });
 }
