@@ -46,6 +46,12 @@ public sealed class CatalogClientOptions
             throw new ArgumentException("CatalogClientOptions.BaseAddress is required: the catalog's root URL, e.g. http://127.0.0.1:8080/.", param);
         }
 
+        // Before any message that quotes the address: user:password@ would end up in logs. The client never sends them anyway.
+        if (BaseAddress.IsAbsoluteUri && BaseAddress.UserInfo.Length > 0)
+        {
+            throw new ArgumentException("CatalogClientOptions.BaseAddress must not contain credentials (user:password@): the client does not send them, and every error message would show them.", param);
+        }
+
         if (!BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttp && BaseAddress.Scheme != Uri.UriSchemeHttps))
         {
             throw new ArgumentException($"CatalogClientOptions.BaseAddress must be an absolute http or https URL, not '{BaseAddress}'.", param);

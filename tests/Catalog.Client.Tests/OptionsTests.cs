@@ -36,6 +36,15 @@ public sealed class OptionsTests
         Assert.That(failure.Message, Does.Contain("absolute http or https URL").And.Contain(address));
     }
 
+    [TestCase("http://catalog:S3cret@catalog.test/")]
+    [TestCase("ftp://catalog:S3cret@catalog.test/")]
+    public void CredentialsInTheBaseAddressAreRefusedWithoutBeingEchoed(string address)
+    {
+        var failure = Assert.Throws<ArgumentException>(() => CatalogClient.Create(new CatalogClientOptions { BaseAddress = new Uri(address) }));
+
+        Assert.That(failure.Message, Does.Contain("must not contain credentials").And.Not.Contain("S3cret"));
+    }
+
     [TestCase(0)]
     [TestCase(-1)]
     [TestCase(86_400_000)]
