@@ -24,6 +24,9 @@ public class CatalogApiException : Exception
     /// <summary>How long the server asked to wait before trying again (Retry-After, e.g. with 429 or 503); null when it did not say.</summary>
     public TimeSpan? RetryAfter { get; internal init; }
 
+    /// <summary>A 404 that came to a retry: an earlier attempt of the same call may have been carried out unanswered.</summary>
+    internal bool AfterRetry { get; init; }
+
     /// <summary>Messages per field (camelCase JSON names, e.g. <c>name</c>); empty unless the request was invalid.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; }
 }

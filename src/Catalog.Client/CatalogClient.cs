@@ -80,8 +80,19 @@ public sealed class CatalogClient : ICatalogClient
         return ChangeAsync(HttpMethod.Put, ItemRoutes.Item(id), draft, ItemChange.UpdateAction, cancellationToken);
     }
 
-    public Task<ItemChange> DeleteAsync(long id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(HttpMethod.Delete, ItemRoutes.Item(id), null, ItemChange.DeleteAction, cancellationToken);
+    public async Task<ItemChange> DeleteAsync(long id, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ChangeAsync(HttpMethod.Delete, ItemRoutes.Item(id), null, ItemChange.DeleteAction, cancellationToken);
+        }
+        catch (CatalogNotFoundException e) when (e.AfterRetry && !_dryRun)
+        {
+            // The retry of an attempt that timed out or failed finds the item gone: most likely that attempt deleted
+            // it and its answer was lost. Either way the item is gone, as asked; a 404 would report a failure.
+            return new ItemChange { DryRun = false, Action = ItemChange.DeleteAction };
+        }
+    }
 
     public async Task<CatalogVersion> VersionAsync(CancellationToken cancellationToken = default)
     {

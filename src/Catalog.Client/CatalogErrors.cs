@@ -6,14 +6,14 @@ namespace Catalog.Client;
 /// <summary>Turns an error answer into the typed exception for its status, keeping the server's problem details.</summary>
 internal static class CatalogErrors
 {
-    public static async Task<CatalogApiException> FromResponseAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    public static async Task<CatalogApiException> FromResponseAsync(HttpResponseMessage response, HttpRequestMessage request, string call, CancellationToken cancellationToken)
     {
         var problem = await ReadProblemAsync(response, cancellationToken);
         var message = Describe(call, response, problem);
         return response.StatusCode switch
         {
             HttpStatusCode.BadRequest => new CatalogValidationException(message, problem?.Title, problem?.Detail, problem?.Errors),
-            HttpStatusCode.NotFound => new CatalogNotFoundException(message, problem?.Title, problem?.Detail),
+            HttpStatusCode.NotFound => new CatalogNotFoundException(message, problem?.Title, problem?.Detail) { AfterRetry = CatalogResilience.WasRetried(request) },
             _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { RetryAfter = RetryAfter.Of(response) },
         };
     }

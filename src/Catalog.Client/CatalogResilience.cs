@@ -15,6 +15,12 @@ internal static class CatalogResilience
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
+    // Set on a request that was sent more than once: an earlier attempt may have been carried out unanswered.
+    private static readonly HttpRequestOptionsKey<bool> RetriedKey = new("Catalog.Client.Retried");
+
+    /// <summary>True when <paramref name="request"/> was retried, so an earlier attempt may have reached the server.</summary>
+    public static bool WasRetried(HttpRequestMessage request) => request.Options.TryGetValue(RetriedKey, out var retried) && retried;
+
     public static ResiliencePipeline<HttpResponseMessage> Build(CatalogClientOptions options) =>
         Configure(new ResiliencePipelineBuilder<HttpResponseMessage>(), options).Build();
 
@@ -35,6 +41,11 @@ internal static class CatalogResilience
                 ShouldRetryAfterHeader = false,
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter.Of(args.Outcome.Result)),
                 ShouldHandle = args => ValueTask.FromResult(IsRetriable(args.Context, args.Outcome)),
+                OnRetry = args =>
+                {
+                    args.Context.GetRequestMessage()?.Options.Set(RetriedKey, true);
+                    return ValueTask.CompletedTask;
+                },
             });
         }
 

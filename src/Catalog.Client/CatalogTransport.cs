@@ -37,7 +37,7 @@ internal sealed class CatalogTransport(HttpClient http, Uri root)
 
         using (response)
         {
-            throw await CatalogErrors.FromResponseAsync(response, call, cancellationToken);
+            throw await CatalogErrors.FromResponseAsync(response, request, call, cancellationToken);
         }
     }
 

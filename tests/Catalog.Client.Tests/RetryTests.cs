@@ -91,6 +91,34 @@ public sealed class RetryTests
     }
 
     [Test]
+    public async Task ADeleteWhoseAnswerWasLostIsDoneWhenItsRetryFindsTheItemGone()
+    {
+        var stub = LosingTheFirstAnswerThenNotFound();
+
+        var change = await stub.CreateClient(o => o.Timeout = TimeSpan.FromMilliseconds(200)).DeleteAsync(7);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(change is { DryRun: false, Action: ItemChange.DeleteAction, Item: null }, Is.True);
+            Assert.That(stub.Attempts, Is.EqualTo(2));
+        }
+    }
+
+    [Test]
+    public async Task ADryRunDeleteWhoseRetryFindsNoItemIsStillNotFound()
+    {
+        var stub = LosingTheFirstAnswerThenNotFound();
+
+        await Assert.ThrowsAsync<CatalogNotFoundException>(() => stub.CreateClient(o =>
+        {
+            o.Timeout = TimeSpan.FromMilliseconds(200);
+            o.DryRun = true;
+        }).DeleteAsync(7));
+
+        Assert.That(stub.Attempts, Is.EqualTo(2), "a dry run changed nothing, so its 404 means there is no such item");
+    }
+
+    [Test]
     public async Task ClientErrorsAreNotRetried()
     {
         var stub = StubHandler.Answering(HttpStatusCode.NotFound, Payloads.NotFoundProblem, "application/problem+json");
@@ -167,5 +195,17 @@ public sealed class RetryTests
             var busy = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
             busy.Headers.RetryAfter = new RetryConditionHeaderValue(wait);
             return Task.FromResult(busy);
+        });
+
+    /// <summary>The first attempt gets no answer (it hangs until its timeout), the retry a 404: the item is gone.</summary>
+    private static StubHandler LosingTheFirstAnswerThenNotFound() =>
+        new(async (attempt, _, cancellationToken) =>
+        {
+            if (attempt == 1)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return StubHandler.Json(HttpStatusCode.NotFound, Payloads.NotFoundProblem, "application/problem+json");
         });
 }
