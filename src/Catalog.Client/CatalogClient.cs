@@ -10,7 +10,12 @@ namespace Catalog.Client;
 /// <see cref="ICatalogClient"/>; without, use <see cref="Create(CatalogClientOptions)"/>.
 /// Thread-safe; meant to be long-lived, like the HttpClient under it.
 /// </summary>
-public sealed class CatalogClient : ICatalogClient
+/// <remarks>
+/// Not disposable itself: with dependency injection the HttpClient belongs to IHttpClientFactory, and a disposable
+/// transient would be kept by the container until it is disposed. <see cref="Create(CatalogClientOptions)"/> gives
+/// a <see cref="StandaloneCatalogClient"/>, which owns its connections and is disposable.
+/// </remarks>
+public class CatalogClient : ICatalogClient
 {
     private readonly CatalogTransport _transport;
     private readonly bool _dryRun;
@@ -23,9 +28,9 @@ public sealed class CatalogClient : ICatalogClient
         _dryRun = options.DryRun;
     }
 
-    /// <summary>A client without dependency injection, with its own connection pool. Create one and keep it.</summary>
+    /// <summary>A client without dependency injection, with its own connection pool. Create one, keep it, dispose it at the end.</summary>
     /// <exception cref="ArgumentException">An option is missing or invalid.</exception>
-    public static CatalogClient Create(CatalogClientOptions options) =>
+    public static StandaloneCatalogClient Create(CatalogClientOptions options) =>
         Create(options, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
 
     /// <summary>
@@ -33,7 +38,7 @@ public sealed class CatalogClient : ICatalogClient
     /// same retries and timeouts as always in front of it. The client owns the handler from then on.
     /// </summary>
     /// <exception cref="ArgumentException">An option is missing or invalid.</exception>
-    public static CatalogClient Create(CatalogClientOptions options, HttpMessageHandler primaryHandler)
+    public static StandaloneCatalogClient Create(CatalogClientOptions options, HttpMessageHandler primaryHandler)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(primaryHandler);
@@ -41,7 +46,7 @@ public sealed class CatalogClient : ICatalogClient
         var resilience = new ResilienceHandler(CatalogResilience.Build(options)) { InnerHandler = attempt };
 
         // The pipeline times out each attempt; HttpClient's own overall timeout would only cut retries short.
-        return new CatalogClient(new HttpClient(resilience) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options);
+        return new StandaloneCatalogClient(new HttpClient(resilience) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options);
     }
 
     public async Task<IReadOnlyList<Item>> ListAsync(int? limit = null, int? offset = null, string? search = null, CancellationToken cancellationToken = default)

@@ -29,10 +29,11 @@ public sealed class ExampleProgramTests : ServiceFixture
     [Test]
     public async Task TheExampleInDryRunModeChangesNothing()
     {
-        var existing = (await CatalogClient.Create(new CatalogClientOptions { BaseAddress = _url }).CreateAsync(new ItemDraft("Lamp", 5m))).Item!;
+        using var catalog = CatalogClient.Create(new CatalogClientOptions { BaseAddress = _url });
+        var existing = (await catalog.CreateAsync(new ItemDraft("Lamp", 5m))).Item!;
 
         var run = await RunExampleAsync(_url.ToString(), "--dry-run");
-        var after = await CatalogClient.Create(new CatalogClientOptions { BaseAddress = _url }).ListAsync();
+        var after = await catalog.ListAsync();
 
         using (Assert.EnterMultipleScope())
         {

@@ -4,25 +4,28 @@ namespace Catalog.Smoke;
 
 /// <summary>
 /// Base of every smoke fixture: a real client and a dry-run client of the catalog at CATALOG_URL, and the
-/// run's items, deleted after each test and swept once more after the fixture, whatever the outcome.
+/// run's items, deleted after each test and swept once more after the fixture, whatever the outcome; then the
+/// clients are disposed, closing their connections.
 /// </summary>
 [Category("Smoke")]
 public abstract class SmokeTest
 {
     private SmokeItems? _items;
+    private StandaloneCatalogClient? _catalog;
+    private StandaloneCatalogClient? _dryRunCatalog;
 
-    protected ICatalogClient Catalog { get; private set; } = null!;
+    protected ICatalogClient Catalog => _catalog!;
 
-    protected ICatalogClient DryRunCatalog { get; private set; } = null!;
+    protected ICatalogClient DryRunCatalog => _dryRunCatalog!;
 
     protected SmokeItems Items => _items!;
 
     [OneTimeSetUp]
     public void ConnectToCatalog()
     {
-        Catalog = CatalogClient.Create(SmokeTarget.Options());
-        DryRunCatalog = CatalogClient.Create(SmokeTarget.Options(dryRun: true));
-        _items = new SmokeItems(Catalog);
+        _catalog = CatalogClient.Create(SmokeTarget.Options());
+        _dryRunCatalog = CatalogClient.Create(SmokeTarget.Options(dryRun: true));
+        _items = new SmokeItems(_catalog);
     }
 
     [TearDown]
@@ -37,9 +40,17 @@ public abstract class SmokeTest
     [OneTimeTearDown]
     public async Task DeleteLeftoversAsync()
     {
-        if (_items is not null)
+        try
         {
-            await _items.DeleteLeftoversAsync();
+            if (_items is not null)
+            {
+                await _items.DeleteLeftoversAsync();
+            }
+        }
+        finally
+        {
+            _catalog?.Dispose();
+            _dryRunCatalog?.Dispose();
         }
     }
 }

@@ -24,6 +24,9 @@ internal sealed class StubHandler(Func<int, HttpRequestMessage, CancellationToke
 
     public int Attempts => Requests.Count;
 
+    /// <summary>True once the HttpClient that owns this handler was disposed.</summary>
+    public bool Disposed { get; private set; }
+
     /// <summary>Fails the first <paramref name="failures"/> attempts with <paramref name="status"/>, then answers <paramref name="json"/>.</summary>
     public static StubHandler FailingFirst(int failures, HttpStatusCode status, string json, HttpStatusCode success = HttpStatusCode.OK) =>
         new((attempt, _, _) => Task.FromResult(attempt <= failures ? new HttpResponseMessage(status) : Json(success, json)));
@@ -47,7 +50,7 @@ internal sealed class StubHandler(Func<int, HttpRequestMessage, CancellationToke
     public static HttpResponseMessage Json(HttpStatusCode status, string json, string mediaType = "application/json") =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, mediaType) };
 
-    public CatalogClient CreateClient(Action<CatalogClientOptions>? configure = null)
+    public StandaloneCatalogClient CreateClient(Action<CatalogClientOptions>? configure = null)
     {
         var options = new CatalogClientOptions { BaseAddress = new Uri("http://catalog.test/") };
         configure?.Invoke(options);
@@ -67,6 +70,12 @@ internal sealed class StubHandler(Func<int, HttpRequestMessage, CancellationToke
         var response = await answer(attempt, request, cancellationToken);
         response.RequestMessage = request;
         return response;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        Disposed = true;
+        base.Dispose(disposing);
     }
 
     internal sealed record SeenRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, string? Body);
