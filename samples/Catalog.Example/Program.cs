@@ -43,8 +43,8 @@ try
 }
 catch (ArgumentException e)
 {
-    // The options are checked here; the message names the bad one.
-    Console.Error.WriteLine($"CATALOG_URL='{url}' cannot be used: {e.Message}\n{Usage}");
+    // The options are checked here; the message names the bad one. The URL is not repeated: it may hold a password.
+    Console.Error.WriteLine($"CATALOG_URL cannot be used: {e.Message}\n{Usage}");
     return 2;
 }
 

@@ -68,6 +68,18 @@ public sealed class ExampleProgramTests : ServiceFixture
     }
 
     [Test]
+    public async Task ACatalogUrlWithCredentialsExitsWith2WithoutShowingThem()
+    {
+        var run = await RunExampleAsync($"http://catalog:S3cret@127.0.0.1:{_url.Port}/");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(run.ExitCode, Is.EqualTo(2), run.ToString());
+            Assert.That(run.Stderr, Does.Contain("must not contain credentials").And.Not.Contain("S3cret"));
+        }
+    }
+
+    [Test]
     public async Task AnUnreachableCatalogExitsWith1AndSaysWhy()
     {
         // The port the service listens on, on another loopback address where nothing listens.
