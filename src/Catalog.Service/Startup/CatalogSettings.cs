@@ -1,5 +1,5 @@
 using System.Globalization;
-using Npgsql;
+using Catalog.Service.Data;
 
 namespace Catalog.Service.Startup;
 
@@ -28,12 +28,14 @@ internal sealed record CatalogSettings(string ConnectionString, TimeSpan Shutdow
 
         try
         {
-            _ = new NpgsqlConnectionStringBuilder(value);
+            // Built as the service builds it, then dropped (no connection is opened): building also rejects what
+            // parsing lets through, such as a missing Host, which would otherwise fail every request instead of the start.
+            CatalogDataSource.Create(value).Dispose();
         }
         catch (ArgumentException)
         {
-            // The parser's message may quote part of the value, so it is not passed on.
-            throw new StartupException($"{DatabaseKey} is not a valid Npgsql connection string.");
+            // Npgsql's message may quote part of the value, so it is not passed on.
+            throw new StartupException($"{DatabaseKey} is not a valid Npgsql connection string (an unknown keyword, a bad value or no Host).");
         }
 
         return value;
