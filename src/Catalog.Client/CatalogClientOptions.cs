@@ -57,6 +57,12 @@ public sealed class CatalogClientOptions
             throw new ArgumentException($"CatalogClientOptions.BaseAddress must be an absolute http or https URL, not '{BaseAddress}'.", param);
         }
 
+        // Paths are resolved against the base address, which would drop its query and, with it, the path prefix.
+        if (BaseAddress.Query.Length > 0 || BaseAddress.Fragment.Length > 0)
+        {
+            throw new ArgumentException($"CatalogClientOptions.BaseAddress must be the catalog's root URL without a query or fragment, not '{BaseAddress}'.", param);
+        }
+
         if (Timeout <= MinTimeout || Timeout >= MaxTimeout)
         {
             throw new ArgumentException($"CatalogClientOptions.Timeout must be more than {MinTimeout.TotalMilliseconds} ms and less than {MaxTimeout.TotalHours} h, not {Timeout}.", param);

@@ -36,6 +36,15 @@ public sealed class OptionsTests
         Assert.That(failure.Message, Does.Contain("absolute http or https URL").And.Contain(address));
     }
 
+    [TestCase("http://proxy.test/catalog?tenant=1")]
+    [TestCase("http://proxy.test/catalog#items")]
+    public void TheBaseAddressHasNoQueryOrFragment(string address)
+    {
+        var failure = Assert.Throws<ArgumentException>(() => CatalogClient.Create(new CatalogClientOptions { BaseAddress = new Uri(address) }));
+
+        Assert.That(failure.Message, Does.Contain("without a query or fragment").And.Contain(address));
+    }
+
     [TestCase("http://catalog:S3cret@catalog.test/")]
     [TestCase("ftp://catalog:S3cret@catalog.test/")]
     public void CredentialsInTheBaseAddressAreRefusedWithoutBeingEchoed(string address)
