@@ -151,6 +151,22 @@ public sealed class WireContractTests
     }
 
     [Test]
+    public async Task A404PageFromAProxyIsNoMissingItemButAnError()
+    {
+        // e.g. a reverse proxy that does not route the base address's path prefix to the catalog.
+        var stub = StubHandler.Answering(HttpStatusCode.NotFound, "<html><body>404 Not Found</body></html>", "text/html");
+        var client = stub.CreateClient(o => o.BaseAddress = new Uri("http://proxy.test/wrong-prefix/"));
+
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => client.FindAsync(7));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failure.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(failure, Is.Not.InstanceOf<CatalogNotFoundException>(), "FindAsync would have answered null: no item, instead of a wrong address");
+        }
+    }
+
+    [Test]
     public async Task ASuccessfulAnswerThatIsNotTheExpectedJsonIsAClearError()
     {
         var stub = StubHandler.Answering(HttpStatusCode.OK, "<html>not the catalog</html>", "text/html");
