@@ -15,7 +15,7 @@ internal static class CatalogErrors
             HttpStatusCode.BadRequest => new CatalogValidationException(message, problem?.Title, problem?.Detail, problem?.Errors),
             // Only the catalog's own 404 (always problem details) means "no such item": a proxy's 404 page means the
             // base address is wrong, which FindAsync must not pass off as "no item" (null).
-            HttpStatusCode.NotFound when problem is not null => new CatalogNotFoundException(message, problem?.Title, problem?.Detail) { AfterRetry = CatalogResilience.WasRetried(request) },
+            HttpStatusCode.NotFound when problem is not null => new CatalogNotFoundException(message, problem.Title, problem.Detail) { AfterRetry = CatalogResilience.WasRetried(request) },
             _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { RetryAfter = RetryAfter.Of(response) },
         };
     }

@@ -26,6 +26,7 @@ public interface ICatalogClient
     /// <exception cref="CatalogNotFoundException">There is no item with that id.</exception>
     Task<ItemChange> UpdateAsync(long id, ItemDraft draft, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes an item. A retry that finds the item gone (an earlier attempt deleted it, its answer lost) counts as done.</summary>
     /// <exception cref="CatalogNotFoundException">There is no item with that id.</exception>
     Task<ItemChange> DeleteAsync(long id, CancellationToken cancellationToken = default);
 
