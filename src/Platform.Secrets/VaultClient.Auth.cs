@@ -81,6 +81,30 @@ public sealed partial class VaultClient
         }
     }
 
+    /// <summary>
+    /// A <c>VAULT_TOKEN</c>'s lease is unknown, so its expiry shows only as a 403: log in with AppRole instead
+    /// (unless a concurrent request already did) and return the token to use. AppRole tokens are not replaced
+    /// here: their lease is known, so a 403 for them is a policy denial that another login would not cure.
+    /// </summary>
+    private async Task<string> ReplaceRefusedTokenAsync(string refused, CancellationToken cancellation)
+    {
+        await _authGate.WaitAsync(cancellation);
+        try
+        {
+            if (_token == refused)
+            {
+                _reporter.Info($"Vault refused {VaultOptions.TokenVariable} (expired, revoked or without the policy); logging in with AppRole.");
+                await LoginCoreAsync(cancellation);
+            }
+
+            return _token!;
+        }
+        finally
+        {
+            _authGate.Release();
+        }
+    }
+
     private async Task<VaultLease> RenewOrLoginAsync(TimeSpan? increment, CancellationToken cancellation)
     {
         var body = increment is { } i ? new JsonObject { ["increment"] = VaultDuration.Format(i) } : [];

@@ -57,11 +57,21 @@ public sealed partial class VaultClient : IDisposable
     /// <summary>Escapes each segment of a path but keeps its slashes (and a trailing one, which LIST needs).</summary>
     private static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 
-    /// <summary>A request made with the client's token, logging in or renewing first when due.</summary>
+    /// <summary>
+    /// A request made with the client's token, logging in or renewing first when due. A refused
+    /// <c>VAULT_TOKEN</c> is replaced by an AppRole login once, and the request sent again.
+    /// </summary>
     private async Task<JsonNode?> SendWithTokenAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellation, string query = "")
     {
         var token = await GetTokenAsync(cancellation);
-        return await SendAsync(method, path, body, token, cancellation, query);
+        try
+        {
+            return await SendAsync(method, path, body, token, cancellation, query);
+        }
+        catch (VaultPermissionDeniedException) when (Options.HasAppRole && token == Options.Token)
+        {
+            return await SendAsync(method, path, body, await ReplaceRefusedTokenAsync(token, cancellation), cancellation, query);
+        }
     }
 
     /// <summary>

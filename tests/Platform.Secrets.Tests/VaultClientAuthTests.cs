@@ -136,6 +136,36 @@ public sealed class VaultClientAuthTests : VaultStubFixture
     }
 
     [Test]
+    public async Task TokenAndAppRole_ARefusedToken_LogsInWithAppRole_AndTheRequestGoesThrough()
+    {
+        var client = Client(AppRoleOptions() with { Token = VaultStub.RootToken });
+        await client.WriteKvAsync("app/one", Data);
+
+        // The token's lease is unknown (never renewed): its expiry shows only as a refusal.
+        Stub.RevokeAllTokens();
+        var secret = await client.ReadKvAsync("app/one");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(secret.Data["value"], Is.EqualTo("kv-value-123"));
+            Assert.That(Stub.Hits("POST", "/v1/auth/approle/login"), Is.EqualTo(1));
+            Assert.That(Stub.Requests[^1].Token, Is.EqualTo(Stub.IssuedTokens.Single()));
+        }
+    }
+
+    [Test]
+    public async Task AppRoleToken_RefusedByPolicy_IsNotFollowedByAnotherLogin()
+    {
+        var client = Client(AppRoleOptions());
+        Stub.DeniedPaths["/v1/secret/data/app/denied"] = 0;
+
+        await Assert.ThrowsAsync<VaultPermissionDeniedException>(() => client.ReadKvAsync("app/denied"));
+
+        Assert.That(Stub.Hits("POST", "/v1/auth/approle/login"), Is.EqualTo(1));
+        Assert.That(Stub.Hits("GET", "/v1/secret/data/app/denied"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task StaticToken_ThatCannotBeRenewed_SaysToSetAFreshToken()
     {
         var client = Client();
