@@ -69,7 +69,7 @@ public sealed partial class VaultClient
                 ? await SendWithTokenAsync(HttpMethod.Get, apiPath, null, cancellation, "?list=true")
                 : await SendWithTokenAsync(ListMethod, apiPath, null, cancellation);
         }
-        catch (VaultNotFoundException)
+        catch (VaultNotFoundException ex) when (ex.IsAbsent)
         {
             // Vault answers 404 for a folder with nothing in it.
             return [];

@@ -46,9 +46,17 @@ public sealed class VaultInvalidRequestException(string message, string method, 
 public sealed class VaultPermissionDeniedException(string message, string method, string path, IReadOnlyList<string> errors)
     : VaultException(message, method, path, HttpStatusCode.Forbidden, errors);
 
-/// <summary>404: nothing at the path (secret stores turn this into null for reads).</summary>
+/// <summary>404: nothing at the path (secret stores turn this into null for reads), or no engine mounted there.</summary>
 public sealed class VaultNotFoundException(string message, string method, string path, IReadOnlyList<string> errors)
-    : VaultException(message, method, path, HttpStatusCode.NotFound, errors);
+    : VaultException(message, method, path, HttpStatusCode.NotFound, errors)
+{
+    /// <summary>
+    /// True when the engine answered that the secret or folder does not exist: its 404 carries no error text.
+    /// A path no engine is mounted at answers 404 too, but with "no handler for route …": that is a wrong
+    /// mount (or namespace), which must not pass for an empty store.
+    /// </summary>
+    public bool IsAbsent => Errors.Count == 0;
+}
 
 /// <summary>503: Vault is sealed or a standby that cannot serve the request.</summary>
 public sealed class VaultSealedException(string message, string method, string path, IReadOnlyList<string> errors)

@@ -46,7 +46,7 @@ public sealed class VaultSecretStore : ISecretStore, IDisposable
         {
             secret = await _client.ReadKvAsync(path, version, cancellation);
         }
-        catch (VaultNotFoundException)
+        catch (VaultNotFoundException ex) when (ex.IsAbsent)
         {
             return null;
         }
@@ -82,7 +82,7 @@ public sealed class VaultSecretStore : ISecretStore, IDisposable
         {
             await _client.DeleteKvAllAsync(PathOf(key), cancellation);
         }
-        catch (VaultNotFoundException)
+        catch (VaultNotFoundException ex) when (ex.IsAbsent)
         {
             // Already gone: deleting is idempotent.
         }

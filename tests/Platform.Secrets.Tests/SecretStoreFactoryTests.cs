@@ -54,6 +54,7 @@ public sealed class SecretStoreFactoryTests
     public async Task VaultBackend_UsesTheSettings_AndTheVaultVariables()
     {
         await using var stub = await VaultStub.StartAsync();
+        stub.KvMounts["kv"] = 0;
         WriteSettings("""{ "secrets": { "backend": "vault", "vault": { "mount": "kv", "prefix": "teams/platform" } } }""");
         var run = Run();
 

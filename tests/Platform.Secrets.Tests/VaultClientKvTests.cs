@@ -80,6 +80,16 @@ public sealed class VaultClientKvTests : VaultStubFixture
     }
 
     [Test]
+    public async Task List_OnAMountWithNoKvEngine_IsAnError_NotAnEmptyFolder()
+    {
+        var client = Client(TokenOptions() with { KvMount = "secrets" });
+
+        var error = await Assert.ThrowsAsync<VaultNotFoundException>(() => client.ListKvAsync("app"));
+
+        Assert.That(error!.Message, Does.Contain("no handler for route").And.Contain("LIST /v1/secrets/metadata/app/"));
+    }
+
+    [Test]
     public async Task DeleteLatest_HidesTheLatestVersion_AndKeepsOlderOnes()
     {
         var client = Client();
@@ -109,6 +119,7 @@ public sealed class VaultClientKvTests : VaultStubFixture
     [Test]
     public async Task Mount_IsConfigurable_AndPathSegmentsAreEscaped()
     {
+        Stub.KvMounts["kv-platform"] = 0;
         var client = Client(TokenOptions() with { KvMount = "kv-platform" });
 
         await client.WriteKvAsync("app/with space", new Dictionary<string, string> { ["value"] = "value-x" });

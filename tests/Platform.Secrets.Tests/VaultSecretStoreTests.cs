@@ -50,6 +50,16 @@ public sealed class VaultSecretStoreTests : SecretStoreContract
     }
 
     [Test]
+    public async Task AMountWithNoKvEngine_IsAnError_NotAMissingSecret()
+    {
+        using var store = new VaultSecretStore(new VaultClient(_client.Options with { KvMount = "secrets" }, new CapturingReporter()), Prefix, ownsClient: true);
+
+        var error = await Assert.ThrowsAsync<VaultNotFoundException>(() => store.GetAsync("db/app-password"));
+
+        Assert.That(error!.Message, Does.Contain("no handler for route").And.Contain("check the path and that the mount exists"));
+    }
+
+    [Test]
     public void InvalidPrefix_IsRefused()
     {
         var error = Assert.Throws<PlatformException>(() => _ = new VaultSecretStore(_client, "../escape"));

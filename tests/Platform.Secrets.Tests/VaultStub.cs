@@ -68,6 +68,9 @@ internal sealed class VaultStub : IAsyncDisposable
     /// <summary>How long every answer is held back (to make requests time out).</summary>
     public TimeSpan ResponseDelay { get; set; }
 
+    /// <summary>Where KV v2 engines are mounted; any other mount answers like Vault with no engine there.</summary>
+    public ConcurrentDictionary<string, byte> KvMounts { get; } = new(StringComparer.Ordinal) { ["secret"] = 0 };
+
     /// <summary>Paths (e.g. <c>/v1/secret/data/x</c>) whose policy denies the token.</summary>
     public ConcurrentDictionary<string, byte> DeniedPaths { get; } = new(StringComparer.Ordinal);
 
@@ -92,11 +95,11 @@ internal sealed class VaultStub : IAsyncDisposable
         app.Use((context, next) => stub!.FrontDoorAsync(context, next));
         app.MapPost("/v1/auth/approle/login", (HttpContext c) => stub!.Login(c));
         app.MapPost("/v1/auth/token/renew-self", (HttpContext c) => stub!.RenewSelf(c));
-        app.MapGet("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.ReadKv(c, mount, path ?? string.Empty));
-        app.MapPost("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.WriteKv(c, mount, path ?? string.Empty));
-        app.MapDelete("/v1/{mount}/data/{**path}", (string mount, string? path) => stub!.DeleteLatest(mount, path ?? string.Empty));
-        app.MapMethods("/v1/{mount}/metadata/{**path}", ["LIST", "GET"], (HttpContext c, string mount, string? path) => stub!.ListKv(c, mount, path ?? string.Empty));
-        app.MapDelete("/v1/{mount}/metadata/{**path}", (string mount, string? path) => stub!.DeleteAll(mount, path ?? string.Empty));
+        app.MapGet("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.ReadKv(c, mount, path ?? string.Empty)));
+        app.MapPost("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.WriteKv(c, mount, path ?? string.Empty)));
+        app.MapDelete("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.DeleteLatest(mount, path ?? string.Empty)));
+        app.MapMethods("/v1/{mount}/metadata/{**path}", ["LIST", "GET"], (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.ListKv(c, mount, path ?? string.Empty)));
+        app.MapDelete("/v1/{mount}/metadata/{**path}", (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.DeleteAll(mount, path ?? string.Empty)));
         app.MapPost("/v1/{mount}/sign/{role}", (HttpContext c, string mount, string role) => stub!.SignSsh(c, mount, role));
         app.MapGet("/v1/{mount}/config/ca", (string mount) => stub!.ReadSshCa(mount));
         app.MapFallback(() => Error(404));
@@ -145,6 +148,12 @@ internal sealed class VaultStub : IAsyncDisposable
         ["warnings"] = null,
         ["auth"] = auth,
     };
+
+    /// <summary>Vault's answer for a path no engine is mounted at: 404 with an error, unlike an absent secret's bare 404.</summary>
+    private static IResult NoHandler(string route) => Error(404, $"no handler for route \"{route}\". route entry not found.");
+
+    private IResult Kv(HttpContext context, string mount, Func<IResult> handler) =>
+        KvMounts.ContainsKey(mount) ? handler() : NoHandler(context.Request.Path.Value!["/v1/".Length..]);
 
     private static string NewToken() =>
         "hvs." + Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', 'a').Replace('/', 'b');
@@ -328,7 +337,7 @@ internal sealed class VaultStub : IAsyncDisposable
         var body = Body(context);
         if (mount != SshMount)
         {
-            return Error(404, $"no handler for route \"{mount}/sign/{role}\". route entry not found.");
+            return NoHandler($"{mount}/sign/{role}");
         }
 
         if (body?["public_key"]?.GetValue<string>() is not { } key || !key.StartsWith("ssh-", StringComparison.Ordinal))
@@ -345,7 +354,7 @@ internal sealed class VaultStub : IAsyncDisposable
 
     private IResult ReadSshCa(string mount) =>
         mount != SshMount
-            ? Error(404, $"no handler for route \"{mount}/config/ca\". route entry not found.")
+            ? NoHandler($"{mount}/config/ca")
             : Json(Envelope(new JsonObject { ["public_key"] = SshCaPublicKey + "\n" }));
 
     private static int ParseDuration(string text)
