@@ -3,9 +3,9 @@ using System.Net;
 namespace Platform.Secrets;
 
 /// <summary>
-/// Bounded retries for transient Vault failures: 5xx (except 501, which will never work), timeouts and
-/// connection failures. 4xx is never retried: the request itself is wrong. A sealed Vault (503) is retried
-/// only up to the bound, since unsealing needs a person.
+/// Bounded retries for transient Vault failures: 5xx (except 501, which will never work), 429 (a rate limit
+/// quota: the Vault CLI retries it too), timeouts and connection failures. Other 4xx are never retried: the
+/// request itself is wrong. A sealed Vault (503) is retried only up to the bound, since unsealing needs a person.
 /// </summary>
 public sealed record VaultRetryPolicy
 {
@@ -21,5 +21,6 @@ public sealed record VaultRetryPolicy
     /// <summary>The wait after failed attempt number <paramref name="attempt"/> (1-based).</summary>
     public TimeSpan DelayAfter(int attempt) => BaseDelay * Math.Pow(2, attempt - 1);
 
-    public static bool IsRetryable(HttpStatusCode status) => (int)status >= 500 && status != HttpStatusCode.NotImplemented;
+    public static bool IsRetryable(HttpStatusCode status) =>
+        status == HttpStatusCode.TooManyRequests || ((int)status >= 500 && status != HttpStatusCode.NotImplemented);
 }

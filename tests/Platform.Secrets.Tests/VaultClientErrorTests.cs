@@ -57,6 +57,18 @@ public sealed class VaultClientErrorTests : VaultStubFixture
     }
 
     [Test]
+    public async Task RateLimited_IsRetried_LikeTheVaultCli_ThenReported()
+    {
+        Stub.InjectFaults(10, 429, """{"errors":["request path \"secret/data/app/key\": rate limit quota exceeded"]}""");
+
+        var error = await Assert.ThrowsAsync<VaultException>(() => Client().ReadKvAsync("app/key"));
+
+        Assert.That(Stub.Hits("GET", ReadPath), Is.EqualTo(3));
+        Assert.That(error!.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+        Assert.That(error.Message, Does.Contain("rate limit quota exceeded"));
+    }
+
+    [Test]
     public async Task NotImplemented_IsNotRetried()
     {
         Stub.InjectFaults(1, 501, """{"errors":["not supported by this storage"]}""");
@@ -71,7 +83,6 @@ public sealed class VaultClientErrorTests : VaultStubFixture
     [TestCase(403, typeof(VaultPermissionDeniedException), "permission denied on")]
     [TestCase(404, typeof(VaultNotFoundException), "has nothing at")]
     [TestCase(405, typeof(VaultException), "405 MethodNotAllowed")]
-    [TestCase(429, typeof(VaultException), "429 TooManyRequests")]
     public async Task ClientErrors_AreTyped_QuoteVault_AndAreNeverRetried(int status, Type type, string wording)
     {
         Stub.InjectFaults(3, status, """{"errors":["the stub says no"]}""");
