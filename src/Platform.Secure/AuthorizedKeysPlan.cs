@@ -4,7 +4,7 @@ namespace Platform.Secure;
 
 /// <summary>
 /// What SeedKeys must do to one host's authorized_keys: the wanted content (exactly the circle,
-/// one line per operator) and the fingerprints it adds and removes. Keys on the host that are
+/// one line per key) and the fingerprints it adds and removes. Keys on the host that are
 /// not in the circle (revoked, rotated out, expired, or added by hand) are removed, named by their
 /// comment (Platform writes the operator's name there). Only fingerprints and names are ever reported.
 /// </summary>
@@ -14,8 +14,15 @@ public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Ad
 
     public static AuthorizedKeysPlan For(string? current, IReadOnlyList<Operator> circle)
     {
-        var desired = string.Concat(circle.OrderBy(o => o.Name, StringComparer.Ordinal).Select(o => o.AuthorizedKeysLine + "\n"));
-        var wanted = circle.ToDictionary(o => o.Key.Fingerprint, o => o.Name);
+        // One line per key: two operators can hold the same one (deploy and deploy-next while the deploy key
+        // is being replaced). The one trusted longest is written, so an expiry on the other cannot cut it short.
+        var lines = circle
+            .GroupBy(o => o.Key.Fingerprint)
+            .Select(holders => holders.OrderByDescending(o => o.ExpiresAt ?? DateTimeOffset.MaxValue).ThenBy(o => o.Name, StringComparer.Ordinal).First())
+            .OrderBy(o => o.Name, StringComparer.Ordinal)
+            .ToList();
+        var desired = string.Concat(lines.Select(o => o.AuthorizedKeysLine + "\n"));
+        var wanted = lines.ToDictionary(o => o.Key.Fingerprint, o => o.Name);
 
         var present = new Dictionary<string, string>();
         var unreadable = 0;

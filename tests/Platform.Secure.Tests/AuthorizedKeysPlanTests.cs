@@ -64,4 +64,14 @@ public sealed class AuthorizedKeysPlanTests
         Assert.That(plan.UnreadableLines, Is.EqualTo(1));
         Assert.That(plan.Describe(), Does.Contain("unreadable"));
     }
+
+    [Test]
+    public void A_key_two_operators_hold_is_written_once_with_the_longest_trust()
+    {
+        var expiring = _alice with { Name = "aardvark", ExpiresAt = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero) };
+
+        var plan = AuthorizedKeysPlan.For(null, [_deploy, expiring, _alice]);
+
+        Assert.That(plan.Desired, Is.EqualTo(_alice.AuthorizedKeysLine + "\n" + _deploy.AuthorizedKeysLine + "\n"));
+    }
 }

@@ -186,4 +186,22 @@ public sealed class OperatorRegistryTests
         Assert.That(await registry.EnsureDeployOperatorAsync(second), Is.True);
         Assert.That((await registry.ActiveAsync()).Single().Key.Fingerprint, Is.EqualTo(second.PublicKey.Fingerprint));
     }
+
+    [Test]
+    public async Task Deploy_registered_with_the_key_deploy_next_still_holds_gives_one_authorized_keys_line()
+    {
+        var (registry, _, _) = NewRegistry();
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        await registry.EnsureDeployOperatorAsync(DeployIdentity.Load((await Keys.NewAsync(_dir, "deploy-old-" + suffix)).PrivateFile));
+        var next = await Keys.NewAsync(_dir, "deploy-next-" + suffix);
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("deploy-next", next.Public, null, "tester"));
+
+        // README "Replacing the deploy key", a SeedKeys (or Deploy) between steps 2 and 3: the key file is now
+        // deploy-next's key, so it is registered as 'deploy' while deploy-next still holds it.
+        Assert.That(await registry.EnsureDeployOperatorAsync(DeployIdentity.Load(next.PrivateFile)), Is.True);
+        var plan = AuthorizedKeysPlan.For(null, await registry.ActiveAsync());
+
+        Assert.That(plan.Desired, Is.EqualTo(next.Public.KeyText + " deploy\n"));
+        Assert.That(plan.Added, Is.EqualTo(new[] { $"{next.Public.Fingerprint} (deploy)" }));
+    }
 }
