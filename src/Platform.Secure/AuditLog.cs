@@ -32,6 +32,10 @@ public static class AuditLog
         }
     }
 
-    // Values are single tokens: spaces would make the line ambiguous to read back.
-    private static string Token(string value) => string.IsNullOrWhiteSpace(value) ? "-" : value.Trim().Replace(' ', '_');
+    // Values are single tokens: spaces would make the line ambiguous to read back, and a line break
+    // (from --as, PLATFORM_OPERATOR or the CI) would let a value forge a whole audit line of its own.
+    private static string Token(string value) =>
+        string.IsNullOrWhiteSpace(value)
+            ? "-"
+            : string.Concat(value.Trim().Select(c => char.IsWhiteSpace(c) || char.IsControl(c) ? '_' : c));
 }

@@ -13,4 +13,14 @@ public sealed class AuditLogTests
             AuditLog.Line(at, "jane", "RollNode", "1.2.0-rc.1", "failed", null, node: "web-2"),
             Is.EqualTo("2026-11-26T10:00:00Z operator=jane target=RollNode version=1.2.0-rc.1 result=failed node=web-2"));
     }
+
+    [Test]
+    public void A_value_with_a_line_break_cannot_forge_another_audit_line()
+    {
+        var at = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+
+        var line = AuditLog.Line(at, "jane\n2026-11-26T09:00:00Z operator=bob target=Deploy", "Deploy", "1.1.0", "succeeded", "ci\r#1\t2");
+
+        Assert.That(line, Is.EqualTo("2026-11-26T10:00:00Z operator=jane_2026-11-26T09:00:00Z_operator=bob_target=Deploy target=Deploy version=1.1.0 result=succeeded build=ci_#1_2"));
+    }
 }
