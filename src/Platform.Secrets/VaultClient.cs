@@ -96,7 +96,9 @@ public sealed partial class VaultClient : IDisposable
                     var text = await response.Content.ReadAsStringAsync(timeout.Token);
                     if (response.IsSuccessStatusCode)
                     {
-                        return ParseBody(text, method, display);
+                        var reply = ParseBody(text, method, display);
+                        ReportWarnings(reply, method, display);
+                        return reply;
                     }
 
                     var errors = VaultErrors.Parse(text);
@@ -141,6 +143,15 @@ public sealed partial class VaultClient : IDisposable
             _reporter.Warn(_redactor.Redact(
                 $"Vault {method} {display}: {failure}; retrying in {wait.TotalMilliseconds:0} ms (attempt {attempt + 1} of {retry.MaxAttempts})."));
             await retry.Delay(wait, cancellation);
+        }
+    }
+
+    // Vault says there what it did other than asked (a TTL capped by max_ttl, an ignored parameter).
+    private void ReportWarnings(JsonNode? reply, HttpMethod method, string display)
+    {
+        if (reply is JsonObject body && body["warnings"] is JsonArray warnings && VaultErrors.Lines(warnings) is { Count: > 0 } lines)
+        {
+            _reporter.Warn(_redactor.Redact($"Vault warned on {method} {display}: {string.Join("; ", lines)}"));
         }
     }
 

@@ -23,13 +23,7 @@ internal static class VaultErrors
 
         try
         {
-            if (JsonNode.Parse(body)?["errors"] is JsonArray errors)
-            {
-                return errors.Select(e => e?.GetValueKind() == JsonValueKind.String ? e.GetValue<string>() : e?.ToJsonString() ?? string.Empty)
-                    .Select(OneLine).Where(e => e.Length > 0).ToList();
-            }
-
-            return [];
+            return JsonNode.Parse(body) is JsonObject reply && reply["errors"] is JsonArray errors ? Lines(errors) : [];
         }
         catch (JsonException)
         {
@@ -37,6 +31,11 @@ internal static class VaultErrors
             return [text.Length > MaxNonJsonBody ? text[..MaxNonJsonBody] + "…" : text];
         }
     }
+
+    /// <summary>The texts of Vault's <c>errors</c> or <c>warnings</c> array, each on one line.</summary>
+    public static IReadOnlyList<string> Lines(JsonArray messages) =>
+        messages.Select(e => e?.GetValueKind() == JsonValueKind.String ? e.GetValue<string>() : e?.ToJsonString() ?? string.Empty)
+            .Select(OneLine).Where(e => e.Length > 0).ToList();
 
     public static VaultException ToException(HttpStatusCode status, string method, string path, Uri address, IReadOnlyList<string> rawErrors, SecretRedactor redactor)
     {

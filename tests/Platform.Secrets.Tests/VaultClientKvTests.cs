@@ -42,6 +42,16 @@ public sealed class VaultClientKvTests : VaultStubFixture
     }
 
     [Test]
+    public async Task VaultsWarnings_AreReported_Redacted()
+    {
+        Stub.InjectFaults(1, 200, """{"data":{"version":1,"created_time":"2026-01-01T00:00:00Z"},"warnings":["Invalid key \"extra\" for value-w-123;\nignored"]}""");
+
+        await Client().WriteKvAsync("app/w", new Dictionary<string, string> { ["value"] = "value-w-123" });
+
+        Assert.That(Reporter.Lines, Has.Some.EqualTo("WARN Vault warned on POST /v1/secret/data/app/w: Invalid key \"extra\" for ***; ignored"));
+    }
+
+    [Test]
     public async Task MissingSecret_IsNotFound()
     {
         var error = await Assert.ThrowsAsync<VaultNotFoundException>(() => Client().ReadKvAsync("app/none"));
