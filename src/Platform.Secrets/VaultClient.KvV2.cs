@@ -25,7 +25,10 @@ public sealed partial class VaultClient
         if (reply?["data"]?["data"] is not JsonObject fields)
         {
             // A deleted or destroyed version: Vault keeps its metadata but no data.
-            throw new VaultNotFoundException($"Vault has no data at GET {display} (the version was deleted or destroyed).", "GET", display, []);
+            throw new VaultNotFoundException($"Vault has no data at GET {display} (the version was deleted or destroyed).", "GET", display, [])
+            {
+                DeletedVersion = VaultErrors.KvMetadataVersion(reply),
+            };
         }
 
         var metadata = reply["data"]?["metadata"];
@@ -44,7 +47,11 @@ public sealed partial class VaultClient
     }
 
     /// <summary>Writes a new version (<c>{"data":{…}}</c>) and returns its number.</summary>
-    public async Task<int> WriteKvAsync(string path, IReadOnlyDictionary<string, string> data, CancellationToken cancellation = default)
+    /// <param name="cas">
+    /// Check-and-set (<c>options.cas</c>): Vault writes only if the key's current version is this one (0: only if the
+    /// key does not exist) and answers 400 otherwise. Null sends none, which a mount with <c>cas_required</c> refuses.
+    /// </param>
+    public async Task<int> WriteKvAsync(string path, IReadOnlyDictionary<string, string> data, int? cas = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         foreach (var value in data.Values)
@@ -54,7 +61,13 @@ public sealed partial class VaultClient
 
         var apiPath = KvPath("data", path);
         var fields = new JsonObject(data.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(p.Value))));
-        var reply = await SendWithTokenAsync(HttpMethod.Post, apiPath, new JsonObject { ["data"] = fields }, cancellation);
+        var body = new JsonObject { ["data"] = fields };
+        if (cas is { } version)
+        {
+            body["options"] = new JsonObject { ["cas"] = version };
+        }
+
+        var reply = await SendWithTokenAsync(HttpMethod.Post, apiPath, body, cancellation);
         return Require<int>(reply?["data"]?["version"], "data.version", "POST", "/v1/" + apiPath);
     }
 

@@ -104,7 +104,7 @@ public sealed partial class VaultClient : IDisposable
                     var errors = VaultErrors.Parse(text);
                     if (!VaultRetryPolicy.IsRetryable(response.StatusCode) || attempt >= retry.MaxAttempts)
                     {
-                        throw VaultErrors.ToException(response.StatusCode, method.Method, display, Address, errors, _redactor);
+                        throw VaultErrors.ToException(response.StatusCode, method.Method, display, Address, text, errors, _redactor);
                     }
 
                     failure = $"{(int)response.StatusCode} {response.StatusCode} ({string.Join("; ", errors)})";

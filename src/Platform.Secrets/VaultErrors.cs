@@ -37,7 +37,28 @@ internal static class VaultErrors
         messages.Select(e => e?.GetValueKind() == JsonValueKind.String ? e.GetValue<string>() : e?.ToJsonString() ?? string.Empty)
             .Select(OneLine).Where(e => e.Length > 0).ToList();
 
-    public static VaultException ToException(HttpStatusCode status, string method, string path, Uri address, IReadOnlyList<string> rawErrors, SecretRedactor redactor)
+    /// <summary>
+    /// <c>data.metadata.version</c> of a KV v2 answer: Vault answers a read of a deleted or destroyed version
+    /// with 404 and that version's metadata, and check-and-set needs its number.
+    /// </summary>
+    public static int? KvMetadataVersion(JsonNode? reply) =>
+        reply is JsonObject && reply["data"] is JsonObject data && data["metadata"]?["version"] is JsonValue version && version.TryGetValue<int>(out var number)
+            ? number
+            : null;
+
+    private static int? KvMetadataVersion(string body)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(body) ? null : KvMetadataVersion(JsonNode.Parse(body));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static VaultException ToException(HttpStatusCode status, string method, string path, Uri address, string body, IReadOnlyList<string> rawErrors, SecretRedactor redactor)
     {
         var errors = rawErrors.Select(redactor.Redact).ToList();
         var detail = errors.Count > 0 ? string.Join("; ", errors) : "(Vault gave no error text)";
@@ -50,7 +71,10 @@ internal static class VaultErrors
                 Say($"Vault: permission denied on {method} {path}: {detail}; check the token's policies (and that the token has not expired or been revoked)."),
                 method, path, errors),
             HttpStatusCode.NotFound => new VaultNotFoundException(
-                Say($"Vault has nothing at {method} {path}: {detail}; check the path and that the mount exists."), method, path, errors),
+                Say($"Vault has nothing at {method} {path}: {detail}; check the path and that the mount exists."), method, path, errors)
+            {
+                DeletedVersion = KvMetadataVersion(body),
+            },
             HttpStatusCode.ServiceUnavailable => new VaultSealedException(
                 Say($"Vault at {address} is sealed or in standby: {detail} ({method} {path}); unseal it, or point {VaultOptions.AddressVariable} at the active node."),
                 method, path, errors),

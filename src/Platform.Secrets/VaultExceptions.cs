@@ -56,6 +56,9 @@ public sealed class VaultNotFoundException(string message, string method, string
     /// mount (or namespace), which must not pass for an empty store.
     /// </summary>
     public bool IsAbsent => Errors.Count == 0;
+
+    /// <summary>The version a KV v2 read found deleted or destroyed (Vault answers with its metadata); null otherwise.</summary>
+    public int? DeletedVersion { get; init; }
 }
 
 /// <summary>503: Vault is sealed or a standby that cannot serve the request.</summary>

@@ -5,7 +5,7 @@ namespace Platform.Secrets;
 /// <summary>
 /// The <c>vault</c> backend: key <c>db/app-password</c> is the KV v2 secret <c>&lt;prefix&gt;/db/app-password</c>
 /// holding <c>{"value":"…"}</c>; its versions are KV v2 versions. Writing an unchanged value is skipped, since
-/// Vault would otherwise add a version each time. Deleting removes the key's metadata and every version, so a
+/// Vault would otherwise add a version each time; other writes are check-and-set against the version read. Deleting removes the key's metadata and every version, so a
 /// removed operator also disappears from listings (a soft delete would keep listing it).
 /// </summary>
 public sealed class VaultSecretStore : ISecretStore, IDisposable
@@ -38,7 +38,37 @@ public sealed class VaultSecretStore : ISecretStore, IDisposable
     public async Task<string?> GetAsync(string key, CancellationToken cancellation = default) =>
         (await ReadAsync(key, null, cancellation))?.Value;
 
-    public async Task<SecretEntry?> ReadAsync(string key, int? version = null, CancellationToken cancellation = default)
+    public async Task<SecretEntry?> ReadAsync(string key, int? version = null, CancellationToken cancellation = default) =>
+        (await ReadWithVersionAsync(key, version, cancellation)).Entry;
+
+    public async Task SetAsync(string key, string value, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var (current, currentVersion) = await ReadWithVersionAsync(key, null, cancellation);
+        if (current?.Value == value)
+        {
+            return;
+        }
+
+        try
+        {
+            // Check-and-set against the version just read: a writer that slipped in between is not overwritten
+            // unseen, and mounts with cas_required accept the write.
+            await _client.WriteKvAsync(PathOf(key), new Dictionary<string, string> { [ValueField] = value }, currentVersion, cancellation);
+        }
+        catch (VaultInvalidRequestException ex) when (ex.Errors.Any(e => e.Contains("check-and-set", StringComparison.Ordinal)))
+        {
+            throw new PlatformException(
+                $"The Vault secret {_client.Options.KvMount}/{PathOf(key)} changed while it was being written (it is no longer version {currentVersion}): " +
+                "nothing was written. Check who else is changing it, then run again.", ex);
+        }
+    }
+
+    /// <summary>
+    /// The entry (null when absent, deleted or destroyed) and the key's current version number for check-and-set:
+    /// the deleted version's when Vault reports one, 0 when the key does not exist.
+    /// </summary>
+    private async Task<(SecretEntry? Entry, int Version)> ReadWithVersionAsync(string key, int? version, CancellationToken cancellation)
     {
         var path = PathOf(key);
         VaultKvSecret secret;
@@ -48,7 +78,7 @@ public sealed class VaultSecretStore : ISecretStore, IDisposable
         }
         catch (VaultNotFoundException ex) when (ex.IsAbsent)
         {
-            return null;
+            return (null, ex.DeletedVersion ?? 0);
         }
 
         if (!secret.Data.TryGetValue(ValueField, out var value) || value is null)
@@ -59,18 +89,7 @@ public sealed class VaultSecretStore : ISecretStore, IDisposable
                 $"Platform stores each secret as {{\"{ValueField}\": \"…\"}}. Fix it with 'vault kv put -mount={mount} {path} {ValueField}=…'.");
         }
 
-        return new SecretEntry(key, value, secret.Version, secret.CreatedTime);
-    }
-
-    public async Task SetAsync(string key, string value, CancellationToken cancellation = default)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        if (await GetAsync(key, cancellation) == value)
-        {
-            return;
-        }
-
-        await _client.WriteKvAsync(PathOf(key), new Dictionary<string, string> { [ValueField] = value }, cancellation);
+        return (new SecretEntry(key, value, secret.Version, secret.CreatedTime), secret.Version);
     }
 
     public Task<IReadOnlyList<string>> ListAsync(string folder, CancellationToken cancellation = default) =>

@@ -18,7 +18,46 @@ public sealed class VaultSecretStoreTests : SecretStoreContract
 
         var write = _stub.Requests.Single(r => r.Method == "POST");
         Assert.That(write.Path, Is.EqualTo("/v1/secret/data/platform/test/db/app-password"));
-        Assert.That(JsonNode.Parse(write.Body)!.ToJsonString(), Is.EqualTo("""{"data":{"value":"stored-value-1"}}"""));
+        Assert.That(JsonNode.Parse(write.Body)!.ToJsonString(), Is.EqualTo("""{"data":{"value":"stored-value-1"},"options":{"cas":0}}"""));
+    }
+
+    [Test]
+    public async Task Writes_CarryCheckAndSet_SoAMountWithCasRequiredWorks()
+    {
+        _stub.CasRequired = true;
+
+        await Store.SetAsync("db/app-password", "cas-value-1");
+        await Store.SetAsync("db/app-password", "cas-value-2");
+
+        var casSent = _stub.Requests.Where(r => r.Method == "POST").Select(r => JsonNode.Parse(r.Body)!["options"]!["cas"]!.GetValue<int>());
+        Assert.That(casSent, Is.EqualTo(new[] { 0, 1 }));
+        Assert.That(await Store.GetAsync("db/app-password"), Is.EqualTo("cas-value-2"));
+    }
+
+    [Test]
+    public async Task AKeyWhoseLatestVersionWasSoftDeleted_IsWrittenAfterIt()
+    {
+        _stub.CasRequired = true;
+        await Store.SetAsync("db/app-password", "cas-value-1");
+        await _client.DeleteKvLatestAsync($"{Prefix}/db/app-password");
+
+        await Store.SetAsync("db/app-password", "cas-value-2");
+
+        Assert.That((await Store.ReadAsync("db/app-password"))!.Version, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task AWriteThatLostARace_IsRefusedClearly_WithoutQuotingTheValue()
+    {
+        await Store.SetAsync("db/app-password", "cas-value-1");
+        // Another writer's version 2 lands between this store's read (which still sees version 1) and its write.
+        await _client.WriteKvAsync($"{Prefix}/db/app-password", new Dictionary<string, string> { ["value"] = "other-value-2" });
+        _stub.InjectFaults(1, 200, """{"data":{"data":{"value":"cas-value-1"},"metadata":{"version":1,"created_time":"2026-01-01T00:00:00Z"}}}""");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => Store.SetAsync("db/app-password", "cas-value-3"));
+
+        Assert.That(error!.Message, Does.Contain("changed while").And.Contain("secret/platform/test/db/app-password").And.Not.Contain("cas-value-3"));
+        Assert.That(await Store.GetAsync("db/app-password"), Is.EqualTo("other-value-2"));
     }
 
     [Test]

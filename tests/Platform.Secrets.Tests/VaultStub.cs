@@ -71,6 +71,9 @@ internal sealed class VaultStub : IAsyncDisposable
     /// <summary>Where KV v2 engines are mounted; any other mount answers like Vault with no engine there.</summary>
     public ConcurrentDictionary<string, byte> KvMounts { get; } = new(StringComparer.Ordinal) { ["secret"] = 0 };
 
+    /// <summary>The KV mount's <c>cas_required</c>: every write must carry <c>options.cas</c>.</summary>
+    public bool CasRequired { get; set; }
+
     /// <summary>Paths (e.g. <c>/v1/secret/data/x</c>) whose policy denies the token.</summary>
     public ConcurrentDictionary<string, byte> DeniedPaths { get; } = new(StringComparer.Ordinal);
 
@@ -279,12 +282,24 @@ internal sealed class VaultStub : IAsyncDisposable
             return Error(400, "no data provided");
         }
 
+        var cas = Body(context)?["options"]?["cas"]?.GetValue<int>();
         lock (_kvGate)
         {
             var key = $"{mount}/{path}";
             if (!_kv.TryGetValue(key, out var versions))
             {
                 _kv[key] = versions = [];
+            }
+
+            // Check-and-set compares with the current version, deleted or not (0 when the key does not exist).
+            if (cas is null && CasRequired)
+            {
+                return Error(400, "check-and-set parameter required for this call");
+            }
+
+            if (cas is { } expected && expected != versions.Count)
+            {
+                return Error(400, "check-and-set parameter did not match the current version");
             }
 
             versions.Add(new StubVersion((JsonObject)data.DeepClone(), Now()));
