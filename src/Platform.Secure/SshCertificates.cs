@@ -1,3 +1,4 @@
+using System.Globalization;
 using Platform.Core;
 using Platform.Secrets;
 
@@ -16,10 +17,12 @@ public sealed record SshCertificates(bool Enabled, TimeSpan Ttl)
         var enabled = run.Arguments.Has("ssh-certificates")
             ? run.Arguments.GetFlag("ssh-certificates")
             : settings.Get("sshCertificates.enabled") == "true";
-        var minutes = settings.Get("sshCertificates.ttlMinutes") is { } text && int.TryParse(text, out var m) ? m : 30;
+        // A value that is not a whole number is refused, not replaced by the default: "5m" must not give 30 minutes.
+        var text = settings.Get("sshCertificates.ttlMinutes");
+        var minutes = text is null ? 30 : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : 0;
         if (minutes is < 1 or > 1440)
         {
-            throw new PlatformException($"{settings.Source}: sshCertificates.ttlMinutes is {minutes}; expected 1 to 1440.");
+            throw new PlatformException($"{settings.Source}: sshCertificates.ttlMinutes is {text}; expected a whole number of minutes, 1 to 1440.");
         }
 
         return new SshCertificates(enabled, TimeSpan.FromMinutes(minutes));
