@@ -32,8 +32,7 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
             var json = await store.GetAsync(Folder + name, cancellation);
             if (json is not null)
             {
-                operators.Add(JsonSerializer.Deserialize<Operator>(json, Json)
-                    ?? throw new PlatformException($"The secrets store entry {Folder}{name} is not an operator record."));
+                operators.Add(ParseRecord(name, json));
             }
         }
 
@@ -147,6 +146,27 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
         {
             throw new PlatformException($"--expires is in the past (trusted {DescribeExpiry(at)}): give a future date. Nothing was changed.");
         }
+    }
+
+    // The name is the comment of the operator's authorized_keys line: a record whose name is not its entry's (edited
+    // outside Platform) could carry a line break and a second key that no listing shows, so it is refused unquoted.
+    private static Operator ParseRecord(string name, string json)
+    {
+        Operator? op;
+        try
+        {
+            op = JsonSerializer.Deserialize<Operator>(json, Json);
+        }
+        catch (JsonException)
+        {
+            op = null;
+        }
+
+        return op is not null && op.Name == name
+            ? op
+            : throw new PlatformException(
+                $"The secrets store entry {Folder}{name} is not a valid operator record{(op is null ? string.Empty : $" (its name is not '{name}')")}: " +
+                "it was changed outside Platform. Restore it from the store's history, or delete it and Onboard the operator again.");
     }
 
     private async Task<Operator> FindAsync(string name, CancellationToken cancellation)

@@ -100,6 +100,31 @@ public sealed class OperatorRegistryTests
     }
 
     [Test]
+    public async Task A_record_whose_name_is_not_its_key_is_refused_so_it_cannot_smuggle_a_second_authorized_keys_line()
+    {
+        var (registry, store, _) = NewRegistry();
+        var alice = await registry.PrepareOnboardAsync("alice", _alice, null, "t");
+        // Edited by hand in the store: the name (written as the line's comment) carries another key.
+        var forged = System.Text.Json.JsonSerializer.Serialize(alice with { Name = "alice\n" + _bob.KeyText + " hidden" }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
+        await store.SetAsync("operators/alice", forged);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => registry.ActiveAsync());
+
+        Assert.That(error!.Message, Does.Contain("operators/alice").And.Not.Contain(_bob.Base64));
+    }
+
+    [Test]
+    public async Task A_record_that_is_not_json_is_reported_naming_its_entry()
+    {
+        var (registry, store, _) = NewRegistry();
+        await store.SetAsync("operators/alice", "{not json");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => registry.ListAsync());
+
+        Assert.That(error!.Message, Does.Contain("operators/alice"));
+    }
+
+    [Test]
     public async Task Revoking_an_unknown_operator_lists_the_known_ones()
     {
         var (registry, _, _) = NewRegistry();
