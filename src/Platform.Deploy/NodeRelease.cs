@@ -4,8 +4,11 @@ using Platform.Release;
 
 namespace Platform.Deploy;
 
-/// <summary>A node's record of what it runs (<c>current.json</c>): the release, its slot, and the releases before it.</summary>
-public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since, IReadOnlyList<string> Previous)
+/// <summary>
+/// A node's record of what it runs (<c>current.json</c>): the release, its slot, the releases before it, and
+/// those a Rollback left (<see cref="RolledBackFrom"/>, absent in records written before it existed).
+/// </summary>
+public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since, IReadOnlyList<string> Previous, IReadOnlyList<string>? RolledBackFrom = null)
 {
     public string ToJson() => JsonSerializer.Serialize(this, Inventory.Json);
 
@@ -30,7 +33,8 @@ public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since,
     // Well-formed JSON can still be a record edited by hand: a name that is no release (it would end up in
     // a path on the node, and in Rollback's choice), a missing list, a slot that is no port.
     private bool AsPlatformWritesIt() =>
-        ReleaseVersion.IsValid(Version) && Slot is > 0 and <= 65535 && Previous is not null && Previous.All(ReleaseVersion.IsValid);
+        ReleaseVersion.IsValid(Version) && Slot is > 0 and <= 65535 && Previous is not null && Previous.All(ReleaseVersion.IsValid)
+        && (RolledBackFrom ?? []).All(ReleaseVersion.IsValid);
 
     /// <summary>
     /// A record that is there (<paramref name="json"/> not null) but not one Platform wrote: empty or cut
@@ -45,8 +49,12 @@ public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since,
     /// <summary>Where a roll keeps a damaged record (the first one: a later damage does not overwrite it).</summary>
     public static string DamagedCopy(string file) => file + ".damaged";
 
-    /// <summary>The record after switching to <paramref name="version"/> on <paramref name="slot"/>; history keeps the newest first.</summary>
-    public static NodeRelease After(NodeRelease? current, string version, int slot, DateTimeOffset now)
+    /// <summary>
+    /// The record after switching to <paramref name="version"/> on <paramref name="slot"/>; history keeps the newest
+    /// first. A <paramref name="rollback"/> notes the release it leaves, so that the next plain Rollback goes further
+    /// back instead of returning to it; rolling a release out again (not by Rollback) clears its note.
+    /// </summary>
+    public static NodeRelease After(NodeRelease? current, string version, int slot, DateTimeOffset now, bool rollback = false)
     {
         var previous = new List<string>();
         if (current is not null && current.Version != version)
@@ -55,6 +63,8 @@ public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since,
         }
 
         previous.AddRange((current?.Previous ?? []).Where(v => v != version && !previous.Contains(v)));
-        return new NodeRelease(version, slot, now, previous.Take(5).ToList());
+        var left = rollback && current is not null && current.Version != version ? [current.Version] : new List<string>();
+        left.AddRange((current?.RolledBackFrom ?? []).Where(v => v != version && !left.Contains(v)));
+        return new NodeRelease(version, slot, now, previous.Take(5).ToList(), left.Count == 0 ? null : left.Take(5).ToList());
     }
 }

@@ -37,23 +37,30 @@ public static class RollbackTarget
         }
 
         var on = records.Where(r => r.Value?.Version == running).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
-        var previous = on.Select(r => r.Value!.Previous.FirstOrDefault()).Distinct().ToList();
+        var previous = on.Select(r => Before(r.Value!)).Distinct().ToList();
         if (previous is [{ } target])
         {
-            return (target, $"Rolling back from {running} to {target}");
+            // A release an earlier Rollback left is passed over: a second Rollback goes further back, not forward again.
+            var left = on.SelectMany(r => r.Value!.Previous.TakeWhile(v => v != target)).Distinct().ToList();
+            return (target, $"Rolling back from {running} to {target}" + (left.Count == 0 ? string.Empty : $" (passing over {string.Join(", ", left)}, which an earlier Rollback left: --version= brings it back)"));
         }
 
         var each = string.Join(", ", records.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Value is null
             ? $"{r.Key}: nothing"
-            : $"{r.Key}: {r.Value.Version}, before it {(r.Value.Previous.Count == 0 ? "nothing kept" : r.Value.Previous[0])}"));
-        if (previous.Contains(null) && previous.Count == 1)
+            : $"{r.Key}: {r.Value.Version}, before it {Before(r.Value) ?? "nothing kept"}"));
+        var ranBefore = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous).Distinct().Where(v => v != running).ToList();
+        if (previous is [null])
         {
-            throw new PlatformException($"The nodes run {running} and keep no earlier release ({each}): there is nothing to roll back to. To put another release on them, run RollNode --version=X.Y.Z. Nothing was changed.");
+            throw new PlatformException(ranBefore.Count == 0
+                ? $"The nodes run {running} and keep no earlier release ({each}): there is nothing to roll back to. To put another release on them, run RollNode --version=X.Y.Z. Nothing was changed."
+                : $"The nodes run {running}, and every earlier release they keep was left by a Rollback ({string.Join(", ", ranBefore)}): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed.");
         }
 
-        var ranBefore = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous).Distinct().Where(v => v != running).ToList();
         throw new PlatformException($"The nodes did not all run the same release before ({each}): pass --version= with the release to go back to, one of {string.Join(", ", ranBefore)}. Nothing was changed.");
     }
+
+    // The release a node ran before, leaving out those a Rollback left.
+    private static string? Before(NodeRelease record) => record.Previous.FirstOrDefault(v => !(record.RolledBackFrom ?? []).Contains(v));
 
     private static string Running(IReadOnlyDictionary<string, NodeRelease?> records) =>
         RunningRelease.Majority(records) ?? throw new PlatformException("Nothing is deployed: there is nothing to roll back.");

@@ -58,4 +58,45 @@ public sealed class RollbackTargetTests
         Assert.That(RollbackTarget.Check(nodes, "1.0"), Is.EqualTo(("1.0", "Rolling back from 2.0 to 1.0")));
         Assert.That(() => RollbackTarget.Check(nodes, "0.5"), Throws.TypeOf<PlatformException>().With.Message.Contains("0.5 is not one of them (their records keep 2.0, 1.0)"));
     }
+
+    [Test]
+    public void A_second_rollback_goes_further_back_instead_of_forward_again()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        // 1.0, then 2.0, then 3.0 rolled out; a Rollback took every node from 3.0 back to 2.0.
+        var node = NodeRelease.After(NodeRelease.After(NodeRelease.After(null, "1.0", 8081, now), "2.0", 8082, now), "3.0", 8081, now);
+        var back = NodeRelease.After(node, "2.0", 8082, now, rollback: true);
+
+        var (version, why) = RollbackTarget.Choose(Nodes(back, back, back));
+
+        Assert.That(version, Is.EqualTo("1.0"));
+        Assert.That(why, Is.EqualTo("Rolling back from 2.0 to 1.0 (passing over 3.0, which an earlier Rollback left: --version= brings it back)"));
+        Assert.That(RollbackTarget.Check(Nodes(back, back, back), "3.0").Version, Is.EqualTo("3.0"), "--version= still takes the release a Rollback left");
+    }
+
+    [Test]
+    public void Rolling_a_release_out_again_clears_what_a_rollback_noted()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var back = NodeRelease.After(NodeRelease.After(NodeRelease.After(null, "1.0", 8081, now), "2.0", 8082, now), "1.0", 8081, now, rollback: true);
+        var again = NodeRelease.After(back, "2.0", 8082, now);
+
+        Assert.That(back.RolledBackFrom, Is.EqualTo(new[] { "2.0" }));
+        Assert.That(again.RolledBackFrom, Is.Null);
+        Assert.That(RollbackTarget.Choose(Nodes(again, again, again)).Version, Is.EqualTo("1.0"));
+        var record = NodeRelease.After(NodeRelease.After(NodeRelease.After(null, "1.0.0", 8081, now), "2.0.0", 8082, now), "1.0.0", 8081, now, rollback: true);
+        Assert.That(NodeRelease.Parse(record.ToJson()), Is.Not.Null.And.Property(nameof(NodeRelease.RolledBackFrom)).EqualTo(new[] { "2.0.0" }), "the note survives the record file");
+    }
+
+    [Test]
+    public void Nodes_whose_earlier_releases_were_all_left_by_rollbacks_ask_for_a_version()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var back = NodeRelease.After(NodeRelease.After(null, "2.0", 8081, now), "1.0", 8082, now, rollback: false);
+        back = NodeRelease.After(NodeRelease.After(back, "2.0", 8081, now), "1.0", 8082, now, rollback: true);
+
+        var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(Nodes(back, back, back)));
+
+        Assert.That(error!.Message, Is.EqualTo("The nodes run 1.0, and every earlier release they keep was left by a Rollback (2.0): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed."));
+    }
 }
