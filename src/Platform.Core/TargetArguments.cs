@@ -44,7 +44,7 @@ public static class TargetArguments
         ["version"] = ["Package", "Apply", "Destroy", "MigrateDb", "ExpandDb", "CheckCompatibility", "Stage", "RollNode", "Verify", "ContractDb", "Deploy", "Rollback"],
 
         // Stage too refuses a release the database was contracted past (ContractGuard).
-        ["force"] = ["Package", "Stage", "RollNode", "Rollback", "Unlock", "MigrateDb", "ContractDb"],
+        ["force"] = ["Package", "Stage", "RollNode", "Rollback", "Unlock", "MigrateDb", "ContractDb", "Destroy"],
 
         // Stage uploads (and is bounded by the deadline); the rest is the roll's.
         ["node"] = ["Stage", .. Rolls],

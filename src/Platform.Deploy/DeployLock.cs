@@ -69,20 +69,23 @@ public sealed class DeployLock(HostSession lb)
     public async Task<LockHolder?> HolderAsync(CancellationToken cancellation)
     {
         var text = await lb.ReadFileAsync(Path, cancellation);
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null)
         {
             return null;
         }
 
+        // An empty lock is still a lock (a run that died writing it, a full disk): it is reported, released and audited like any other.
         try
         {
-            return JsonSerializer.Deserialize<LockHolder>(text, Inventory.Json);
+            return string.IsNullOrWhiteSpace(text) ? Unknown("is empty") : JsonSerializer.Deserialize<LockHolder>(text, Inventory.Json) ?? Unknown("is not a lock Platform wrote");
         }
         catch (JsonException)
         {
-            return new LockHolder($"nobody known: {Path} on {lb.Host.Name} is not a lock Platform wrote", "unknown", "unknown", DateTimeOffset.MinValue, "unknown", string.Empty);
+            return Unknown("is not a lock Platform wrote");
         }
     }
+
+    private LockHolder Unknown(string why) => new($"nobody known: {Path} on {lb.Host.Name} {why}", "unknown", "unknown", DateTimeOffset.MinValue, "unknown", string.Empty);
 
     public static string Describe(LockHolder holder) =>
         holder.Since == DateTimeOffset.MinValue

@@ -19,6 +19,7 @@ public sealed class DeployRun : IAsyncDisposable
     private static readonly ConditionalWeakTable<RunContext, DeployRun> Runs = new();
     private readonly RunContext _run;
     private LockHolder? _lock;
+    private bool _lockAsked;
     private SshRuntimeApiChannel? _haproxy;
 
     private DeployRun(RunContext run, Inventory inventory, SshSessionPool pool, ReleaseStore releases)
@@ -119,6 +120,23 @@ public sealed class DeployRun : IAsyncDisposable
     public async Task LockAsync(string target, string? version)
     {
         Version ??= version;
+        if (_run.CheckMode && !_lockAsked)
+        {
+            // Check mode takes no lock, but says (once) when the real run would be refused.
+            _lockAsked = true;
+            try
+            {
+                if (await new DeployLock(await LbAsync()).HolderAsync(_run.Cancellation) is { } holder)
+                {
+                    _run.Reporter.Warn($"Check mode: another run holds the deploy lock ({DeployLock.Describe(holder)}): the real {target} would be refused until it ends (or Unlock releases it).");
+                }
+            }
+            catch (PlatformException ex)
+            {
+                _run.Reporter.Warn($"Check mode: whether another run holds the deploy lock cannot be asked ({ex.Message}).");
+            }
+        }
+
         if (_lock is not null || _run.CheckMode)
         {
             return;

@@ -1,5 +1,7 @@
+using System.Net.Sockets;
 using Platform.Core;
 using Platform.Release;
+using Renci.SshNet.Common;
 
 namespace Platform.Deploy;
 
@@ -43,14 +45,23 @@ public static class HostChangeLock
             deploy = await DeployRun.ForAsync(run);
             await deploy.LbAsync();
         }
-        catch (PlatformException ex) when (withoutUnreachableLb(lb.Host) is { } because)
+        catch (PlatformException ex) when (Unreachable(ex) && withoutUnreachableLb(lb.Host) is { } because)
         {
             run.Reporter.Warn($"{verb} without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and {because}.");
             return false;
         }
+        catch (PlatformException ex) when (!Unreachable(ex) && target == "Destroy" && run.Arguments.GetFlag("force"))
+        {
+            run.Reporter.Warn($"Destroying without the deploy lock (--force): the lb host {lb.Host} could not be asked who holds it ({ex.Message}).");
+            return false;
+        }
         catch (PlatformException ex)
         {
-            throw new PlatformException($"The deploy lock cannot be taken: the lb host {lb.Host}, which holds it, cannot be reached ({ex.Message}). Another run may be rolling out; nothing was changed. Bring the lb host back and run again.", ex);
+            // Reached but not logged in to (a key the host refuses, a host key that does not match): the host is up
+            // and may hold another run's lock; that is no reason to go on without asking it.
+            throw new PlatformException(Unreachable(ex)
+                ? $"The deploy lock cannot be taken: the lb host {lb.Host}, which holds it, cannot be reached ({ex.Message}). Another run may be rolling out; nothing was changed. Bring the lb host back and run again."
+                : $"The deploy lock cannot be taken: Platform could not log in to the lb host {lb.Host}, which holds it ({ex.Message}), so it cannot tell whether another run is rolling out. Nothing was changed. Restore its access first{(target == "Destroy" ? ", or pass --force to destroy without the lock" : string.Empty)}.", ex);
         }
 
         // The version a Deploy rolls out names the holder; an Apply or Destroy on its own deploys none.
@@ -58,4 +69,29 @@ public static class HostChangeLock
         run.Reporter.Info($"Deploy lock taken on {lb.Host}: no other run can roll out or change the hosts until this one ends.");
         return true;
     }
+
+    /// <summary>Check mode takes no lock, but says when the real run would be refused because another run holds it.</summary>
+    public static async Task PreviewAsync(RunContext run, string target)
+    {
+        if (!run.CheckMode || !File.Exists(run.InventoryFile))
+        {
+            return;
+        }
+
+        try
+        {
+            if (Inventory.Load(run.InventoryFile).LoadBalancer is not null)
+            {
+                await (await DeployRun.ForAsync(run)).LockAsync(target, null);
+            }
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Warn($"Check mode: whether another run holds the deploy lock cannot be asked ({ex.Message}).");
+        }
+    }
+
+    // The lb host did not answer at all (refused, timed out): not a login it turned down.
+    internal static bool Unreachable(Exception ex) =>
+        ex.InnerException is SocketException or SshOperationTimeoutException or TimeoutException || (ex.InnerException is { } inner && Unreachable(inner));
 }

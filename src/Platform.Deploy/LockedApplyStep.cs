@@ -20,6 +20,7 @@ public sealed class LockedApplyStep(RunContext run)
     public async Task<Inventory?> RunAsync(IReadOnlyCollection<string>? targets = null)
     {
         var target = targets?.Contains("Deploy") == true ? "Deploy" : "Apply";
+        await HostChangeLock.PreviewAsync(run, target);
         PlanSummary? applied = null;
         Inventory? inventory;
         try

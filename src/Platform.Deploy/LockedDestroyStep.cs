@@ -15,6 +15,7 @@ public sealed class LockedDestroyStep(RunContext run)
     public async Task RunAsync()
     {
         var started = false;
+        await HostChangeLock.PreviewAsync(run, "Destroy");
         try
         {
             await new DestroyStep(run, async () =>

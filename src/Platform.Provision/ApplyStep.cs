@@ -48,6 +48,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
         // Terraform sees the resources it made, not whether their processes still run (a reboot stops the local
         // hosts): started first, so that the lb host can hold the deploy lock before anything changes.
         await StoppedHostsStarter.StartAsync(run, environment.Settings);
+        await InventoryRestore.IfMissingAsync(run, environment.Runner);
 
         // A plan without changes made in this run (Deploy's Plan, then Apply) has nothing to apply. One made
         // earlier goes to Terraform all the same: only Terraform can tell that it has gone stale meanwhile.
@@ -59,16 +60,25 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
         if (applying)
         {
-            await environment.Runner.ApplyAsync(planFile);
+            try
+            {
+                await environment.Runner.ApplyAsync(planFile);
+            }
+            finally
+            {
+                // Even when Terraform failed or was interrupted part-way: the hosts may be partly on these values, and
+                // the next plain run must go on towards them, not back to the ones before (moving every host).
+                RememberedVariables.AdoptFromPlan(run.Layout, planFile, showJson, environment.Settings.TerraformVariables.Keys);
+            }
         }
         else
         {
             run.Reporter.Info("Nothing to apply.");
+            RememberedVariables.AdoptFromPlan(run.Layout, planFile, showJson, environment.Settings.TerraformVariables.Keys);
         }
 
         // What Terraform changed is recorded even when the run was interrupted meanwhile (Terraform is let
-        // finish): the variables it applied and the inventory first, local and quick; the secrets store last.
-        RememberedVariables.AdoptFromPlan(run.Layout, planFile);
+        // finish): the variables it applied first (above) and the inventory, local and quick; the secrets store last.
         var outputs = await environment.Runner.OutputsAsync();
         var inventory = InventoryBuilder.Build(outputs);
         InventoryBuilder.Write(inventory, run.Layout.InventoryFile);

@@ -40,6 +40,7 @@ public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = n
             return;
         }
 
+        await InventoryRestore.IfMissingAsync(run, environment.Runner);
         if (beforeDestroying is not null)
         {
             await beforeDestroying();

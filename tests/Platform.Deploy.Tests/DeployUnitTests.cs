@@ -281,4 +281,16 @@ public sealed class DeployUnitTests
         Assert.That(RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["surge"] = "0" }), "1.0.0").Surge, Is.Zero, "strictly one batch after another");
         Assert.That(() => RollOptions.From(RunArguments.From(new Dictionary<string, string> { ["surge"] = "-1" }), "1.0.0"), Throws.TypeOf<PlatformException>().With.Message.Contains("surge"));
     }
+
+    [Test]
+    public void Only_an_lb_host_that_does_not_answer_counts_as_unreachable_for_the_deploy_lock()
+    {
+        var refused = new PlatformException("'lb' refused the login", new Renci.SshNet.Common.SshAuthenticationException("Permission denied (publickey)."));
+        var down = new PlatformException("Cannot reach 'lb'", new System.Net.Sockets.SocketException(111));
+
+        Assert.That(HostChangeLock.Unreachable(down), Is.True);
+        Assert.That(HostChangeLock.Unreachable(new PlatformException("wrapped", down)), Is.True);
+        Assert.That(HostChangeLock.Unreachable(refused), Is.False, "a host that turns the login down is up, and may hold another run's lock");
+        Assert.That(HostChangeLock.Unreachable(new PlatformException("The deploy key is missing")), Is.False);
+    }
 }
