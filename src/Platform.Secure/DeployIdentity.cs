@@ -26,6 +26,13 @@ public sealed class DeployIdentity
         var file = run.Layout.DeployKeyFile;
         if (!File.Exists(file))
         {
+            // A key that goes missing from a provisioned environment is lost, not new: a fresh one would be refused
+            // by every host, and would replace the circle's deploy key so that even SeedKeys could not get back in.
+            if (File.Exists(file + ".pub") || File.Exists(run.Layout.InventoryFile))
+            {
+                throw new PlatformException(LostMessage(file));
+            }
+
             if (run.CheckMode)
             {
                 throw new PlatformException($"No deploy key at {file} yet; it is created by the first Apply (check mode creates nothing).");
@@ -43,12 +50,16 @@ public sealed class DeployIdentity
         return Load(file);
     }
 
+    private static string LostMessage(string privateKeyFile) =>
+        $"The deploy key {privateKeyFile} (or its .pub) is missing, and this environment was provisioned with it: its hosts let Platform in with that key only, so a new one would be refused by all of them. " +
+        "Restore both files from your backup; nothing was changed. If the key is lost for good, a member of the circle can let a new one in by hand (README: Replacing the deploy key); a local environment can be destroyed (Destroy --force: the lock cannot be checked without the key) and deployed again.";
+
     public static DeployIdentity Load(string privateKeyFile)
     {
         var publicFile = privateKeyFile + ".pub";
         if (!File.Exists(privateKeyFile) || !File.Exists(publicFile))
         {
-            throw new PlatformException($"The deploy key {privateKeyFile} (and its .pub) is missing. Run Apply to create it, or restore it from your backup.");
+            throw new PlatformException(LostMessage(privateKeyFile));
         }
 
         var mode = File.GetUnixFileMode(privateKeyFile);
