@@ -34,13 +34,43 @@ public static class RememberedVariables
     public static void WriteBesidePlan(string planFile, IReadOnlyList<string> values) =>
         AtomicFile.WriteAllText(BesidePlan(planFile), JsonSerializer.Serialize(values), AtomicFile.OwnerOnly);
 
-    /// <summary>After <paramref name="planFile"/> was applied: its values become the remembered ones (a plan from elsewhere, without them, changes nothing).</summary>
-    public static void AdoptFromPlan(EnvironmentLayout layout, string planFile)
+    /// <summary>
+    /// After <paramref name="planFile"/> was applied (or Terraform began to apply it): its values become the remembered
+    /// ones. A plan copied from elsewhere, without the file Plan wrote beside it, is read for them instead
+    /// (<paramref name="showJson"/>): the variables it was made with that differ from the configuration's
+    /// defaults, leaving out those Platform sets itself (<paramref name="setByPlatform"/>) and sensitive ones.
+    /// </summary>
+    public static void AdoptFromPlan(EnvironmentLayout layout, string planFile, string showJson, IEnumerable<string> setByPlatform)
     {
-        if (File.Exists(BesidePlan(planFile)))
+        var values = File.Exists(BesidePlan(planFile)) ? Read(BesidePlan(planFile)) : FromPlan(showJson, setByPlatform.ToHashSet(StringComparer.Ordinal));
+        AtomicFile.WriteAllText(FileOf(layout), JsonSerializer.Serialize(values), AtomicFile.OwnerOnly);
+    }
+
+    internal static IReadOnlyList<string> FromPlan(string showJson, IReadOnlySet<string> setByPlatform)
+    {
+        using var doc = JsonDocument.Parse(showJson);
+        var root = doc.RootElement;
+        if (!root.TryGetProperty("variables", out var planned) || planned.ValueKind != JsonValueKind.Object)
         {
-            AtomicFile.WriteAllText(FileOf(layout), JsonSerializer.Serialize(Read(BesidePlan(planFile))), AtomicFile.OwnerOnly);
+            return [];
         }
+
+        var declared = root.TryGetProperty("configuration", out var c) && c.TryGetProperty("root_module", out var m) && m.TryGetProperty("variables", out var d) ? d : default;
+        var values = new List<string>();
+        foreach (var variable in planned.EnumerateObject().Where(v => !setByPlatform.Contains(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal))
+        {
+            var declaration = declared.ValueKind == JsonValueKind.Object && declared.TryGetProperty(variable.Name, out var x) ? x : default;
+            var sensitive = declaration.ValueKind == JsonValueKind.Object && declaration.TryGetProperty("sensitive", out var sv) && sv.ValueKind == JsonValueKind.True;
+            if (sensitive || !variable.Value.TryGetProperty("value", out var value)
+                || (declaration.ValueKind == JsonValueKind.Object && declaration.TryGetProperty("default", out var byDefault) && JsonElement.DeepEquals(byDefault, value)))
+            {
+                continue;
+            }
+
+            values.Add($"{variable.Name}={(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())}");
+        }
+
+        return values;
     }
 
     public static void Forget(EnvironmentLayout layout) => File.Delete(FileOf(layout));
@@ -60,7 +90,8 @@ public static class RememberedVariables
         }
         catch (JsonException e)
         {
-            throw new PlatformException($"{file} is not a list of name=value strings ({e.Message}). Fix or delete it (it only remembers the --var values of the last Apply).");
+            // Deleting it is no fix: the next plan would go back to the configuration's defaults, replacing what they change.
+            throw new PlatformException($"{file} is not a JSON list of \"name=value\" strings (line {(e.LineNumber ?? 0) + 1}). It holds the --var values the environment was last applied with, which later runs keep: restore it (e.g. [\"app_nodes=4\"]). Deleting it makes the next plan go back to the defaults, which can replace hosts: then pass every --var the environment was applied with. Nothing was changed.");
         }
     }
 }
