@@ -62,7 +62,7 @@ var steps = new Dictionary<string, Func<RunContext, Task>>();
 CakeTaskBuilder Step(string name, string description, Func<RunContext, Task> body)
 {
     steps[name] = body;
-    return Task(name).Description(description).Does(() => interruption.RunAsync(() => body(Run())));
+    return Task(name).Description(description).Does(() => interruption.RunAsync(() => body(Run()), name));
 }
 CakeTaskBuilder SyncStep(string name, string description, Action<RunContext> body) =>
     Step(name, description, r => { body(r); return System.Threading.Tasks.Task.CompletedTask; });

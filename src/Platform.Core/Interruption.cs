@@ -36,7 +36,8 @@ public sealed class Interruption : IDisposable
     /// Runs a task's body; once interrupted, its cancellation surfaces as one line saying so instead
     /// of "The operation was canceled".
     /// </summary>
-    public async Task RunAsync(Func<Task> body)
+    /// <param name="task">The task's name: an interrupted Apply or Destroy may leave Terraform's resource in the making tainted.</param>
+    public async Task RunAsync(Func<Task> body, string? task = null)
     {
         try
         {
@@ -44,7 +45,7 @@ public sealed class Interruption : IDisposable
         }
         catch (OperationCanceledException ex) when (_cancel.IsCancellationRequested)
         {
-            throw Stopped(ex);
+            throw Stopped(ex, task is "Apply" or "Destroy");
         }
     }
 
@@ -57,8 +58,9 @@ public sealed class Interruption : IDisposable
         }
     }
 
-    private PlatformException Stopped(Exception inner) =>
-        new($"Stopped by {_signal}: what was in flight was put back or finished (see above).", inner);
+    private PlatformException Stopped(Exception inner, bool terraform) => terraform
+        ? new($"Stopped by {_signal} while Terraform ran: a resource it was still making is left tainted (Terraform's lines above name it), and the next plan replaces it; the lines above say what else was finished.", inner)
+        : new($"Stopped by {_signal}: what was in flight was put back or finished (see above).", inner);
 
     internal void OnSignal(PosixSignalContext context) => OnSignal(context, DateTime.UtcNow);
 

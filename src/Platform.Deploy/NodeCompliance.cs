@@ -30,9 +30,17 @@ public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operato
         var keys = AuthorizedKeysPlan.For(await node.Ssh.ReadFileAsync(node.Layout.Node.AuthorizedKeysFile, token), circle);
         results.Add(new ComplianceResult("authorized_keys", !keys.Changes, keys.Changes ? $"differs from the trusted circle ({keys.Describe()}); run SeedKeys" : "exactly the trusted circle"));
 
-        var methods = await connector.ProbePasswordLoginAsync(node.Layout.Node, token);
-        var passwordRefused = !methods.Contains("accepted", StringComparison.Ordinal) && !methods.Contains("password", StringComparison.OrdinalIgnoreCase);
-        results.Add(new ComplianceResult("ssh password login", passwordRefused, passwordRefused ? $"refused ({methods.Trim()})" : $"offered: {methods.Trim()}"));
+        try
+        {
+            var methods = await connector.ProbePasswordLoginAsync(node.Layout.Node, token);
+            var passwordRefused = !methods.Contains("accepted", StringComparison.Ordinal) && !methods.Contains("password", StringComparison.OrdinalIgnoreCase);
+            results.Add(new ComplianceResult("ssh password login", passwordRefused, passwordRefused ? $"refused ({methods.Trim()})" : $"offered: {methods.Trim()}"));
+        }
+        catch (PlatformException ex)
+        {
+            // A new connection failed where the run's own still works (sshd died meanwhile): a failed check of this node.
+            results.Add(new ComplianceResult("ssh password login", false, ex.Message));
+        }
 
         var tcp = await node.Ssh.RunCheckedAsync("cat /proc/net/tcp /proc/net/tcp6 2>/dev/null", "reading listening sockets", token);
         var listening = ListeningPorts.On(tcp, node.Address, nodeOwnsAnyAddress);

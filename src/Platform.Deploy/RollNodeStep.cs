@@ -16,7 +16,9 @@ public sealed class RollNodeStep(RunContext run)
             version,
             target,
             (deployer, options, release, locking) => deployer.RollAsync(options, release, locking),
-            "Nodes already rolled stay on the new release (Rollback moves them back); the failed node kept its release.");
+            result => result.Nodes.Where(n => n.Outcome == Outcome.Changed).Select(n => n.Node).ToList() is { Count: > 0 } rolled
+                ? $"Nodes already rolled ({string.Join(", ", rolled)}) stay on the new release (Rollback moves them back); the failed node kept its release."
+                : "No node was rolled: the failed node kept its release.");
 
     /// <summary>
     /// Runs a step on the app nodes with a packaged release, under the deploy lock: the lock is taken
@@ -26,7 +28,7 @@ public sealed class RollNodeStep(RunContext run)
         string? version,
         string target,
         Func<RollingDeployer, RollOptions, PackagedRelease, Task, Task<RollResult>> step,
-        string afterFailure)
+        Func<RollResult, string> afterFailure)
     {
         version ??= await ReleaseVersion.ResolveAsync(run);
         var deploy = await DeployRun.ForAsync(run);
@@ -61,7 +63,7 @@ public sealed class RollNodeStep(RunContext run)
         {
             throw new PlatformException(
                 $"{target} to {version} failed on {string.Join(", ", result.Failed.Select(f => f.Node))}: " +
-                string.Join(" | ", result.Failed.Select(f => f.Detail)) + " " + afterFailure);
+                string.Join(" | ", result.Failed.Select(f => f.Detail.TrimEnd('.'))) + ". " + afterFailure(result));
         }
 
         return result;

@@ -503,7 +503,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     private async Task RecordAsync(NodeSession node, NodeRelease? current, string version, int slot, RollOptions options, CancellationToken token)
     {
-        await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow), options.KeepReleases, token);
+        await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow, rollback: options.Target == "Rollback"), options.KeepReleases, token);
     }
 
     // With a token of its own: a node interrupted by the deadline or Ctrl+C is put back too.
@@ -518,11 +518,21 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             }
 
             await lb.SetStateAsync(idleServer, SlotState.Maint, cleanup.Token);
+        }
+        catch (Exception ex)
+        {
+            Out.Error($"[revert] {node.Name}: HAProxy could not be put back as it was: {ex.Message}");
+        }
+
+        // Stopped even when HAProxy could not be told (most often it is down, and sends nothing anywhere):
+        // a release that failed its roll must not stay running beside the one the node serves.
+        try
+        {
             await deploy.Processes.StopAsync(node, idle, options.StopTimeout, cleanup.Token);
         }
         catch (Exception ex)
         {
-            Out.Error($"[revert] {node.Name}: could not fully restore the previous state: {ex.Message}");
+            Out.Error($"[revert] {node.Name}: {options.Version} could not be stopped on slot {idle} and may still run there (Verify names it; a RollNode stops it): {ex.Message}");
         }
     }
 

@@ -16,5 +16,5 @@ public sealed class StageStep(RunContext run)
             version,
             target,
             (deployer, options, release, locking) => deployer.StageAsync(options, release, locking),
-            "Nothing that runs was changed; run Stage again once the cause is fixed.");
+            _ => "Nothing that runs was changed; run Stage again once the cause is fixed.");
 }

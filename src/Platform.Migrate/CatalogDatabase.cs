@@ -75,9 +75,8 @@ public sealed class CatalogDatabase
     /// </summary>
     public async Task EnsureAsync(string applicationName, CancellationToken cancellation)
     {
-        await using (var server = new NpgsqlConnection(AdminConnectionString("postgres", applicationName)))
+        await using (var server = await DatabaseConnection.OpenAsync(AdminConnectionString("postgres", applicationName), cancellation))
         {
-            await server.OpenAsync(cancellation);
             await ExecuteAsync(server, cancellation,
                 $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN CREATE ROLE {OwnerRole}; END IF; END $$",
                 $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AppRole}') THEN CREATE ROLE {AppRole}; END IF; END $$",
@@ -94,8 +93,7 @@ public sealed class CatalogDatabase
                 $"GRANT CONNECT ON DATABASE {Name} TO {AppRole}");
         }
 
-        await using var database = new NpgsqlConnection(AdminConnectionString(Name, applicationName));
-        await database.OpenAsync(cancellation);
+        await using var database = await DatabaseConnection.OpenAsync(AdminConnectionString(Name, applicationName), cancellation);
         await ExecuteAsync(database, cancellation,
             $"ALTER SCHEMA public OWNER TO {OwnerRole}",
             "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
@@ -107,8 +105,7 @@ public sealed class CatalogDatabase
     /// <summary>After migrating: the service may read the migration journal, never write it.</summary>
     public async Task RestrictJournalAsync(string journalTable, CancellationToken cancellation)
     {
-        await using var connection = new NpgsqlConnection(OwnerConnectionString("platform-migrate"));
-        await connection.OpenAsync(cancellation);
+        await using var connection = await DatabaseConnection.OpenAsync(OwnerConnectionString("platform-migrate"), cancellation);
         await ExecuteAsync(connection, cancellation,
             $"DO $$ BEGIN IF to_regclass('public.{journalTable}') IS NOT NULL THEN " +
             $"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public.{journalTable} FROM {AppRole}; GRANT SELECT ON public.{journalTable} TO {AppRole}; END IF; END $$");

@@ -108,8 +108,7 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
     /// <summary>Applied migrations (version → file name and checksum) from Evolve's journal; empty before the first run.</summary>
     public async Task<Dictionary<int, (string Name, string Checksum)>> AppliedAsync(CancellationToken cancellation)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellation);
+        await using var connection = await DatabaseConnection.OpenAsync(connectionString, cancellation);
         await using var exists = new NpgsqlCommand($"SELECT to_regclass('public.{JournalTable}') IS NOT NULL", connection);
         if (!(bool)(await exists.ExecuteScalarAsync(cancellation))!)
         {

@@ -20,8 +20,7 @@ public sealed class MigrationLock : IAsyncDisposable
 
     public static async Task<MigrationLock> AcquireAsync(string connectionString, TimeSpan timeout, IReporter reporter, CancellationToken cancellation)
     {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellation);
+        var connection = await DatabaseConnection.OpenAsync(connectionString, cancellation);
         var started = DateTime.UtcNow;
         var announced = false;
         while (true)

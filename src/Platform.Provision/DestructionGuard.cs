@@ -34,7 +34,8 @@ public static class DestructionGuard
         var message =
             $"The plan made in this run would destroy or replace {string.Join(", ", unconsented)}: what they hold (data, a host serving traffic) would be lost. " +
             $"Review it first: it is written out in {Path.ChangeExtension(planFile, ".txt")}; apply exactly that plan with ./build.sh --target=Apply --exclusive " +
-            $"(or --plan=FILE), or pass --{AllowArgument} to apply it in this run. If a --var was not meant to change, pass it again with its current value.";
+            $"(or --plan=FILE), or pass --{AllowArgument} to apply it in this run. If a --var was not meant to change, pass it again with its current value." +
+            Tainted(unconsented.Intersect(plan.Tainted).ToList());
         if (run.CheckMode)
         {
             run.Reporter.Warn($"Check mode: Apply would refuse. {message}");
@@ -43,6 +44,13 @@ public static class DestructionGuard
 
         throw new PlatformException(message + " Nothing was changed.");
     }
+
+    // A tainted resource never finished being made (a run stopped or failed during Apply): replacing it is how Terraform
+    // finishes the job. Whether it already held anything worth keeping is the operator's call, so it is named, not waved through.
+    private static string Tainted(IReadOnlyList<string> tainted) => tainted.Count == 0
+        ? string.Empty
+        : $" Terraform marked {string.Join(", ", tainted)} tainted: an earlier Apply stopped or failed while making {(tainted.Count == 1 ? "it" : "them")}, and replacing {(tainted.Count == 1 ? "it" : "them")} completes that; " +
+          $"if nothing was served or stored there yet, consent with {string.Join(" ", tainted.Select(a => $"--replace='{a}'"))}.";
 
     // "terraform_data.haproxy_backends" covers itself and its instances ("…[0]", "…[\"web-1\"]").
     private static bool Covers(string replaceable, string address) =>

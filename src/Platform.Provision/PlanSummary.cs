@@ -15,6 +15,9 @@ public sealed partial record PlanSummary(
     IReadOnlyList<string> Destroy,
     bool OutputsChange)
 {
+    /// <summary>What the plan replaces because it is tainted (<c>action_reason</c>): its creation failed or was interrupted part-way.</summary>
+    public IReadOnlyList<string> Tainted { get; init; } = [];
+
     /// <summary>The <c>environment</c> variable the plan was made with (every environment passes its name), or null.</summary>
     public string? Environment { get; init; }
 
@@ -53,6 +56,7 @@ public sealed partial record PlanSummary(
             var change = new List<string>();
             var replace = new List<string>();
             var destroy = new List<string>();
+            var tainted = new List<string>();
             if (root.TryGetProperty("resource_changes", out var changes))
             {
                 foreach (var rc in changes.EnumerateArray())
@@ -68,6 +72,10 @@ public sealed partial record PlanSummary(
                         _ => null, // no-op, read, forget: nothing happens to real infrastructure
                     };
                     target?.Add(address);
+                    if (target == replace && rc.TryGetProperty("action_reason", out var reason) && reason.GetString() == "replace_because_tainted")
+                    {
+                        tainted.Add(address);
+                    }
                 }
             }
 
@@ -77,7 +85,7 @@ public sealed partial record PlanSummary(
                 && env.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String
                     ? value.GetString()
                     : null;
-            return new PlanSummary(add, change, replace, destroy, outputsChange) { Environment = environment };
+            return new PlanSummary(add, change, replace, destroy, outputsChange) { Environment = environment, Tainted = tainted };
         }
     }
 

@@ -37,6 +37,11 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
         {
             return ex.Message;
         }
+        catch (Exception ex) when (ex is SocketException or SshConnectionException or SshOperationTimeoutException or TimeoutException or IOException)
+        {
+            // The connection itself failed: said of this host, not as a bare "Connection refused" at the end of a Verify.
+            throw new PlatformException($"Cannot reach '{host.Name}' at {host.Address}:{host.SshPort} to check that it refuses password logins: {ex.Message}", ex);
+        }
     }
 
     /// <summary>SHA256 fingerprint of a raw host key blob, as ssh-keygen prints it.</summary>

@@ -48,6 +48,22 @@ public sealed class DestructionGuardTests
         Assert.That(said.Text, Does.Contain("Check mode: Apply would refuse.").And.Contain("terraform_data.postgres"));
     }
 
+    [Test]
+    public void A_tainted_resource_is_named_as_such_with_the_replace_that_consents()
+    {
+        const string show = """
+            {"format_version":"1.2","resource_changes":[
+              {"address":"terraform_data.host[\"web-3\"]","action_reason":"replace_because_tainted","change":{"actions":["delete","create"]}},
+              {"address":"terraform_data.postgres","change":{"actions":["delete","create"]}}]}
+            """;
+        var plan = PlanSummary.Parse(show);
+
+        var error = Assert.Throws<PlatformException>(() => DestructionGuard.Check(Run([]), "p.tfplan", plan, Replaceable, reviewed: false));
+
+        Assert.That(plan.Tainted, Is.EqualTo(new[] { "terraform_data.host[\"web-3\"]" }));
+        Assert.That(error!.Message, Does.Contain("Terraform marked terraform_data.host[\"web-3\"] tainted").And.Contain("--replace='terraform_data.host[\"web-3\"]'").And.Not.Contain("marked terraform_data.postgres"));
+    }
+
     private static RunContext Run((string Key, string Value)[] arguments, bool checkMode = false, IReporter? reporter = null) =>
         new(new EnvironmentLayout("/x", "local", "/x/state"), RunArguments.From(arguments.ToDictionary(a => a.Key, a => a.Value)), checkMode, reporter ?? new RecordingReporter());
 }

@@ -1,0 +1,37 @@
+using System.Net.Sockets;
+using Npgsql;
+using Platform.Core;
+
+namespace Platform.Migrate;
+
+/// <summary>
+/// Opens Platform's own connections to the environment's database. A server that does not answer is said
+/// as such, naming where it was looked for and what brings it back, instead of Npgsql's bare
+/// "Failed to connect to 127.0.10.5:5432" at the end of a RollNode or a MigrateDb.
+/// </summary>
+public static class DatabaseConnection
+{
+    public static async Task<NpgsqlConnection> OpenAsync(string connectionString, CancellationToken cancellation)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellation);
+            return connection;
+        }
+        catch (NpgsqlException ex) when (ex.InnerException is SocketException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            var server = new NpgsqlConnectionStringBuilder(connectionString);
+            var where = $"{server.Host}:{server.Port}";
+            throw new PlatformException(
+                $"The database at {where} does not answer ({ex.Message}). Is PostgreSQL running on the db host? In the local environment, Apply (and so Deploy) starts it again after a reboot or a crash; elsewhere, bring the db host back first. Nothing was changed by this step.",
+                ex);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}

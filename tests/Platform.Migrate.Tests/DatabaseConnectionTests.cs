@@ -1,0 +1,22 @@
+using System.Net;
+using System.Net.Sockets;
+using Platform.Core;
+
+namespace Platform.Migrate.Tests;
+
+public sealed class DatabaseConnectionTests
+{
+    [Test]
+    public async Task A_database_that_does_not_answer_is_named_with_what_brings_it_back()
+    {
+        // A loopback port nothing listens on: bound, then released.
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => DatabaseConnection.OpenAsync($"Host=127.0.0.1;Port={port};Username=u;Password=hunter2;Timeout=3", CancellationToken.None));
+
+        Assert.That(error!.Message, Does.StartWith($"The database at 127.0.0.1:{port} does not answer").And.Contain("Apply (and so Deploy) starts it again").And.Not.Contain("hunter2"));
+    }
+}
