@@ -609,11 +609,47 @@ public sealed class ZeroDowntimeTests
             }));
 
             Assert.That(error!.Message, Does.Contain("alice").And.Contain("Nothing was changed"));
+
+            // Without its inventory (a fresh CI workspace) the lb host is found again from Terraform's state: still refused.
+            var inventory = _h.Env.NewRun().Layout.InventoryFile;
+            File.Move(inventory, inventory + ".aside");
+            var withoutInventory = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Destroy", DeployHarness.NextN, async run =>
+            {
+                await new LockedDestroyStep(run).RunAsync();
+                return true;
+            }));
+            Assert.That(withoutInventory!.Message, Does.Contain("alice"));
+            Assert.That(_h.LastOutput.Text, Does.Contain("was missing: written again from Terraform's state"));
+            Assert.That(File.ReadAllText(inventory), Is.EqualTo(File.ReadAllText(inventory + ".aside")), "the same inventory");
+            File.Delete(inventory + ".aside");
+
+            // Check mode takes no lock, but says the real run would be refused.
+            var said = new RecordingReporter();
+            var check = _h.Env.NewRun(checkMode: true, reporter: said);
+            try
+            {
+                await new LockedDestroyStep(check).RunAsync();
+            }
+            finally
+            {
+                await DeployRun.FinishAsync(check, ["Destroy"], true, null);
+            }
+
+            Assert.That(said.Text, Does.Contain("Check mode: another run holds the deploy lock (alice on").And.Contain("the real Destroy would be refused"));
         }
         finally
         {
             await DeployRun.FinishAsync(holder, ["RollNode"], true, null);
         }
+
+        // An empty lock file (a run that died writing it) is still a lock: refused, then released and audited by Unlock.
+        var lockFile = Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "deploy.lock");
+        await File.WriteAllTextAsync(lockFile, string.Empty);
+        var empty = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync()));
+        Assert.That(empty!.Message, Does.Contain("deploy.lock on lb is empty").And.Contain("Unlock"));
+        await _h.RunAsync("Unlock", DeployHarness.NextN, run => new UnlockStep(run).RunAsync());
+        Assert.That(File.Exists(lockFile), Is.False);
+        Assert.That(await File.ReadAllTextAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log")), Does.Contain("target=Unlock version=unknown result=succeeded"));
 
         Assert.That(File.Exists(_h.Env.NewRun().Layout.InventoryFile), "the environment is still there");
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
