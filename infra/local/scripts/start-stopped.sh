@@ -2,7 +2,7 @@
 # Starts again what stopped on the local hosts that exist: each host's sshd, HAProxy on lb and
 # PostgreSQL on db. A local host is a set of processes, so a reboot or a crash stops it, where a
 # cloud host restarts its services itself; Terraform cannot see that (its resources ran their
-# scripts once), so Apply runs this after Terraform (platform.json "startStopped"). Everything is
+# scripts once), so Apply runs this before Terraform applies (platform.json "startStopped"), so that the lb host can hold the deploy lock. Everything is
 # started from what the up scripts wrote; HAProxy comes back with every slot in maintenance and
 # RollNode (a Deploy of the running version) puts the serving ones back. CHECK=1: only say what.
 set -euo pipefail
