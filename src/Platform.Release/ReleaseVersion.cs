@@ -39,8 +39,9 @@ public static partial class ReleaseVersion
     public static string Validate(string version) =>
         IsValid(version)
             ? version
-            : throw new PlatformException($"--version={version} is not a version: use X.Y.Z, optionally with a pre-release suffix (e.g. 1.2.0 or 1.3.0-rc.1).");
+            : throw new PlatformException($"--version={version} is not a version: use X.Y.Z (numbers without leading zeros), optionally with a pre-release suffix (e.g. 1.2.0 or 1.3.0-rc.1).");
 
-    [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z][0-9A-Za-z.-]{0,40})?$")]
+    // Semantic Versioning's numbers: no leading zeros, so that 09.9.2 and 9.9.2 cannot name two releases of one version.
+    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z][0-9A-Za-z.-]{0,40})?$")]
     private static partial Regex SemVer();
 }
