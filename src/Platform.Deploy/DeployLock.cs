@@ -11,9 +11,17 @@ public sealed record LockHolder(string Operator, string Target, string Version, 
     /// The holding run is still alive here: same machine, and its process exists (not a zombie). A run
     /// elsewhere cannot be asked; a reused pid would only make Unlock ask for <c>--force</c>.
     /// </summary>
-    public bool RunsHere() =>
+    public bool RunsHere() => State() is { } state && state is not ('Z' or 'X');
+
+    /// <summary>The holding run is alive here but stopped (SIGSTOP, Ctrl+Z, a debugger): it will not end on its own.</summary>
+    public bool IsPausedHere() => State() is 'T' or 't';
+
+    // The state letter of the holding process in /proc (R, S, T, Z…), when it runs on this machine.
+    private char? State() =>
         Pid is { } pid && Machine == Environment.MachineName && File.Exists($"/proc/{pid}/stat")
-        && File.ReadAllText($"/proc/{pid}/stat") is var stat && stat[(stat.LastIndexOf(')') + 2)..] is var rest && rest.Length > 0 && rest[0] is not ('Z' or 'X');
+        && File.ReadAllText($"/proc/{pid}/stat") is var stat && stat[(stat.LastIndexOf(')') + 2)..] is var rest && rest.Length > 0
+            ? rest[0]
+            : null;
 }
 
 /// <summary>

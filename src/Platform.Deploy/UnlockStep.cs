@@ -23,7 +23,9 @@ public sealed class UnlockStep(RunContext run)
 
         if (await deployLock.HolderAsync(run.Cancellation) is { } live && live.RunsHere() && !run.Arguments.GetFlag("force"))
         {
-            throw new PlatformException($"The deploy lock is held by a run that is still going: {DeployLock.Describe(live)}. Wait for it, or stop it (Ctrl+C, or kill -TERM {live.Pid}: it puts back what is in flight and releases the lock). If that process is no Platform run, pass --force. Nothing was changed.");
+            throw new PlatformException(live.IsPausedHere()
+                ? $"The deploy lock is held by a run that is paused (stopped by a signal, e.g. Ctrl+Z), not dead: {DeployLock.Describe(live)}. Resume it with kill -CONT {live.Pid} (or fg in its shell) and let it finish, or send it kill -TERM {live.Pid} then kill -CONT {live.Pid}: it puts back what is in flight and releases the lock. If that process is no Platform run, pass --force. Nothing was changed."
+                : $"The deploy lock is held by a run that is still going: {DeployLock.Describe(live)}. Wait for it, or stop it (Ctrl+C, or kill -TERM {live.Pid}: it puts back what is in flight and releases the lock). If that process is no Platform run, pass --force. Nothing was changed.");
         }
 
         var lb = await deploy.LbAsync();

@@ -19,6 +19,36 @@ public sealed class DeployLockTests
     }
 
     [Test]
+    public async Task A_holder_stopped_by_a_signal_is_alive_but_paused()
+    {
+        using var sleeper = System.Diagnostics.Process.Start("sleep", "30");
+        try
+        {
+            var holder = new LockHolder("bob", "RollNode", "1.0.0", DateTimeOffset.UtcNow, Environment.MachineName, "t", sleeper.Id);
+            Assert.That(holder.IsPausedHere(), Is.False);
+
+            using (var stop = System.Diagnostics.Process.Start("kill", ["-STOP", sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await stop.WaitForExitAsync();
+            }
+
+            // The kernel may take a moment to show the new state.
+            for (var i = 0; i < 50 && !holder.IsPausedHere(); i++)
+            {
+                await Task.Delay(20);
+            }
+
+            Assert.That(holder.IsPausedHere(), Is.True);
+            Assert.That(holder.RunsHere(), Is.True, "paused is not dead: its lock is not free to break");
+        }
+        finally
+        {
+            sleeper.Kill();
+            await sleeper.WaitForExitAsync();
+        }
+    }
+
+    [Test]
     public void The_lb_answers_when_the_lock_was_last_released_and_its_time()
     {
         Assert.That(DeployLock.ReleasedAgo("1764158400000 1764158403250\n"), Is.EqualTo(TimeSpan.FromMilliseconds(3250)));
