@@ -12,8 +12,19 @@ public sealed class RollbackStep(RunContext run)
     public async Task<RollResult> RunAsync()
     {
         var deploy = await DeployRun.ForAsync(run);
-        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation);
-        var (target, why) = run.Arguments.Get("version") is { } chosen ? RollbackTarget.Check(records, chosen) : RollbackTarget.Choose(records);
+        var damaged = new List<string>();
+        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation, damaged);
+        string target, why;
+        try
+        {
+            (target, why) = run.Arguments.Get("version") is { } chosen ? RollbackTarget.Check(records, chosen) : RollbackTarget.Choose(records);
+        }
+        catch (PlatformException ex) when (damaged.Count > 0)
+        {
+            // The refusal is about what the records say; a damaged one says nothing, and that is the cause to name.
+            throw new PlatformException($"{ex.Message} The record of {string.Join(", ", damaged.Order(StringComparer.Ordinal))} is damaged (empty, or not the JSON Platform writes): what that node ran before is unknown; pass --version= with a release the nodes ran (a roll rewrites the record and keeps the damaged one beside it).", ex);
+        }
+
         // Said once: RollNode then only checks that HAProxy sends each node traffic on its slot.
         run.Reporter.Info(records.Values.All(r => r?.Version == target) ? $"Every node already runs {target}: nothing to roll back." : why);
         return await new RollNodeStep(run).RunAsync(target, "Rollback");

@@ -125,6 +125,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             // turn never came is stopped; stops, records and uploads in flight end before the sessions do.
             foreach (var (node, start) in roll.Unturned())
             {
+                Out.Info($"[roll] {node.Node.Name}: {options.Version} started ahead on its idle slot is stopped unused (the roll ended before its turn; it never took traffic)");
                 roll.Finish(DiscardAsync(node, start, roll));
             }
 
@@ -235,9 +236,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             roll.Finish(DiscardAsync(s, start, roll));
         }
 
-        Out.Info($"[roll] {s.Node.Name}: skipped (an earlier node failed{(start is not null ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
+        var why = run.Cancellation.IsCancellationRequested ? "the roll was stopped" : "an earlier node failed";
+        Out.Info($"[roll] {s.Node.Name}: skipped ({why}{(start is not null ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
         roll.Recap.Record(s.Node.Name, Outcome.Skipped);
-        return new NodeOutcome(s.Node.Name, Outcome.Skipped, "not rolled: an earlier node failed");
+        return new NodeOutcome(s.Node.Name, Outcome.Skipped, $"not rolled: {why}");
     }
 
     // The start was cancelled (or ended); whatever it left on the idle slot is stopped. With a token of

@@ -10,13 +10,22 @@ namespace Platform.Deploy;
 /// </summary>
 public static class RunningRelease
 {
-    public static async Task<IReadOnlyDictionary<string, NodeRelease?>> ReadAllAsync(DeployRun deploy, CancellationToken token)
+    /// <param name="damaged">Given, told of each node whose record is damaged (its record reads as null), as "name (file)".</param>
+    public static async Task<IReadOnlyDictionary<string, NodeRelease?>> ReadAllAsync(DeployRun deploy, CancellationToken token, ICollection<string>? damaged = null)
     {
         var stats = ReadStatsAsync(deploy, token);
         var records = await Task.WhenAll(deploy.Inventory.AppNodes.Select(async host =>
         {
             var node = await deploy.NodeAsync(host);
             var probe = await NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, "-", token);
+            if (probe.RecordDamaged && damaged is not null)
+            {
+                lock (damaged)
+                {
+                    damaged.Add($"{host.Name} ({node.Layout.CurrentFile})");
+                }
+            }
+
             return (host.Name, Record: probe.ReconciledWith(node.Layout, await stats, DateTimeOffset.UtcNow, out _).Current);
         }));
         return records.ToDictionary(r => r.Name, r => r.Record);
