@@ -7,6 +7,9 @@ namespace Platform.Deploy;
 /// <summary>One server line of <c>show stat</c>.</summary>
 public sealed record ServerStat(string Backend, string Server, string Status, int CurrentSessions, string Address)
 {
+    /// <summary>The last health check's result (<c>check_status</c>, <c>last_chk</c>: e.g. "L4CON Connection refused"); null when HAProxy gave none.</summary>
+    public string? LastCheck { get; init; }
+
     /// <summary>UP (also "UP 1/2" while rising), DOWN, MAINT, DRAIN, NOLB, no check.</summary>
     public bool IsUp => Status.StartsWith("UP", StringComparison.Ordinal) || Status == "no check";
 
@@ -87,11 +90,19 @@ public sealed partial class HaproxyRuntime(IRuntimeApiChannel channel, string ba
         var columns = header[2..].Split(',');
         int Column(string name) => Array.IndexOf(columns, name) is var i and >= 0 ? i : throw new PlatformException($"HAProxy's 'show stat' has no '{name}' column.");
         int px = Column("pxname"), sv = Column("svname"), status = Column("status"), scur = Column("scur"), addr = Column("addr");
+        // Optional: why a server is DOWN, for the messages (older versions or other builds may lack them).
+        int checkStatus = Array.IndexOf(columns, "check_status"), lastCheck = Array.IndexOf(columns, "last_chk");
         return lines.Where(l => !l.StartsWith('#'))
             .Select(l => l.Split(','))
             .Where(f => f.Length > addr && f[px] == backend && f[sv] is not ("FRONTEND" or "BACKEND"))
-            .Select(f => new ServerStat(f[px], f[sv], f[status], int.TryParse(f[scur], out var n) ? n : 0, f[addr]))
+            .Select(f => new ServerStat(f[px], f[sv], f[status], int.TryParse(f[scur], out var n) ? n : 0, f[addr]) { LastCheck = LastCheck(f, checkStatus, lastCheck) })
             .ToList();
+    }
+
+    private static string? LastCheck(string[] fields, int status, int detail)
+    {
+        var text = string.Join(' ', new[] { status, detail }.Where(i => i >= 0 && i < fields.Length).Select(i => fields[i].Trim()).Where(t => t.Length > 0));
+        return text.Length == 0 ? null : text;
     }
 
     [GeneratedRegex(@"^(No such|Require|Unknown command|Permission denied|Invalid|.*\bexpects\b|.*\bnot found\b|.*\bcannot\b|.*\bCan't\b)", RegexOptions.IgnoreCase)]

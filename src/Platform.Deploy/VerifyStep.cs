@@ -134,7 +134,7 @@ public sealed class VerifyStep(RunContext run)
         {
             var active = stat.Server == node.Layout.ServerName(current.Slot);
             var ok = active ? stat.IsUp : stat.IsMaintenance;
-            results.Add(new ComplianceResult($"haproxy {stat.Server}", ok, $"{stat.Status} (expected {(active ? "UP" : "MAINT")})"));
+            results.Add(new ComplianceResult($"haproxy {stat.Server}", ok, $"{stat.Status} (expected {(active ? "UP" : "MAINT")}){(ok || stat.LastCheck is null ? string.Empty : $"; last health check: {stat.LastCheck}")}"));
         }
 
         // A release still running on the idle slot: N+1 started by a run that died before it switched (or stopped N).

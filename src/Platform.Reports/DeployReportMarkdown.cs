@@ -22,7 +22,9 @@ public static class DeployReportMarkdown
         if (data.Problems.Count > 0)
             AppendCodeBlock(md, "Warnings and errors", data.Problems);
         AppendPhases(md, new PhaseDurations(data.Phases));
-        AppendCodeBlock(md, "Recap", data.RecapLines);
+        // A run that failed before any step recapped (the lock refused, a node unreachable) has nothing to show here.
+        if (data.RecapLines.Count > 0)
+            AppendCodeBlock(md, "Recap", data.RecapLines);
         if (data.Load is not null)
             AppendLoad(md, data.Load, data.LoadSummary);
         md.AppendLine("## Timeline").AppendLine();

@@ -18,10 +18,12 @@ public sealed class DeployUnitTests
     private const string Header = "# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,hanafail,req_rate,req_rate_max,req_tot,cli_abrt,srv_abrt,comp_in,comp_out,comp_byp,comp_rsp,lastsess,last_chk,last_agt,qtime,ctime,rtime,ttime,agent_status,agent_code,agent_duration,check_desc,agent_desc,check_rise,check_fall,check_health,agent_rise,agent_fall,agent_health,addr,cookie,mode";
 
     // A row in HAProxy 2.6's column order, empty where the test does not care.
-    private static string Row(string server, string status, int scur, string addr)
+    private static string Row(string server, string status, int scur, string addr, string checkStatus = "", string lastCheck = "")
     {
         var columns = Header[2..].Split(',');
         var values = new string[columns.Length];
+        values[Array.IndexOf(columns, "check_status")] = checkStatus;
+        values[Array.IndexOf(columns, "last_chk")] = lastCheck;
         values[Array.IndexOf(columns, "pxname")] = "catalog";
         values[Array.IndexOf(columns, "svname")] = server;
         values[Array.IndexOf(columns, "status")] = status;
@@ -36,6 +38,7 @@ public sealed class DeployUnitTests
         Row("web-1_8081", "UP", 2, "127.0.10.11:8081"),
         Row("web-1_8082", "MAINT", 0, "127.0.10.11:8082"),
         Row("web-2_8081", "DRAIN 1/2", 1, "127.0.10.12:8081"),
+        Row("web-2_8082", "DOWN", 0, "127.0.10.12:8082", "L4CON", "Connection refused"),
         Row("BACKEND", "UP", 3, string.Empty));
 
     [Test]
@@ -43,7 +46,9 @@ public sealed class DeployUnitTests
     {
         var servers = HaproxyRuntime.ParseStat(Stat, "catalog");
 
-        Assert.That(servers.Select(s => s.Server), Is.EqualTo(new[] { "web-1_8081", "web-1_8082", "web-2_8081" }));
+        Assert.That(servers.Select(s => s.Server), Is.EqualTo(new[] { "web-1_8081", "web-1_8082", "web-2_8081", "web-2_8082" }));
+        Assert.That(servers[3].LastCheck, Is.EqualTo("L4CON Connection refused"), "why it is DOWN");
+        Assert.That(servers[1].LastCheck, Is.Null);
         Assert.That(servers[0].IsUp && servers[0].CurrentSessions == 2);
         Assert.That(servers[1].IsMaintenance);
         Assert.That(servers[2].IsDraining && servers[2].CurrentSessions == 1);

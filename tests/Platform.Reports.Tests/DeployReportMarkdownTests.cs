@@ -206,4 +206,13 @@ public sealed class DeployReportMarkdownTests
         Assert.That(markdown, Does.Contain("## Recap"));
         Assert.That(markdown, Does.Contain("![timeline](20250307-120509-catalog.png)"));
     }
+
+    [Test]
+    public void A_run_that_recapped_nothing_has_no_empty_recap_block()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create([]) with { RecapLines = [] });
+
+        Assert.That(markdown, Does.Not.Contain("## Recap"));
+        Assert.That(markdown, Does.Contain("## Timeline"));
+    }
 }
