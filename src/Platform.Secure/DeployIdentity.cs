@@ -52,7 +52,7 @@ public sealed class DeployIdentity
 
     private static string LostMessage(string privateKeyFile) =>
         $"The deploy key {privateKeyFile} (or its .pub) is missing, and this environment was provisioned with it: its hosts let Platform in with that key only, so a new one would be refused by all of them. " +
-        "Restore both files from your backup; nothing was changed. If the key is lost for good, a member of the circle can let a new one in by hand (README: Replacing the deploy key); a local environment can be destroyed (Destroy --force: the lock cannot be checked without the key) and deployed again.";
+        "Restore both files from your backup; nothing was changed. If the key is lost for good, a member of the circle can let a new one in by hand (README: Replacing the deploy key); a local environment can be destroyed (Destroy --force: the lock cannot be checked without the key) and deployed again, once the stale .pub is moved away (only then does Apply make a new key).";
 
     public static DeployIdentity Load(string privateKeyFile)
     {
