@@ -54,6 +54,13 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
     public NodeProbe ReconciledWith(Func<int, bool?> inPool, DateTimeOffset now, out string? correction)
     {
         correction = null;
+        if (ActiveSlot is { } running && Current is { } record && SlotReleases.TryGetValue(running, out var runs) && runs != record.Version)
+        {
+            // The recorded slot runs another release than recorded: a restart roll that failed after replacing the process in place.
+            correction = $"its record says {record.Version} on {running}, but {runs} runs there (a roll that replaced the process in place and failed). Going by what runs";
+            return this with { Current = NodeRelease.After(record, runs, running, now) };
+        }
+
         if (ActiveSlot is { } active && inPool(active) != false)
         {
             return this;

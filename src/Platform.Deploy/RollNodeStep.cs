@@ -16,7 +16,9 @@ public sealed class RollNodeStep(RunContext run)
             version,
             target,
             (deployer, options, release, locking) => deployer.RollAsync(options, release, locking),
-            result => result.Nodes.Where(n => n.Outcome == Outcome.Changed).Select(n => n.Node).ToList() is { Count: > 0 } rolled
+            result => run.Arguments.Get("strategy") == "restart"
+                ? "The restart strategy stopped the release each failed node ran: those nodes serve nothing now. Roll them again with the default strategy (RollNode --version= the release to run); a roll goes by what runs, so it rolls them."
+                : result.Nodes.Where(n => n.Outcome == Outcome.Changed).Select(n => n.Node).ToList() is { Count: > 0 } rolled
                 ? $"Nodes already rolled ({string.Join(", ", rolled)}) stay on the new release (Rollback moves them back); the failed node kept its release."
                 : "No node was rolled: the failed node kept its release.");
 

@@ -108,6 +108,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         {
             if (options.Strategy == RollStrategy.Restart)
             {
+                Out.Warn($"--strategy=restart: {toRoll.Count} node(s) stop what they run and start {options.Version} in its place, all at once (the naive baseline: requests fail meanwhile, and a node whose {options.Version} does not get ready serves nothing; --batch-size and --surge do not apply)");
                 await Task.WhenAll(prepared.Values);
                 outcomes.AddRange(await Task.WhenAll(toRoll.Select(s => RestartAsync(s, lb, options, recap, token))));
             }
@@ -488,9 +489,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token), ReadyProgressEvery, StillWaiting(node.Name, options.Version, slot, options.ReadyTimeout), token));
         if (!ready)
         {
-            Out.Error($"[restart] {node.Name}: failed ({detail})");
+            var replaced = s.Current is { } was ? $"{was.Version} was stopped and " : string.Empty;
+            Out.Error($"[restart] {node.Name}: failed: {replaced}{options.Version} is not ready on {slot} ({detail}); the node serves nothing until it is rolled again");
             recap.Record(node.Name, Outcome.Failed);
-            return new NodeOutcome(node.Name, Outcome.Failed, detail);
+            return new NodeOutcome(node.Name, Outcome.Failed, $"{replaced}{options.Version} is not ready ({detail}): it serves nothing");
         }
 
         if ((await lb.StatAsync(node.Layout.ServerName(slot), token)).IsMaintenance)

@@ -194,6 +194,19 @@ public sealed class NodeProbeTests
     }
 
     [Test]
+    public void A_recorded_slot_that_runs_another_release_goes_by_what_runs()
+    {
+        // A restart roll to 1.3.0 replaced 1.2.0 in place on 8081 and failed before recording: the record still says 1.2.0.
+        var probe = Probe(record: ("1.2.0", 8081), live: [8081], slotReleases: [(8081, "1.3.0")]);
+
+        var fixedUp = probe.ReconciledWith(InPool(8081), DateTimeOffset.UnixEpoch, out var correction);
+
+        Assert.That(fixedUp.Current!.Version, Is.EqualTo("1.3.0"), "a roll to 1.2.0 must not take this node for done");
+        Assert.That(fixedUp.ActiveSlot, Is.EqualTo(8081));
+        Assert.That(correction, Does.StartWith("its record says 1.2.0 on 8081, but 1.3.0 runs there"));
+    }
+
+    [Test]
     public void Without_HAProxy_servers_or_a_known_release_on_the_other_slot_the_record_stands()
     {
         var unknownToHaproxy = Probe(record: ("1.2.0", 8081), live: [8082], slotReleases: [(8082, "1.3.0")]);
