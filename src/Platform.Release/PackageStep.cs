@@ -75,11 +75,10 @@ public sealed partial class PackageStep(RunContext run)
         var staging = Path.Combine(store.Directory, $".staging-{Guid.NewGuid():N}");
         try
         {
-            var properties = new List<string> { $"-p:Version={version}", $"-p:CatalogFault={fault}" };
-            if (schema is { } s)
-            {
-                properties.Add($"-p:CatalogSchema={s}");
-            }
+            // Without --schema, the release is cut at the tree's highest migration, whatever Catalog.props says by
+            // default: a migration added without raising it there would otherwise be left out of every release.
+            var level = schema ?? Migrations(Path.Combine(repo, "src", "Catalog.Service", "db")).Select(m => m.Version).DefaultIfEmpty(0).Max();
+            var properties = new List<string> { $"-p:Version={version}", $"-p:CatalogFault={fault}", $"-p:CatalogSchema={level}" };
 
             run.Reporter.Info($"Publishing {ServiceProject} {version}{(schema is null ? string.Empty : $" at schema {schema}")}, native (linked with {linker}; about a minute)");
             // Native AOT: a new release is ready in ~0.1 s on ~0.05 s of CPU, so starting it barely
