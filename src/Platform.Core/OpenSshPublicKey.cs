@@ -47,9 +47,19 @@ public sealed record OpenSshPublicKey(string Type, string Base64, string Comment
             throw new PlatformException($"{source} must hold exactly one OpenSSH public key line (found {lines.Count}).");
         }
 
-        return TryParseLine(lines[0], out var key, out var error)
-            ? key!
-            : throw new PlatformException($"{source} is not an OpenSSH public key: {error}. Expected a line like 'ssh-ed25519 AAAA… name@host' (e.g. ~/.ssh/id_ed25519.pub).");
+        if (!TryParseLine(lines[0], out var key, out var error))
+        {
+            throw new PlatformException($"{source} is not an OpenSSH public key: {error}. Expected a line like 'ssh-ed25519 AAAA… name@host' (e.g. ~/.ssh/id_ed25519.pub).");
+        }
+
+        // An authorized_keys line with options (command=, from=) would lose them: the circle keeps keys, and Platform
+        // writes each one's options itself, so the key would get more than the line gave it.
+        if (!lines[0].StartsWith(key!.Type + " ", StringComparison.Ordinal))
+        {
+            throw new PlatformException($"{source} has options or other words before its key type ({key.Type}), as an authorized_keys line may. Platform writes each key's options itself and would drop these, giving the key more access than they allow: give the plain public key (the .pub file). Nothing was changed.");
+        }
+
+        return key;
     }
 
     /// <summary>

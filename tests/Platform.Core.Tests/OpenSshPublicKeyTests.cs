@@ -35,6 +35,18 @@ public sealed class OpenSshPublicKeyTests
         Assert.That(key.Comment, Is.EqualTo("alice@laptop"));
     }
 
+    [TestCase("command=\"/bin/sh -c 'true'\",from=\"*\" ")]
+    [TestCase("restrict ")]
+    [TestCase("junk words ")]
+    public async Task A_key_file_with_options_before_the_key_is_refused_not_stripped(string options)
+    {
+        var generated = await KeygenAsync("ed25519", string.Empty);
+
+        var error = Assert.Throws<PlatformException>(() => OpenSshPublicKey.Parse(options + generated.PublicKey, "bob.pub"));
+
+        Assert.That(error!.Message, Does.StartWith("bob.pub has options or other words before its key type (ssh-ed25519)").And.Not.Contain(generated.PublicKey.Split(' ')[1]));
+    }
+
     [Test]
     public async Task A_private_key_is_refused_without_echoing_it()
     {
