@@ -25,7 +25,7 @@ public sealed class ContractGuard
         _deploy = deploy;
         if (!run.Arguments.GetFlag("force"))
         {
-            _applied = AppliedAsync(cancellation);
+            _applied = AppliedAsync(run, deploy.Inventory, cancellation);
             _ = _applied.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when not needed
         }
     }
@@ -59,16 +59,16 @@ public sealed class ContractGuard
         return applied.Where(n => contracts.Contains(n) && !shipped.Contains(n)).ToList();
     }
 
-    // The names of the migrations applied (none before the database was set up).
-    private async Task<IReadOnlyList<string>> AppliedAsync(CancellationToken cancellation)
+    /// <summary>The file names of the migrations applied to the environment's database (none before it was set up).</summary>
+    public static async Task<IReadOnlyList<string>> AppliedAsync(RunContext run, Inventory inventory, CancellationToken cancellation)
     {
-        var database = await CatalogDatabase.OpenAsync(_run, _deploy.Inventory, SecretStoreFactory.Create(_run), createMissing: false);
+        var database = await CatalogDatabase.OpenAsync(run, inventory, SecretStoreFactory.Create(run), createMissing: false);
         if (!database.IsBootstrapped)
         {
             return [];
         }
 
-        var applied = await new DbMigrator(database.OwnerConnectionString("platform-contract-guard"), _run.Reporter).AppliedAsync(cancellation);
+        var applied = await new DbMigrator(database.OwnerConnectionString("platform-contract-guard"), run.Reporter).AppliedAsync(cancellation);
         return applied.Values.Select(a => a.Name).ToList();
     }
 }

@@ -5,8 +5,8 @@ namespace Platform.Deploy;
 /// <summary>
 /// A contract migration drops or changes what older releases still use, so it runs only once no
 /// node runs an older release: ContractDb and <c>MigrateDb --phase=contract</c> are refused while any
-/// app node runs another release than the one contracting (<c>--force</c> overrides). Nodes that run
-/// nothing do not count.
+/// app node runs another release than the one contracting (<c>--force</c> overrides), unless every contract
+/// migration that release ships is applied already (there is nothing to contract). Nodes that run nothing do not count.
 /// </summary>
 public static class ContractReadiness
 {
@@ -21,6 +21,15 @@ public static class ContractReadiness
         var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation);
         var behind = records.Where(r => r.Value is not null && r.Value.Version != version).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
         if (behind.Count == 0)
+        {
+            return;
+        }
+
+        // Nothing to contract (every contract migration the release ships is applied): nothing can break older releases.
+        if (deploy.Releases.Exists(version)
+            && deploy.Releases.Find(version).Manifest.Migrations.Where(m => m.StartsWith("contract/", StringComparison.Ordinal)).Select(Path.GetFileName).ToList() is var contracts
+            && (await ContractGuard.AppliedAsync(run, deploy.Inventory, run.Cancellation)) is var applied
+            && contracts.All(applied.Contains))
         {
             return;
         }

@@ -66,7 +66,7 @@ public sealed class VerifyStep(RunContext run)
         recap.Print(run.Reporter);
         if (recap.HasFailures)
         {
-            throw new PlatformException($"Verify failed on {string.Join(", ", recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0))}: see the failed checks above.");
+            throw new PlatformException($"Verify failed on {string.Join(", ", recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0))}: see its FAILED checks (above in the console; under \"Warnings and errors\" in the report).");
         }
 
         await new SmokeTestRunner(run).RunAsync(deploy.Releases.Find(version), deploy.Inventory.ServiceUrl, "through the load balancer");
