@@ -81,7 +81,7 @@ public sealed class DeployChain(RunContext run)
     // A schema change is as much a change to production as a roll: who, which release, which scripts.
     private async Task AuditMigrationsAsync(string target, string version, MigrationReport report)
     {
-        var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, target, version, "succeeded", run.CiBuild, changed: string.Join(",", report.Applied.Select(Path.GetFileName)));
+        var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, target, version, "succeeded", run.CiBuild, changed: string.Join(",", report.Applied.Select(Path.GetFileName)), overrides: AuditLog.Overrides(run.Arguments));
         HostSession? lb = null;
         try
         {

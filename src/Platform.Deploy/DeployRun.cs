@@ -283,7 +283,7 @@ public sealed class DeployRun : IAsyncDisposable
             if (deploying.Count > 0 && !run.CheckMode)
             {
                 var result = succeeded ? "succeeded" : "failed";
-                var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild, run.Arguments.Get("node"));
+                var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild, run.Arguments.Get("node"), overrides: AuditLog.Overrides(run.Arguments));
                 await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
             }
         }

@@ -106,8 +106,8 @@ public sealed class LockedApplyStep(RunContext run)
 
         var addresses = string.Join(",", applied.Changes().Select(c => c.Replace(" ", string.Empty, StringComparison.Ordinal)));
         var line = result == "succeeded"
-            ? AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: addresses)
-            : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, planned: addresses);
+            ? AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: addresses, overrides: AuditLog.Overrides(run.Arguments))
+            : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, planned: addresses, overrides: AuditLog.Overrides(run.Arguments));
         await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
     }
 

@@ -46,6 +46,6 @@ public sealed class LockedDestroyStep(RunContext run)
     private async Task AuditAsync(string result)
     {
         using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await AuditLog.AppendAsync(run, null, AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Destroy", "-", result, run.CiBuild, subject: run.Environment), cleanup.Token);
+        await AuditLog.AppendAsync(run, null, AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Destroy", "-", result, run.CiBuild, subject: run.Environment, overrides: AuditLog.Overrides(run.Arguments)), cleanup.Token);
     }
 }

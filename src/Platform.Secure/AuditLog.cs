@@ -16,11 +16,35 @@ public static class AuditLog
     /// <param name="subject">The operator onboarded, revoked or rotated, with their key's fingerprint; the circle SeedKeys pushed.</param>
     /// <param name="changed">The hosts SeedKeys changed; the resources an Apply changed.</param>
     /// <param name="planned">What a failed Apply set out to change (how much of it Terraform did before it failed is in its output).</param>
-    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null, string? subject = null, string? changed = null, string? planned = null) =>
+    public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null, string? subject = null, string? changed = null, string? planned = null, string? overrides = null) =>
         $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" +
         (subject is null ? string.Empty : $" subject={Token(subject)}") + (changed is null ? string.Empty : $" changed={Token(changed)}") +
         (planned is null ? string.Empty : $" planned={Token(planned)}") +
-        (node is null ? string.Empty : $" node={Token(node)}") + (build is null ? string.Empty : $" build={Token(build)}");
+        (node is null ? string.Empty : $" node={Token(node)}") + (overrides is null ? string.Empty : $" overrides={Token(overrides)}") +
+        (build is null ? string.Empty : $" build={Token(build)}");
+
+    /// <summary>
+    /// The safety checks the run was told to pass over (<c>--force</c>, <c>--allow-destroy</c>) and the naive
+    /// restart strategy, for the audit line: who overrode what is on record; null when none.
+    /// </summary>
+    public static string? Overrides(RunArguments arguments)
+    {
+        var given = new List<string>();
+        foreach (var flag in new[] { "force", "allow-destroy" })
+        {
+            if (arguments.GetFlag(flag))
+            {
+                given.Add(flag);
+            }
+        }
+
+        if (arguments.Get("strategy") == "restart")
+        {
+            given.Add("strategy=restart");
+        }
+
+        return given.Count == 0 ? null : string.Join(",", given);
+    }
 
     public static async Task AppendAsync(RunContext run, HostSession? lb, string line, CancellationToken cancellation)
     {

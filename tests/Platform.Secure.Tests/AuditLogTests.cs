@@ -23,4 +23,17 @@ public sealed class AuditLogTests
 
         Assert.That(line, Is.EqualTo("2026-11-26T10:00:00Z operator=jane_2026-11-26T09:00:00Z_operator=bob_target=Deploy target=Deploy version=1.1.0 result=succeeded build=ci_#1_2"));
     }
+
+    [Test]
+    public void Overrides_are_on_record()
+    {
+        var at = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+        var forced = Platform.Core.RunArguments.From(new Dictionary<string, string> { ["force"] = "true", ["strategy"] = "restart" });
+
+        Assert.That(AuditLog.Overrides(forced), Is.EqualTo("force,strategy=restart"));
+        Assert.That(AuditLog.Overrides(Platform.Core.RunArguments.From(new Dictionary<string, string> { ["force"] = "false", ["strategy"] = "zero-downtime" })), Is.Null);
+        Assert.That(
+            AuditLog.Line(at, "jane", "RollNode", "1.0.0", "succeeded", null, node: "web-2", overrides: AuditLog.Overrides(forced)),
+            Is.EqualTo("2026-11-26T10:00:00Z operator=jane target=RollNode version=1.0.0 result=succeeded node=web-2 overrides=force,strategy=restart"));
+    }
 }
