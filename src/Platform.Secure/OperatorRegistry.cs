@@ -49,9 +49,12 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
         ValidateName(name);
         ValidateExpiry(expiresAt);
         var existing = await ListAsync(cancellation);
-        if (existing.Any(o => o.Name == name))
+        if (existing.FirstOrDefault(o => o.Name == name) is { } known)
         {
-            throw new PlatformException($"Operator '{name}' already exists. Use Rotate to change their key (--operator={name} --key=NEW.pub). Nothing was changed.");
+            // Rotate keeps an expiry; an expired operator comes back only by being onboarded again, after Revoke.
+            throw new PlatformException(known.IsActive(Now)
+                ? $"Operator '{name}' already exists. Use Rotate to change their key (--operator={name} --key=NEW.pub). Nothing was changed."
+                : $"Operator '{name}' exists but expired on {known.ExpiresAt:yyyy-MM-dd}. To trust them again, Revoke them (--operator={name}), then Onboard them with a new --expires (or none). Nothing was changed.");
         }
 
         RefuseKeyOfAnother(existing, key, name);

@@ -97,6 +97,13 @@ public sealed class OperatorRegistryTests
 
         Assert.That((await registry.ActiveAsync()).Select(o => o.Name), Is.EqualTo(new[] { "bob" }));
         Assert.That((await registry.ListAsync()).Select(o => o.Name), Is.EqualTo(new[] { "alice", "bob" }), "still listed, marked expired");
+
+        // Onboarding her again points to the way back (Rotate would keep her expired), and Revoke then Onboard works.
+        var again = await Assert.ThrowsAsync<PlatformException>(() => registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+        Assert.That(again!.Message, Does.Contain($"'alice' exists but expired on {Today.AddDays(2):yyyy-MM-dd}").And.Contain("Revoke them (--operator=alice), then Onboard").And.Not.Contain("Use Rotate"));
+        await registry.RemoveAsync((await registry.PrepareRevokeAsync("alice")).Name);
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+        Assert.That((await registry.ActiveAsync()).Select(o => o.Name), Is.EquivalentTo(new[] { "alice", "bob" }));
     }
 
     [Test]
