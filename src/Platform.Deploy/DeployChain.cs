@@ -43,6 +43,7 @@ public sealed class DeployChain(RunContext run)
 
         await ServingCheck.RequireServingAsync(deploy.Inventory.ServiceUrl, run.Cancellation);
         await new SmokeTestRunner(run).RunAsync(deploy.Releases.Find(running), deploy.Inventory.ServiceUrl, $"proving {running} still works on {version}'s schema, before any node is touched");
+        deploy.Note($"CheckCompatibility: the smoke tests of {running} (running) passed on {version}'s schema");
     }
 
     public async Task<MigrationReport> ContractAsync()
@@ -53,6 +54,7 @@ public sealed class DeployChain(RunContext run)
         }
 
         run.Reporter.Info("--contract=false: contract migrations left for later (MigrateDb --phase=contract); Rollback stays possible until then.");
+        DeployRun.Current(run)?.Note("ContractDb: left for later (--contract=false): MigrateDb --phase=contract runs it");
         return new MigrationReport([], [], 0);
     }
 
@@ -73,6 +75,13 @@ public sealed class DeployChain(RunContext run)
         if (!run.CheckMode && report.Applied.Count > 0)
         {
             await AuditMigrationsAsync(target, version, report);
+        }
+
+        if (!run.CheckMode)
+        {
+            DeployRun.Current(run)?.Note(report.Applied.Count == 0
+                ? $"{target}: nothing to apply (schema at {report.SchemaVersion})"
+                : $"{target}: applied {string.Join(", ", report.Applied.Select(Path.GetFileName))} (schema now {report.SchemaVersion})");
         }
 
         return report;

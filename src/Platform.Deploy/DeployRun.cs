@@ -50,6 +50,17 @@ public sealed class DeployRun : IAsyncDisposable
     /// <summary>The recaps of every step of the run, in order, for the report.</summary>
     private readonly List<string> _recapLines = [];
 
+    private readonly List<string> _steps = [];
+
+    /// <summary>Notes what a step around the roll did, for the report's "Steps" (a migration applied, the compatibility proof).</summary>
+    public void Note(string step)
+    {
+        lock (_steps)
+        {
+            _steps.Add(step);
+        }
+    }
+
     public IProcessManager Processes => Inventory.ProcessManager == "systemd" ? new SystemdProcessManager() : new DetachedProcessManager();
 
     public static async Task<DeployRun> ForAsync(RunContext run)
@@ -326,6 +337,8 @@ public sealed class DeployRun : IAsyncDisposable
             load is null ? null : $"{load.Sum(s => s.Requests)} requests, {load.Sum(s => s.Failed)} failed")
         {
             Problems = _run.Problems.Problems,
+            Steps = [.. _steps],
+            RunStartedAt = new DateTimeOffset(DateTime.SpecifyKind(_run.StartedUtc, DateTimeKind.Utc)),
         };
         try
         {

@@ -36,4 +36,10 @@ public sealed record DeployReportData(
 {
     /// <summary>The run's warnings and errors (<c>ERROR [roll] web-1: failed (…)</c>): what the console said went wrong.</summary>
     public IReadOnlyList<string> Problems { get; init; } = [];
+
+    /// <summary>What the steps around the roll did (migrations applied, the compatibility proof, a contract left for later), in order.</summary>
+    public IReadOnlyList<string> Steps { get; init; } = [];
+
+    /// <summary>When the whole run began (Package and Apply come before the timeline's first connection); null: at <see cref="StartedAt"/>.</summary>
+    public DateTimeOffset? RunStartedAt { get; init; }
 }

@@ -16,7 +16,23 @@ public static class DeployReportMarkdown
         md.AppendLine($"# Deploy report: {data.Target} {data.Version} on {data.Environment}").AppendLine();
         md.AppendLine($"- Result: **{(data.Succeeded ? "succeeded" : "failed")}**");
         md.AppendLine($"- Started: {data.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
-        md.AppendLine($"- Duration: {InvariantNumbers.Seconds(data.DurationSeconds)} s").AppendLine();
+        md.AppendLine($"- Duration: {InvariantNumbers.Seconds(data.DurationSeconds)} s");
+        // The timeline starts at the first SSH connection; what ran before it (Package, Apply) counts in the whole run.
+        if (data.RunStartedAt is { } runStarted && (data.StartedAt - runStarted).TotalSeconds >= 1)
+        {
+            var whole = (data.StartedAt - runStarted).TotalSeconds + data.DurationSeconds;
+            md.AppendLine($"- Whole run: {InvariantNumbers.Seconds(whole)} s (the steps before the first connection included, e.g. Package and Apply)");
+        }
+
+        md.AppendLine();
+        if (data.Steps.Count > 0)
+        {
+            md.AppendLine("## Steps").AppendLine();
+            foreach (var step in data.Steps)
+                md.AppendLine($"- {step}");
+            md.AppendLine();
+        }
+
         if (!string.IsNullOrWhiteSpace(data.Error))
             AppendCodeBlock(md, "Error", [data.Error]);
         if (data.Problems.Count > 0)

@@ -89,6 +89,8 @@ public sealed class ZeroDowntimeTests
         }
 
         Assert.That(report, Does.Match(@"STAGE RECAP\r?\n  web-1 +ok=\d+[^`]*ROLLNODE RECAP\r?\n  web-1 +ok=\d+ changed=[1-9]"), "each step's recap under its heading");
+        Assert.That(report, Does.Contain("## Steps").And.Match(@"- ExpandDb: (applied|nothing to apply)").And.Contain($"- CheckCompatibility: the smoke tests of {DeployHarness.N} (running) passed on {DeployHarness.NextN}'s schema"),
+            "what the steps around the roll did");
     }
 
     [Test, DependsOnTest(nameof(Deploying_N_plus_1_under_load_loses_no_request), AllowFailure = true)]

@@ -208,6 +208,17 @@ public sealed class DeployReportMarkdownTests
     }
 
     [Test]
+    public void Steps_and_the_whole_run_are_shown_when_known()
+    {
+        var sample = SampleReports.Create([]);
+        var markdown = DeployReportMarkdown.Render(sample with { Steps = ["ExpandDb: applied V5__tags.sql (schema now 5)"], RunStartedAt = sample.StartedAt.AddSeconds(-40) });
+
+        Assert.That(markdown, Does.Contain("## Steps" + Environment.NewLine + Environment.NewLine + "- ExpandDb: applied V5__tags.sql (schema now 5)"));
+        Assert.That(markdown, Does.Match(@"- Whole run: \d+\.\d\d s \(the steps before the first connection included"));
+        Assert.That(DeployReportMarkdown.Render(sample), Does.Not.Contain("## Steps").And.Not.Contain("Whole run"), "a run with neither shows neither");
+    }
+
+    [Test]
     public void A_run_that_recapped_nothing_has_no_empty_recap_block()
     {
         var markdown = DeployReportMarkdown.Render(SampleReports.Create([]) with { RecapLines = [] });
