@@ -12,6 +12,9 @@ public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Ad
 {
     public bool Changes => ContentDiffers;
 
+    /// <summary>Keys kept whose line changes (another owner's name, an expiry added, changed or lifted): "fingerprint (name)".</summary>
+    public IReadOnlyList<string> Updated { get; init; } = [];
+
     public static AuthorizedKeysPlan For(string? current, IReadOnlyList<Operator> circle)
     {
         // One line per key: two operators can hold the same one (deploy and deploy-next while the deploy key
@@ -23,14 +26,17 @@ public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Ad
             .ToList();
         var desired = string.Concat(lines.Select(o => o.AuthorizedKeysLine + "\n"));
         var wanted = lines.ToDictionary(o => o.Key.Fingerprint, o => o.Name);
+        var wantedLines = lines.ToDictionary(o => o.Key.Fingerprint, o => o.AuthorizedKeysLine);
 
         var present = new Dictionary<string, string>();
+        var presentLines = new Dictionary<string, string>();
         var unreadable = 0;
         foreach (var line in (current ?? string.Empty).Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
         {
             if (OpenSshPublicKey.TryParseLine(line, out var key, out _))
             {
                 present.TryAdd(key!.Fingerprint, key.Comment);
+                presentLines.TryAdd(key.Fingerprint, line);
             }
             else
             {
@@ -40,7 +46,9 @@ public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Ad
 
         var added = wanted.Where(w => !present.ContainsKey(w.Key)).Select(w => $"{w.Key} ({w.Value})").ToList();
         var removed = present.Where(p => !wanted.ContainsKey(p.Key)).Select(p => $"{p.Key} (not in the circle{(p.Value.Length > 0 ? ": " + Truncate(p.Value) : string.Empty)})").ToList();
-        return new AuthorizedKeysPlan(desired, added, removed, unreadable, !string.Equals(current, desired, StringComparison.Ordinal));
+        // The same key on another line: its owner or its expiry changed, which is a change of who may log in until when.
+        var updated = wanted.Where(w => presentLines.TryGetValue(w.Key, out var line) && line != wantedLines[w.Key]).Select(w => $"{w.Key} ({w.Value})").ToList();
+        return new AuthorizedKeysPlan(desired, added, removed, unreadable, !string.Equals(current, desired, StringComparison.Ordinal)) { Updated = updated };
     }
 
     private static string Truncate(string comment) => comment.Length <= 40 ? comment : comment[..40] + "…";
@@ -52,7 +60,7 @@ public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Ad
             return "ok";
         }
 
-        var parts = Added.Select(a => "+" + a).Concat(Removed.Select(r => "-" + r)).ToList();
+        var parts = Added.Select(a => "+" + a).Concat(Updated.Select(u => $"~{u}: its owner or expiry changed")).Concat(Removed.Select(r => "-" + r)).ToList();
         if (UnreadableLines > 0)
         {
             parts.Add($"-{UnreadableLines} unreadable line(s)");

@@ -36,6 +36,21 @@ public sealed class AuthorizedKeysPlanTests
     }
 
     [Test]
+    public void A_key_whose_owner_or_expiry_changes_is_reported()
+    {
+        var before = AuthorizedKeysPlan.For(null, [_deploy, _alice]).Desired;
+        // alice's key now belongs to carol, with an expiry: the same fingerprint, another line.
+        var carol = _alice with { Name = "carol", ExpiresAt = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero) };
+
+        var plan = AuthorizedKeysPlan.For(before, [_deploy, carol]);
+
+        Assert.That(plan.Changes, Is.True);
+        Assert.That(plan.Added, Is.Empty);
+        Assert.That(plan.Updated, Is.EqualTo(new[] { $"{_alice.Key.Fingerprint} (carol)" }));
+        Assert.That(plan.Describe(), Is.EqualTo($"~{_alice.Key.Fingerprint} (carol): its owner or expiry changed"));
+    }
+
+    [Test]
     public void Missing_members_are_added_and_strangers_are_drift()
     {
         var current = _deploy.AuthorizedKeysLine + "\n" + "no-pty " + _stranger + "\n";
