@@ -129,7 +129,7 @@ Step("SeedKeys", "Make every host's root authorized_keys exactly the trusted cir
 
 // ---- Release and database -------------------------------------------------------------------
 Step("Package", "Compile the component to a native executable into artifacts/releases/catalog-<version>.tar.zst and its smoke tests into catalog-<version>-smoke.tar.zst (+ .sha256, manifest)",
-    r => new PackageStep(r).RunAsync());
+    r => new CheckedPackageStep(r).RunAsync());
 
 Step("MigrateDb", "Run the release's migrations: --phase=expand (default, before the roll) or --phase=contract (refused until every app node runs the release)",
     r => new DeployChain(r).MigrateAsync());

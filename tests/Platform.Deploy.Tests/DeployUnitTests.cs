@@ -302,4 +302,27 @@ public sealed class DeployUnitTests
         Assert.That(HostChangeLock.Unreachable(refused), Is.False, "a host that turns the login down is up, and may hold another run's lock");
         Assert.That(HostChangeLock.Unreachable(new PlatformException("The deploy key is missing")), Is.False);
     }
+
+    [Test]
+    public async Task Package_refuses_an_expand_script_that_would_break_the_running_release_before_building_anything()
+    {
+        var repo = Platform.TestSupport.RepositoryRoot.NewScratch("package-guard");
+        try
+        {
+            var db = Path.Combine(repo, "src", "Catalog.Service", "db");
+            Directory.CreateDirectory(Path.Combine(db, "expand"));
+            File.WriteAllText(Path.Combine(db, "expand", "V1__create.sql"), "CREATE TABLE t (id bigint);\n");
+            File.WriteAllText(Path.Combine(db, "expand", "V2__bad.sql"), "-- oops\nALTER TABLE t DROP COLUMN id;\n");
+            var run = new RunContext(new EnvironmentLayout(repo, "local", Path.Combine(repo, "state"), Path.Combine(repo, "artifacts"), Path.Combine(repo, "releases")), RunArguments.Empty, false, new Platform.TestSupport.RecordingReporter());
+
+            var error = await Assert.ThrowsAsync<PlatformException>(() => new CheckedPackageStep(run).RunAsync());
+
+            Assert.That(error!.Message, Does.StartWith("Not packaged: these expand migrations would break the release").And.Contain("V2__bad.sql:2").And.Contain("DROP COLUMN"));
+            Assert.That(Directory.Exists(Path.Combine(repo, "releases")), Is.False, "nothing built");
+        }
+        finally
+        {
+            Platform.TestSupport.RepositoryRoot.RemoveScratch(repo);
+        }
+    }
 }
