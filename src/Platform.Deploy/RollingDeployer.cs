@@ -397,6 +397,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var idle = s.IdleSlot(deploy.SlotPorts);
         var idleServer = node.Layout.ServerName(idle);
         var activeServer = s.ActiveSlot is { } a ? node.Layout.ServerName(a) : null;
+        var switched = false; // from here on HAProxy may send the node's traffic to N+1
         try
         {
             var start = roll.StartOf(s, (n, t) => StartReadyAsync(n, roll, t));
@@ -415,6 +416,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
             await Timeline.MeasureAsync(node.Name, "drain", async () =>
             {
+                switched = true;
                 await lb.ActivateAsync(idleServer, node.Address, idle, token);
                 if (activeServer is not null)
                 {
@@ -434,8 +436,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         {
             // Whatever went wrong (a check that failed, the deadline, Ctrl+C, or an SSH connection that
             // dropped mid-way), traffic goes back to N before anything else happens.
-            await RevertAsync(node, lb, s.ActiveSlot, activeServer, idle, idleServer, options);
-            var kept = s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
+            var restored = await RevertAsync(node, lb, s.ActiveSlot, activeServer, idle, idleServer, switched, options);
+            var kept = !restored
+                ? $"HAProxy could not be put back, so {version} keeps running on {idle} (its traffic may still go there): roll the node again once HAProxy answers"
+                : s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
             recap.Record(node.Name, Outcome.Failed);
             if (ex is OperationCanceledException)
             {
@@ -478,8 +482,24 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         await recording;
     }
 
-    // The naive baseline: stop N, start N+1 on the same slot. Requests hitting the gap fail.
+    // The naive baseline: stop N, start N+1 on the same slot. Requests hitting the gap fail. A stop or start that
+    // fails is this node's failure, like one that never gets ready: the other nodes' outcomes and the recap stand.
     private async Task<NodeOutcome> RestartAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
+    {
+        try
+        {
+            return await RestartInPlaceAsync(s, lb, options, recap, token);
+        }
+        catch (PlatformException ex)
+        {
+            var replaced = s.Current is { } was ? $"{was.Version} may be stopped, and " : string.Empty;
+            Out.Error($"[restart] {s.Node.Name}: failed: {replaced}{options.Version} did not start ({ex.Message}); the node may serve nothing until it is rolled again");
+            recap.Record(s.Node.Name, Outcome.Failed);
+            return new NodeOutcome(s.Node.Name, Outcome.Failed, $"{replaced}{options.Version} did not start ({ex.Message}): it may serve nothing");
+        }
+    }
+
+    private async Task<NodeOutcome> RestartInPlaceAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
     {
         var node = s.Node;
         var slot = s.ActiveSlot ?? deploy.SlotPorts[0];
@@ -511,7 +531,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     }
 
     // With a token of its own: a node interrupted by the deadline or Ctrl+C is put back too.
-    private async Task RevertAsync(NodeSession node, HaproxyRuntime lb, int? activeSlot, string? activeServer, int idle, string idleServer, RollOptions options)
+    /// <returns>False when HAProxy could not be put back after the switch: N+1 is then left running, as it may be what serves the node.</returns>
+    private async Task<bool> RevertAsync(NodeSession node, HaproxyRuntime lb, int? activeSlot, string? activeServer, int idle, string idleServer, bool switched, RollOptions options)
     {
         using var cleanup = new CancellationTokenSource(options.StopTimeout + TimeSpan.FromSeconds(30));
         try
@@ -526,10 +547,15 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         catch (Exception ex)
         {
             Out.Error($"[revert] {node.Name}: HAProxy could not be put back as it was: {ex.Message}");
+            if (switched)
+            {
+                // N may be in maintenance with the traffic on N+1: stopping N+1 would leave the node serving nothing.
+                return false;
+            }
         }
 
-        // Stopped even when HAProxy could not be told (most often it is down, and sends nothing anywhere):
-        // a release that failed its roll must not stay running beside the one the node serves.
+        // Before the switch N+1 took no traffic: it is stopped even when HAProxy could not be told (most often
+        // it is down), so that a release that failed its roll does not stay running beside the one the node serves.
         try
         {
             await deploy.Processes.StopAsync(node, idle, options.StopTimeout, cleanup.Token);
@@ -538,6 +564,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         {
             Out.Error($"[revert] {node.Name}: {options.Version} could not be stopped on slot {idle} and may still run there (Verify names it; a RollNode stops it): {ex.Message}");
         }
+
+        return true;
     }
 
     private async Task<string> EnvFileAsync(CancellationToken token)
