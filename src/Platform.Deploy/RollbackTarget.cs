@@ -30,7 +30,8 @@ public static class RollbackTarget
     {
         var running = Running(records);
         var off = records.Where(r => r.Value is not null && r.Value.Version != running).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
-        if (off.Count > 0 && off.All(r => r.Value!.Previous.Contains(running)))
+        // Not a node an earlier Rollback took off the running release (a Rollback that stopped part-way): that would send it forward again.
+        if (off.Count > 0 && off.All(r => r.Value!.Previous.Contains(running) && !(r.Value.RolledBackFrom ?? []).Contains(running)))
         {
             var nodes = string.Join(", ", off.Select(r => $"{r.Key} from {r.Value!.Version}"));
             return (running, $"Rolling back {nodes} to {running}, which the other nodes run");

@@ -99,4 +99,18 @@ public sealed class RollbackTargetTests
 
         Assert.That(error!.Message, Is.EqualTo("The nodes run 1.0, and every earlier release they keep was left by a Rollback (2.0): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed."));
     }
+
+    [Test]
+    public void A_rollback_that_stopped_part_way_is_finished_not_undone()
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        var on2 = NodeRelease.After(NodeRelease.After(null, "1.0", 8081, now), "2.0", 8082, now);
+        // A Rollback 2.0 -> 1.0 took web-1 back, then failed on web-2: web-1 looks like a canary off the majority.
+        var back = NodeRelease.After(on2, "1.0", 8081, now, rollback: true);
+
+        var (version, why) = RollbackTarget.Choose(Nodes(back, on2, on2));
+
+        Assert.That(version, Is.EqualTo("1.0"), "not forward to 2.0, which that Rollback left");
+        Assert.That(why, Is.EqualTo("Rolling back from 2.0 to 1.0"));
+    }
 }
