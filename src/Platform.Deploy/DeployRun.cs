@@ -19,7 +19,8 @@ public sealed class DeployRun : IAsyncDisposable
     private static readonly ConditionalWeakTable<RunContext, DeployRun> Runs = new();
     private readonly RunContext _run;
     private LockHolder? _lock;
-    private bool _lockAsked;
+    // Runs whose check mode already said who holds the lock (once per run, even when its DeployRun was dropped).
+    private static readonly ConditionalWeakTable<RunContext, object> LockAsked = new();
     private SshRuntimeApiChannel? _haproxy;
 
     private DeployRun(RunContext run, Inventory inventory, SshSessionPool pool, ReleaseStore releases)
@@ -109,6 +110,16 @@ public sealed class DeployRun : IAsyncDisposable
 
     public static DeployRun? Current(RunContext run) => Runs.TryGetValue(run, out var existing) ? existing : null;
 
+    /// <summary>Forgets the run's DeployRun (closing its sessions), so that the next step loads the inventory afresh. Not while it holds the lock.</summary>
+    public static async Task DropAsync(RunContext run)
+    {
+        if (Current(run) is { } current && current._lock is null)
+        {
+            Runs.Remove(run);
+            await current.DisposeAsync();
+        }
+    }
+
     public async Task<NodeSession> NodeAsync(InventoryHost host) => new(await Pool.GetAsync(host, _run.Cancellation), new NodeLayout(host));
 
     public async Task<HostSession> LbAsync(CancellationToken? cancellation = null) => await Pool.GetAsync(Inventory.SingleWithRole("lb"), cancellation ?? _run.Cancellation);
@@ -131,10 +142,9 @@ public sealed class DeployRun : IAsyncDisposable
     public async Task LockAsync(string target, string? version)
     {
         Version ??= version;
-        if (_run.CheckMode && !_lockAsked)
+        if (_run.CheckMode && LockAsked.TryAdd(_run, this))
         {
             // Check mode takes no lock, but says (once) when the real run would be refused.
-            _lockAsked = true;
             try
             {
                 if (await new DeployLock(await LbAsync()).HolderAsync(_run.Cancellation) is { } holder)

@@ -39,18 +39,32 @@ public static class HostChangeLock
             return false;
         }
 
+        var force = target == "Destroy" && run.Arguments.GetFlag("force");
         DeployRun deploy;
         try
         {
+            // The credentials (the deploy key, a certificate signed by the CA or Vault) before any host is asked:
+            // their failure says nothing about whether the lb host is up.
             deploy = await DeployRun.ForAsync(run);
+        }
+        catch (PlatformException ex) when (force)
+        {
+            run.Reporter.Warn($"Destroying without the deploy lock (--force): Platform cannot log in anywhere to ask who holds it ({ex.Message}).");
+            return false;
+        }
+
+        try
+        {
             await deploy.LbAsync();
         }
-        catch (PlatformException ex) when (Unreachable(ex) && withoutUnreachableLb(lb.Host) is { } because)
+        catch (PlatformException ex) when (withoutUnreachableLb(lb.Host) is { } because && (Unreachable(ex) || target != "Destroy"))
         {
+            // Destroy goes on only past a host that does not answer; an Apply whose plan makes the lb host anew goes on
+            // past any failure to reach the old one (a rebuilt host with another host key among them).
             run.Reporter.Warn($"{verb} without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and {because}.");
             return false;
         }
-        catch (PlatformException ex) when (!Unreachable(ex) && target == "Destroy" && run.Arguments.GetFlag("force"))
+        catch (PlatformException ex) when (!Unreachable(ex) && force)
         {
             run.Reporter.Warn($"Destroying without the deploy lock (--force): the lb host {lb.Host} could not be asked who holds it ({ex.Message}).");
             return false;
@@ -88,6 +102,11 @@ public static class HostChangeLock
         catch (PlatformException ex)
         {
             run.Reporter.Warn($"Check mode: whether another run holds the deploy lock cannot be asked ({ex.Message}).");
+        }
+        finally
+        {
+            // The check-mode Apply writes the inventory its plan keeps: the steps after it must load that one, not this.
+            await DeployRun.DropAsync(run);
         }
     }
 
