@@ -64,18 +64,21 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
             {
                 await environment.Runner.ApplyAsync(planFile);
             }
-            finally
+            catch (Exception ex) when (ex is OperationCanceledException || run.Cancellation.IsCancellationRequested)
             {
-                // Even when Terraform failed or was interrupted part-way: the hosts may be partly on these values, and
-                // the next plain run must go on towards them, not back to the ones before (moving every host).
-                RememberedVariables.AdoptFromPlan(run.Layout, planFile, showJson, environment.Settings.TerraformVariables.Keys);
+                // Interrupted part-way: the hosts may be partly on these values, and the next plain run must go on
+                // towards them, not back to the ones before (moving every host). A plan Terraform refused (stale,
+                // locked) changed nothing and is not adopted; one that failed part-way says so in Terraform's output.
+                AdoptQuietly(planFile);
+                throw;
             }
         }
         else
         {
             run.Reporter.Info("Nothing to apply.");
-            RememberedVariables.AdoptFromPlan(run.Layout, planFile, showJson, environment.Settings.TerraformVariables.Keys);
         }
+
+        RememberedVariables.AdoptFromPlan(run.Layout, planFile, run.Reporter);
 
         // What Terraform changed is recorded even when the run was interrupted meanwhile (Terraform is let
         // finish): the variables it applied first (above) and the inventory, local and quick; the secrets store last.
@@ -86,6 +89,19 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
         await SecretOutputs.StoreAsync(run, outputs);
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
+    }
+
+    // While an interruption is on its way out: a damaged values file must not hide it.
+    private void AdoptQuietly(string planFile)
+    {
+        try
+        {
+            RememberedVariables.AdoptFromPlan(run.Layout, planFile, run.Reporter);
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Warn($"The --var values of {planFile} could not be remembered: {ex.Message}");
+        }
     }
 
     // The dry run of the steps after Apply works on the hosts the plan keeps (RunContext.InventoryFile):

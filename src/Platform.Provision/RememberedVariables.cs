@@ -35,42 +35,20 @@ public static class RememberedVariables
         AtomicFile.WriteAllText(BesidePlan(planFile), JsonSerializer.Serialize(values), AtomicFile.OwnerOnly);
 
     /// <summary>
-    /// After <paramref name="planFile"/> was applied (or Terraform began to apply it): its values become the remembered
-    /// ones. A plan copied from elsewhere, without the file Plan wrote beside it, is read for them instead
-    /// (<paramref name="showJson"/>): the variables it was made with that differ from the configuration's
-    /// defaults, leaving out those Platform sets itself (<paramref name="setByPlatform"/>) and sensitive ones.
+    /// After <paramref name="planFile"/> was applied (or Terraform was interrupted applying it): the values Plan wrote
+    /// beside it become the remembered ones. A plan from elsewhere, without them, changes nothing remembered (the
+    /// values cannot be told apart from those of tfvars files or the environment): <paramref name="reporter"/> is told so.
     /// </summary>
-    public static void AdoptFromPlan(EnvironmentLayout layout, string planFile, string showJson, IEnumerable<string> setByPlatform)
+    public static void AdoptFromPlan(EnvironmentLayout layout, string planFile, IReporter reporter)
     {
-        var values = File.Exists(BesidePlan(planFile)) ? Read(BesidePlan(planFile)) : FromPlan(showJson, setByPlatform.ToHashSet(StringComparer.Ordinal));
-        AtomicFile.WriteAllText(FileOf(layout), JsonSerializer.Serialize(values), AtomicFile.OwnerOnly);
-    }
-
-    internal static IReadOnlyList<string> FromPlan(string showJson, IReadOnlySet<string> setByPlatform)
-    {
-        using var doc = JsonDocument.Parse(showJson);
-        var root = doc.RootElement;
-        if (!root.TryGetProperty("variables", out var planned) || planned.ValueKind != JsonValueKind.Object)
+        if (File.Exists(BesidePlan(planFile)))
         {
-            return [];
+            AtomicFile.WriteAllText(FileOf(layout), JsonSerializer.Serialize(Read(BesidePlan(planFile))), AtomicFile.OwnerOnly);
         }
-
-        var declared = root.TryGetProperty("configuration", out var c) && c.TryGetProperty("root_module", out var m) && m.TryGetProperty("variables", out var d) ? d : default;
-        var values = new List<string>();
-        foreach (var variable in planned.EnumerateObject().Where(v => !setByPlatform.Contains(v.Name)).OrderBy(v => v.Name, StringComparer.Ordinal))
+        else
         {
-            var declaration = declared.ValueKind == JsonValueKind.Object && declared.TryGetProperty(variable.Name, out var x) ? x : default;
-            var sensitive = declaration.ValueKind == JsonValueKind.Object && declaration.TryGetProperty("sensitive", out var sv) && sv.ValueKind == JsonValueKind.True;
-            if (sensitive || !variable.Value.TryGetProperty("value", out var value)
-                || (declaration.ValueKind == JsonValueKind.Object && declaration.TryGetProperty("default", out var byDefault) && JsonElement.DeepEquals(byDefault, value)))
-            {
-                continue;
-            }
-
-            values.Add($"{variable.Name}={(value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText())}");
+            reporter.Warn($"{planFile} came without the --var values Plan wrote beside it ({Path.GetFileName(BesidePlan(planFile))}): the remembered ones ({FileOf(layout)}) are kept as they were. If this plan was made with other --var values, pass them again on the next Plan or Deploy, or it plans the environment back.");
         }
-
-        return values;
     }
 
     public static void Forget(EnvironmentLayout layout) => File.Delete(FileOf(layout));
