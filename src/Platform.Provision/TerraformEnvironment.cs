@@ -110,7 +110,14 @@ public sealed class TerraformEnvironment
 
         // The secrets store first: when it cannot be reached (Vault not configured), nothing is created.
         var registry = new OperatorRegistry(SecretStoreFactory.Create(run));
-        await registry.ActiveAsync(run.Cancellation);
+        var known = await registry.ListAsync(run.Cancellation);
+        // A circle that already has a deploy key while its private half is not here: the key is lost (or this is
+        // a workspace without it), not new. A fresh key would replace it in the circle and be refused by every host.
+        if (!File.Exists(run.Layout.DeployKeyFile) && known.Any(o => o.Name == DeployIdentity.OperatorName))
+        {
+            throw DeployIdentity.Lost(run.Layout.DeployKeyFile, "the circle in the secrets store already has a deploy key");
+        }
+
         var identity = await DeployIdentity.EnsureAsync(run);
         if (!run.CheckMode)
         {

@@ -28,9 +28,9 @@ public sealed class DeployIdentity
         {
             // A key that goes missing from a provisioned environment is lost, not new: a fresh one would be refused
             // by every host, and would replace the circle's deploy key so that even SeedKeys could not get back in.
-            if (File.Exists(file + ".pub") || File.Exists(run.Layout.InventoryFile))
+            if (File.Exists(file + ".pub"))
             {
-                throw new PlatformException(LostMessage(file));
+                throw Lost(file, $"its public half {file}.pub is still there");
             }
 
             if (run.CheckMode)
@@ -50,16 +50,17 @@ public sealed class DeployIdentity
         return Load(file);
     }
 
-    private static string LostMessage(string privateKeyFile) =>
-        $"The deploy key {privateKeyFile} (or its .pub) is missing, and this environment was provisioned with it: its hosts let Platform in with that key only, so a new one would be refused by all of them. " +
-        "Restore both files from your backup; nothing was changed. If the key is lost for good, a member of the circle can let a new one in by hand (README: Replacing the deploy key); a local environment can be destroyed (Destroy --force: the lock cannot be checked without the key) and deployed again, once the stale .pub is moved away (only then does Apply make a new key).";
+    /// <summary>The deploy key is missing where it is needed, and must not be replaced by a new one (<paramref name="evidence"/> says why not).</summary>
+    public static PlatformException Lost(string privateKeyFile, string evidence) => new(
+        $"The deploy key {privateKeyFile} (or its .pub) is missing, and this environment was provisioned with it ({evidence}): its hosts let Platform in with that key only, so a new one would be refused by all of them. " +
+        "Restore both files from your backup; nothing was changed. If the key is lost for good, a member of the circle can let a new one in by hand (README: Replacing the deploy key); a local environment can be destroyed (Destroy --force: the lock cannot be checked without the key) and deployed again once its stale .pub and its circle's deploy entry (Revoke refuses it: move .platform/<env>/secrets/operators/deploy.json away) are moved away.");
 
     public static DeployIdentity Load(string privateKeyFile)
     {
         var publicFile = privateKeyFile + ".pub";
         if (!File.Exists(privateKeyFile) || !File.Exists(publicFile))
         {
-            throw new PlatformException(LostMessage(privateKeyFile));
+            throw Lost(privateKeyFile, "it is what Platform logs in with");
         }
 
         var mode = File.GetUnixFileMode(privateKeyFile);
