@@ -18,7 +18,7 @@ public static partial class ReleaseVersion
 
         var git = new CommandOptions { WorkingDirectory = run.Layout.RepoRoot, AllowFailure = true };
         var tag = await run.Commands.RunAsync("git", ["describe", "--tags", "--exact-match", "--match", "v[0-9]*"], git, run.Cancellation);
-        if (tag.Succeeded && SemVer().IsMatch(tag.StandardOutput.Trim().TrimStart('v')))
+        if (tag.Succeeded && IsValid(tag.StandardOutput.Trim().TrimStart('v')))
         {
             return tag.StandardOutput.Trim().TrimStart('v');
         }
@@ -34,12 +34,17 @@ public static partial class ReleaseVersion
     }
 
     /// <summary>Whether <paramref name="version"/> is a release name Platform would make (and so safe in a path on a node).</summary>
-    public static bool IsValid(string? version) => version is not null && SemVer().IsMatch(version);
+    /// <remarks>Lenient about leading zeros: records written before <see cref="Validate"/> refused them must still read.</remarks>
+    public static bool IsValid(string? version) => version is not null && Name().IsMatch(version);
 
+    /// <summary>A new release name (<c>--version</c>): Semantic Versioning's numbers, without leading zeros.</summary>
     public static string Validate(string version) =>
-        IsValid(version)
+        SemVer().IsMatch(version)
             ? version
             : throw new PlatformException($"--version={version} is not a version: use X.Y.Z (numbers without leading zeros), optionally with a pre-release suffix (e.g. 1.2.0 or 1.3.0-rc.1).");
+
+    [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z][0-9A-Za-z.-]{0,40})?$")]
+    private static partial Regex Name();
 
     // Semantic Versioning's numbers: no leading zeros, so that 09.9.2 and 9.9.2 cannot name two releases of one version.
     [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z][0-9A-Za-z.-]{0,40})?$")]
