@@ -59,7 +59,7 @@ public sealed class Interruption : IDisposable
     }
 
     private PlatformException Stopped(Exception inner, bool terraform) => terraform
-        ? new($"Stopped by {_signal} while Terraform ran: a resource it was still making is left tainted (Terraform's lines above name it), and the next plan replaces it; the lines above say what else was finished.", inner)
+        ? new($"Stopped by {_signal}: what was in flight was put back or finished (see above). If Terraform was running, a resource it was still making is left tainted (Terraform's lines above name it), and the next plan replaces it.", inner)
         : new($"Stopped by {_signal}: what was in flight was put back or finished (see above).", inner);
 
     internal void OnSignal(PosixSignalContext context) => OnSignal(context, DateTime.UtcNow);

@@ -24,7 +24,7 @@ public static class AuditLog
         (build is null ? string.Empty : $" build={Token(build)}");
 
     /// <summary>
-    /// The safety checks the run was told to pass over (<c>--force</c>, <c>--allow-destroy</c>) and the naive
+    /// The safety checks the run was told to pass over (<c>--force</c>, <c>--allow-destroy</c>, <c>--replace</c>) and the naive
     /// restart strategy, for the audit line: who overrode what is on record; null when none.
     /// </summary>
     public static string? Overrides(RunArguments arguments)
@@ -42,6 +42,9 @@ public static class AuditLog
         {
             given.Add("strategy=restart");
         }
+
+        // Naming a resource to replace is consent to lose what it holds, as --allow-destroy is.
+        given.AddRange(arguments.All("replace").Select(address => "replace=" + address));
 
         return given.Count == 0 ? null : string.Join(",", given);
     }
