@@ -58,6 +58,12 @@ public sealed class VaultSecretStore : ISecretStore, IDisposable
         }
         catch (VaultInvalidRequestException ex) when (ex.Errors.Any(e => e.Contains("check-and-set", StringComparison.Ordinal)))
         {
+            // A retried write whose first attempt Vault committed (its answer lost) meets its own version: done, not a conflict.
+            if ((await ReadWithVersionAsync(key, null, cancellation)).Entry?.Value == value)
+            {
+                return;
+            }
+
             throw new PlatformException(
                 $"The Vault secret {_client.Options.KvMount}/{PathOf(key)} changed while it was being written (it is no longer version {currentVersion}): " +
                 "nothing was written. Check who else is changing it, then run again.", ex);

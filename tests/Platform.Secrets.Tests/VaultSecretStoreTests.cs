@@ -61,6 +61,19 @@ public sealed class VaultSecretStoreTests : SecretStoreContract
     }
 
     [Test]
+    public async Task AWriteThatMeetsItsOwnEarlierAttempt_IsDone_NotAConflict()
+    {
+        await Store.SetAsync("db/app-password", "cas-value-1");
+        // As if this store's first attempt was committed by Vault and its answer lost: version 2 already holds the value.
+        await _client.WriteKvAsync($"{Prefix}/db/app-password", new Dictionary<string, string> { ["value"] = "cas-value-2" });
+        _stub.InjectFaults(1, 200, """{"data":{"data":{"value":"cas-value-1"},"metadata":{"version":1,"created_time":"2026-01-01T00:00:00Z"}}}""");
+
+        await Store.SetAsync("db/app-password", "cas-value-2");
+
+        Assert.That(await Store.GetAsync("db/app-password"), Is.EqualTo("cas-value-2"));
+    }
+
+    [Test]
     public async Task UnchangedValue_SendsNoWrite()
     {
         await Store.SetAsync("db/app-password", "same-value-1");
