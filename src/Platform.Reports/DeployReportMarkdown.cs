@@ -67,6 +67,8 @@ public static class DeployReportMarkdown
         }
         var slowest = durations.Slowest!.Value;
         md.AppendLine().AppendLine($"Slowest phase: {slowest.Phase} on {slowest.Node} ({InvariantNumbers.Seconds(slowest.Seconds)} s)").AppendLine();
+        // Totals are wall time, so they exceed the sum of their row wherever a node waited between phases.
+        md.AppendLine("Total: from the start of the node's first phase to the end of its last, the waits between them included (its turn in the roll, the nodes ahead of it).").AppendLine();
     }
 
     private static void AppendLoad(StringBuilder md, IReadOnlyList<ReportLoadSecond> load, string? summary)

@@ -48,8 +48,13 @@ public sealed class DeployReportMarkdownTests
     }
 
     [Test]
-    public void Names_the_slowest_phase_and_its_node() =>
-        Assert.That(DeployReportMarkdown.Render(SampleReports.Create(Phases)), Does.Contain("Slowest phase: upload on web-2 (2.00 s)"));
+    public void Names_the_slowest_phase_and_its_node_and_says_what_a_total_is()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(Phases));
+
+        Assert.That(markdown, Does.Contain("Slowest phase: upload on web-2 (2.00 s)"));
+        Assert.That(markdown, Does.Contain("Total: from the start of the node's first phase to the end of its last, the waits between them included"));
+    }
 
     [Test]
     public void A_phase_run_twice_on_a_node_counts_both_times()
