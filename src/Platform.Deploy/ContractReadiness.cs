@@ -27,7 +27,7 @@ public static class ContractReadiness
 
         // Nothing to contract (every contract migration the release ships is applied): nothing can break older releases.
         if (deploy.Releases.Exists(version)
-            && deploy.Releases.Find(version).Manifest.Migrations.Where(m => m.StartsWith("contract/", StringComparison.Ordinal)).Select(Path.GetFileName).ToList() is var contracts
+            && deploy.Releases.Find(version).Manifest.ContractMigrationNames() is var contracts
             && (await ContractGuard.AppliedAsync(run, deploy.Inventory, run.Cancellation)) is var applied
             && contracts.All(applied.Contains))
         {

@@ -53,9 +53,25 @@ public sealed class DeployChain(RunContext run)
             return await MigrateAsync(MigrationPhase.Contract, "ContractDb");
         }
 
-        run.Reporter.Info("--contract=false: contract migrations left for later (MigrateDb --phase=contract); Rollback stays possible until then.");
-        DeployRun.Current(run)?.Note("ContractDb: left for later (--contract=false): MigrateDb --phase=contract runs it");
-        return new MigrationReport([], [], 0);
+        var pending = await PendingContractsAsync();
+        var which = pending.Count == 0 ? "none is pending" : string.Join(", ", pending);
+        run.Reporter.Info($"--contract=false: contract migrations left for later ({which}; MigrateDb --phase=contract runs them); Rollback stays possible until then.");
+        DeployRun.Current(run)?.Note($"ContractDb: left for later (--contract=false): {which}");
+        return new MigrationReport(pending, [], 0);
+    }
+
+    // The contract migrations the release ships that the database has not applied (none known when it is not packaged).
+    private async Task<IReadOnlyList<string>> PendingContractsAsync()
+    {
+        var version = await ReleaseVersion.ResolveAsync(run);
+        var deploy = await DeployRun.ForAsync(run);
+        if (!deploy.Releases.Exists(version))
+        {
+            return [];
+        }
+
+        var applied = await ContractGuard.AppliedAsync(run, deploy.Inventory, run.Cancellation);
+        return [.. deploy.Releases.Find(version).Manifest.ContractMigrationNames().Where(m => !applied.Contains(m))];
     }
 
     /// <summary>

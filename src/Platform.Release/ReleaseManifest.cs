@@ -26,6 +26,10 @@ public sealed record ReleaseManifest
     /// <summary>Migrations shipped, as <c>expand/V1__create_items.sql</c> paths under <c>app/db/</c>.</summary>
     public required IReadOnlyList<string> Migrations { get; init; }
 
+    /// <summary>The file names of the contract migrations shipped (<c>V4__drop_items_search_name.sql</c>).</summary>
+    public IReadOnlyList<string> ContractMigrationNames() =>
+        [.. Migrations.Where(m => m.StartsWith("contract/", StringComparison.Ordinal)).Select(Path.GetFileName).OfType<string>()];
+
     /// <summary>Test-only fault injected at build time (<c>none</c> normally).</summary>
     public string Fault { get; init; } = "none";
 

@@ -65,7 +65,7 @@ public sealed class ReleaseStore(string directory)
             try
             {
                 var manifest = ReleaseManifest.Parse(File.ReadAllText(file), file);
-                known.UnionWith(manifest.Migrations.Where(m => m.StartsWith("contract/", StringComparison.Ordinal)).Select(Path.GetFileName).OfType<string>());
+                known.UnionWith(manifest.ContractMigrationNames());
             }
             catch (PlatformException)
             {

@@ -497,6 +497,10 @@ public sealed class ZeroDowntimeTests
         var migrate = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new DeployChain(run).MigrateAsync(), ("phase", "contract")));
         Assert.That(migrate!.Message, Does.Contain("Refusing to contract"), "MigrateDb --phase=contract is refused the same way");
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
+        // Left for later, it says what is left.
+        var later = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync(), ("contract", "false"));
+        Assert.That(later.Pending, Is.EqualTo(new[] { "V4__drop_items_search_name.sql" }));
+        Assert.That(_h.LastOutput.Text, Does.Contain("--contract=false: contract migrations left for later (V4__drop_items_search_name.sql; MigrateDb --phase=contract runs them)"));
         await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync());
         Assert.That(await File.ReadAllTextAsync(_h.Env.NewRun().Layout.AuditLogFile), Does.Contain($"target=ContractDb version={DeployHarness.NextN} result=succeeded changed=V4__drop_items_search_name.sql"), "a contract is audited like a roll");
 
