@@ -9,15 +9,18 @@ public sealed class TimeoutAndCancellationTests
     private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
+    // A short attempt timeout and one retry: a GET that times out is tried exactly twice.
+    private static StandaloneCatalogClient OneRetryClient(StubHandler stub) => stub.CreateClient(o =>
+    {
+        o.Timeout = ShortTimeout;
+        o.MaxRetries = 1;
+    });
+
     [Test]
     public async Task AnAttemptThatHangsTimesOutIsRetriedAndSurfacesAsCatalogTimeoutException()
     {
         var stub = StubHandler.Hanging();
-        var client = stub.CreateClient(o =>
-        {
-            o.Timeout = ShortTimeout;
-            o.MaxRetries = 1;
-        });
+        var client = OneRetryClient(stub);
 
         var timeout = await Assert.ThrowsAsync<CatalogTimeoutException>(() => client.GetAsync(7));
 
@@ -34,11 +37,7 @@ public sealed class TimeoutAndCancellationTests
     public async Task ABodyThatStallsAfterTheHeadersTimesOutAndIsRetried()
     {
         var stub = StubHandler.StallingBody();
-        var client = stub.CreateClient(o =>
-        {
-            o.Timeout = ShortTimeout;
-            o.MaxRetries = 1;
-        });
+        var client = OneRetryClient(stub);
 
         // Bounded here, so that a call that hangs fails the test rather than the run.
         var timeout = await Assert.ThrowsAsync<CatalogTimeoutException>(() => client.GetAsync(7).WaitAsync(Patience));
