@@ -80,8 +80,7 @@ public static class ReadinessWait
     // and ends the loop (SIGPIPE may be ignored, so the failed write is checked too).
     internal static string Script(string address, int port, int? pid, TimeSpan timeout)
     {
-        var quick = (int)(Math.Min(timeout.TotalMilliseconds, QuickFor.TotalMilliseconds) / Quick.TotalMilliseconds);
-        var slow = (int)Math.Max(0, (timeout.TotalMilliseconds - (quick * Quick.TotalMilliseconds)) / Slow.TotalMilliseconds);
+        var (quick, slow) = Checks(timeout);
         var host = $"{address}:{port.ToString(CultureInfo.InvariantCulture)}";
         string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         // The deadline is wall-clock (EPOCHREALTIME, in microseconds): a slot that accepts and never
@@ -113,6 +112,14 @@ public static class ReadinessWait
             done
             echo "timeout $last"
             """;
+    }
+
+    /// <summary>How many checks the wait makes at most: quick ones (every 5 ms) for the first second, slow ones (every 50 ms) after.</summary>
+    internal static (int Quick, int Slow) Checks(TimeSpan timeout)
+    {
+        var quick = (int)(Math.Min(timeout.TotalMilliseconds, QuickFor.TotalMilliseconds) / Quick.TotalMilliseconds);
+        var slow = (int)Math.Max(0, (timeout.TotalMilliseconds - (quick * Quick.TotalMilliseconds)) / Slow.TotalMilliseconds);
+        return (quick, slow);
     }
 
     internal static (bool Ready, string Detail) Parse(string output, TimeSpan timeout)

@@ -1,4 +1,5 @@
 using Catalog.Client.Tests.Support;
+using Platform.TestSupport;
 
 namespace Catalog.Client.Tests;
 

@@ -33,7 +33,16 @@ public sealed partial class PublishedSmokeTests
         {
             var database = await TestDatabase.CreateAsync(_cluster, migrateTo: level);
             var host = new CatalogHost(database.ConnectionString, level);
-            _services[level] = new Service(host, host.ListenOnLoopback(), database);
+            try
+            {
+                _services[level] = new Service(host, host.ListenOnLoopback(), database);
+            }
+            catch
+            {
+                // Not yet in _services, which the teardown disposes.
+                await host.DisposeAsync();
+                throw;
+            }
             _smokeDlls[level] = await SmokeRelease.PublishAsync(_scratch, level);
         }
     }

@@ -32,6 +32,7 @@ public sealed class BootstrapScriptTests
         """;
 
     private string _dir = null!;
+    private readonly List<Process> _started = [];
 
     private string Log => Path.Combine(_dir, "fake.log");
 
@@ -46,7 +47,27 @@ public sealed class BootstrapScriptTests
     }
 
     [TearDown]
-    public void Remove() => RepositoryRoot.RemoveScratch(_dir);
+    public void Remove()
+    {
+        // A test that failed before build.sh ended must not leave it (or the stand-in Cake's sleep) running.
+        foreach (var script in _started)
+        {
+            try
+            {
+                if (!script.HasExited)
+                {
+                    script.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Disposed by its test: it ended there.
+            }
+        }
+
+        _started.Clear();
+        RepositoryRoot.RemoveScratch(_dir);
+    }
 
     [Test]
     public void Cake_gets_the_arguments_with_the_release_version_renamed_and_its_status_is_the_exit_code()
@@ -150,6 +171,8 @@ public sealed class BootstrapScriptTests
             start.Environment[name] = value;
         }
 
-        return Process.Start(start)!;
+        var script = Process.Start(start)!;
+        _started.Add(script);
+        return script;
     }
 }

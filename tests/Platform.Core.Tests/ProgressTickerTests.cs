@@ -9,15 +9,13 @@ public sealed class ProgressTickerTests
         var done = new TaskCompletionSource<int>();
 
         var wait = ProgressTicker.WhileAsync(() => done.Task, TimeSpan.FromMilliseconds(20), waited.Add);
-        while (waited.Count < 2)
-        {
-            await Task.Delay(10);
-        }
+        // Bounded: a ticker that never reports fails here instead of hanging the run.
+        Assert.That(() => Volatile.Read(ref waited).Count, Is.GreaterThanOrEqualTo(2).After(10_000, 10));
 
         done.SetResult(42);
         Assert.That(await wait, Is.EqualTo(42));
         var reported = waited.Count;
-        await Task.Delay(100);
+        await Task.Delay(100); // five ticks' time: a ticker left running would report again
 
         Assert.That(waited, Has.Count.EqualTo(reported), "no report after the wait ended");
         Assert.That(waited, Is.Ordered.And.All.GreaterThan(TimeSpan.Zero));

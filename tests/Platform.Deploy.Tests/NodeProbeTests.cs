@@ -66,7 +66,8 @@ public sealed class NodeProbeTests
     [Test]
     public void Settings_are_compared_by_checksum()
     {
-        var probe = new NodeProbe(null, new Dictionary<int, int>(), null, NodeProbe.Sha256Hex("CATALOG_DB=x\n"));
+        // sha256sum of "CATALOG_DB=x\n", as the node's script computes it.
+        var probe = new NodeProbe(null, new Dictionary<int, int>(), null, "93f02b7096b8a1e12d38d59c582e5dcd144f3055ce4d6f40381a7a1aee1389cd");
 
         Assert.That(probe.HasSettings("CATALOG_DB=x\n"), Is.True);
         Assert.That(probe.HasSettings("CATALOG_DB=y\n"), Is.False);

@@ -56,7 +56,10 @@ public sealed class CloudInitTests
         await File.WriteAllTextAsync(settings, config.File("/etc/ssh/sshd_config.d/10-platform.conf")
             .Replace("/etc/ssh/ssh_host_ed25519_key", Path.Combine(_dir, "host_key"), StringComparison.Ordinal)
             .Replace("/etc/ssh/trusted_user_ca_keys", ca, StringComparison.Ordinal));
-        Directory.CreateDirectory("/run/sshd"); // sshd -t wants its privilege separation folder, as on the droplet.
+        // sshd -t wants its privilege separation folder, as on the droplet. It is left in place: the
+        // local environments' sshd need it too (infra/local/scripts/lib.sh makes it), and fixtures of
+        // other test projects may be starting theirs right now.
+        Directory.CreateDirectory("/run/sshd");
 
         var check = await RunAsync("/usr/sbin/sshd", "-t", "-f", settings);
 
@@ -79,7 +82,7 @@ public sealed class CloudInitTests
     [Test]
     public async Task The_lb_config_passes_haproxy_check_with_both_slots_of_every_app_node()
     {
-        var config = await RenderAsync("lb", ("web-1", "10.10.0.2"), ("web-2", "10.10.0.3"));
+        var config = await RenderAsync("lb", ("web-1", "127.0.99.2"), ("web-2", "127.0.99.3"));
         var cfg = Path.Combine(_dir, "haproxy.cfg");
         await File.WriteAllTextAsync(cfg, config.File("/etc/haproxy/haproxy.cfg"));
 
@@ -88,15 +91,15 @@ public sealed class CloudInitTests
         Assert.That(check.ExitCode, Is.Zero, check.StandardError);
         Assert.That(ServerLines(await File.ReadAllTextAsync(cfg)), Is.EqualTo(new[]
         {
-            "server web-1_8081 10.10.0.2:8081 check disabled", "server web-1_8082 10.10.0.2:8082 check disabled",
-            "server web-2_8081 10.10.0.3:8081 check disabled", "server web-2_8082 10.10.0.3:8082 check disabled",
+            "server web-1_8081 127.0.99.2:8081 check disabled", "server web-1_8082 127.0.99.2:8082 check disabled",
+            "server web-2_8081 127.0.99.3:8081 check disabled", "server web-2_8082 127.0.99.3:8082 check disabled",
         }), "every slot starts disabled: Platform enables the one a roll puts traffic on");
     }
 
     [Test]
     public async Task The_lb_backend_rewrite_saves_server_state_reloads_and_refuses_pairs_without_an_address()
     {
-        var config = await RenderAsync("lb", ("web-1", "10.10.0.2"));
+        var config = await RenderAsync("lb", ("web-1", "127.0.99.2"));
         var cfg = Path.Combine(_dir, "haproxy.cfg");
         var state = Path.Combine(_dir, "server-state");
         var calls = Path.Combine(_dir, "calls.log");
@@ -113,15 +116,15 @@ public sealed class CloudInitTests
         File.SetUnixFileMode(Path.Combine(stubs, "systemctl"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         var path = new Dictionary<string, string?> { ["PATH"] = $"{stubs}:{Environment.GetEnvironmentVariable("PATH")}" };
 
-        var rewrite = await RunWithAsync("bash", path, script, "web-1=10.10.0.2", "web-2=10.10.0.4");
-        var broken = await RunWithAsync("bash", path, script, "web-1=10.10.0.2", "web-2=");
+        var rewrite = await RunWithAsync("bash", path, script, "web-1=127.0.99.2", "web-2=127.0.99.4");
+        var broken = await RunWithAsync("bash", path, script, "web-1=127.0.99.2", "web-2=");
         var none = await RunWithAsync("bash", path, script);
 
         Assert.That(rewrite.ExitCode, Is.Zero, rewrite.StandardError);
         Assert.That(ServerLines(await File.ReadAllTextAsync(cfg)), Is.EqualTo(new[]
         {
-            "server web-1_8081 10.10.0.2:8081 check disabled", "server web-1_8082 10.10.0.2:8082 check disabled",
-            "server web-2_8081 10.10.0.4:8081 check disabled", "server web-2_8082 10.10.0.4:8082 check disabled",
+            "server web-1_8081 127.0.99.2:8081 check disabled", "server web-1_8082 127.0.99.2:8082 check disabled",
+            "server web-2_8081 127.0.99.4:8081 check disabled", "server web-2_8082 127.0.99.4:8082 check disabled",
         }));
         Assert.That(await File.ReadAllTextAsync(calls), Is.EqualTo("socat stdio tcp4:127.0.0.1:9999 <show servers state>\nsystemctl reload haproxy\n"), "the servers' state is saved before the reload, which loads it back");
         Assert.That(await File.ReadAllTextAsync(state), Is.EqualTo("1\n"));

@@ -144,17 +144,30 @@ public sealed class EnvironmentInputTests
     [Test]
     public async Task Destroying_a_non_local_environment_needs_confirmation_and_touches_nothing()
     {
-        var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(new Dictionary<string, string> { ["environment"] = "digitalocean" }), false, new RecordingReporter());
+        var scratch = Directory.CreateTempSubdirectory("platform-destroy-confirm-").FullName;
+        try
+        {
+            var state = Path.Combine(scratch, "state");
+            var artifacts = Path.Combine(scratch, "artifacts");
+            var arguments = new Dictionary<string, string> { ["environment"] = "digitalocean", ["state-dir"] = state, ["artifacts-dir"] = artifacts };
+            var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(arguments), false, new RecordingReporter());
 
-        var error = await Assert.ThrowsAsync<PlatformException>(() => new DestroyStep(run).RunAsync());
+            var error = await Assert.ThrowsAsync<PlatformException>(() => new DestroyStep(run).RunAsync());
 
-        Assert.That(error!.Message, Does.Contain("--confirm=digitalocean").And.Contain("Nothing was changed"));
+            Assert.That(error!.Message, Does.Contain("--confirm=digitalocean").And.Contain("Nothing was changed"));
+            Assert.That(Directory.Exists(state) || Directory.Exists(artifacts), Is.False, "no state (no terraform init) and no audit line for a refused run");
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     [Test]
     public async Task A_secret_the_environment_lacks_refuses_plan_before_anything_is_created()
     {
         var state = Path.Combine(Path.GetTempPath(), $"platform-missing-secret-{Guid.NewGuid():N}");
+        var connection = Environment.GetEnvironmentVariable("PG_CONN_STR");
         try
         {
             var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(new Dictionary<string, string> { ["environment"] = "local-pg", ["state-dir"] = state }), false, new RecordingReporter());
@@ -163,10 +176,11 @@ public sealed class EnvironmentInputTests
             var error = await Assert.ThrowsAsync<PlatformException>(() => new PlanStep(run).RunAsync());
 
             Assert.That(error!.Message, Does.Contain("needs the secret 'terraform/pg-conn-str'").And.Contain("--target=StoreSecret --environment=local-pg --secret=terraform/pg-conn-str"));
-            Assert.That(File.Exists(run.Layout.DeployKeyFile), Is.False, "no deploy identity made for a run that is refused");
+            Assert.That(Directory.Exists(state), Is.False, "no state folder (deploy identity, terraform init) for a run that is refused");
         }
         finally
         {
+            Environment.SetEnvironmentVariable("PG_CONN_STR", connection);
             if (Directory.Exists(state))
             {
                 Directory.Delete(state, recursive: true);

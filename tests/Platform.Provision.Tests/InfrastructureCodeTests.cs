@@ -27,6 +27,7 @@ public sealed partial class InfrastructureCodeTests
         var local = Keys(File.ReadAllText(Infra("local", "outputs.tf")));
         var cloud = Keys(File.ReadAllText(Infra("digitalocean", "outputs.tf")));
 
+        Assert.That(local, Does.Contain("sshPort").And.Contain("address"), "the key pattern finds the local outputs' fields");
         Assert.That(local.Except(["hostKeyFile", "adminPasswordFile"]), Is.SubsetOf(cloud.Append("hostKeyFingerprint").Append("adminPasswordSecret")));
         Assert.That(cloud, Does.Contain("hostKeyFingerprint"), "fingerprints are read back from generated host keys");
     }
@@ -34,7 +35,9 @@ public sealed partial class InfrastructureCodeTests
     [Test]
     public void Every_environment_has_valid_platform_settings()
     {
-        foreach (var dir in Directory.GetDirectories(Infra()).Where(d => File.Exists(Path.Combine(d, "platform.json"))))
+        var dirs = Directory.GetDirectories(Infra()).Where(d => File.Exists(Path.Combine(d, "platform.json"))).ToList();
+        Assert.That(dirs.Select(Path.GetFileName), Is.EquivalentTo(new[] { "local", "local-pg", "digitalocean" }));
+        foreach (var dir in dirs)
         {
             var settings = EnvironmentSettings.Load(new EnvironmentLayout(RepositoryRoot.Path, Path.GetFileName(dir)));
             Assert.That(settings.TerraformVariables, Does.ContainKey("ssh_public_keys"), dir);

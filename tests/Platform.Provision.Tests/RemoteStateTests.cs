@@ -44,21 +44,29 @@ public sealed class RemoteStateTests
     public async Task A_second_concurrent_apply_is_refused_by_the_state_lock()
     {
         var first = _env.ApplyAsync();
-        await WaitForStateLockAsync(first);
-
-        // The first apply is frozen while the second runs (its session, and so the lock, stay), so a
-        // busy machine cannot let it finish before the second reaches the lock.
-        var applying = _env.TerraformApplyPid() ?? throw new AssertionException("the first apply's terraform process was not found");
-        Signal("STOP", applying);
         var second = new RecordingReporter();
         PlatformException? error;
         try
         {
-            error = await Assert.ThrowsAsync<PlatformException>(() => new PlanStep(_env.NewRun(reporter: second)).RunAsync());
+            await WaitForStateLockAsync(first);
+
+            // The first apply is frozen while the second runs (its session, and so the lock, stay), so a
+            // busy machine cannot let it finish before the second reaches the lock.
+            var applying = _env.TerraformApplyPid() ?? throw new AssertionException("the first apply's terraform process was not found");
+            Signal("STOP", applying);
+            try
+            {
+                error = await Assert.ThrowsAsync<PlatformException>(() => new PlanStep(_env.NewRun(reporter: second)).RunAsync());
+            }
+            finally
+            {
+                Signal("CONT", applying);
+            }
         }
         finally
         {
-            Signal("CONT", applying);
+            // Whatever failed above, the first apply ends before the fixture's teardown destroys the environment.
+            await first.ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
         Assert.That(second.Text, Does.Contain("state lock"), "Terraform's own words, shown as they came");

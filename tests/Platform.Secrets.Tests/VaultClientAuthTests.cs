@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Platform.Secrets.Tests;
 
@@ -57,7 +58,7 @@ public sealed class VaultClientAuthTests : VaultStubFixture
     [Test]
     public async Task Token_IsRenewedAutomatically_OnceTwoThirdsOfTheLeaseHaveGone()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var client = Client(AppRoleOptions(), clock);
 
         await client.WriteKvAsync("app/one", Data);
@@ -75,7 +76,7 @@ public sealed class VaultClientAuthTests : VaultStubFixture
     [Test]
     public async Task RenewalRefused_LogsInAgainWithAppRole()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var client = Client(AppRoleOptions(), clock);
         await client.WriteKvAsync("app/one", Data);
 
@@ -95,7 +96,7 @@ public sealed class VaultClientAuthTests : VaultStubFixture
     [Test]
     public async Task ExpiredLease_LogsInAgain_WithoutTryingToRenew()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var client = Client(AppRoleOptions(), clock);
         await client.WriteKvAsync("app/one", Data);
 
@@ -109,7 +110,7 @@ public sealed class VaultClientAuthTests : VaultStubFixture
     [Test]
     public async Task ConcurrentRequests_RenewOnce()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 12, 0, 0, TimeSpan.Zero));
         var client = Client(AppRoleOptions(), clock);
         await client.WriteKvAsync("app/one", Data);
         clock.Advance(TimeSpan.FromSeconds(50));

@@ -35,11 +35,3 @@ internal sealed class InMemorySecretStore : ISecretStore
         return Task.CompletedTask;
     }
 }
-
-/// <summary>A clock the test moves by hand.</summary>
-internal sealed class ManualClock(DateTimeOffset now) : TimeProvider
-{
-    public DateTimeOffset Now { get; set; } = now;
-
-    public override DateTimeOffset GetUtcNow() => Now;
-}

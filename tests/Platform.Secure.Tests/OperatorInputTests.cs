@@ -114,12 +114,14 @@ public sealed class OperatorInputTests
     public async Task Check_mode_onboard_stores_nothing()
     {
         var key = await Keys.NewAsync(_scratch, "alice");
-        var all = new Dictionary<string, string> { ["operator"] = "alice", ["key"] = key.PrivateFile + ".pub", ["state-dir"] = Path.Combine(_scratch, "state") };
+        var artifacts = Path.Combine(_scratch, "artifacts");
+        var all = new Dictionary<string, string> { ["operator"] = "alice", ["key"] = key.PrivateFile + ".pub", ["state-dir"] = Path.Combine(_scratch, "state"), ["artifacts-dir"] = artifacts };
         var reporter = new RecordingReporter();
 
         await new OperatorSteps(RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(all), true, reporter)).OnboardAsync();
 
         Assert.That(reporter.Text, Does.Contain("would onboard alice"));
         Assert.That(SecretFiles(), Is.Empty);
+        Assert.That(Directory.Exists(artifacts) ? Directory.GetFiles(artifacts, "audit.log", SearchOption.AllDirectories) : [], Is.Empty, "no audit line for what did not happen");
     }
 }

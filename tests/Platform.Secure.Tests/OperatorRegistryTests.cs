@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Platform.Core;
 using Platform.TestSupport;
 
@@ -21,10 +22,10 @@ public sealed class OperatorRegistryTests
     [OneTimeTearDown]
     public void Remove() => RepositoryRoot.RemoveScratch(_dir);
 
-    private static (OperatorRegistry Registry, InMemorySecretStore Store, ManualClock Clock) NewRegistry()
+    private static (OperatorRegistry Registry, InMemorySecretStore Store, FakeTimeProvider Clock) NewRegistry()
     {
         var store = new InMemorySecretStore();
-        var clock = new ManualClock(Today);
+        var clock = new FakeTimeProvider(Today);
         return (new OperatorRegistry(store, clock), store, clock);
     }
 
@@ -93,7 +94,7 @@ public sealed class OperatorRegistryTests
         await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, Today.AddDays(2), "t"));
         await registry.SaveAsync(await registry.PrepareOnboardAsync("bob", _bob, null, "t"));
 
-        clock.Now = Today.AddDays(3);
+        clock.SetUtcNow(Today.AddDays(3));
 
         Assert.That((await registry.ActiveAsync()).Select(o => o.Name), Is.EqualTo(new[] { "bob" }));
         Assert.That((await registry.ListAsync()).Select(o => o.Name), Is.EqualTo(new[] { "alice", "bob" }), "still listed, marked expired");

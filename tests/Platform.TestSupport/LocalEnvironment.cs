@@ -85,8 +85,7 @@ public sealed class LocalEnvironment : IAsyncDisposable
     /// <summary>Reserves the range and folders without provisioning (for environments that need setup first).</summary>
     public static LocalEnvironment Create(string name, int appNodes = 2, TextWriter? log = null, string environmentName = "local")
     {
-        var range = LoopbackRange.Acquire();
-        var scratch = RepositoryRoot.NewScratch(name);
+        var (range, scratch) = LoopbackRange.AcquireWithScratch(name);
         var arguments = new Dictionary<string, List<string>>
         {
             ["environment"] = [environmentName],

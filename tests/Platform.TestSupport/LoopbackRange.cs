@@ -55,5 +55,20 @@ public sealed class LoopbackRange : IDisposable
         throw new InvalidOperationException("Every loopback range 127.0.20-250.x is in use by other fixtures.");
     }
 
+    /// <summary>A range and a scratch folder for one fixture; the range is released again if the folder cannot be made.</summary>
+    public static (LoopbackRange Range, string Scratch) AcquireWithScratch(string name)
+    {
+        var range = Acquire();
+        try
+        {
+            return (range, RepositoryRoot.NewScratch(name));
+        }
+        catch
+        {
+            range.Dispose(); // for the next fixture, not only when this process ends
+            throw;
+        }
+    }
+
     public void Dispose() => _lock.Dispose();
 }

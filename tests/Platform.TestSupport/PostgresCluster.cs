@@ -43,8 +43,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public static async Task<PostgresCluster> StartAsync(string name = "pg")
     {
-        var range = LoopbackRange.Acquire();
-        var dir = RepositoryRoot.NewScratch(name);
+        var (range, dir) = LoopbackRange.AcquireWithScratch(name);
         var address = range.Address(5);
         try
         {

@@ -27,7 +27,7 @@ internal static class SmokeRelease
         var tree = Path.Combine(scratch, $"src-{catalogSchema}");
         foreach (var source in Sources)
         {
-            Copy(Path.Combine(RepositoryRoot.Path, source), Path.Combine(tree, source));
+            SourceCopy.Copy(Path.Combine(RepositoryRoot.Path, source), Path.Combine(tree, source));
         }
 
         var output = Path.Combine(scratch, $"smoke-{catalogSchema}");
@@ -38,29 +38,5 @@ internal static class SmokeRelease
             Patience);
         Assert.That(publish.ExitCode, Is.Zero, $"dotnet publish of the smoke tests failed: {publish}");
         return Path.Combine(output, "Catalog.Smoke.dll");
-    }
-
-    private static void Copy(string from, string to)
-    {
-        if (!Path.Exists(from))
-        {
-            return;
-        }
-
-        if (File.Exists(from))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(from, to);
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (!relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                Copy(file, Path.Combine(to, relative));
-            }
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Platform.TestSupport;
 
 namespace Catalog.Service.Tests.Support;
@@ -14,48 +13,13 @@ internal static class ReleaseBuild
     public static async Task<string> PublishAsync(string scratch, IReadOnlyDictionary<string, string> properties)
     {
         var project = Path.Combine(scratch, "Catalog.Service");
-        CopyProject(ServiceBuild.ProjectDirectory, project);
+        SourceCopy.Copy(ServiceBuild.ProjectDirectory, project);
         var output = Path.Combine(scratch, "publish");
 
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = scratch,
-        };
-        foreach (var argument in new[] { "publish", Path.Combine(project, "Catalog.Service.csproj"), "-c", "Release", "-o", output, "-nodeReuse:false", "-p:UseSharedCompilation=false" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in properties)
-        {
-            start.ArgumentList.Add($"-p:{name}={value}");
-        }
-
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.That(process.ExitCode, Is.Zero, $"dotnet publish failed:\n{await stdout}\n{await stderr}");
+        string[] arguments = ["publish", Path.Combine(project, "Catalog.Service.csproj"), "-c", "Release", "-o", output, "-nodeReuse:false", "-p:UseSharedCompilation=false", .. properties.Select(p => $"-p:{p.Key}={p.Value}")];
+        // With a deadline, and killed with its tree past it: a hung publish must not stall the fixture or outlive it.
+        var publish = await DotnetProcess.RunAsync(scratch, arguments, new Dictionary<string, string>(), TimeSpan.FromMinutes(10));
+        Assert.That(publish.ExitCode, Is.Zero, $"dotnet publish failed: {publish}");
         return output;
-    }
-
-    private static void CopyProject(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(to, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

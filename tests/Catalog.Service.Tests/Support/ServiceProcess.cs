@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http;
+using Platform.TestSupport;
 
 namespace Catalog.Service.Tests.Support;
 
@@ -45,7 +46,7 @@ internal sealed class ServiceProcess : IDisposable
     public static ServiceProcess Start(IReadOnlyDictionary<string, string> environment, string? dll = null)
     {
         dll ??= ServiceBuild.Dll;
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(DotnetProcess.DotnetHost())
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
@@ -157,9 +158,6 @@ internal sealed class ServiceProcess : IDisposable
 
         _process.Dispose();
     }
-
-    /// <summary>The dotnet host that runs the tests (the SDK tells child processes where it is).</summary>
-    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
 
     private static void Append(List<string> lines, string? line)
     {

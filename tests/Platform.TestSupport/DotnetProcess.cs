@@ -1,12 +1,12 @@
 using System.Diagnostics;
 
-namespace Catalog.Client.Tests.Support;
+namespace Platform.TestSupport;
 
 /// <summary>
 /// Runs <c>dotnet ARGS</c> (a program's dll, or an SDK command) to completion as a child process; it never
 /// outlives the call. No MSBuild node or compiler server is left running after an SDK command.
 /// </summary>
-internal static class DotnetProcess
+public static class DotnetProcess
 {
     public static async Task<Result> RunAsync(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
     {
@@ -65,9 +65,9 @@ internal static class DotnetProcess
     }
 
     /// <summary>The dotnet host that runs the tests (the SDK tells child processes where it is).</summary>
-    private static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+    public static string DotnetHost() => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
 
-    internal sealed record Result(int ExitCode, string Stdout, string Stderr)
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public override string ToString() => $"exit code {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
