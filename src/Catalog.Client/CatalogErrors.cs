@@ -6,16 +6,27 @@ namespace Catalog.Client;
 /// <summary>Turns an error answer into the typed exception for its status, keeping the server's problem details.</summary>
 internal static class CatalogErrors
 {
+    /// <summary>
+    /// The title of the catalog's "no such item" problem (src/Catalog.Service, ItemProblems), unchanged since the
+    /// first release. Problem details alone do not prove the catalog answered: a gateway (or the catalog itself, for
+    /// an unknown route under a wrong path prefix) answers 404 problem details or other JSON too.
+    /// </summary>
+    internal const string ItemNotFoundTitle = "Item not found";
+
+    private const string NotTheCatalogsNotFound =
+        " This is not the catalog's answer for a missing item: check BaseAddress (its host and path prefix) against where the catalog is served.";
+
     public static async Task<CatalogApiException> FromResponseAsync(HttpResponseMessage response, HttpRequestMessage request, string call, CancellationToken cancellationToken)
     {
         var problem = await ReadProblemAsync(response, cancellationToken);
         var message = Describe(call, response, problem);
+        // Only the catalog's own "no such item" means that: any other 404 (a proxy's page, a gateway's JSON, an
+        // unknown route) means the base address is wrong, which FindAsync must not pass off as "no item" (null).
         return response.StatusCode switch
         {
             HttpStatusCode.BadRequest => new CatalogValidationException(message, problem?.Title, problem?.Detail, problem?.Errors),
-            // Only the catalog's own 404 (always problem details) means "no such item": a proxy's 404 page means the
-            // base address is wrong, which FindAsync must not pass off as "no item" (null).
-            HttpStatusCode.NotFound when problem is not null => new CatalogNotFoundException(message, problem.Title, problem.Detail) { AfterRetry = CatalogResilience.WasRetried(request) },
+            HttpStatusCode.NotFound when problem is { Title: ItemNotFoundTitle } => new CatalogNotFoundException(message, problem.Title, problem.Detail) { AfterRetry = CatalogResilience.WasRetried(request) },
+            HttpStatusCode.NotFound => new CatalogApiException(message + NotTheCatalogsNotFound, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors),
             _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { RetryAfter = RetryAfter.Of(response) },
         };
     }

@@ -24,6 +24,7 @@ public sealed class Recap
 {
     private readonly ConcurrentDictionary<string, int[]> _counts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
+    private readonly ConcurrentDictionary<string, string> _ends = new(StringComparer.Ordinal);
 
     public Recap()
     {
@@ -34,23 +35,24 @@ public sealed class Recap
     {
         foreach (var host in hosts)
         {
-            _counts.GetOrAdd(host, h =>
-            {
-                _order.Enqueue(h);
-                return new int[4];
-            });
+            CountsOf(host);
         }
     }
 
-    public void Record(string host, Outcome outcome)
+    public void Record(string host, Outcome outcome) => Interlocked.Increment(ref CountsOf(host)[(int)outcome]);
+
+    /// <summary>
+    /// Says how the host ended in this step (<c>rolled</c>, <c>skipped: the roll was stopped</c>), shown at the end
+    /// of its line: the counts alone do not tell a node put back from one that failed, or why one was not touched.
+    /// </summary>
+    public void Conclude(string host, string end)
     {
-        var counts = _counts.GetOrAdd(host, h =>
-        {
-            _order.Enqueue(h);
-            return new int[4];
-        });
-        Interlocked.Increment(ref counts[(int)outcome]);
+        CountsOf(host);
+        _ends[host] = end;
     }
+
+    /// <summary>How the host ended in this step (null: not said).</summary>
+    public string? EndOf(string host) => _ends.TryGetValue(host, out var end) ? end : null;
 
     /// <summary>Says what a step did on a host (<c>[start] web-1: changed (…)</c>) and tallies it.</summary>
     public void Report(IReporter reporter, string host, string task, Outcome outcome, string detail)
@@ -58,6 +60,13 @@ public sealed class Recap
         reporter.Info($"[{task}] {host}: {outcome.ToString().ToLowerInvariant()} ({detail})");
         Record(host, outcome);
     }
+
+    // A host is listed from the first time it is named, in that order.
+    private int[] CountsOf(string host) => _counts.GetOrAdd(host, h =>
+    {
+        _order.Enqueue(h);
+        return new int[4];
+    });
 
     public int Count(string host, Outcome outcome) => _counts.TryGetValue(host, out var c) ? c[(int)outcome] : 0;
 
@@ -76,7 +85,8 @@ public sealed class Recap
         foreach (var host in Hosts)
         {
             var c = _counts[host];
-            yield return $"{host.PadRight(width)}  ok={c[0]} changed={c[1]} failed={c[2]} skipped={c[3]}";
+            var end = EndOf(host) is { } said ? "  " + said : string.Empty;
+            yield return $"{host.PadRight(width)}  ok={c[0]} changed={c[1]} failed={c[2]} skipped={c[3]}{end}";
         }
     }
 

@@ -5,7 +5,8 @@ namespace Platform.Deploy;
 /// <summary>
 /// Rolls nodes in order with at most <c>width</c> of them in flight (<c>--batch-size</c>): each
 /// place a node frees goes to the next node at once, so a batch never waits for its slowest node.
-/// After a failed node no further node starts (each is reported skipped); those in flight finish.
+/// After a failed node, or once the roll is stopped (its deadline, Ctrl+C), no further node starts
+/// (each is reported skipped); those in flight finish. A stopped roll then ends in the cancellation.
 /// </summary>
 public static class RollWindow
 {
@@ -15,29 +16,45 @@ public static class RollWindow
         using var places = new SemaphoreSlim(width);
         var failed = 0;
         var rolls = new Task<NodeOutcome>[nodes.Count];
-        try
+        for (var i = 0; i < nodes.Count; i++)
         {
-            for (var i = 0; i < nodes.Count; i++)
+            var placed = await TakePlaceAsync();
+            if (!placed || Volatile.Read(ref failed) != 0 || token.IsCancellationRequested)
             {
-                await places.WaitAsync(token);
-                if (Volatile.Read(ref failed) != 0)
+                if (placed)
                 {
                     places.Release();
-                    rolls[i] = Task.FromResult(skip(nodes[i]));
-                    continue;
                 }
 
-                rolls[i] = RollOneAsync(nodes[i]);
+                // Every node of the roll gets an outcome: the report and recap count them all.
+                rolls[i] = Task.FromResult(skip(nodes[i]));
+                continue;
             }
+
+            rolls[i] = RollOneAsync(nodes[i]);
         }
-        catch (OperationCanceledException)
+
+        if (token.IsCancellationRequested)
         {
-            // Nodes in flight end (or revert) before the places they release go away.
-            await Task.WhenAll(rolls.Where(t => t is not null).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-            throw;
+            // Nodes in flight end (or revert) before the places they release go away; then the stop is reported as such.
+            await Task.WhenAll(rolls.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            token.ThrowIfCancellationRequested();
         }
 
         return await Task.WhenAll(rolls);
+
+        async Task<bool> TakePlaceAsync()
+        {
+            try
+            {
+                await places.WaitAsync(token);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
 
         async Task<NodeOutcome> RollOneAsync(T node)
         {

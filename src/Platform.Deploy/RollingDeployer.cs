@@ -89,6 +89,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 var from = s.Current is null || s.ActiveSlot is null ? "nothing running" : $"{s.Current.Version} on {s.ActiveSlot}";
                 Out.Info($"[roll] {s.Node.Name}: would change ({from} -> {options.Version} on {s.IdleSlot(deploy.SlotPorts)})");
                 recap.Record(s.Node.Name, Outcome.Changed);
+                recap.Conclude(s.Node.Name, $"would roll to {options.Version}");
                 outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Changed, "would roll"));
             }
 
@@ -222,13 +223,19 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         {
             Out.Error($"[upload] {s.Node.Name}: failed ({ex.Message})");
             roll.Recap.Record(s.Node.Name, Outcome.Failed);
+            roll.Recap.Conclude(s.Node.Name, "failed: its upload failed");
             return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
+        }
+        catch (OperationCanceledException) when (roll.Token.IsCancellationRequested)
+        {
+            // Stopped while its upload was still on the way: nothing of it changed, so it counts as not rolled.
+            return Skip(s, roll);
         }
 
         return await RollNodeAsync(s, roll);
     }
 
-    // Not rolled because an earlier node failed: N+1, if it was started ahead there, is stopped unused.
+    // Not rolled because an earlier node failed or the roll was stopped: N+1, if it was started ahead there, is stopped unused.
     private NodeOutcome Skip(NodeState s, RollInFlight roll)
     {
         var start = roll.ClaimUnturned(s);
@@ -237,9 +244,13 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             roll.Finish(DiscardAsync(s, start, roll));
         }
 
-        var why = run.Cancellation.IsCancellationRequested ? "the roll was stopped" : "an earlier node failed";
+        // The roll's token is cancelled by Ctrl+C (the run's) or by the progress deadline.
+        var why = run.Cancellation.IsCancellationRequested ? "the roll was stopped"
+            : roll.Token.IsCancellationRequested ? "the progress deadline ran out"
+            : "an earlier node failed";
         Out.Info($"[roll] {s.Node.Name}: skipped ({why}{(start is not null ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
         roll.Recap.Record(s.Node.Name, Outcome.Skipped);
+        roll.Recap.Conclude(s.Node.Name, $"skipped: {why}");
         return new NodeOutcome(s.Node.Name, Outcome.Skipped, $"not rolled: {why}");
     }
 
@@ -387,6 +398,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var said = fixes.Count == 0 ? "ok" : run.CheckMode ? "would change" : "changed";
         Out.Info($"[roll] {node.Name}: {said} (already runs {s.Current!.Version} on {slot}{(fixes.Count == 0 ? string.Empty : "; " + string.Join(", ", fixes.Select(f => f.What)))})");
         recap.Record(node.Name, outcome);
+        recap.Conclude(node.Name, $"already on {s.Current.Version}");
         return new NodeOutcome(node.Name, outcome, $"already on {s.Current.Version}");
     }
 
@@ -441,11 +453,15 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 ? $"HAProxy could not be put back, so {version} keeps running on {idle} (its traffic may still go there): roll the node again once HAProxy answers"
                 : s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
             recap.Record(node.Name, Outcome.Failed);
+            var left = !restored ? "HAProxy not put back" : s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
             if (ex is OperationCanceledException)
             {
                 Out.Error($"[roll] {node.Name}: interrupted; {kept}");
+                recap.Conclude(node.Name, restored ? $"reverted (interrupted): {left}" : $"interrupted: {left}");
                 throw;
             }
+
+            recap.Conclude(node.Name, $"failed: {left}");
 
             var reason = ex is PlatformException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             Out.Error($"[roll] {node.Name}: failed ({reason}); {kept}");
@@ -453,6 +469,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
 
         // N is out of the pool now: stopping it and recording the release overlap the next node's roll.
+        recap.Conclude(node.Name, $"rolled to {version}");
         roll.Finish(FinishAsync(s, idle, version, recap, options));
         return new NodeOutcome(node.Name, Outcome.Changed, $"{s.Current?.Version ?? "nothing"} -> {version} on {idle}");
     }
@@ -486,17 +503,21 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     // fails is this node's failure, like one that never gets ready: the other nodes' outcomes and the recap stand.
     private async Task<NodeOutcome> RestartAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
     {
+        NodeOutcome outcome;
         try
         {
-            return await RestartInPlaceAsync(s, lb, options, recap, token);
+            outcome = await RestartInPlaceAsync(s, lb, options, recap, token);
         }
         catch (PlatformException ex)
         {
             var replaced = s.Current is { } was ? $"{was.Version} may be stopped, and " : string.Empty;
             Out.Error($"[restart] {s.Node.Name}: failed: {replaced}{options.Version} did not start ({ex.Message}); the node may serve nothing until it is rolled again");
             recap.Record(s.Node.Name, Outcome.Failed);
-            return new NodeOutcome(s.Node.Name, Outcome.Failed, $"{replaced}{options.Version} did not start ({ex.Message}): it may serve nothing");
+            outcome = new NodeOutcome(s.Node.Name, Outcome.Failed, $"{replaced}{options.Version} did not start ({ex.Message}): it may serve nothing");
         }
+
+        recap.Conclude(s.Node.Name, outcome.Outcome == Outcome.Failed ? "failed: may serve nothing" : $"restarted to {options.Version}");
+        return outcome;
     }
 
     private async Task<NodeOutcome> RestartInPlaceAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)

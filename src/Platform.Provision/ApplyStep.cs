@@ -67,10 +67,24 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
             catch (Exception ex) when (ex is OperationCanceledException || run.Cancellation.IsCancellationRequested)
             {
                 // Interrupted part-way: the hosts may be partly on these values, and the next plain run must go on
-                // towards them, not back to the ones before (moving every host). A plan Terraform refused (stale,
-                // locked) changed nothing and is not adopted; one that failed part-way says so in Terraform's output.
+                // towards them, not back to the ones before (moving every host).
                 AdoptQuietly(planFile);
                 throw;
+            }
+            catch (CommandFailedException ex)
+            {
+                // Failed part-way (a provisioner or provider error after other resources changed): the same holds.
+                // Refused (stale, locked: PlatformExceptions, not caught here) or failed before any change: nothing is adopted.
+                var changed = await ChangedBeforeFailingAsync(environment.Runner, showJson, summary);
+                if (changed.Count == 0)
+                {
+                    throw;
+                }
+
+                var remembered = AdoptQuietly(planFile)
+                    ? "so this plan's --var values are remembered: the next Plan goes on towards them, not back to the values before"
+                    : "but this plan's --var values could not be remembered (see the warning above): pass them again on the next Plan";
+                throw new PlatformException($"{ex.Message} Terraform changed {string.Join(", ", changed)} before it failed, {remembered}. Fix what its output names, then Plan and Apply again.", ex);
             }
         }
         else
@@ -91,16 +105,34 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
         return inventory;
     }
 
-    // While an interruption is on its way out: a damaged values file must not hide it.
-    private void AdoptQuietly(string planFile)
+    // While an interruption or a failure is on its way out: a damaged values file must not hide it.
+    /// <returns>False when the values could not be remembered (said as a warning).</returns>
+    private bool AdoptQuietly(string planFile)
     {
         try
         {
-            RememberedVariables.AdoptFromPlan(run.Layout, planFile, run.Reporter);
+            return RememberedVariables.AdoptFromPlan(run.Layout, planFile, run.Reporter);
         }
         catch (PlatformException ex)
         {
             run.Reporter.Warn($"The --var values of {planFile} could not be remembered: {ex.Message}");
+            return false;
+        }
+    }
+
+    // What the failed apply changed, from the state Terraform left; when even that cannot be read, what it planned
+    // (it may have changed any of it: going on towards the plan's values is the safe side).
+    private async Task<IReadOnlyList<string>> ChangedBeforeFailingAsync(TerraformRunner terraform, string planJson, PlanSummary summary)
+    {
+        var planned = summary.ChangedAddresses.ToList();
+        try
+        {
+            return StateChanges.Since(planJson, await terraform.ShowStateJsonAsync(), planned);
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Warn($"What Terraform changed before it failed cannot be told ({ex.Message}): counted as all it planned.");
+            return planned;
         }
     }
 

@@ -107,6 +107,9 @@ public sealed partial record PlanSummary(
     [System.Text.RegularExpressions.GeneratedRegex("""\["([^"]+)"\]$""")]
     private static partial System.Text.RegularExpressions.Regex InstanceKey();
 
+    /// <summary>Every address the plan creates, updates, replaces or destroys.</summary>
+    public IEnumerable<string> ChangedAddresses => Add.Concat(Change).Concat(Replace).Concat(Destroy);
+
     /// <summary>The headline followed by each address with Terraform's symbol (+ ~ -/+ -).</summary>
     public string Describe()
     {

@@ -35,20 +35,21 @@ public static class RememberedVariables
         AtomicFile.WriteAllText(BesidePlan(planFile), JsonSerializer.Serialize(values), AtomicFile.OwnerOnly);
 
     /// <summary>
-    /// After <paramref name="planFile"/> was applied (or Terraform was interrupted applying it): the values Plan wrote
-    /// beside it become the remembered ones. A plan from elsewhere, without them, changes nothing remembered (the
+    /// After <paramref name="planFile"/> was applied (or Terraform was interrupted applying it, or failed after changing
+    /// part of it): the values Plan wrote beside it become the remembered ones. A plan from elsewhere, without them, changes nothing remembered (the
     /// values cannot be told apart from those of tfvars files or the environment): <paramref name="reporter"/> is told so.
     /// </summary>
-    public static void AdoptFromPlan(EnvironmentLayout layout, string planFile, IReporter reporter)
+    /// <returns>False when the plan came without its values (and the remembered ones were kept).</returns>
+    public static bool AdoptFromPlan(EnvironmentLayout layout, string planFile, IReporter reporter)
     {
         if (File.Exists(BesidePlan(planFile)))
         {
             AtomicFile.WriteAllText(FileOf(layout), JsonSerializer.Serialize(Read(BesidePlan(planFile))), AtomicFile.OwnerOnly);
+            return true;
         }
-        else
-        {
-            reporter.Warn($"{planFile} came without the --var values Plan wrote beside it ({Path.GetFileName(BesidePlan(planFile))}): the remembered ones ({FileOf(layout)}) are kept as they were. If this plan was made with other --var values, pass them again on the next Plan or Deploy, or it plans the environment back.");
-        }
+
+        reporter.Warn($"{planFile} came without the --var values Plan wrote beside it ({Path.GetFileName(BesidePlan(planFile))}): the remembered ones ({FileOf(layout)}) are kept as they were. If this plan was made with other --var values, pass them again on the next Plan or Deploy, or it plans the environment back.");
+        return false;
     }
 
     public static void Forget(EnvironmentLayout layout) => File.Delete(FileOf(layout));

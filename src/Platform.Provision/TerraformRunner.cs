@@ -74,6 +74,9 @@ public sealed partial class TerraformRunner
 
     public async Task<string> ShowJsonAsync(string planFile) => (await RunAsync(["show", "-json", "-no-color", planFile], stream: false)).StandardOutput;
 
+    /// <summary>The state as it is now, as <c>terraform show -json</c> prints it (<c>values.root_module</c>).</summary>
+    public async Task<string> ShowStateJsonAsync() => (await RunAsync(["show", "-json", "-no-color"], stream: false)).StandardOutput;
+
     public async Task<string> ShowTextAsync(string planFile) => (await RunAsync(["show", "-no-color", planFile], stream: false)).StandardOutput;
 
     /// <summary>Applies exactly the saved plan. Terraform itself refuses a stale one.</summary>

@@ -100,6 +100,18 @@ public sealed class CrudTests : ServiceFixture
     }
 
     [Test]
+    public async Task AWrongPathPrefixIsNoMissingItem()
+    {
+        // The service answers an unknown route with 404 problem details too, but not with "Item not found".
+        using var misconfigured = CatalogClient.Create(
+            new CatalogClientOptions { BaseAddress = new Uri(Host.Server.BaseAddress, "api/") }, Host.Server.CreateHandler());
+
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => misconfigured.FindAsync(424242));
+
+        Assert.That(failure, Is.Not.InstanceOf<CatalogNotFoundException>());
+    }
+
+    [Test]
     public async Task VersionNamesTheReleaseAndBothSchemas()
     {
         var version = await _catalog.VersionAsync();

@@ -150,12 +150,15 @@ public sealed class WireContractTests
         }
     }
 
-    [Test]
-    public async Task A404PageFromAProxyIsNoMissingItemButAnError()
+    // A reverse proxy or gateway that does not route the base address's path prefix to the catalog: its 404 page,
+    // a gateway's JSON, or problem details without the catalog's "Item not found" (ASP.NET's status code pages).
+    [TestCase("<html><body>404 Not Found</body></html>", "text/html")]
+    [TestCase("""{"message":"no Route matched with those values"}""", "application/json")]
+    [TestCase("""{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.5","title":"Not Found","status":404}""", "application/problem+json")]
+    public async Task A404FromAProxyIsNoMissingItemButAnErrorNamingTheUrl(string body, string mediaType)
     {
-        // e.g. a reverse proxy that does not route the base address's path prefix to the catalog.
-        var stub = StubHandler.Answering(HttpStatusCode.NotFound, "<html><body>404 Not Found</body></html>", "text/html");
-        var client = stub.CreateClient(o => o.BaseAddress = new Uri("http://proxy.test/wrong-prefix/"));
+        var stub = StubHandler.Answering(HttpStatusCode.NotFound, body, mediaType);
+        var client = stub.CreateClient(o => o.BaseAddress = new Uri("http://proxy.test/catalog/"));
 
         var failure = await Assert.ThrowsAsync<CatalogApiException>(() => client.FindAsync(7));
 
@@ -163,6 +166,22 @@ public sealed class WireContractTests
         {
             Assert.That(failure.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(failure, Is.Not.InstanceOf<CatalogNotFoundException>(), "FindAsync would have answered null: no item, instead of a wrong address");
+            Assert.That(failure.Message, Does.StartWith("GET http://proxy.test/catalog/items/7 answered 404").And.Contains("check BaseAddress"));
+        }
+    }
+
+    [Test]
+    public async Task TheCatalogsOwn404IsAMissingItem()
+    {
+        var stub = StubHandler.Answering(HttpStatusCode.NotFound, Payloads.NotFoundProblem, "application/problem+json");
+        var client = stub.CreateClient(o => o.BaseAddress = new Uri("http://proxy.test/catalog/"));
+
+        var missing = await Assert.ThrowsAsync<CatalogNotFoundException>(() => client.GetAsync(7));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(missing.Message, Is.EqualTo("GET http://proxy.test/catalog/items/7 answered 404 (Item not found): There is no item with id 7."));
+            Assert.That(await client.FindAsync(7), Is.Null);
         }
     }
 

@@ -105,6 +105,23 @@ public sealed class BasicsTests
     }
 
     [Test]
+    public void Recap_lines_end_with_how_each_host_ended_when_said()
+    {
+        var recap = new Recap(["web-1", "web-2", "web-3"]);
+        recap.Record("web-1", Outcome.Changed);
+        recap.Conclude("web-1", "rolled to 1.1.0");
+        recap.Record("web-3", Outcome.Skipped);
+        recap.Conclude("web-3", "skipped: the progress deadline ran out");
+
+        Assert.That(recap.Lines(), Is.EqualTo(new[]
+        {
+            "web-1  ok=0 changed=1 failed=0 skipped=0  rolled to 1.1.0",
+            "web-2  ok=0 changed=0 failed=0 skipped=0",
+            "web-3  ok=0 changed=0 failed=0 skipped=1  skipped: the progress deadline ran out",
+        }));
+    }
+
+    [Test]
     public async Task A_failing_command_reports_its_exit_code_and_stderr_tail()
     {
         var runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());

@@ -92,6 +92,59 @@ public sealed class RollWindowTests
     }
 
     [Test]
+    public async Task A_stopped_roll_skips_every_node_not_started_lets_those_in_flight_end_and_ends_cancelled()
+    {
+        // Node 1 is in flight when the roll is stopped (its deadline, Ctrl+C); it ends by reverting (throwing).
+        using var stop = new CancellationTokenSource();
+        var firstStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstEnded = false;
+        var skipped = new List<int>();
+        var run = RollWindow.RunAsync([1, 2, 3, 4], 1, async n =>
+        {
+            firstStarted.SetResult();
+            await Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            firstEnded = true;
+            throw new OperationCanceledException(stop.Token);
+        }, n =>
+        {
+            lock (skipped)
+            {
+                skipped.Add(n);
+            }
+
+            return Skipped(n);
+        }, stop.Token);
+
+        await firstStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+
+        Assert.That(async () => await run, Throws.InstanceOf<OperationCanceledException>(), "the run still ends as stopped (the deadline's message comes from it)");
+        Assert.That(skipped, Is.EqualTo(new[] { 2, 3, 4 }), "every node not started is recorded, in roll order");
+        Assert.That(firstEnded, Is.True, "the node in flight ended before the window did");
+    }
+
+    [Test]
+    public void A_roll_stopped_before_it_began_starts_no_node_and_skips_them_all()
+    {
+        var skipped = new List<int>();
+        var started = 0;
+
+        Assert.That(
+            async () => await RollWindow.RunAsync([1, 2, 3], 2, n =>
+            {
+                Interlocked.Increment(ref started);
+                return Task.FromResult(Ok(n));
+            }, n =>
+            {
+                skipped.Add(n);
+                return Skipped(n);
+            }, new CancellationToken(canceled: true)),
+            Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(started, Is.Zero);
+        Assert.That(skipped, Is.EqualTo(new[] { 1, 2, 3 }));
+    }
+
+    [Test]
     public async Task A_width_below_one_is_refused() =>
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => RollWindow.RunAsync([1], 0, n => Task.FromResult(Ok(n)), Skipped, CancellationToken.None));
 

@@ -1,0 +1,116 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Provision.Tests;
+
+/// <summary>
+/// Which <c>--var</c> values an Apply that Terraform did not finish leaves remembered, with the real Terraform
+/// on a tiny environment of <c>terraform_data</c> resources (no hosts, nothing downloaded, a few seconds).
+/// </summary>
+public sealed class FailedApplyTests
+{
+    private const string Config = """
+        variable "environment" { type = string }
+        variable "hosts" { default = 1 }
+        # A resource whose creation fails part-way (its provisioner exits non-zero): Terraform keeps it, tainted.
+        variable "breaks" { default = false }
+        # A resource whose destruction fails before it is gone: Terraform keeps it as it was.
+        variable "sticky" { default = false }
+
+        resource "terraform_data" "host" {
+          count = var.hosts
+          input = "host-${count.index}"
+        }
+
+        resource "terraform_data" "breaker" {
+          count      = var.breaks ? 1 : 0
+          depends_on = [terraform_data.host]
+          provisioner "local-exec" {
+            command = "exit 3"
+          }
+        }
+
+        resource "terraform_data" "sticky" {
+          count = var.sticky ? 1 : 0
+          provisioner "local-exec" {
+            when    = destroy
+            command = "exit 4"
+          }
+        }
+
+        # Apply writes the inventory: one entry per host, never connected to.
+        output "inventory" {
+          value = {
+            environment = var.environment
+            serviceUrl  = "http://127.0.79.1:8080"
+            hosts = [for i in range(var.hosts) : {
+              name = "web-${i + 1}", roles = ["app"], address = "127.0.79.1", sshPort = 2222, sshUser = "nobody",
+              hostKeyFingerprint = "SHA256:none", baseDir = "/nonexistent"
+            }]
+          }
+          depends_on = [terraform_data.host]
+        }
+        """;
+
+    private string _scratch = null!;
+    private EnvironmentLayout _layout = null!;
+
+    [SetUp]
+    public void CreateEnvironment()
+    {
+        _scratch = RepositoryRoot.NewScratch("failed-apply");
+        var infra = Path.Combine(_scratch, "infra", "tiny");
+        Directory.CreateDirectory(infra);
+        File.WriteAllText(Path.Combine(infra, "main.tf"), Config);
+        File.WriteAllText(Path.Combine(infra, "platform.json"), """
+            {
+              "requires": ["terraform"],
+              "secrets": { "backend": "local" },
+              "terraformBackendConfig": {},
+              "terraformVariables": { "environment": "${environment}" }
+            }
+            """);
+        _layout = new EnvironmentLayout(_scratch, "tiny", Path.Combine(_scratch, "state"), Path.Combine(_scratch, "artifacts"));
+    }
+
+    [TearDown]
+    public void RemoveScratch() => RepositoryRoot.RemoveScratch(_scratch);
+
+    [Test]
+    public async Task An_apply_that_failed_after_changing_resources_remembers_its_values_and_says_so()
+    {
+        await PlanAndApplyAsync("hosts=1");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => PlanAndApplyAsync("hosts=2", "breaks=true"));
+
+        Assert.That(error!.Message, Does.Contain("Terraform changed terraform_data.breaker[0], terraform_data.host[1] before it failed").And.Contain("remembered"));
+        Assert.That(Remembered(), Is.EqualTo(new[] { "hosts=2", "breaks=true" }), "the next Plan goes on towards web-2, not back to one host");
+    }
+
+    [Test]
+    public async Task An_apply_that_failed_before_changing_anything_remembers_nothing_new()
+    {
+        await PlanAndApplyAsync("sticky=true");
+
+        // The plan's only change fails: Terraform leaves the state as it was.
+        var error = await Assert.ThrowsAsync<CommandFailedException>(() => PlanAndApplyAsync("sticky=false"));
+
+        Assert.That(error!.Message, Does.Not.Contain("remembered"));
+        Assert.That(Remembered(), Is.EqualTo(new[] { "sticky=true" }), "sticky=false was never applied");
+    }
+
+    private string[] Remembered() =>
+        System.Text.Json.JsonSerializer.Deserialize<string[]>(File.ReadAllText(RememberedVariables.FileOf(_layout)))!;
+
+    private async Task PlanAndApplyAsync(params string[] vars)
+    {
+        var run = new RunContext(_layout, new RunArguments(name => name switch
+        {
+            "var" => vars,
+            DestructionGuard.AllowArgument => ["true"],
+            _ => [],
+        }), checkMode: false, new RecordingReporter());
+        await new PlanStep(run).RunAsync();
+        await new ApplyStep(run).RunAsync();
+    }
+}
