@@ -23,7 +23,7 @@ public sealed class LocalCertificateAuthority(ISecretStore store, CommandRunner 
     }
 
     public Task<string> SignAsync(OpenSshPublicKey key, string principal, TimeSpan ttl, string identity, CancellationToken cancellation = default) =>
-        SignAsync(key, principal, "-1m", $"+{Math.Max(1, (int)Math.Ceiling(ttl.TotalMinutes))}m", identity, cancellation);
+        SignAsync(key, principal, $"-{(int)SshCertificates.Backdate.TotalMinutes}m", $"+{Math.Max(1, (int)Math.Ceiling(ttl.TotalMinutes))}m", identity, cancellation);
 
     /// <summary>Signs with an explicit ssh-keygen validity window (<c>-V from:to</c>); tests use it for expired certificates.</summary>
     public async Task<string> SignAsync(OpenSshPublicKey key, string principal, string validFrom, string validTo, string identity, CancellationToken cancellation = default)

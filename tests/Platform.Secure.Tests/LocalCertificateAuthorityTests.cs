@@ -58,6 +58,23 @@ public sealed class LocalCertificateAuthorityTests
         Assert.That((await store.ReadAsync(PublicKeyEntry))!.Version, Is.EqualTo(1));
     }
 
+    // Backdated so that a host whose clock is a little behind takes a fresh certificate; still ending the TTL after signing.
+    [Test]
+    public async Task A_certificate_starts_five_minutes_before_its_signing_and_ends_its_ttl_after_it()
+    {
+        var user = await Keys.NewAsync(_dir, "user");
+        var before = DateTime.Now;
+        before = before.AddTicks(-(before.Ticks % TimeSpan.TicksPerSecond)); // ssh-keygen counts whole seconds
+
+        var certificate = await NewRunsAuthority().SignAsync(user.Public, "root", TimeSpan.FromMinutes(30), "test");
+
+        var after = DateTime.Now;
+        var (_, from, to) = await DescribeAsync(certificate);
+        Assert.That(from, Is.InRange(before.AddMinutes(-5), after.AddMinutes(-5)));
+        Assert.That(to, Is.InRange(before.AddMinutes(30), after.AddMinutes(30)));
+        Assert.That(SshCertificateValidity.ValidFrom(certificate).LocalDateTime, Is.EqualTo(from), "read as ssh-keygen reads it");
+    }
+
     private async Task<string> PublicKeyOfAsync(string privateKey)
     {
         var file = Path.Combine(_dir, "check-" + Guid.NewGuid().ToString("N"));
