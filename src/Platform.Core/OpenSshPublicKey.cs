@@ -47,19 +47,20 @@ public sealed record OpenSshPublicKey(string Type, string Base64, string Comment
             throw new PlatformException($"{source} must hold exactly one OpenSSH public key line (found {lines.Count}).");
         }
 
-        if (!TryParseLine(lines[0], out var key, out var error))
+        // An authorized_keys line with options (command=, from=) would lose them: the circle keeps keys, and Platform
+        // writes each one's options itself, so the key would get more than the line gave it.
+        var parsed = TryParseLine(lines[0], out var key, out var error);
+        if (!IsKeyType(FirstWord(lines[0])) && (parsed ? key!.Type : Words(lines[0]).FirstOrDefault(IsKeyType)) is { } type)
+        {
+            throw new PlatformException($"{source} has options or other words before its key type ({type}), as an authorized_keys line may. Platform writes each key's options itself and would drop these, giving the key more access than they allow: give the plain public key (the .pub file). Nothing was changed.");
+        }
+
+        if (!parsed)
         {
             throw new PlatformException($"{source} is not an OpenSSH public key: {error}. Expected a line like 'ssh-ed25519 AAAA… name@host' (e.g. ~/.ssh/id_ed25519.pub).");
         }
 
-        // An authorized_keys line with options (command=, from=) would lose them: the circle keeps keys, and Platform
-        // writes each one's options itself, so the key would get more than the line gave it.
-        if (!lines[0].StartsWith(key!.Type + " ", StringComparison.Ordinal))
-        {
-            throw new PlatformException($"{source} has options or other words before its key type ({key.Type}), as an authorized_keys line may. Platform writes each key's options itself and would drop these, giving the key more access than they allow: give the plain public key (the .pub file). Nothing was changed.");
-        }
-
-        return key;
+        return key!;
     }
 
     /// <summary>
@@ -69,15 +70,28 @@ public sealed record OpenSshPublicKey(string Type, string Base64, string Comment
     public static bool TryParseLine(string line, out OpenSshPublicKey? key, out string error)
     {
         key = null;
-        var tokens = Tokenize(line.Trim());
-        var typeIndex = tokens.FindIndex(t => KnownTypes.Contains(t) || t.EndsWith("-cert-v01@openssh.com", StringComparison.Ordinal) || t == "ssh-dss");
-        if (typeIndex < 0)
+        var rest = line.Trim();
+        // Read as sshd reads it: the key type first, or else one word of options (quoted values may hold
+        // blanks and \" quotes) and then the key type. A key type inside an option's value is never the key.
+        if (!IsKeyType(FirstWord(rest)))
         {
-            error = "no known key type (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa, sk-…)";
-            return false;
+            var end = OptionsEnd(rest);
+            if (end < 0)
+            {
+                error = "a quoted option value is not closed (a quote inside one is written \\\")";
+                return false;
+            }
+
+            rest = rest[end..].TrimStart();
+            if (!IsKeyType(FirstWord(rest)))
+            {
+                error = "no known key type (ssh-ed25519, ecdsa-sha2-nistp256/384/521, ssh-rsa, sk-…) at the start or after the options";
+                return false;
+            }
         }
 
-        var type = tokens[typeIndex];
+        var type = FirstWord(rest);
+        rest = rest[type.Length..].TrimStart();
         if (type == "ssh-dss")
         {
             error = "DSA keys (ssh-dss) are obsolete and refused; use ssh-ed25519";
@@ -90,13 +104,13 @@ public sealed record OpenSshPublicKey(string Type, string Base64, string Comment
             return false;
         }
 
-        if (typeIndex + 1 >= tokens.Count)
+        if (rest.Length == 0)
         {
             error = "the key data after the type is missing";
             return false;
         }
 
-        var base64 = tokens[typeIndex + 1];
+        var base64 = FirstWord(rest);
         byte[] blob;
         try
         {
@@ -126,7 +140,7 @@ public sealed record OpenSshPublicKey(string Type, string Base64, string Comment
             return false;
         }
 
-        var comment = string.Join(' ', tokens.Skip(typeIndex + 2));
+        var comment = rest[base64.Length..].Trim();
         key = new OpenSshPublicKey(type, base64, comment);
         error = string.Empty;
         return true;
@@ -176,38 +190,42 @@ public sealed record OpenSshPublicKey(string Type, string Base64, string Comment
         return true;
     }
 
-    // Splits on whitespace outside double quotes, so options such as command="a b" stay one token.
-    private static List<string> Tokenize(string line)
+    private static bool IsKeyType(string word) =>
+        KnownTypes.Contains(word) || word == "ssh-dss" || word.EndsWith("-cert-v01@openssh.com", StringComparison.Ordinal);
+
+    private static bool IsBlank(char c) => c is ' ' or '\t';
+
+    private static string FirstWord(string text)
     {
-        var tokens = new List<string>();
-        var current = new StringBuilder();
-        var quoted = false;
-        foreach (var c in line)
+        var end = 0;
+        while (end < text.Length && !IsBlank(text[end]))
         {
-            if (c == '"')
+            end++;
+        }
+
+        return text[..end];
+    }
+
+    private static IEnumerable<string> Words(string text) => text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    // Where the options word ends, as sshd's sshkey_advance_past_options finds it: blanks end it outside
+    // double quotes only, and \" is a quote that neither opens nor closes one. -1 when a quote is left open.
+    private static int OptionsEnd(string text)
+    {
+        var quoted = false;
+        var i = 0;
+        for (; i < text.Length && (quoted || !IsBlank(text[i])); i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] == '"')
+            {
+                i++;
+            }
+            else if (text[i] == '"')
             {
                 quoted = !quoted;
             }
-
-            if (char.IsWhiteSpace(c) && !quoted)
-            {
-                if (current.Length > 0)
-                {
-                    tokens.Add(current.ToString());
-                    current.Clear();
-                }
-
-                continue;
-            }
-
-            current.Append(c);
         }
 
-        if (current.Length > 0)
-        {
-            tokens.Add(current.ToString());
-        }
-
-        return tokens;
+        return quoted ? -1 : i;
     }
 }

@@ -24,6 +24,7 @@ public sealed partial class VaultClient
     /// <summary>
     /// Signs a public key (<c>POST /v1/&lt;ssh-mount&gt;/sign/&lt;role&gt;</c>) for <paramref name="validPrincipals"/>
     /// (comma-separated login names) for <paramref name="ttl"/>. <paramref name="role"/> defaults to <see cref="VaultOptions.SshRole"/>.
+    /// The certificate starts the role's <c>not_before_duration</c> before the signing: the request has no field for it.
     /// </summary>
     public async Task<VaultSshCertificate> SignSshKeyAsync(
         string publicKey, string validPrincipals, TimeSpan ttl, string certType = "user", string? role = null, CancellationToken cancellation = default)

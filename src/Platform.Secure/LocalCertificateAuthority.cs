@@ -7,11 +7,14 @@ namespace Platform.Secure;
 /// A CA for the local secrets backend: its ed25519 key pair is generated once and kept in the
 /// secrets store (<c>ssh-ca/private-key</c>, <c>ssh-ca/public-key</c>); signing runs
 /// <c>ssh-keygen -s</c> on a private copy of the key in a 0700 folder that is removed right after.
+/// <paramref name="workDir"/> is the environment's keys folder, shared by all its runs: the CA is created
+/// there under a lock, so that runs starting at once on a fresh workspace end up with one CA.
 /// </summary>
 public sealed class LocalCertificateAuthority(ISecretStore store, CommandRunner commands, string workDir) : ISshCertificateSigner
 {
     private const string PrivateKeyEntry = "ssh-ca/private-key";
     private const string PublicKeyEntry = "ssh-ca/public-key";
+    private const string CreationLock = ".ssh-ca.lock";
 
     public async Task<OpenSshPublicKey> PublicKeyAsync(CancellationToken cancellation = default)
     {
@@ -20,7 +23,7 @@ public sealed class LocalCertificateAuthority(ISecretStore store, CommandRunner 
     }
 
     public Task<string> SignAsync(OpenSshPublicKey key, string principal, TimeSpan ttl, string identity, CancellationToken cancellation = default) =>
-        SignAsync(key, principal, "-1m", $"+{Math.Max(1, (int)Math.Ceiling(ttl.TotalMinutes))}m", identity, cancellation);
+        SignAsync(key, principal, $"-{(int)SshCertificates.Backdate.TotalMinutes}m", $"+{Math.Max(1, (int)Math.Ceiling(ttl.TotalMinutes))}m", identity, cancellation);
 
     /// <summary>Signs with an explicit ssh-keygen validity window (<c>-V from:to</c>); tests use it for expired certificates.</summary>
     public async Task<string> SignAsync(OpenSshPublicKey key, string principal, string validFrom, string validTo, string identity, CancellationToken cancellation = default)
@@ -39,6 +42,16 @@ public sealed class LocalCertificateAuthority(ISecretStore store, CommandRunner 
 
     private async Task EnsureAsync(CancellationToken cancellation)
     {
+        if (await store.GetAsync(PublicKeyEntry, cancellation) is not null)
+        {
+            return;
+        }
+
+        // Two first runs creating a CA each would leave the one written last in the store, or a private key and a
+        // public key of different pairs: certificates the hosts (trusting the other public key) refuse. Creation is
+        // serialised, and a CA another run created while this one waited is used as it is, never replaced.
+        Directory.CreateDirectory(workDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var creating = await FileLock.AcquireAsync(Path.Combine(workDir, CreationLock), TimeSpan.FromMinutes(1), cancellation);
         if (await store.GetAsync(PublicKeyEntry, cancellation) is not null)
         {
             return;

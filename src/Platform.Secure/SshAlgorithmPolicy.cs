@@ -44,11 +44,15 @@ internal static class SshAlgorithmPolicy
         "hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com", "hmac-sha2-256", "hmac-sha2-512",
     ];
 
-    /// <summary>Host key signatures: no SHA-1 (<c>ssh-rsa</c>); RSA host keys still verify with SHA-2.</summary>
+    /// <summary>
+    /// Host key signatures: no SHA-1 (<c>ssh-rsa</c>); RSA host keys still verify with SHA-2. No host certificate
+    /// types (<c>*-cert-v01@openssh.com</c>): hosts are trusted by their pinned plain key, never by a host CA, so a
+    /// certificate adds nothing. And SSH.NET checks any certificate it negotiates: a host presenting an expired one
+    /// (sshd's HostCertificate) is refused with "Host key could not be verified" before its pinned key is compared.
+    /// An sshd with a certificate always offers its plain key too.
+    /// </summary>
     internal static readonly string[] HostKey =
     [
-        "ssh-ed25519-cert-v01@openssh.com", "ecdsa-sha2-nistp256-cert-v01@openssh.com", "ecdsa-sha2-nistp384-cert-v01@openssh.com",
-        "ecdsa-sha2-nistp521-cert-v01@openssh.com", "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-256-cert-v01@openssh.com",
         "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256",
     ];
 

@@ -11,6 +11,13 @@ namespace Platform.Secure;
 /// </summary>
 public sealed record SshCertificates(bool Enabled, TimeSpan Ttl)
 {
+    /// <summary>
+    /// How long before its signing a certificate starts to be valid, so that a host whose clock is behind the
+    /// signer's still takes a fresh one (sshd refuses a certificate "not yet valid"). Its end stays the TTL from
+    /// the signing. The local CA signs with it; Vault's SSH role does with <c>not_before_duration</c>.
+    /// </summary>
+    public static readonly TimeSpan Backdate = TimeSpan.FromMinutes(5);
+
     public static SshCertificates For(RunContext run)
     {
         var settings = EnvironmentSettings.Load(run.Layout);

@@ -38,6 +38,7 @@ public sealed class OpenSshPublicKeyTests
     [TestCase("command=\"/bin/sh -c 'true'\",from=\"*\" ")]
     [TestCase("restrict ")]
     [TestCase("junk words ")]
+    [TestCase("command=\"echo \\\"a b\\\"\",no-pty ")]
     public async Task A_key_file_with_options_before_the_key_is_refused_not_stripped(string options)
     {
         var generated = await KeygenAsync("ed25519", string.Empty);
@@ -87,6 +88,39 @@ public sealed class OpenSshPublicKeyTests
 
         Assert.That(OpenSshPublicKey.TryParseLine(line, out var key, out _), Is.True);
         Assert.That(key!.Fingerprint, Is.EqualTo(generated.Fingerprint));
+    }
+
+    // sshd(8): a quoted option value may hold blanks and \" quotes. Each line here fooled a reader that toggled on every quote.
+    [TestCase("command=\"echo \\\"a b\\\"\",no-pty ")]
+    [TestCase("command=\"printf '\\\"%s' x\" ")]
+    [TestCase("restrict,command=\"sh -c \\\"echo \\\\\\\" x\\\"\" ")]
+    public async Task Options_with_escaped_quotes_and_blanks_parse_to_the_key_after_them(string options)
+    {
+        var generated = await KeygenAsync("ed25519");
+
+        Assert.That(OpenSshPublicKey.TryParseLine(options + generated.PublicKey.Trim(), out var key, out var error), Is.True, error);
+        Assert.That((key!.Fingerprint, key.Comment), Is.EqualTo((generated.Fingerprint, "alice@laptop")));
+    }
+
+    [Test]
+    public async Task A_key_inside_an_option_value_is_never_taken_for_the_line_s_key()
+    {
+        var decoy = await KeygenAsync("ed25519");
+        var real = await KeygenAsync("ed25519");
+        var decoyKey = string.Join(' ', decoy.PublicKey.Split(' ')[..2]);
+        var line = $"command=\"echo \\\" {decoyKey} \\\"\" {real.PublicKey.Trim()}";
+
+        Assert.That(OpenSshPublicKey.TryParseLine(line, out var key, out _), Is.True);
+        Assert.That(key!.Fingerprint, Is.EqualTo(real.Fingerprint));
+    }
+
+    [Test]
+    public async Task An_option_whose_quote_is_never_closed_is_not_read_as_a_key()
+    {
+        var generated = await KeygenAsync("ed25519");
+
+        Assert.That(OpenSshPublicKey.TryParseLine("command=\"echo \\\"a " + generated.PublicKey.Trim(), out _, out var error), Is.False);
+        Assert.That(error, Does.Contain("not closed").And.Not.Contain(generated.PublicKey.Split(' ')[1]));
     }
 
     [Test]

@@ -62,6 +62,30 @@ public sealed class AuthorizedKeysPlanTests
         Assert.That(plan.Describe(), Does.Contain("+" + _alice.Key.Fingerprint).And.Contain("-" + _stranger.Fingerprint));
     }
 
+    // An option value may quote (with \") text that looks like a circle key: the line's key is the one after the options.
+    [Test]
+    public void A_stranger_behind_options_quoting_a_circle_key_is_drift_by_its_own_fingerprint()
+    {
+        var current = $"command=\"echo \\\" {_deploy.Key.KeyText} \\\"\",no-pty {_stranger}\n";
+
+        var plan = AuthorizedKeysPlan.For(current, [_deploy]);
+
+        Assert.That(plan.UnreadableLines, Is.Zero);
+        Assert.That(plan.Added, Is.EqualTo(new[] { $"{_deploy.Key.Fingerprint} (deploy)" }));
+        Assert.That(plan.Removed.Single(), Does.StartWith(_stranger.Fingerprint));
+    }
+
+    [Test]
+    public void A_circle_key_with_escaped_quotes_in_its_options_is_recognised()
+    {
+        var current = $"command=\"printf '\\\"%s' x\",no-pty {_deploy.Key.KeyText} deploy\n";
+
+        var plan = AuthorizedKeysPlan.For(current, [_deploy]);
+
+        Assert.That((plan.UnreadableLines, plan.Added, plan.Removed), Is.EqualTo((0, Array.Empty<string>(), Array.Empty<string>())));
+        Assert.That(plan.Updated, Is.EqualTo(new[] { $"{_deploy.Key.Fingerprint} (deploy)" }), "its options go: the line changes");
+    }
+
     [Test]
     public void The_description_never_contains_key_bodies()
     {

@@ -41,6 +41,11 @@ public sealed class SshAlgorithmPolicyTests
         Assert.That(info.HmacAlgorithms.Keys, Has.None.Contains("sha1"));
     }
 
+    // Hosts are trusted by their pinned plain key: a host certificate type is never negotiated (HostCertificateTests shows why).
+    [Test]
+    public void No_host_certificate_type_is_offered() =>
+        Assert.That(Applied().HostKeyAlgorithms.Keys, Has.None.EndsWith("-cert-v01@openssh.com").And.Contains("ssh-ed25519"));
+
     // A misspelt name would silently drop an algorithm: every name in the policy is one SSH.NET implements.
     [Test]
     public void Every_allowed_algorithm_is_one_ssh_net_implements()
