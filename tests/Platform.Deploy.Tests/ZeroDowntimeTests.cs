@@ -742,6 +742,48 @@ public sealed class ZeroDowntimeTests
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
     }
 
+    // Last: it destroys the environment (the fixture's teardown would).
+    [Test, DependsOnTest(nameof(Destroy_is_refused_while_another_run_holds_the_deploy_lock), AllowFailure = true)]
+    public async Task Destroy_against_an_lb_host_that_refuses_the_login_is_refused_naming_why_and_goes_ahead_with_force()
+    {
+        var layout = _h.Env.NewRun().Layout;
+        var audit = Path.Combine(_h.Env.ArtifactsDir, "audit.log");
+        var inventory = await File.ReadAllTextAsync(layout.InventoryFile);
+        var lb = _h.Inventory.SingleWithRole("lb");
+        Task Destroy(params (string Key, string Value)[] args) => _h.RunAsync("Destroy", DeployHarness.NextN, async run =>
+        {
+            await new LockedDestroyStep(run).RunAsync();
+            return true;
+        }, args);
+
+        // The lb host answers with another host key than the inventory pins (as after a rebuild, or an attack).
+        var pinned = Inventory.Load(layout.InventoryFile);
+        Provision.InventoryBuilder.Write(pinned with { Hosts = [.. pinned.Hosts.Select(h => h.Name == "lb" ? h with { HostKeyFingerprint = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } : h)] }, layout.InventoryFile);
+        var changedKey = await Assert.ThrowsAsync<PlatformException>(() => Destroy());
+        Assert.That(changedKey!.Message, Does.Contain("could not log in to the lb host lb").And.Contain("does not match the inventory").And.Contain("Nothing was changed").And.Contain("--force"));
+        Assert.That(changedKey.Message, Does.Not.Contain("cannot be reached"));
+        await File.WriteAllTextAsync(layout.InventoryFile, inventory);
+
+        // The lb host no longer takes the deploy key (removed from its authorized_keys by hand).
+        var deployKey = (await File.ReadAllTextAsync(layout.DeployKeyFile + ".pub")).Split(' ')[1];
+        var keys = await File.ReadAllLinesAsync(lb.AuthorizedKeysFile);
+        await File.WriteAllLinesAsync(lb.AuthorizedKeysFile, keys.Where(k => !k.Contains(deployKey, StringComparison.Ordinal)));
+        var refused = await Assert.ThrowsAsync<PlatformException>(() => Destroy());
+        Assert.That(refused!.Message, Does.Contain("could not log in to the lb host lb").And.Contain("refused the login").And.Contain("Nothing was changed").And.Contain("--force"));
+        Assert.That(refused.Message, Does.Not.Contain("cannot be reached"));
+        Assert.That(await File.ReadAllTextAsync(layout.InventoryFile), Is.EqualTo(inventory), "nothing was changed");
+        Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+        Assert.That(await File.ReadAllTextAsync(audit), Does.Not.Contain("target=Destroy"), "a refused Destroy is no change on record");
+
+        await _h.Env.DestroyAsync(() => Destroy(("force", "true")));
+
+        Assert.That(_h.LastOutput.Text, Does.Contain("Destroying without the deploy lock (--force): the lb host lb could not be asked who holds it"));
+        Assert.That(File.Exists(layout.InventoryFile), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(_h.Env.StateDir, "hosts")), Is.False);
+        Assert.That((await File.ReadAllLinesAsync(audit)).Where(l => l.Contains("target=Destroy", StringComparison.Ordinal)).ToList(),
+            Has.Count.EqualTo(1).And.All.Contain("result=succeeded").And.All.Contain("overrides=force"), "the override is on record");
+    }
+
     // The slots whose pid file names a live process (not a zombie): what "has a process" means.
     private static List<string> LiveSlots(InventoryHost node) =>
         [.. Directory.GetFiles(Path.Combine(node.BaseDir, "slots"), "pid", SearchOption.AllDirectories).Where(f => Alive(File.ReadAllText(f).Split(' ', '\n')[0]))];
