@@ -530,10 +530,12 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token), ReadyProgressEvery, StillWaiting(node.Name, options.Version, slot, options.ReadyTimeout), token));
         if (!ready)
         {
+            // The slot's last log lines say why, as a roll's failure does (a release that exits at once says no more than "died").
             var replaced = s.Current is { } was ? $"{was.Version} was stopped and " : string.Empty;
-            Out.Error($"[restart] {node.Name}: failed: {replaced}{options.Version} is not ready on {slot} ({detail}); the node serves nothing until it is rolled again");
+            var log = await NodeLog.TailAsync(node, options.Version, slot, token);
+            Out.Error($"[restart] {node.Name}: failed: {replaced}{options.Version} is not ready on {slot} ({detail}); the node serves nothing until it is rolled again{log}");
             recap.Record(node.Name, Outcome.Failed);
-            return new NodeOutcome(node.Name, Outcome.Failed, $"{replaced}{options.Version} is not ready ({detail}): it serves nothing");
+            return new NodeOutcome(node.Name, Outcome.Failed, $"{replaced}{options.Version} is not ready ({detail}): it serves nothing{log}");
         }
 
         if ((await lb.StatAsync(node.Layout.ServerName(slot), token)).IsMaintenance)

@@ -471,6 +471,62 @@ public sealed class ZeroDowntimeTests
     }
 
     [Test, DependsOnTest(nameof(The_naive_restart_strategy_loses_requests), AllowFailure = true)]
+    public async Task A_restart_whose_release_does_not_start_says_how_to_bring_the_nodes_back_and_that_brings_them_back()
+    {
+        // Three ways a start in place fails: web-1's release never gets ready, web-2's cannot be started (its
+        // app folder is gone), web-3's exits at once. The restart strategy has stopped what each node served.
+        var nodes = _h.Inventory.AppNodes.Select(n => new NodeLayout(n)).ToDictionary(n => n.Node.Name);
+        await _h.RunAsync("Stage", DeployHarness.NeverReady, run => new StageStep(run).RunAsync());
+        var web2App = nodes["web-2"].AppDir(DeployHarness.NeverReady);
+        var web3Exe = Path.Combine(nodes["web-3"].AppDir(DeployHarness.NeverReady), "Catalog.Service");
+        Directory.Move(web2App, web2App + ".aside");
+        File.Move(web3Exe, web3Exe + ".aside");
+        await File.WriteAllTextAsync(web3Exe, "#!/bin/sh\necho 'cannot start: simulated' >&2\nexit 1\n");
+        File.SetUnixFileMode(web3Exe, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        try
+        {
+            var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("RollNode", DeployHarness.NeverReady, run => new RollNodeStep(run).RunAsync(), ("strategy", "restart"), ("ready-timeout", "2")));
+
+            Assert.That(error!.Message, Does.Contain($"RollNode to {DeployHarness.NeverReady} failed on web-1, web-2, web-3"));
+            Assert.That(error.Message, Does.Contain("those nodes serve nothing now").And.Contain("Roll them again with the default strategy (RollNode --version= the release to run)"));
+            Assert.That(_h.LastOutput.Text, Does.Contain($"[restart] web-1: failed: {DeployHarness.NextN} was stopped and {DeployHarness.NeverReady} is not ready"));
+            Assert.That(_h.LastOutput.Text, Does.Contain($"[restart] web-2: failed: {DeployHarness.NextN} may be stopped, and {DeployHarness.NeverReady} did not start"));
+            Assert.That(_h.LastOutput.Text, Does.Contain($"[restart] web-3: failed: {DeployHarness.NextN} was stopped and {DeployHarness.NeverReady} is not ready"));
+            Assert.That(error.Message, Does.Contain("last log lines:").And.Contain("cannot start: simulated"), "why web-3's release exited");
+
+            // As the message says: a roll with the default strategy to the release to run. Each node is rolled, web-1
+            // too, whose record still names the release it served while the one that failed runs on that slot.
+            var back = await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync());
+
+            Assert.That(back.Nodes.Select(n => n.Outcome), Is.All.EqualTo(Outcome.Changed), _h.LastOutput.Text);
+            Assert.That(_h.LastOutput.Text, Does.Not.Contain("nothing to roll"));
+            Assert.That(_h.LastOutput.Text, Does.Contain($"web-1: its record says {DeployHarness.NextN} on").And.Contain($"but {DeployHarness.NeverReady} runs there"));
+        }
+        finally
+        {
+            // Recording N+1 prunes the releases a node no longer keeps: what is left of this one may be gone already.
+            if (File.Exists(web3Exe + ".aside"))
+            {
+                File.Move(web3Exe + ".aside", web3Exe, overwrite: true);
+            }
+
+            if (Directory.Exists(web2App + ".aside"))
+            {
+                Directory.Move(web2App + ".aside", web2App);
+            }
+        }
+
+        await _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync());
+        Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+        await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync());
+        Assert.That(_h.LastOutput.Text, Does.Contain("nothing to roll"), "once back, there is nothing left to roll");
+        foreach (var node in _h.Inventory.AppNodes)
+        {
+            Assert.That(LiveSlots(node), Has.Count.EqualTo(1), $"{node.Name}: only the slot serving N+1 has a process; {SlotsDescribed(node)}");
+        }
+    }
+
+    [Test, DependsOnTest(nameof(A_restart_whose_release_does_not_start_says_how_to_bring_the_nodes_back_and_that_brings_them_back), AllowFailure = true)]
     public async Task Killing_one_nodes_process_under_load_loses_no_GET()
     {
         var victim = _h.Inventory.Host("web-2");
@@ -521,6 +577,31 @@ public sealed class ZeroDowntimeTests
     }
 
     [Test, DependsOnTest(nameof(After_the_contract_migration_rollback_to_N_is_refused), AllowFailure = true)]
+    public async Task Contracting_again_once_the_contract_is_applied_is_not_refused_by_a_node_on_another_release()
+    {
+        // web-2 forced back onto N past the contract (an operator's choice): a node on another release, which
+        // refuses a contract only while one is pending. Every one N+1 ships is applied: nothing left to break.
+        await _h.RunAsync("RollNode", DeployHarness.N, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"), ("force", "true"));
+        var audit = Path.Combine(_h.Env.ArtifactsDir, "audit.log");
+        var audited = (await File.ReadAllLinesAsync(audit)).Length;
+        try
+        {
+            var contract = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync());
+            Assert.That(contract.Applied, Is.Empty);
+            var migrate = await _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new DeployChain(run).MigrateAsync(), ("phase", "contract"));
+            Assert.That(migrate.Applied, Is.Empty);
+            Assert.That(_h.NodeVersions()["web-2"], Is.EqualTo(DeployHarness.N), "the node on another release was there all along");
+        }
+        finally
+        {
+            await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
+        }
+
+        Assert.That((await File.ReadAllLinesAsync(audit)).Skip(audited).Where(l => l.Contains("Contract", StringComparison.Ordinal) || l.Contains("MigrateDb", StringComparison.Ordinal)), Is.Empty, "nothing applied, nothing audited as a change");
+        Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+    }
+
+    [Test, DependsOnTest(nameof(Contracting_again_once_the_contract_is_applied_is_not_refused_by_a_node_on_another_release), AllowFailure = true)]
     public async Task A_record_left_behind_by_a_run_that_died_after_its_switch_is_corrected_from_HAProxy()
     {
         // web-1 serves N+1 on its slot; a run that died after switching and before its record would have
@@ -659,6 +740,48 @@ public sealed class ZeroDowntimeTests
 
         Assert.That(File.Exists(_h.Env.NewRun().Layout.InventoryFile), "the environment is still there");
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+    }
+
+    // Last: it destroys the environment (the fixture's teardown would).
+    [Test, DependsOnTest(nameof(Destroy_is_refused_while_another_run_holds_the_deploy_lock), AllowFailure = true)]
+    public async Task Destroy_against_an_lb_host_that_refuses_the_login_is_refused_naming_why_and_goes_ahead_with_force()
+    {
+        var layout = _h.Env.NewRun().Layout;
+        var audit = Path.Combine(_h.Env.ArtifactsDir, "audit.log");
+        var inventory = await File.ReadAllTextAsync(layout.InventoryFile);
+        var lb = _h.Inventory.SingleWithRole("lb");
+        Task Destroy(params (string Key, string Value)[] args) => _h.RunAsync("Destroy", DeployHarness.NextN, async run =>
+        {
+            await new LockedDestroyStep(run).RunAsync();
+            return true;
+        }, args);
+
+        // The lb host answers with another host key than the inventory pins (as after a rebuild, or an attack).
+        var pinned = Inventory.Load(layout.InventoryFile);
+        Provision.InventoryBuilder.Write(pinned with { Hosts = [.. pinned.Hosts.Select(h => h.Name == "lb" ? h with { HostKeyFingerprint = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } : h)] }, layout.InventoryFile);
+        var changedKey = await Assert.ThrowsAsync<PlatformException>(() => Destroy());
+        Assert.That(changedKey!.Message, Does.Contain("could not log in to the lb host lb").And.Contain("does not match the inventory").And.Contain("Nothing was changed").And.Contain("--force"));
+        Assert.That(changedKey.Message, Does.Not.Contain("cannot be reached"));
+        await File.WriteAllTextAsync(layout.InventoryFile, inventory);
+
+        // The lb host no longer takes the deploy key (removed from its authorized_keys by hand).
+        var deployKey = (await File.ReadAllTextAsync(layout.DeployKeyFile + ".pub")).Split(' ')[1];
+        var keys = await File.ReadAllLinesAsync(lb.AuthorizedKeysFile);
+        await File.WriteAllLinesAsync(lb.AuthorizedKeysFile, keys.Where(k => !k.Contains(deployKey, StringComparison.Ordinal)));
+        var refused = await Assert.ThrowsAsync<PlatformException>(() => Destroy());
+        Assert.That(refused!.Message, Does.Contain("could not log in to the lb host lb").And.Contain("refused the login").And.Contain("Nothing was changed").And.Contain("--force"));
+        Assert.That(refused.Message, Does.Not.Contain("cannot be reached"));
+        Assert.That(await File.ReadAllTextAsync(layout.InventoryFile), Is.EqualTo(inventory), "nothing was changed");
+        Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+        Assert.That(await File.ReadAllTextAsync(audit), Does.Not.Contain("target=Destroy"), "a refused Destroy is no change on record");
+
+        await _h.Env.DestroyAsync(() => Destroy(("force", "true")));
+
+        Assert.That(_h.LastOutput.Text, Does.Contain("Destroying without the deploy lock (--force): the lb host lb could not be asked who holds it"));
+        Assert.That(File.Exists(layout.InventoryFile), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(_h.Env.StateDir, "hosts")), Is.False);
+        Assert.That((await File.ReadAllLinesAsync(audit)).Where(l => l.Contains("target=Destroy", StringComparison.Ordinal)).ToList(),
+            Has.Count.EqualTo(1).And.All.Contain("result=succeeded").And.All.Contain("overrides=force"), "the override is on record");
     }
 
     // The slots whose pid file names a live process (not a zombie): what "has a process" means.

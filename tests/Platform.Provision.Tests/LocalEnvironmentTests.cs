@@ -328,6 +328,46 @@ public sealed class LocalEnvironmentTests
     }
 
     [Test, DependsOnTest(nameof(A_second_environment_on_the_same_addresses_is_refused_not_started_beside_the_first), AllowFailure = true)]
+    public async Task A_deploy_key_lost_with_its_public_half_is_not_replaced_while_the_circle_has_one()
+    {
+        // A workspace without the key pair (a fresh CI checkout, a lost disk) whose secrets store still has the
+        // circle, with the deploy key every host takes: a new key would replace it there and be refused everywhere.
+        var layout = _env.NewRun().Layout;
+        var key = layout.DeployKeyFile;
+        var aside = Path.Combine(_env.Scratch, "deploy-key-aside");
+        Directory.CreateDirectory(aside);
+        var secrets = Snapshot(layout.SecretsDir);
+        File.Move(key, Path.Combine(aside, "id_ed25519"));
+        File.Move(key + ".pub", Path.Combine(aside, "id_ed25519.pub"));
+        try
+        {
+            var plan = await Assert.ThrowsAsync<PlatformException>(() => new PlanStep(_env.NewRun()).RunAsync());
+            var apply = await Assert.ThrowsAsync<PlatformException>(() => new ApplyStep(_env.NewRun()).RunAsync());
+
+            foreach (var refused in new[] { plan!, apply! })
+            {
+                Assert.That(refused.Message, Does.Contain($"The deploy key {key} (or its .pub) is missing, and this environment was provisioned with it (the circle in the secrets store already has a deploy key)"));
+                Assert.That(refused.Message, Does.Contain("Restore both files from your backup; nothing was changed"));
+            }
+
+            Assert.That(Directory.GetFiles(layout.KeysDir, "id_ed25519*"), Is.Empty, "no new key was made");
+            Assert.That(Snapshot(layout.SecretsDir), Is.EqualTo(secrets), "the circle keeps the deploy key its hosts take");
+        }
+        finally
+        {
+            File.Move(Path.Combine(aside, "id_ed25519"), key, overwrite: true);
+            File.Move(Path.Combine(aside, "id_ed25519.pub"), key + ".pub", overwrite: true);
+        }
+
+        await using var session = await HostSession.OpenAsync(_env.Inventory.Host("web-1"), Connector());
+        Assert.That((await session.RunCheckedAsync("echo in", "echo")).Trim(), Is.EqualTo("in"), "the restored key still gets in");
+    }
+
+    // Every file under a folder with its content, to tell that nothing in it changed.
+    private static Dictionary<string, string> Snapshot(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(folder, f), File.ReadAllText);
+
+    [Test, DependsOnTest(nameof(A_deploy_key_lost_with_its_public_half_is_not_replaced_while_the_circle_has_one), AllowFailure = true)]
     public async Task Destroy_leaves_no_process_and_no_listener()
     {
         await _env.DestroyAsync();

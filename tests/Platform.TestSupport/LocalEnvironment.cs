@@ -130,9 +130,12 @@ public sealed class LocalEnvironment : IAsyncDisposable
         return summary;
     }
 
-    public async Task DestroyAsync()
+    public Task DestroyAsync() => DestroyAsync(() => new DestroyStep(NewRun()).RunAsync());
+
+    /// <summary>Destroys the environment with <paramref name="destroy"/> (a test's own Destroy run): disposing does not destroy it again.</summary>
+    public async Task DestroyAsync(Func<Task> destroy)
     {
-        await new DestroyStep(NewRun()).RunAsync();
+        await destroy();
         _destroyed = true;
     }
 
