@@ -57,8 +57,11 @@ public sealed record NodeProbe(NodeRelease? Current, IReadOnlyDictionary<int, in
         if (ActiveSlot is { } running && Current is { } record && SlotReleases.TryGetValue(running, out var runs) && runs != record.Version)
         {
             // The recorded slot runs another release than recorded: a restart roll that failed after replacing the process in place.
-            correction = $"its record says {record.Version} on {running}, but {runs} runs there (a roll that replaced the process in place and failed). Going by what runs";
-            return this with { Current = NodeRelease.After(record, runs, running, now) };
+            // That release failed where it stands: a Rollback passes over it, as over one an earlier Rollback left,
+            // rather than going back to a release that never served once a roll has brought the node back.
+            correction = $"its record says {record.Version} on {running}, but {runs} runs there (a roll that replaced the process in place and failed). Going by what runs; a Rollback passes over {runs}";
+            var reconciled = NodeRelease.After(record, runs, running, now);
+            return this with { Current = reconciled with { RolledBackFrom = [runs, .. (reconciled.RolledBackFrom ?? []).Where(v => v != runs).Take(4)] } };
         }
 
         if (ActiveSlot is { } active && inPool(active) != false)

@@ -6,7 +6,8 @@ namespace Platform.Deploy;
 
 /// <summary>
 /// A node's record of what it runs (<c>current.json</c>): the release, its slot, the releases before it, and
-/// those a Rollback left (<see cref="RolledBackFrom"/>, absent in records written before it existed).
+/// those a plain Rollback passes over (<see cref="RolledBackFrom"/>: those a Rollback left, and one that failed
+/// after replacing the process in place; absent in records written before it existed).
 /// </summary>
 public sealed record NodeRelease(string Version, int Slot, DateTimeOffset Since, IReadOnlyList<string> Previous, IReadOnlyList<string>? RolledBackFrom = null)
 {

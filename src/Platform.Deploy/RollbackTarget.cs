@@ -43,7 +43,7 @@ public static class RollbackTarget
         {
             // A release an earlier Rollback left is passed over: a second Rollback goes further back, not forward again.
             var left = on.SelectMany(r => r.Value!.Previous.TakeWhile(v => v != target)).Distinct().ToList();
-            return (target, $"Rolling back from {running} to {target}" + (left.Count == 0 ? string.Empty : $" (passing over {string.Join(", ", left)}, which an earlier Rollback left: --version= brings it back)"));
+            return (target, $"Rolling back from {running} to {target}" + (left.Count == 0 ? string.Empty : $" (passing over {string.Join(", ", left)}, which an earlier Rollback left or which failed to start in place: --version= brings it back)"));
         }
 
         var each = string.Join(", ", records.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Value is null

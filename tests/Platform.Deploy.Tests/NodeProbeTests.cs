@@ -204,7 +204,12 @@ public sealed class NodeProbeTests
 
         Assert.That(fixedUp.Current!.Version, Is.EqualTo("1.3.0"), "a roll to 1.2.0 must not take this node for done");
         Assert.That(fixedUp.ActiveSlot, Is.EqualTo(8081));
-        Assert.That(correction, Does.StartWith("its record says 1.2.0 on 8081, but 1.3.0 runs there"));
+        Assert.That(correction, Does.StartWith("its record says 1.2.0 on 8081, but 1.3.0 runs there").And.EndWith("a Rollback passes over 1.3.0"));
+
+        // The roll that brings the node back to 1.2.0: a Rollback then goes to 1.1.0, not to 1.3.0, which never served.
+        var back = NodeRelease.After(fixedUp.Current, "1.2.0", 8082, DateTimeOffset.UnixEpoch);
+        Assert.That(back.Previous, Is.EqualTo(new[] { "1.3.0", "1.1.0" }), "--version=1.3.0 still can");
+        Assert.That(RollbackTarget.Choose(new Dictionary<string, NodeRelease?> { ["web-1"] = back }).Version, Is.EqualTo("1.1.0"));
     }
 
     [Test]

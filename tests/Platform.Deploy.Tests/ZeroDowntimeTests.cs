@@ -38,10 +38,12 @@ public sealed class ZeroDowntimeTests
         var reporter = new RecordingReporter();
         var run = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN }, checkMode: true, reporter: reporter);
 
-        await new DeployChain(run).ExpandAsync();
+        var expand = await new DeployChain(run).ExpandAsync();
         var result = await new RollNodeStep(run).RunAsync();
         await DeployRun.FinishAsync(run, ["Deploy"], true, null);
 
+        Assert.That(expand.Pending, Is.Not.Empty, "N+1's expand migration is pending");
+        Assert.That(expand.Applied, Is.Empty, "and not applied (the Deploy after this test applies it: it checks that it did)");
         Assert.That(result.Nodes.Select(n => n.Outcome), Is.All.EqualTo(Outcome.Changed));
         Assert.That(reporter.Text, Does.Contain("would change (91.0.0 on 8081 -> 91.1.0 on 8082)").And.Contain("pending migrations"));
         Assert.That(Pids(), Is.EqualTo(pids));
@@ -89,7 +91,7 @@ public sealed class ZeroDowntimeTests
         }
 
         Assert.That(report, Does.Match(@"STAGE RECAP\r?\n  web-1 +ok=\d+[^`]*ROLLNODE RECAP\r?\n  web-1 +ok=\d+ changed=[1-9]"), "each step's recap under its heading");
-        Assert.That(report, Does.Contain("## Steps").And.Match(@"- ExpandDb: (applied|nothing to apply)").And.Contain($"- CheckCompatibility: the smoke tests of {DeployHarness.N} (running) passed on {DeployHarness.NextN}'s schema"),
+        Assert.That(report, Does.Contain("## Steps").And.Match(@"- ExpandDb: applied V3__").And.Contain($"- CheckCompatibility: the smoke tests of {DeployHarness.N} (running) passed on {DeployHarness.NextN}'s schema"),
             "what the steps around the roll did");
     }
 
@@ -105,10 +107,16 @@ public sealed class ZeroDowntimeTests
         var web1 = _h.Inventory.Host("web-1");
         var stranger = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbYH8B3v7N8mEj2l7OvW2M1r9l4iM0V3uHqfXk7yq9b stranger";
         await File.AppendAllTextAsync(web1.AuthorizedKeysFile, stranger + "\n");
-        var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
-        Assert.That(error!.Message, Does.Contain("web-1"));
-        Assert.That(_h.LastOutput.Text, Does.Contain("web-1: FAILED authorized_keys"));
-        await new SeedKeysStep(_h.Env.NewRun()).RunAsync();
+        try
+        {
+            var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
+            Assert.That(error!.Message, Does.Contain("web-1"));
+            Assert.That(_h.LastOutput.Text, Does.Contain("web-1: FAILED authorized_keys"));
+        }
+        finally
+        {
+            await new SeedKeysStep(_h.Env.NewRun()).RunAsync(); // the stranger goes again: the tests after this one verify
+        }
     }
 
     [Test, DependsOnTest(nameof(Verify_checks_every_node_and_runs_the_smoke_tests_through_the_lb), AllowFailure = true)]
@@ -130,8 +138,7 @@ public sealed class ZeroDowntimeTests
         }
         finally
         {
-            var web3 = _h.Inventory.Host("web-3");
-            await LocalTools.BashAsync($"/usr/sbin/sshd -f {hostDir}/sshd_config -E {hostDir}/sshd.log; for i in $(seq 200); do (exec 3<>/dev/tcp/{web3.Address}/{web3.SshPort}) 2>/dev/null && exit 0; sleep 0.02; done");
+            await StartSshdUnlessListeningAsync(_h.Inventory.Host("web-3"));
         }
     }
 
@@ -222,18 +229,24 @@ public sealed class ZeroDowntimeTests
 
         // Emptied (a disk that filled up while it was written): damaged too, not "never rolled".
         var good = await File.ReadAllTextAsync(record);
-        await File.WriteAllTextAsync(record, string.Empty);
-        await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
-        Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-3: FAILED record: its record {record} is damaged (empty").And.Not.Contain("never rolled"));
+        try
+        {
+            await File.WriteAllTextAsync(record, string.Empty);
+            await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
+            Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-3: FAILED record: its record {record} is damaged (empty").And.Not.Contain("never rolled"));
 
-        // Naming the slot HAProxy does not serve (its process stopped): Verify says so and goes by HAProxy.
-        var served = NodeRelease.Parse(good)!;
-        var other = served.Slot == _h.Inventory.LoadBalancer!.SlotPorts[0] ? _h.Inventory.LoadBalancer.SlotPorts[1] : _h.Inventory.LoadBalancer.SlotPorts[0];
-        await File.WriteAllTextAsync(record, (served with { Slot = other }).ToJson());
-        await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
-        Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-3: FAILED record: its record says {DeployHarness.NextN} on {other} (").And.Contain($"but HAProxy sends its traffic to {served.Slot}")
-            .And.Contain("--target=RollNode --node=web-3").And.Contain("[verify] web-3: ok version"));
-        await File.WriteAllTextAsync(record, good);
+            // Naming the slot HAProxy does not serve (its process stopped): Verify says so and goes by HAProxy.
+            var served = NodeRelease.Parse(good)!;
+            var other = served.Slot == _h.Inventory.LoadBalancer!.SlotPorts[0] ? _h.Inventory.LoadBalancer.SlotPorts[1] : _h.Inventory.LoadBalancer.SlotPorts[0];
+            await File.WriteAllTextAsync(record, (served with { Slot = other }).ToJson());
+            await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
+            Assert.That(_h.LastOutput.Text, Does.Contain($"[verify] web-3: FAILED record: its record says {DeployHarness.NextN} on {other} (").And.Contain($"but HAProxy sends its traffic to {served.Slot}")
+                .And.Contain("--target=RollNode --node=web-3").And.Contain("[verify] web-3: ok version"));
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(record, good); // the tests after this one roll and verify web-3
+        }
     }
 
     [Test, DependsOnTest(nameof(A_damaged_record_is_kept_aside_and_rewritten_by_the_next_roll), AllowFailure = true)]
@@ -315,6 +328,7 @@ public sealed class ZeroDowntimeTests
         finally
         {
             await DeployRun.FinishAsync(holder, ["RollNode"], true, null);
+            await StartSshdUnlessListeningAsync(_h.Inventory.SingleWithRole("lb")); // an Apply that failed before starting it
         }
 
         var unchanged = await new Provision.PlanStep(_h.Env.NewRun()).RunAsync();
@@ -801,4 +815,12 @@ public sealed class ZeroDowntimeTests
             n => Directory.GetFiles(Path.Combine(n.BaseDir, "slots"), "pid", SearchOption.AllDirectories)
                 .Where(f => !serving || Path.GetFileName(Path.GetDirectoryName(f)) == NodeRelease.Parse(File.ReadAllText(Path.Combine(n.BaseDir, "current.json")))!.Slot.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 .Select(f => File.ReadAllText(f).Split(' ', '\n')[0]).Single());
+
+    // A host's sshd, as the local environment starts it, unless something listens on its port already; waits until it listens.
+    private static Task StartSshdUnlessListeningAsync(InventoryHost host)
+    {
+        var hostDir = Path.GetDirectoryName(host.AuthorizedKeysFile)!;
+        var listening = $"(exec 3<>/dev/tcp/{host.Address}/{host.SshPort}) 2>/dev/null";
+        return LocalTools.BashAsync($"{listening} && exit 0; /usr/sbin/sshd -f {hostDir}/sshd_config -E {hostDir}/sshd.log; for i in $(seq 200); do {listening} && exit 0; sleep 0.02; done");
+    }
 }
