@@ -42,8 +42,9 @@ public sealed class LockedApplyStep(RunContext run)
         }
         catch (Exception ex) when (applied is not null && ex is PlatformException or OperationCanceledException)
         {
-            // Terraform may have changed part of the plan before it failed: the line names what was planned.
-            await AuditAsync(applied, "failed");
+            // Terraform may have changed part of the plan before it failed: the line names what was planned and,
+            // when the state told, what of it changed.
+            await AuditAsync(applied, "failed", (ex as PartiallyAppliedException)?.Changed);
             throw;
         }
 
@@ -86,7 +87,7 @@ public sealed class LockedApplyStep(RunContext run)
 
     // Who changed the hosts, and how: the audit line names every address the plan changed (on the lb
     // host too, when it can be reached; a run that could not reach it says so and keeps the line here).
-    private async Task AuditAsync(PlanSummary applied, string result)
+    private async Task AuditAsync(PlanSummary applied, string result, IReadOnlyList<string>? changedBeforeFailing = null)
     {
         if (!applied.HasResourceChanges)
         {
@@ -107,7 +108,7 @@ public sealed class LockedApplyStep(RunContext run)
         var addresses = string.Join(",", applied.Changes().Select(c => c.Replace(" ", string.Empty, StringComparison.Ordinal)));
         var line = result == "succeeded"
             ? AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: addresses, overrides: AuditLog.Overrides(run.Arguments))
-            : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, planned: addresses, overrides: AuditLog.Overrides(run.Arguments));
+            : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: changedBeforeFailing is null ? null : string.Join(",", changedBeforeFailing), planned: addresses, overrides: AuditLog.Overrides(run.Arguments));
         await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
     }
 

@@ -84,7 +84,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                 var remembered = AdoptQuietly(planFile)
                     ? "so this plan's --var values are remembered: the next Plan goes on towards them, not back to the values before"
                     : "but this plan's --var values could not be remembered (see the warning above): pass them again on the next Plan";
-                throw new PlatformException($"{ex.Message} Terraform changed {string.Join(", ", changed)} before it failed, {remembered}. Fix what its output names, then Plan and Apply again.", ex);
+                throw new PartiallyAppliedException($"{ex.Message} Terraform changed {string.Join(", ", changed)} before it failed, {remembered}. Fix what its output names, then Plan and Apply again.", changed, ex);
             }
         }
         else

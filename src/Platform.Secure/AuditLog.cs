@@ -14,8 +14,8 @@ public static class AuditLog
 {
     /// <param name="node">The one node rolled (<c>--node</c>), when the run was limited to it.</param>
     /// <param name="subject">The operator onboarded, revoked or rotated, with their key's fingerprint; the circle SeedKeys pushed.</param>
-    /// <param name="changed">The hosts SeedKeys changed; the resources an Apply changed.</param>
-    /// <param name="planned">What a failed Apply set out to change (how much of it Terraform did before it failed is in its output).</param>
+    /// <param name="changed">The hosts SeedKeys changed; the resources an Apply changed (a failed one: those its state shows changed).</param>
+    /// <param name="planned">What a failed Apply set out to change (of which <paramref name="changed"/>, when the state could tell).</param>
     public static string Line(DateTimeOffset at, string operatorName, string target, string version, string result, string? build, string? node = null, string? subject = null, string? changed = null, string? planned = null, string? overrides = null) =>
         $"{at:yyyy-MM-ddTHH:mm:ssZ} operator={Token(operatorName)} target={Token(target)} version={Token(version)} result={Token(result)}" +
         (subject is null ? string.Empty : $" subject={Token(subject)}") + (changed is null ? string.Empty : $" changed={Token(changed)}") +

@@ -81,9 +81,10 @@ public sealed class FailedApplyTests
     {
         await PlanAndApplyAsync("hosts=1");
 
-        var error = await Assert.ThrowsAsync<PlatformException>(() => PlanAndApplyAsync("hosts=2", "breaks=true"));
+        var error = await Assert.ThrowsAsync<PartiallyAppliedException>(() => PlanAndApplyAsync("hosts=2", "breaks=true"));
 
         Assert.That(error!.Message, Does.Contain("Terraform changed terraform_data.breaker[0], terraform_data.host[1] before it failed").And.Contain("remembered"));
+        Assert.That(error.Changed, Is.EqualTo(new[] { "terraform_data.breaker[0]", "terraform_data.host[1]" }), "for the audit line");
         Assert.That(Remembered(), Is.EqualTo(new[] { "hosts=2", "breaks=true" }), "the next Plan goes on towards web-2, not back to one host");
     }
 
