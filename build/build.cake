@@ -32,7 +32,7 @@ var targets = Arguments<string>("target", new[] { "Deploy" });
 // Cake's --dryrun runs no task bodies; Platform turns it into check mode and, in Setup, asks each
 // step that would run to show what it would change (Setup is the one hook Cake runs in a dry run).
 var dryRun = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif");
-var checkMode = dryRun || HasArgument("check");
+var checkMode = dryRun || new RunArguments(Values).GetFlag("check"); // --check=false is no check mode
 
 // Ctrl+C or SIGTERM stops the run safely (nodes in flight go back, the lock is released); a second one at once.
 var interruption = new Interruption(message => Warning(message));

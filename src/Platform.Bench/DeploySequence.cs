@@ -7,9 +7,10 @@ using Platform.Secure;
 namespace Platform.Bench;
 
 /// <summary>
-/// Deploy's steps run in-process, in the order build.cake's Deploy target runs them (Package, Plan,
-/// Apply, SeedKeys, ExpandDb, CheckCompatibility, Stage, RollNode, Verify, ContractDb), in one run
-/// context finished the way Cake's Teardown finishes it.
+/// Deploy's steps run in-process, in the order build.cake's Deploy target runs them (Package under the
+/// expand guard, Plan, Apply, SeedKeys, ExpandDb, CheckCompatibility, Stage, RollNode, Verify, ContractDb,
+/// then Deploy's own summary), each the class its task calls, in one run context finished the way Cake's
+/// Teardown finishes it.
 /// </summary>
 public static class DeploySequence
 {
@@ -18,7 +19,7 @@ public static class DeploySequence
         var succeeded = false;
         try
         {
-            await new PackageStep(run).RunAsync();
+            await new CheckedPackageStep(run).RunAsync();
             await new PlanStep(run).RunAsync();
             await new LockedApplyStep(run).RunAsync(["Deploy"]);
             await new SeedKeysStep(run).RunAsync();
@@ -26,9 +27,10 @@ public static class DeploySequence
             await chain.ExpandAsync();
             await chain.CheckCompatibilityAsync();
             await new StageStep(run).RunAsync();
-            await new RollNodeStep(run).RunAsync(target: "Deploy");
+            await new RollNodeStep(run).RunAsync();
             await new VerifyStep(run).RunAsync();
             await chain.ContractAsync();
+            await chain.SummarizeAsync();
             succeeded = true;
         }
         finally

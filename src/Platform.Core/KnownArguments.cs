@@ -19,7 +19,7 @@ public static class KnownArguments
     };
 
     /// <summary>Platform's yes/no arguments: a value other than true/false (<c>--contract=maybe</c>) fails the run before any task.</summary>
-    public static readonly IReadOnlyList<string> Flags = ["allow-destroy", "contract", "force", "ssh-certificates"];
+    public static readonly IReadOnlyList<string> Flags = ["allow-destroy", "check", "contract", "force", "ssh-certificates"];
 
     /// <summary>Cake's own options (Cake compares names ignoring case, and so does this). Names with an underscore (<c>--settings_skipverification</c>) are Cake configuration and always allowed.</summary>
     public static readonly IReadOnlySet<string> Cake = new HashSet<string>(StringComparer.OrdinalIgnoreCase)

@@ -27,8 +27,11 @@ public sealed class RunContext
     /// <summary>True for <c>--dryrun</c>/<c>--check</c>: steps show what they would change and change nothing.</summary>
     public bool CheckMode { get; }
 
-    /// <summary>Whether this run packages the release (Deploy, the default target, or Package): a check may then say so of a release not packaged yet.</summary>
-    public bool Packages => Arguments.All("target") is var targets && (targets.Count == 0 || targets.Any(t => t is "Deploy" or "Package"));
+    /// <summary>The targets this run was asked for (<c>--target</c>, repeatable); Deploy, build.cake's default, when none.</summary>
+    public IReadOnlyList<string> Targets => Arguments.All("target") is { Count: > 0 } given ? given : ["Deploy"];
+
+    /// <summary>Whether this run packages the release (Deploy or Package): a check may then say so of a release not packaged yet.</summary>
+    public bool Packages => Targets.Any(t => t is "Deploy" or "Package");
 
     /// <summary>
     /// In check mode, the hosts whose processes Apply found stopped and would start again first (the

@@ -38,7 +38,7 @@ public static class ContractReadiness
         if (run.CheckMode)
         {
             // A dry-run Deploy rolls nothing, so its nodes still run the old release here: the real run rolls them first.
-            if (!run.Arguments.All("target").Any(t => t is "Deploy" or "RollNode"))
+            if (!run.Targets.Any(t => t is "Deploy" or "RollNode"))
             {
                 run.Reporter.Warn($"Check mode: the real run would refuse to contract for {version}: {which}.");
             }

@@ -107,17 +107,8 @@ public sealed class DeployChain(RunContext run)
     private async Task AuditMigrationsAsync(string target, string version, MigrationReport report)
     {
         var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, target, version, "succeeded", run.CiBuild, changed: string.Join(",", report.Applied.Select(Path.GetFileName)), overrides: AuditLog.Overrides(run.Arguments));
-        HostSession? lb = null;
-        try
-        {
-            lb = await (await DeployRun.ForAsync(run)).LbAsync(run.Cancellation);
-        }
-        catch (PlatformException ex)
-        {
-            run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only ({ex.Message})");
-        }
-
-        await AuditLog.AppendAsync(run, lb, line, run.Cancellation);
+        // Applied is applied: a Ctrl+C now must not lose the record of it.
+        await AuditLog.RecordAsync(run, async token => await (await DeployRun.ForAsync(run)).LbAsync(token), line);
     }
 
     /// <summary>The Deploy target's own body: every step before it succeeded; say what runs where.</summary>

@@ -286,7 +286,8 @@ public sealed class DeployRun : IAsyncDisposable
             }
             catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
             {
-                run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only ({ex.Message})");
+                var locked = current?._lock is not null ? $"; this run's deploy lock stays held there: run ./build.sh --target=Unlock --environment={run.Environment} once the lb host is back" : string.Empty;
+                run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only{locked} ({ex.Message})");
             }
 
             if (current?._lock is { } held && lb is not null)

@@ -94,22 +94,11 @@ public sealed class LockedApplyStep(RunContext run)
             return;
         }
 
-        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        HostSession? lb = null;
-        try
-        {
-            lb = DeployRun.Current(run) is { } deploy ? await deploy.LbAsync(cleanup.Token) : null;
-        }
-        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
-        {
-            run.Reporter.Warn($"The lb host is unreachable; the audit line of this Apply is written locally only ({ex.Message})");
-        }
-
         var addresses = string.Join(",", applied.Changes().Select(c => c.Replace(" ", string.Empty, StringComparison.Ordinal)));
         var line = result == "succeeded"
             ? AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: addresses, overrides: AuditLog.Overrides(run.Arguments))
             : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: changedBeforeFailing is null ? null : string.Join(",", changedBeforeFailing), planned: addresses, overrides: AuditLog.Overrides(run.Arguments));
-        await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
+        await AuditLog.RecordAsync(run, DeployRun.Current(run) is { } deploy ? async token => await deploy.LbAsync(token) : null, line);
     }
 
     private Task LockAsync(string target, PlanSummary plan) =>

@@ -43,9 +43,6 @@ public sealed class LockedDestroyStep(RunContext run)
         }
     }
 
-    private async Task AuditAsync(string result)
-    {
-        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await AuditLog.AppendAsync(run, null, AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Destroy", "-", result, run.CiBuild, subject: run.Environment, overrides: AuditLog.Overrides(run.Arguments)), cleanup.Token);
-    }
+    private Task AuditAsync(string result) =>
+        AuditLog.RecordAsync(run, lb: null, AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Destroy", "-", result, run.CiBuild, subject: run.Environment, overrides: AuditLog.Overrides(run.Arguments)));
 }

@@ -32,7 +32,7 @@ internal sealed record RollInFlight(IReadOnlyList<NodeState> Order, IReadOnlyDic
     }
 
     /// <summary>Every start claimed for discarding now: nodes whose turn never came.</summary>
-    public IReadOnlyList<(NodeState Node, NodeStart Start)> Unturned()
+    public IReadOnlyList<(NodeState Node, NodeStart Start)> ClaimAllUnturned()
     {
         lock (_starts)
         {

@@ -5,7 +5,7 @@ namespace Platform.Deploy;
 
 /// <summary>
 /// The RollNode target: rolls the app nodes to <c>--version</c> (default from git) with zero
-/// downtime. Options: <c>--batch-size=K</c>, <c>--upload-parallel=N</c>, <c>--node=NAME</c>, <c>--strategy=restart</c> (naive
+/// downtime. Options: <c>--batch-size=K</c>, <c>--surge=N</c>, <c>--upload-parallel=N</c>, <c>--node=NAME</c>, <c>--strategy=restart</c> (naive
 /// baseline), <c>--ready-timeout</c>, <c>--drain-timeout</c>, <c>--stop-timeout</c>,
 /// <c>--progress-deadline</c> (seconds). Fails, naming each failed node, when any node failed.
 /// </summary>
@@ -16,11 +16,17 @@ public sealed class RollNodeStep(RunContext run)
             version,
             target,
             (deployer, options, release, locking) => deployer.RollAsync(options, release, locking),
-            result => run.Arguments.Get("strategy") == "restart"
-                ? "The restart strategy stopped the release each failed node ran: those nodes serve nothing now. Roll them again with the default strategy (RollNode --version= the release to run); a roll goes by what runs, so it rolls them."
-                : result.Nodes.Where(n => n.Outcome == Outcome.Changed).Select(n => n.Node).ToList() is { Count: > 0 } rolled
-                ? $"Nodes already rolled ({string.Join(", ", rolled)}) stay on the new release (Rollback moves them back); the failed node kept its release."
-                : "No node was rolled: the failed node kept its release.");
+            result => AfterFailure(result, target, version, restart: run.Arguments.Get("strategy") == "restart"));
+
+    /// <summary>What a failed roll leaves and what to do next, said after the failed nodes' reasons.</summary>
+    internal static string AfterFailure(RollResult result, string target, string? version, bool restart) =>
+        restart
+            ? "The restart strategy stopped the release each failed node ran: those nodes serve nothing now. Roll them again with the default strategy (RollNode --version= the release to run); a roll goes by what runs, so it rolls them."
+            : result.Nodes.Where(n => n.Outcome == Outcome.Changed).Select(n => n.Node).ToList() is not { Count: > 0 } rolled
+            ? "No node was rolled: the failed node kept its release."
+            : target == "Rollback"
+            ? $"Nodes already rolled back ({string.Join(", ", rolled)}) run {version} now; the failed node kept its release. Fix the cause and run Rollback again: it finishes going back to {version} (it does not undo what was rolled back)."
+            : $"Nodes already rolled ({string.Join(", ", rolled)}) stay on the new release (Rollback moves them back); the failed node kept its release.";
 
     /// <summary>
     /// Runs a step on the app nodes with a packaged release, under the deploy lock: the lock is taken

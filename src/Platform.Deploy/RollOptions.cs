@@ -84,8 +84,11 @@ public sealed record RollOptions
     /// <summary>Releases each node keeps (the current one included).</summary>
     public int KeepReleases { get; init; } = 3;
 
-    /// <summary>The target rolling (RollNode, Rollback), for what the roll prints.</summary>
+    /// <summary>The target rolling (RollNode, Rollback): what the roll prints, and whether records note the release left (<see cref="IsRollback"/>).</summary>
     public string Target { get; init; } = "RollNode";
+
+    /// <summary>A Rollback's records note the release each node leaves, which a later plain Rollback passes over.</summary>
+    public bool IsRollback => Target == "Rollback";
 
     public static RollOptions From(RunArguments args, string version) => new()
     {

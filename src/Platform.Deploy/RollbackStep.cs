@@ -14,10 +14,10 @@ public sealed class RollbackStep(RunContext run)
         var deploy = await DeployRun.ForAsync(run);
         var damaged = new List<string>();
         var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation, damaged);
-        string target, why;
+        string release, why;
         try
         {
-            (target, why) = run.Arguments.Get("version") is { } chosen ? RollbackTarget.Check(records, chosen) : RollbackTarget.Choose(records);
+            (release, why) = run.Arguments.Get("version") is { } chosen ? RollbackTarget.Check(records, chosen) : RollbackTarget.Choose(records);
         }
         catch (PlatformException ex) when (damaged.Count > 0)
         {
@@ -26,7 +26,7 @@ public sealed class RollbackStep(RunContext run)
         }
 
         // Said once: RollNode then only checks that HAProxy sends each node traffic on its slot.
-        run.Reporter.Info(records.Values.All(r => r?.Version == target) ? $"Every node already runs {target}: nothing to roll back." : why);
-        return await new RollNodeStep(run).RunAsync(target, "Rollback");
+        run.Reporter.Info(records.Values.All(r => r?.Version == release) ? $"Every node already runs {release}: nothing to roll back." : why);
+        return await new RollNodeStep(run).RunAsync(release, "Rollback");
     }
 }

@@ -21,9 +21,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     private PhaseTimeline Timeline => deploy.Timeline;
 
-    /// <param name="locked">The deploy lock being taken: the nodes are read meanwhile, nothing changes before it is held.</param>
-    public Task<RollResult> RollAsync(RollOptions options, PackagedRelease release, Task? locked = null) =>
-        WithinDeadlineAsync(options, "roll", token => RollWithinAsync(options, release, locked, token));
+    /// <param name="locking">The deploy lock being taken: the nodes are read meanwhile, nothing changes before it is held.</param>
+    public Task<RollResult> RollAsync(RollOptions options, PackagedRelease release, Task? locking = null) =>
+        WithinDeadlineAsync(options, "roll", token => RollWithinAsync(options, release, locking, token));
 
     /// <summary>
     /// Runs a roll or a stage under <c>--progress-deadline</c>, counted from its first step (asking the
@@ -45,7 +45,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
     }
 
-    private async Task<RollResult> RollWithinAsync(RollOptions options, PackagedRelease release, Task? locked, CancellationToken token)
+    private async Task<RollResult> RollWithinAsync(RollOptions options, PackagedRelease release, Task? locking, CancellationToken token)
     {
         var nodes = SelectNodes(options);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor(options.Target, run.CheckMode));
@@ -56,7 +56,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when discovery fails first
         var guard = new ContractGuard(run, deploy, token);
         // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
-        var states = await DiscoverUnderLockAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locked, token);
+        var states = await DiscoverOrSayStoppedAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locking, recap, token);
         var lb = await haproxy;
         await guard.CheckAsync(release, Running(states));
         // A node on the version but with other settings than the environment's (the database moved, a
@@ -125,7 +125,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         {
             // However the roll ended (a failure, the deadline, Ctrl+C): N+1 started ahead on a node whose
             // turn never came is stopped; stops, records and uploads in flight end before the sessions do.
-            foreach (var (node, start) in roll.Unturned())
+            foreach (var (node, start) in roll.ClaimAllUnturned())
             {
                 Out.Info($"[roll] {node.Node.Name}: {options.Version} started ahead on its idle slot is stopped unused (the roll ended before its turn; it never took traffic)");
                 roll.Finish(DiscardAsync(node, start, roll));
@@ -145,15 +145,15 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     /// window holds only the switches. The service's settings are left to the roll (they need the
     /// database's service role, which a first deploy creates later).
     /// </summary>
-    public Task<RollResult> StageAsync(RollOptions options, PackagedRelease release, Task? locked = null) =>
-        WithinDeadlineAsync(options, "stage", token => StageWithinAsync(options, release, locked, token));
+    public Task<RollResult> StageAsync(RollOptions options, PackagedRelease release, Task? locking = null) =>
+        WithinDeadlineAsync(options, "stage", token => StageWithinAsync(options, release, locking, token));
 
-    private async Task<RollResult> StageWithinAsync(RollOptions options, PackagedRelease release, Task? locked, CancellationToken token)
+    private async Task<RollResult> StageWithinAsync(RollOptions options, PackagedRelease release, Task? locking, CancellationToken token)
     {
         var nodes = SelectNodes(options);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor("Stage", run.CheckMode));
         var guard = new ContractGuard(run, deploy, token);
-        var states = await DiscoverUnderLockAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locked, token);
+        var states = await DiscoverOrSayStoppedAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locking, recap, token);
         // Refused here too, before any upload: a Deploy stages before it rolls.
         await guard.CheckAsync(release, Running(states));
         var outcomes = new List<NodeOutcome>();
@@ -244,15 +244,18 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             roll.Finish(DiscardAsync(s, start, roll));
         }
 
-        // The roll's token is cancelled by Ctrl+C (the run's) or by the progress deadline.
-        var why = run.Cancellation.IsCancellationRequested ? "the roll was stopped"
-            : roll.Token.IsCancellationRequested ? "the progress deadline ran out"
-            : "an earlier node failed";
+        var why = WhyNotRolled(roll.Token);
         Out.Info($"[roll] {s.Node.Name}: skipped ({why}{(start is not null ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
         roll.Recap.Record(s.Node.Name, Outcome.Skipped);
         roll.Recap.Conclude(s.Node.Name, $"skipped: {why}");
         return new NodeOutcome(s.Node.Name, Outcome.Skipped, $"not rolled: {why}");
     }
+
+    // The roll's token is cancelled by Ctrl+C (the run's) or by the progress deadline.
+    private string WhyNotRolled(CancellationToken rollToken) =>
+        run.Cancellation.IsCancellationRequested ? "the roll was stopped"
+        : rollToken.IsCancellationRequested ? "the progress deadline ran out"
+        : "an earlier node failed";
 
     // The start was cancelled (or ended); whatever it left on the idle slot is stopped. With a token of
     // its own: after Ctrl+C too. A failure here is reported, not thrown over the roll's own outcome.
@@ -316,12 +319,33 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     // The nodes are asked while the deploy lock is being taken (no wait added), and asked again once
     // it is held if another run released it meanwhile: that run may have changed them since.
-    private async Task<NodeState[]> DiscoverUnderLockAsync(List<Core.InventoryHost> nodes, Func<Task<IReadOnlyList<ServerStat>>> stats, string version, Task? locked, CancellationToken token)
+    private async Task<NodeState[]> DiscoverOrSayStoppedAsync(List<Core.InventoryHost> nodes, Func<Task<IReadOnlyList<ServerStat>>> stats, string version, Task? locking, Recap recap, CancellationToken token)
+    {
+        try
+        {
+            return await DiscoverUnderLockAsync(nodes, stats, version, locking, token);
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Stopped (Ctrl+C, the deadline) while the nodes were asked: none was touched, and the recap and the
+            // report still say so of each, rather than listing them with nothing done and no word why.
+            foreach (var node in nodes)
+            {
+                recap.Record(node.Name, Outcome.Skipped);
+                recap.Conclude(node.Name, $"skipped: {WhyNotRolled(token)}, while the nodes were asked what they run");
+            }
+
+            recap.Print(Out);
+            throw;
+        }
+    }
+
+    private async Task<NodeState[]> DiscoverUnderLockAsync(List<Core.InventoryHost> nodes, Func<Task<IReadOnlyList<ServerStat>>> stats, string version, Task? locking, CancellationToken token)
     {
         var asked = DateTime.UtcNow;
         var first = stats();
         var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, first, version, token)));
-        await (locked ?? Task.CompletedTask);
+        await (locking ?? Task.CompletedTask);
         if (!deploy.NodesMayHaveChangedSince(asked))
         {
             return states;
@@ -449,11 +473,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             // Whatever went wrong (a check that failed, the deadline, Ctrl+C, or an SSH connection that
             // dropped mid-way), traffic goes back to N before anything else happens.
             var restored = await RevertAsync(node, lb, s.ActiveSlot, activeServer, idle, idleServer, switched, options);
-            var kept = !restored
-                ? $"HAProxy could not be put back, so {version} keeps running on {idle} (its traffic may still go there): roll the node again once HAProxy answers"
-                : s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
-            recap.Record(node.Name, Outcome.Failed);
+            // What the node is left with: in the recap in short, on the console with what to do.
             var left = !restored ? "HAProxy not put back" : s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
+            var kept = restored ? left : $"HAProxy could not be put back, so {version} keeps running on {idle} (its traffic may still go there): roll the node again once HAProxy answers";
+            recap.Record(node.Name, Outcome.Failed);
             if (ex is OperationCanceledException)
             {
                 Out.Error($"[roll] {node.Name}: interrupted; {kept}");
@@ -550,7 +573,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     private async Task RecordAsync(NodeSession node, NodeRelease? current, string version, int slot, RollOptions options, CancellationToken token)
     {
-        await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow, rollback: options.Target == "Rollback"), options.KeepReleases, token);
+        await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow, rollback: options.IsRollback), options.KeepReleases, token);
     }
 
     // With a token of its own: a node interrupted by the deadline or Ctrl+C is put back too.

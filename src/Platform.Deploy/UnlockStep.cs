@@ -35,7 +35,7 @@ public sealed class UnlockStep(RunContext run)
         {
             // Breaking another run's lock is an override: who did it, and whose it was, goes on record.
             var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Unlock", removed.Version, "succeeded", run.CiBuild, subject: $"{removed.Operator}/{removed.Target}/{removed.Machine}/{removed.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}", overrides: AuditLog.Overrides(run.Arguments));
-            await AuditLog.AppendAsync(run, lb, line, run.Cancellation);
+            await AuditLog.RecordAsync(run, _ => Task.FromResult<HostSession?>(lb), line);
         }
 
         return removed;

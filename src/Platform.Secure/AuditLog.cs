@@ -6,9 +6,10 @@ namespace Platform.Secure;
 /// One line per Deploy/Stage/RollNode/Rollback run — time, operator, target, version, result (and the
 /// node, when <c>--node</c> limited it, and the CI build when there is one) — per SeedKeys that changed
 /// a host (the circle pushed is the subject, the hosts changed follow), per Apply that changed resources
-/// (the addresses it changed, with Terraform's symbols) — appended on the lb host and to
-/// <c>artifacts/&lt;env&gt;/audit.log</c>; and per change of the trusted circle in the secrets store
-/// (Onboard, Revoke, Rotate: the operator changed is the subject; written locally only, as no host changed).
+/// (the addresses it changed, with Terraform's symbols), per MigrateDb/ExpandDb/ContractDb that applied
+/// migrations, per Unlock that broke another run's lock — appended on the lb host and to
+/// <c>artifacts/&lt;env&gt;/audit.log</c>; per Destroy, and per change of the trusted circle in the secrets store
+/// (Onboard, Revoke, Rotate: the operator changed is the subject), written locally only.
 /// </summary>
 public static class AuditLog
 {
@@ -47,6 +48,37 @@ public static class AuditLog
         given.AddRange(arguments.All("replace").Select(address => "replace=" + address));
 
         return given.Count == 0 ? null : string.Join(",", given);
+    }
+
+    // How long recording a change may still take once the run was interrupted.
+    private static readonly TimeSpan AfterInterruption = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Records a change that happened: with a token of its own, so that a Ctrl+C after the change cannot lose
+    /// its line; locally first, then on the lb host that <paramref name="lb"/> opens (none: local only), and
+    /// when that host cannot be reached or written, the line stays local and the run says so.
+    /// </summary>
+    public static async Task RecordAsync(RunContext run, Func<CancellationToken, Task<HostSession?>>? lb, string line)
+    {
+        using var cleanup = new CancellationTokenSource(AfterInterruption);
+        HostSession? session = null;
+        try
+        {
+            session = lb is null ? null : await lb(cleanup.Token);
+        }
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        {
+            run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only, to {run.Layout.AuditLogFile} ({ex.Message})");
+        }
+
+        try
+        {
+            await AppendAsync(run, session, line, cleanup.Token);
+        }
+        catch (Exception ex) when (session is not null && ex is PlatformException or OperationCanceledException)
+        {
+            run.Reporter.Warn($"The audit line could not be appended on the lb host ({ex.Message}); it is in {run.Layout.AuditLogFile}.");
+        }
     }
 
     public static async Task AppendAsync(RunContext run, HostSession? lb, string line, CancellationToken cancellation)

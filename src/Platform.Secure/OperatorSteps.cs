@@ -105,7 +105,7 @@ public sealed class OperatorSteps(RunContext run)
 
     // A change of who may log in is recorded like a deploy (artifacts/<env>/audit.log), by fingerprint.
     private Task AuditAsync(string target, string name, string fingerprint) =>
-        AuditLog.AppendAsync(run, lb: null, AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, target, "-", "succeeded", run.CiBuild, subject: $"{name}/{fingerprint}"), run.Cancellation);
+        AuditLog.RecordAsync(run, lb: null, AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, target, "-", "succeeded", run.CiBuild, subject: $"{name}/{fingerprint}"));
 
     private static OpenSshPublicKey ReadPublicKey(RunContext run, string path)
     {

@@ -77,17 +77,11 @@ public sealed class SeedKeysStep(RunContext run)
             run.CiBuild,
             subject: string.Join(",", circle.Select(o => o.Name)),
             changed: changed.Count == 0 ? "-" : string.Join(",", changed));
-        HostSession? lb = null;
-        try
-        {
-            lb = inventory.LoadBalancer is { } l && recap.Count(l.Host, Outcome.Failed) == 0 ? await pool.GetAsync(inventory.Host(l.Host), run.Cancellation) : null;
-            await AuditLog.AppendAsync(run, lb, line, run.Cancellation);
-        }
-        catch (PlatformException ex)
-        {
-            // The local line is written first; the lb's copy is the one that may fail.
-            run.Reporter.Warn($"The audit line could not be appended on the lb host ({ex.Message}); it is in {run.Layout.AuditLogFile}.");
-        }
+        // Not on an lb host SeedKeys itself failed on: its line stays local.
+        await AuditLog.RecordAsync(
+            run,
+            inventory.LoadBalancer is { } l && recap.Count(l.Host, Outcome.Failed) == 0 ? async token => await pool.GetAsync(inventory.Host(l.Host), token) : null,
+            line);
     }
 
     private async Task SeedHostAsync(InventoryHost host, SshSessionPool pool, SshConnector connector, IReadOnlyList<Operator> circle, string caContent, Recap recap)

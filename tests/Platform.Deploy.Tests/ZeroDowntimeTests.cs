@@ -411,6 +411,8 @@ public sealed class ZeroDowntimeTests
         Assert.That(error!.Message, Does.Contain("progress deadline"));
         Assert.That(_h.LastOutput.Text, Does.Contain($"[roll] web-1: waiting for {DeployHarness.NeverReady} on port").And.Contain("s of --ready-timeout=60)"), "a long wait says it is still going");
         Assert.That(_h.LastOutput.Text, Does.Contain("web-1: interrupted; kept on " + DeployHarness.NextN));
+        Assert.That(_h.LastOutput.Text, Does.Match($@"web-1 +ok=\d+ changed=\d+ failed=1 skipped=0  reverted \(interrupted\): kept on {DeployHarness.NextN}"), "the recap lists every node with how it ended");
+        Assert.That(_h.LastOutput.Text, Does.Match(@"web-3 +ok=\d+ changed=0 failed=0 skipped=1  skipped: the progress deadline ran out"));
         Assert.That(load.Failed, Is.Zero, load.ToString());
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
         foreach (var node in _h.Inventory.AppNodes)
@@ -426,6 +428,10 @@ public sealed class ZeroDowntimeTests
 
         Assert.That(error!.Message, Does.Contain("progress deadline"));
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+        foreach (var node in _h.Inventory.AppNodes)
+        {
+            Assert.That(_h.LastOutput.Text, Does.Match($@"{node.Name} +ok=\d+ changed=0 failed=0 skipped=1  skipped: the progress deadline ran out, while the nodes were asked"), "the recap says of each node why nothing was done");
+        }
     }
 
     [Test, DependsOnTest(nameof(A_deadline_that_runs_out_while_the_nodes_are_asked_is_reported_as_the_deadline), AllowFailure = true)]
