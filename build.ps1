@@ -2,6 +2,10 @@
 # Platform's bootstrap (PowerShell): restore the Cake tool, build src/ in Release, run
 # build/build.cake with every argument passed through. The exit code is Cake's.
 $ErrorActionPreference = 'Stop'
+# Cake's own parser rejects an empty value with a bare "Error": say which and what to do (before any build, as build.sh).
+foreach ($arg in $args) {
+  if ($arg -match '^--[^=]+=$') { [Console]::Error.WriteLine("Error: $arg has no value: give one (${arg}VALUE) or leave the argument out."); exit 1 }
+}
 # Paths given as arguments (--plan=, --key=, --state-dir= …) are relative to where this was run from.
 $env:PLATFORM_CALLER_DIR = (Get-Location).Path
 Set-Location $PSScriptRoot
@@ -10,17 +14,17 @@ $env:DOTNET_NOLOGO = '1'
 # Output to a file or a CI log that is not GitHub's (which shows colours): plain text (Cake honours NO_COLOR).
 if ([Console]::IsOutputRedirected -and -not $env:GITHUB_ACTIONS -and -not $env:NO_COLOR) { $env:NO_COLOR = '1' }
 
-dotnet tool restore | Out-Null
-if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+# Quiet when it works; when it fails (no network, a broken NuGet feed) its output says why.
+$log = dotnet tool restore 2>&1
+if ($LASTEXITCODE -ne 0) {
+  $log | ForEach-Object { [Console]::Error.WriteLine($_) }
+  [Console]::Error.WriteLine('Error: dotnet tool restore failed (see above): the Cake tool (.config/dotnet-tools.json) could not be restored.')
+  exit 1
+}
 
 Write-Host 'Building src/ (Release)'
 $log = dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
 if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
-
-# Cake's own parser rejects an empty value with a bare "Error": say which and what to do.
-foreach ($arg in $args) {
-  if ($arg -match '^--[^=]+=$') { [Console]::Error.WriteLine("Error: $arg has no value: give one (${arg}VALUE) or leave the argument out."); exit 1 }
-}
 
 # Cake owns the flag --version, so Platform's --version=X.Y.Z travels as --release-version=X.Y.Z.
 $passed = @($args | ForEach-Object { if ($_ -like '--version=*') { '--release-version=' + $_.Substring(10) } else { $_ } })

@@ -42,7 +42,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Output to a file or a CI log that is not GitHub's (which shows colours): plain text, without
 # Cake's colour codes (it honours NO_COLOR).
 [ -t 1 ] || [ -n "${GITHUB_ACTIONS:-}" ] || export NO_COLOR="${NO_COLOR:-1}"
-dotnet tool restore >/dev/null
+# Quiet when it works; when it fails (no network, a broken NuGet feed) its output says why.
+if ! log=$(dotnet tool restore 2>&1); then
+  printf '%s\n' "$log" >&2
+  echo "Error: dotnet tool restore failed (see above): the Cake tool (.config/dotnet-tools.json) could not be restored." >&2
+  exit 1
+fi
 echo "Building src/ (Release, ReadyToRun)"
 if ! log=$(dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1); then
   printf '%s\n' "$log"

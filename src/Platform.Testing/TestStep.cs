@@ -8,13 +8,16 @@ namespace Platform.Testing;
 /// (<c>--test-parallel=N</c> at a time, default 2; <c>--test-filter=EXPR</c> passes a
 /// <c>dotnet test --filter</c>; <c>--test-projects=A,B</c> picks projects), then prints one line
 /// summed over all of them: <c>tests: N passed, N failed[, N skipped]</c>. That line is also
-/// written to <c>artifacts/tests/summary.txt</c> so build.sh can repeat it as its very last line.
+/// written to <c>artifacts/tests/summary.txt</c> so build.sh can repeat it as its very last line;
+/// a run that fails before its total (the solution does not build, Ctrl+C) writes it too, as one failure.
 /// </summary>
 public sealed class TestStep(RunContext run)
 {
     public async Task<TestTotals> RunAsync()
     {
         var repo = run.Layout.RepoRoot;
+        // An unknown --test-projects is refused before the last run's results are removed.
+        var projects = TestProjects.Find(repo, run.Arguments.Get("test-projects"));
         var resultsDir = Path.Combine(repo, "artifacts", "tests");
         if (Directory.Exists(resultsDir))
         {
@@ -22,13 +25,26 @@ public sealed class TestStep(RunContext run)
         }
 
         Directory.CreateDirectory(resultsDir);
-        var projects = TestProjects.Find(repo, run.Arguments.Get("test-projects"));
         if (run.CheckMode)
         {
             run.Reporter.Info($"Check mode: would run {projects.Count} test projects: {string.Join(", ", projects.Select(Path.GetFileNameWithoutExtension))}");
             return TestTotals.Zero;
         }
 
+        try
+        {
+            return await BuildAndRunAsync(repo, resultsDir, projects);
+        }
+        catch (Exception) when (!File.Exists(SummaryFile(resultsDir)))
+        {
+            // The run did not finish (the solution did not build, Ctrl+C): CI still gets its one line, and not a green one.
+            WriteSummary(resultsDir, TestTotals.OneFailure);
+            throw;
+        }
+    }
+
+    private async Task<TestTotals> BuildAndRunAsync(string repo, string resultsDir, IReadOnlyList<string> projects)
+    {
         run.Reporter.Info("Building the solution (Release)");
         await run.Commands.RunAsync("dotnet", ["build", Path.Combine(repo, "Platform.sln"), "-c", "Release", "--nologo", "-v", "q", "-clp:ErrorsOnly"], new CommandOptions { WorkingDirectory = repo }, run.Cancellation);
 
@@ -68,13 +84,7 @@ public sealed class TestStep(RunContext run)
             }
         }
 
-        var line = totals.SummaryLine;
-        AtomicFile.WriteAllText(Path.Combine(resultsDir, "summary.txt"), line + "\n");
-        run.Reporter.Info(line);
-        if (totals.Failed > 0)
-        {
-            throw new PlatformException($"{totals.Failed} test(s) failed; see above and the TRX files in {resultsDir}.");
-        }
+        WriteSummary(resultsDir, totals.Reported);
 
         // A misspelt filter or project list would otherwise pass with nothing run: a green CI that tested nothing.
         if (totals.NothingRan)
@@ -82,7 +92,21 @@ public sealed class TestStep(RunContext run)
             throw new PlatformException($"No test ran{(filter is null ? string.Empty : $": --test-filter={filter} matched none")} in {string.Join(", ", projects.Select(Path.GetFileNameWithoutExtension))}. Check the filter (dotnet test --filter syntax, e.g. FullyQualifiedName~ZeroDowntime) and --test-projects.");
         }
 
+        if (totals.Failed > 0)
+        {
+            throw new PlatformException($"{totals.Failed} test(s) failed; see above and the TRX files in {resultsDir}.");
+        }
+
         return totals;
+    }
+
+    private static string SummaryFile(string resultsDir) => Path.Combine(resultsDir, "summary.txt");
+
+    // Printed, and kept for build.sh to repeat as its very last line.
+    private void WriteSummary(string resultsDir, TestTotals totals)
+    {
+        AtomicFile.WriteAllText(SummaryFile(resultsDir), totals.SummaryLine + "\n");
+        run.Reporter.Info(totals.SummaryLine);
     }
 
     private async Task<TestTotals> RunProjectAsync(string project, string resultsDir, string? filter)
@@ -98,18 +122,16 @@ public sealed class TestStep(RunContext run)
             run.Cancellation);
         await File.WriteAllTextAsync(Path.Combine(resultsDir, name + ".log"), result.StandardOutput + result.StandardError, run.Cancellation);
 
-        if (!File.Exists(trx))
+        var report = File.Exists(trx) ? TrxReport.Load(trx) : null;
+        var (totals, problem) = ProjectOutcome.Judge(result.ExitCode, report);
+        if (problem is not null)
         {
-            run.Reporter.Error($"✗ {name}: the test run produced no results (exit {result.ExitCode}):{Environment.NewLine}{CommandRunner.Tail(result.StandardOutput + result.StandardError)}");
-            return new TestTotals(0, 1, 0);
+            run.Reporter.Error($"✗ {name}: {problem}:{Environment.NewLine}{CommandRunner.Tail(result.StandardOutput + result.StandardError)}");
         }
 
-        var report = TrxReport.Load(trx);
-        var totals = report.Totals;
-        if (report.RunAborted)
+        if (report is null)
         {
-            run.Reporter.Error($"✗ {name}: the test run was aborted:{Environment.NewLine}{CommandRunner.Tail(result.StandardOutput + result.StandardError)}");
-            totals += new TestTotals(0, 1, 0);
+            return totals;
         }
 
         var mark = totals.Failed == 0 ? "✓" : "✗";

@@ -15,6 +15,7 @@ public sealed class BootstrapScriptTests
     // got, and on SIGTERM takes a moment to "clean up" before it exits, as Cake reverting a roll would.
     private const string FakeDotnet = """
         #!/usr/bin/env bash
+        if [ "$1 $2" = "tool restore" ] && [ -n "${FAKE_RESTORE_ERROR:-}" ]; then echo "$FAKE_RESTORE_ERROR"; exit 1; fi
         [ "$1" = cake ] || exit 0
         shift 2
         echo "args: $*" >> "$FAKE_LOG"
@@ -94,6 +95,19 @@ public sealed class BootstrapScriptTests
 
         Assert.That(script.ExitCode, Is.EqualTo(1));
         Assert.That(error, Does.Contain("--phase= has no value"));
+        Assert.That(File.Exists(Log), Is.False, "Cake did not run");
+    }
+
+    [Test]
+    public void A_failed_tool_restore_says_why_and_fails_before_cake_runs()
+    {
+        using var script = Start(["--target=Test"], ("FAKE_RESTORE_ERROR", "error NU1301: Unable to load the service index for source https://api.nuget.org/v3/index.json."));
+        script.StandardInput.Close();
+        var error = script.StandardError.ReadToEnd();
+        script.WaitForExit();
+
+        Assert.That(script.ExitCode, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("NU1301").And.Contain("dotnet tool restore failed"), "a CI log shows the cause, not an empty failed step");
         Assert.That(File.Exists(Log), Is.False, "Cake did not run");
     }
 

@@ -43,6 +43,34 @@ public sealed class TestResultsTests
         Assert.That(new TestTotals(passed, failed, skipped).NothingRan, Is.EqualTo(nothing));
 
     [Test]
+    public void A_run_in_which_nothing_ran_is_reported_as_a_failure()
+    {
+        Assert.That(TestTotals.Zero.Reported.SummaryLine, Is.EqualTo("tests: 0 passed, 1 failed"));
+        Assert.That(new TestTotals(0, 0, 2).Reported, Is.EqualTo(new TestTotals(0, 0, 2)), "skipped tests did run");
+    }
+
+    [Test]
+    public void A_project_without_results_counts_one_failure() =>
+        Assert.That(ProjectOutcome.Judge(134, null), Is.EqualTo((new TestTotals(0, 1, 0), "the test run produced no results (exit 134)")));
+
+    [Test]
+    public void An_aborted_project_run_counts_one_failure_more() =>
+        Assert.That(ProjectOutcome.Judge(1, TrxReport.Parse(Trx("Aborted", Result("a", "Passed")))).Totals, Is.EqualTo(new TestTotals(1, 1, 0)));
+
+    [Test]
+    public void A_non_zero_exit_without_a_failed_test_counts_one_failure()
+    {
+        var allPassed = TrxReport.Parse(Trx("Completed", Result("a", "Passed")));
+
+        Assert.That(ProjectOutcome.Judge(3, allPassed), Is.EqualTo((new TestTotals(1, 1, 0), "dotnet test exited with code 3 although no test failed")));
+        Assert.That(ProjectOutcome.Judge(0, allPassed), Is.EqualTo((new TestTotals(1, 0, 0), (string?)null)));
+    }
+
+    [Test]
+    public void A_project_whose_tests_failed_counts_just_those() =>
+        Assert.That(ProjectOutcome.Judge(1, TrxReport.Parse(Trx("Failed", Result("a", "Failed", "boom")))), Is.EqualTo((new TestTotals(0, 1, 0), (string?)null)));
+
+    [Test]
     public void Totals_add_up_over_projects() =>
         Assert.That(new TestTotals(1, 2, 3) + new TestTotals(10, 20, 30), Is.EqualTo(new TestTotals(11, 22, 33)));
 }
