@@ -1,5 +1,9 @@
-// Platform's target graph. Every task body is one call into a class in src/ (named after the
-// step: PlanStep, ApplyStep, …); this file only wires targets, descriptions and dependencies.
+// Platform's target graph. Every task body is one call into a class in src/, named after the step
+// (PlanStep, SeedKeysStep, RollNodeStep, VerifyStep, …); this file only wires targets, descriptions and
+// dependencies. Steps that guard another project's step live in Platform.Deploy, beside the deploy lock:
+// Apply -> LockedApplyStep (lock + Provision's ApplyStep), Destroy -> LockedDestroyStep, Package ->
+// CheckedPackageStep (expand guard + Release's PackageStep), MigrateDb/ExpandDb/CheckCompatibility/
+// ContractDb/Deploy -> DeployChain (contract readiness + Migrate's MigrateDbStep, audit).
 //   ./build.sh --target=Plan --target=Apply     chain targets
 //   ./build.sh --tree | --description           show the graph
 //   ./build.sh --target=Deploy --dryrun         check mode: every step shows what it would change

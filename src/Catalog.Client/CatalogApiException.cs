@@ -5,6 +5,12 @@ namespace Catalog.Client;
 /// <summary>The catalog answered with an error status; carries its problem details.</summary>
 public class CatalogApiException : Exception
 {
+    /// <summary>An error answer of the catalog (or of something in front of it), with what its problem details said.</summary>
+    /// <param name="message">What failed: the call, the status and the problem's title and detail.</param>
+    /// <param name="statusCode">The HTTP status of the answer.</param>
+    /// <param name="title">The problem's title; null without problem details.</param>
+    /// <param name="detail">The problem's detail; null without problem details.</param>
+    /// <param name="errors">Messages per field of an invalid request; empty otherwise.</param>
     public CatalogApiException(string message, HttpStatusCode statusCode, string? title = null, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null)
         : base(message)
     {
@@ -14,11 +20,13 @@ public class CatalogApiException : Exception
         Errors = errors ?? new Dictionary<string, string[]>();
     }
 
+    /// <summary>The HTTP status of the error answer (e.g. 503 while the catalog cannot reach its database).</summary>
     public HttpStatusCode StatusCode { get; }
 
     /// <summary>The problem's title, e.g. "Item not found"; null when the answer had no problem details (e.g. from a proxy).</summary>
     public string? Title { get; }
 
+    /// <summary>The problem's detail, e.g. "There is no item with id 42."; null when the answer had no problem details.</summary>
     public string? Detail { get; }
 
     /// <summary>How long the server asked to wait before trying again (Retry-After, e.g. with 429 or 503); null when it did not say.</summary>

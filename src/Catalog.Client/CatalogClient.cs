@@ -21,6 +21,7 @@ public class CatalogClient : ICatalogClient
     private readonly bool _dryRun;
 
     /// <param name="http">An HttpClient whose handlers already carry the resilience pipeline (see <see cref="CatalogResilience"/>).</param>
+    /// <param name="options">The options, checked here.</param>
     internal CatalogClient(HttpClient http, CatalogClientOptions options)
     {
         options.Validate();
@@ -49,18 +50,21 @@ public class CatalogClient : ICatalogClient
         return new StandaloneCatalogClient(new HttpClient(resilience) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<Item>> ListAsync(int? limit = null, int? offset = null, string? search = null, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, ItemRoutes.List(limit, offset, search), null, cancellationToken);
         return await CatalogTransport.ReadAsync(response, CatalogJsonContext.Default.ListItem, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task<Item> GetAsync(long id, CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, ItemRoutes.Item(id), null, cancellationToken);
         return await CatalogTransport.ReadAsync(response, CatalogJsonContext.Default.Item, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task<Item?> FindAsync(long id, CancellationToken cancellationToken = default)
     {
         try
@@ -73,18 +77,21 @@ public class CatalogClient : ICatalogClient
         }
     }
 
+    /// <inheritdoc/>
     public Task<ItemChange> CreateAsync(ItemDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         return ChangeAsync(HttpMethod.Post, ItemRoutes.Items, draft, ItemChange.CreateAction, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public Task<ItemChange> UpdateAsync(long id, ItemDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         return ChangeAsync(HttpMethod.Put, ItemRoutes.Item(id), draft, ItemChange.UpdateAction, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public async Task<ItemChange> DeleteAsync(long id, CancellationToken cancellationToken = default)
     {
         try
@@ -99,6 +106,7 @@ public class CatalogClient : ICatalogClient
         }
     }
 
+    /// <inheritdoc/>
     public async Task<CatalogVersion> VersionAsync(CancellationToken cancellationToken = default)
     {
         using var response = await _transport.SendAsync(HttpMethod.Get, ItemRoutes.Version, null, cancellationToken);

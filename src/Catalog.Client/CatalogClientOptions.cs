@@ -3,9 +3,13 @@ namespace Catalog.Client;
 /// <summary>How the client reaches the catalog. Checked when the client is created; an invalid value is an <see cref="ArgumentException"/>.</summary>
 public sealed class CatalogClientOptions
 {
+    /// <summary>The default of <see cref="MaxRetries"/>.</summary>
     public const int DefaultMaxRetries = 2;
+
+    /// <summary>The most <see cref="MaxRetries"/> may be.</summary>
     public const int MaxMaxRetries = 10;
 
+    /// <summary>The default of <see cref="Timeout"/>: 10 s.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     // The bounds of the resilience timeout strategy (Polly); checked here to fail with a clear message.

@@ -11,6 +11,9 @@ public interface ICatalogClient
     /// <summary>A page of items in id order, optionally only those whose name contains <paramref name="search"/> (case-insensitive).</summary>
     /// <param name="limit">1 to 1000; the server's default is 100.</param>
     /// <param name="offset">0 or more.</param>
+    /// <param name="search">Part of the name to look for; null or empty lists every item.</param>
+    /// <param name="cancellationToken">Cancels the call, retries included.</param>
+    /// <exception cref="CatalogValidationException">A <paramref name="limit"/> or <paramref name="offset"/> out of range.</exception>
     Task<IReadOnlyList<Item>> ListAsync(int? limit = null, int? offset = null, string? search = null, CancellationToken cancellationToken = default);
 
     /// <exception cref="CatalogNotFoundException">There is no item with that id.</exception>

@@ -6,8 +6,13 @@ namespace Catalog.Client;
 /// </summary>
 public sealed record ItemChange
 {
+    /// <summary>The <see cref="Action"/> of <see cref="ICatalogClient.CreateAsync"/>.</summary>
     public const string CreateAction = "create";
+
+    /// <summary>The <see cref="Action"/> of <see cref="ICatalogClient.UpdateAsync"/>.</summary>
     public const string UpdateAction = "update";
+
+    /// <summary>The <see cref="Action"/> of <see cref="ICatalogClient.DeleteAsync"/>.</summary>
     public const string DeleteAction = "delete";
 
     /// <summary>True when nothing was changed: the server only validated the request and answered what would happen.</summary>

@@ -12,5 +12,6 @@ public sealed class StandaloneCatalogClient : CatalogClient, IDisposable
     internal StandaloneCatalogClient(HttpClient http, CatalogClientOptions options)
         : base(http, options) => _http = http;
 
+    /// <summary>Closes the client's connections; calls after this throw <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => _http.Dispose();
 }

@@ -12,7 +12,7 @@ namespace Platform.Deploy;
 /// </summary>
 public static class HostChangeLock
 {
-    /// <summary>Takes the lock for <paramref name="target"/>; returns false when there is none to take.</summary>
+    /// <summary>Takes the lock for <paramref name="target"/>; returns false when the run goes on without it (no lb host yet, or one that cannot be reached and need not be).</summary>
     /// <param name="withoutUnreachableLb">Given the lb host's name, why the change may go ahead when it cannot be reached (null: it may not; the run is refused).</param>
     /// <exception cref="PlatformException">Another run holds the lock, or the lb host cannot be reached and nothing allows going on without it.</exception>
     public static async Task<bool> TakeAsync(RunContext run, string target, Func<string, string?> withoutUnreachableLb)

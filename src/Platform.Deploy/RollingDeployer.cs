@@ -616,13 +616,12 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     private async Task<string> EnvFileAsync(CancellationToken token)
     {
-        var database = await CatalogDatabase.OpenAsync(run, deploy.Inventory, SecretStoreFactory.Create(run), createMissing: false);
+        var database = await CatalogDatabase.OpenAsync(run, deploy.Inventory, SecretStoreFactory.Create(run), createMissing: false, token);
         if (!database.IsBootstrapped)
         {
             throw new PlatformException("The database has no service role yet: run MigrateDb first (Deploy does it before RollNode).");
         }
 
-        _ = token;
         return "# Written by Platform (RollNode). Mode 0600: it holds the database password.\n" + $"CATALOG_DB={database.AppConnectionString()}\n";
     }
 

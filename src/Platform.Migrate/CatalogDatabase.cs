@@ -40,16 +40,18 @@ public sealed class CatalogDatabase
     /// Reads (or, unless <paramref name="createMissing"/> is false, generates) the passwords.
     /// The admin password comes from the inventory: a file (local) or a secrets store key (cloud).
     /// </summary>
-    public static async Task<CatalogDatabase> OpenAsync(RunContext run, Inventory inventory, ISecretStore store, bool createMissing = true)
+    /// <param name="cancellation">The run's by default; a roll passes its own, which its progress deadline also cancels.</param>
+    public static async Task<CatalogDatabase> OpenAsync(RunContext run, Inventory inventory, ISecretStore store, bool createMissing = true, CancellationToken? cancellation = null)
     {
+        var token = cancellation ?? run.Cancellation;
         var server = inventory.Database ?? throw new PlatformException($"The {inventory.Environment} inventory has no 'database' section: is this environment provisioned with a db host?");
         var admin = server.AdminPasswordFile is { } file
-            ? (File.Exists(file) ? (await File.ReadAllTextAsync(file, run.Cancellation)).Trim() : throw new PlatformException($"The database admin password file {file} is missing. Re-run Apply."))
-            : await store.GetAsync(server.AdminPasswordSecret ?? "db/admin-password", run.Cancellation)
+            ? (File.Exists(file) ? (await File.ReadAllTextAsync(file, token)).Trim() : throw new PlatformException($"The database admin password file {file} is missing. Re-run Apply."))
+            : await store.GetAsync(server.AdminPasswordSecret ?? "db/admin-password", token)
               ?? throw new PlatformException($"The secrets store has no '{server.AdminPasswordSecret ?? "db/admin-password"}' (the database admin password). Re-run Apply.");
         run.Redactor.Register(admin);
-        var owner = await PasswordAsync(store, OwnerPasswordKey, createMissing, run.Cancellation);
-        var app = await PasswordAsync(store, AppPasswordKey, createMissing, run.Cancellation);
+        var owner = await PasswordAsync(store, OwnerPasswordKey, createMissing, token);
+        var app = await PasswordAsync(store, AppPasswordKey, createMissing, token);
         return new CatalogDatabase(server, admin, owner, app);
     }
 

@@ -28,6 +28,16 @@ public static class DatabaseConnection
                 $"The database at {where} does not answer ({ex.Message}). Is PostgreSQL running on the db host? In the local environment, Apply (and so Deploy) starts it again after a reboot or a crash; elsewhere, bring the db host back first. Nothing was changed by this step.",
                 ex);
         }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification or PostgresErrorCodes.InvalidCatalogName)
+        {
+            // The server answered but refused: which role, where, and which of Platform's passwords or steps to look at.
+            await connection.DisposeAsync();
+            var server = new NpgsqlConnectionStringBuilder(connectionString);
+            var what = ex.SqlState == PostgresErrorCodes.InvalidCatalogName
+                ? $"has no database '{server.Database}' ({ex.MessageText}). MigrateDb (and so Deploy) creates the catalog's database; run it first"
+                : $"refused the login of '{server.Username}' ({ex.MessageText}). The password Platform has for it differs from the server's: the admin password is Apply's (re-run Apply), the catalog roles' are set again by MigrateDb (run it)";
+            throw new PlatformException($"The database at {server.Host}:{server.Port} {what}. Nothing was changed by this step.", ex);
+        }
         catch
         {
             await connection.DisposeAsync();

@@ -3,7 +3,8 @@ using Platform.Core;
 namespace Platform.Provision;
 
 /// <summary>
-/// The Apply target: applies exactly a reviewed saved plan (<c>--plan=FILE</c>, default the one
+/// Terraform's part of the Apply target (build.cake calls <c>LockedApplyStep</c> in Platform.Deploy, which
+/// takes the deploy lock around it and audits it): applies exactly a reviewed saved plan (<c>--plan=FILE</c>, default the one
 /// Plan just wrote), then writes the inventory to <c>artifacts/&lt;env&gt;/inventory.json</c>.
 /// A plan with no changes made in this run applies nothing. Terraform refuses a stale plan (with or
 /// without changes); its message is shown. <paramref name="beforeApplying"/> runs once the plan passed

@@ -3,7 +3,8 @@ using Platform.Core;
 namespace Platform.Provision;
 
 /// <summary>
-/// The Destroy target: removes every resource of the environment (for local: stops every sshd,
+/// Terraform's part of the Destroy target (build.cake calls <c>LockedDestroyStep</c> in Platform.Deploy, which
+/// takes the deploy lock first and audits it): removes every resource of the environment (for local: stops every sshd,
 /// HAProxy and PostgreSQL it started and deletes <c>.platform/&lt;env&gt;/hosts</c>). Any
 /// environment other than the local ones (platform.json <c>"disposable": true</c>) needs
 /// <c>--confirm=&lt;environment&gt;</c>. Keys, secrets

@@ -4,7 +4,8 @@ using Platform.Core;
 namespace Platform.Release;
 
 /// <summary>
-/// The Package target: publishes the component (compiled ahead of time to a native linux-x64
+/// The Package target's build (build.cake calls <c>CheckedPackageStep</c> in Platform.Deploy, which refuses a
+/// breaking expand migration first): publishes the component (compiled ahead of time to a native linux-x64
 /// executable: no .NET runtime on the nodes, and a start-up that costs a tenth of the JIT's) into
 /// <c>artifacts/releases/catalog-&lt;version&gt;.tar.zst</c> (<c>app/</c>, <c>manifest.json</c>: what the
 /// nodes get) and its smoke tests into <c>catalog-&lt;version&gt;-smoke.tar.zst</c>, each with a

@@ -120,6 +120,16 @@ public sealed class OperatorSteps(RunContext run)
             throw new PlatformException($"--key={path} is {new FileInfo(full).Length} bytes: not an OpenSSH public key (those are one line). Nothing was changed.");
         }
 
-        return OpenSshPublicKey.Parse(File.ReadAllText(full), $"--key={path}");
+        string text;
+        try
+        {
+            text = File.ReadAllText(full);
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            throw new PlatformException($"--key={path}: {full} cannot be read ({ex.Message}). Pass a public key file this user may read. Nothing was changed.", ex);
+        }
+
+        return OpenSshPublicKey.Parse(text, $"--key={path}");
     }
 }

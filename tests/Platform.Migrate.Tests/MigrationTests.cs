@@ -44,6 +44,16 @@ public sealed class MigrationTests
 
     private DbMigrator Migrator(string connectionString) => new(connectionString, new RecordingReporter());
 
+    [Test]
+    public async Task A_refused_login_or_a_missing_database_names_the_role_or_database_and_what_to_run()
+    {
+        var wrongPassword = await Assert.ThrowsAsync<PlatformException>(() => DatabaseConnection.OpenAsync(_cluster.ConnectionString(password: "not-the-password-7f3a"), CancellationToken.None));
+        var noDatabase = await Assert.ThrowsAsync<PlatformException>(() => DatabaseConnection.OpenAsync(_cluster.ConnectionString("no_such_db"), CancellationToken.None));
+
+        Assert.That(wrongPassword!.Message, Does.Contain("refused the login of 'postgres'").And.Contain("re-run Apply").And.Contain("Nothing was changed").And.Not.Contain("not-the-password-7f3a"));
+        Assert.That(noDatabase!.Message, Does.Contain("has no database 'no_such_db'").And.Contain("MigrateDb"));
+    }
+
     private static async Task<List<string>> ColumnsAsync(string connectionString, string table)
     {
         await using var connection = new NpgsqlConnection(connectionString);
