@@ -15,7 +15,7 @@ public sealed class RollNodeStep(RunContext run)
         RunLockedAsync(
             version,
             target,
-            (deployer, options, release, locking) => deployer.RollAsync(options, release, locking),
+            (deploy, options, release, locking) => new RollingDeployer(run, deploy).RollAsync(options, release, locking),
             result => AfterFailure(result, target, version, restart: run.Arguments.Get("strategy") == "restart"));
 
     /// <summary>What a failed roll leaves and what to do next, said after the failed nodes' reasons.</summary>
@@ -35,7 +35,7 @@ public sealed class RollNodeStep(RunContext run)
     internal async Task<RollResult> RunLockedAsync(
         string? version,
         string target,
-        Func<RollingDeployer, RollOptions, PackagedRelease, Task, Task<RollResult>> step,
+        Func<DeployRun, RollOptions, PackagedRelease, Task, Task<RollResult>> step,
         Func<RollResult, string> afterFailure)
     {
         version ??= await ReleaseVersion.ResolveAsync(run);
@@ -59,7 +59,7 @@ public sealed class RollNodeStep(RunContext run)
         RollResult result;
         try
         {
-            result = await step(new RollingDeployer(run, deploy), RollOptions.From(run.Arguments, version) with { Target = target }, release, locking);
+            result = await step(deploy, RollOptions.From(run.Arguments, version) with { Target = target }, release, locking);
         }
         finally
         {

@@ -23,31 +23,11 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     /// <param name="locking">The deploy lock being taken: the nodes are read meanwhile, nothing changes before it is held.</param>
     public Task<RollResult> RollAsync(RollOptions options, PackagedRelease release, Task? locking = null) =>
-        WithinDeadlineAsync(options, "roll", token => RollWithinAsync(options, release, locking, token));
-
-    /// <summary>
-    /// Runs a roll or a stage under <c>--progress-deadline</c>, counted from its first step (asking the
-    /// nodes included): however far it got, running out of time is reported as such, not as a bare cancellation.
-    /// </summary>
-    private async Task<RollResult> WithinDeadlineAsync(RollOptions options, string what, Func<CancellationToken, Task<RollResult>> work)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(run.Cancellation);
-        deadline.CancelAfter(options.ProgressDeadline);
-        try
-        {
-            return await work(deadline.Token);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !run.Cancellation.IsCancellationRequested)
-        {
-            var limit = options.ProgressDeadline;
-            var said = limit < TimeSpan.FromMinutes(2) ? $"{limit.TotalSeconds:0.###} s" : $"{limit.TotalMinutes:0.#} min";
-            throw new PlatformException($"The {what} did not finish within its progress deadline ({said}, --progress-deadline). Nodes keep the release they run now.");
-        }
-    }
+        ProgressDeadline.RunAsync(run, options, "roll", token => RollWithinAsync(options, release, locking, token));
 
     private async Task<RollResult> RollWithinAsync(RollOptions options, PackagedRelease release, Task? locking, CancellationToken token)
     {
-        var nodes = SelectNodes(options);
+        var nodes = RollOptions.SelectNodes(deploy.Inventory, options.Node);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor(options.Target, run.CheckMode));
         var haproxy = deploy.HaproxyAsync();
 
@@ -56,9 +36,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when discovery fails first
         var guard = new ContractGuard(run, deploy, token);
         // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
-        var states = await DiscoverOrSayStoppedAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locking, recap, token);
+        var states = await new NodeDiscovery(run, deploy).DiscoverOrSayStoppedAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locking, recap, token);
         var lb = await haproxy;
-        await guard.CheckAsync(release, Running(states));
+        await guard.CheckAsync(release, NodeDiscovery.Running(states));
         // A node on the version but with other settings than the environment's (the database moved, a
         // password changed) still runs with the old ones, read at its start: it is rolled, which restarts it.
         var settings = envFile is null ? null : await envFile;
@@ -111,7 +91,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             {
                 Out.Warn($"--strategy=restart: {toRoll.Count} node(s) stop what they run and start {options.Version} in its place, all at once (the naive baseline: requests fail meanwhile, and a node whose {options.Version} does not get ready serves nothing; --batch-size and --surge do not apply)");
                 await Task.WhenAll(prepared.Values);
-                outcomes.AddRange(await Task.WhenAll(toRoll.Select(s => RestartAsync(s, lb, options, recap, token))));
+                outcomes.AddRange(await Task.WhenAll(toRoll.Select(s => new InPlaceRestarter(run, deploy).RestartAsync(s, lb, options, recap, token))));
             }
             else
             {
@@ -136,73 +116,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             recap.Print(Out);
         }
 
-        return new RollResult(outcomes);
-    }
-
-    /// <summary>
-    /// Puts the release on the nodes that lack it (uploaded and unpacked beside what runs), without
-    /// starting, stopping or rerouting anything: what the Stage target does, so that a later roll's
-    /// window holds only the switches. The service's settings are left to the roll (they need the
-    /// database's service role, which a first deploy creates later).
-    /// </summary>
-    public Task<RollResult> StageAsync(RollOptions options, PackagedRelease release, Task? locking = null) =>
-        WithinDeadlineAsync(options, "stage", token => StageWithinAsync(options, release, locking, token));
-
-    private async Task<RollResult> StageWithinAsync(RollOptions options, PackagedRelease release, Task? locking, CancellationToken token)
-    {
-        var nodes = SelectNodes(options);
-        var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor("Stage", run.CheckMode));
-        var guard = new ContractGuard(run, deploy, token);
-        var states = await DiscoverOrSayStoppedAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locking, recap, token);
-        // Refused here too, before any upload: a Deploy stages before it rolls.
-        await guard.CheckAsync(release, Running(states));
-        var outcomes = new List<NodeOutcome>();
-        var missing = new List<NodeState>();
-        foreach (var s in states)
-        {
-            if (s.UpToDate)
-            {
-                // Never replaced under a running process, even when the tarball differs (a release rebuilt with --force).
-                Report(recap, s.Node.Name, "stage", Outcome.Ok, $"already runs {release.Version}");
-                outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Ok, "already runs it"));
-            }
-            else if (s.Probe.ReleaseSha256 == release.Sha256)
-            {
-                Report(recap, s.Node.Name, "stage", Outcome.Ok, $"release {release.Version} already there");
-                outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Ok, "already staged"));
-            }
-            else if (run.CheckMode)
-            {
-                Report(recap, s.Node.Name, "stage", Outcome.Changed, $"would upload release {release.Version}");
-                outcomes.Add(new NodeOutcome(s.Node.Name, Outcome.Changed, "would upload"));
-            }
-            else
-            {
-                missing.Add(s);
-            }
-        }
-
-        if (missing.Count > 0)
-        {
-            Out.Info($"Staging {release.Version} on {missing.Count} node(s), {Math.Min(options.UploadParallel, missing.Count)} at a time");
-            using var uploads = new UploadQueue(run, Timeline, release, options.UploadParallel, token);
-            outcomes.AddRange(await Task.WhenAll(missing.Select(async s =>
-            {
-                try
-                {
-                    await uploads.UploadAsync(s, settings: null, recap, "stage");
-                    return new NodeOutcome(s.Node.Name, Outcome.Changed, $"release {release.Version} uploaded");
-                }
-                catch (PlatformException ex)
-                {
-                    Out.Error($"[stage] {s.Node.Name}: failed ({ex.Message})");
-                    recap.Record(s.Node.Name, Outcome.Failed);
-                    return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
-                }
-            })));
-        }
-
-        recap.Print(Out);
         return new RollResult(outcomes);
     }
 
@@ -244,18 +157,12 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             roll.Finish(DiscardAsync(s, start, roll));
         }
 
-        var why = WhyNotRolled(roll.Token);
+        var why = RollStop.Why(run, roll.Token);
         Out.Info($"[roll] {s.Node.Name}: skipped ({why}{(start is not null ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
         roll.Recap.Record(s.Node.Name, Outcome.Skipped);
         roll.Recap.Conclude(s.Node.Name, $"skipped: {why}");
         return new NodeOutcome(s.Node.Name, Outcome.Skipped, $"not rolled: {why}");
     }
-
-    // The roll's token is cancelled by Ctrl+C (the run's) or by the progress deadline.
-    private string WhyNotRolled(CancellationToken rollToken) =>
-        run.Cancellation.IsCancellationRequested ? "the roll was stopped"
-        : rollToken.IsCancellationRequested ? "the progress deadline ran out"
-        : "an earlier node failed";
 
     // The start was cancelled (or ended); whatever it left on the idle slot is stopped. With a token of
     // its own: after Ctrl+C too. A failure here is reported, not thrown over the roll's own outcome.
@@ -292,7 +199,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         var lbShell = new NodeSession(await deploy.LbAsync(), new NodeLayout(deploy.Inventory.SingleWithRole("lb")));
         var (ready, detail) = await Timeline.MeasureAsync(node.Name, "ready", () => ProgressTicker.WhileAsync(
-            () => ReadinessWait.UntilReadyForLbAsync(node, lbShell, idle, pid, roll.Options.ReadyTimeout, token), ReadyProgressEvery, StillWaiting(node.Name, version, idle, roll.Options.ReadyTimeout), token));
+            () => ReadinessWait.UntilReadyForLbAsync(node, lbShell, idle, pid, roll.Options.ReadyTimeout, token), ReadyProgress.Every, ReadyProgress.StillWaiting(Out, node.Name, version, idle, roll.Options.ReadyTimeout), token));
         if (!ready)
         {
             throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await NodeLog.TailAsync(node, version, idle, token)}");
@@ -302,87 +209,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         return pid;
     }
 
-    // A slow start (the database away, a cold disk) says it is still waiting, and how long it may.
-    private static readonly TimeSpan ReadyProgressEvery = TimeSpan.FromSeconds(5);
-
-    private Action<TimeSpan> StillWaiting(string node, string version, int port, TimeSpan timeout) => waited =>
-        Out.Info($"[roll] {node}: waiting for {version} on port {port} to be ready ({waited.TotalSeconds:0} s of --ready-timeout={timeout.TotalSeconds:0})");
-
-    // The release most nodes serve (a node whose recorded process is not alive serves nothing).
-    private static string? Running(NodeState[] states) =>
-        RunningRelease.Majority(states.ToDictionary(s => s.Node.Name, s => s.ActiveSlot is null ? null : s.Current));
-
-    private List<Core.InventoryHost> SelectNodes(RollOptions options) => RollOptions.SelectNodes(deploy.Inventory, options.Node);
-
     private static async Task<IReadOnlyList<ServerStat>> ShowStatAsync(Task<HaproxyRuntime> haproxy, CancellationToken token) =>
         await (await haproxy).ShowStatAsync(token);
-
-    // The nodes are asked while the deploy lock is being taken (no wait added), and asked again once
-    // it is held if another run released it meanwhile: that run may have changed them since.
-    private async Task<NodeState[]> DiscoverOrSayStoppedAsync(List<Core.InventoryHost> nodes, Func<Task<IReadOnlyList<ServerStat>>> stats, string version, Task? locking, Recap recap, CancellationToken token)
-    {
-        try
-        {
-            return await DiscoverUnderLockAsync(nodes, stats, version, locking, token);
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // Stopped (Ctrl+C, the deadline) while the nodes were asked: none was touched, and the recap and the
-            // report still say so of each, rather than listing them with nothing done and no word why.
-            foreach (var node in nodes)
-            {
-                recap.Record(node.Name, Outcome.Skipped);
-                recap.Conclude(node.Name, $"skipped: {WhyNotRolled(token)}, while the nodes were asked what they run");
-            }
-
-            recap.Print(Out);
-            throw;
-        }
-    }
-
-    private async Task<NodeState[]> DiscoverUnderLockAsync(List<Core.InventoryHost> nodes, Func<Task<IReadOnlyList<ServerStat>>> stats, string version, Task? locking, CancellationToken token)
-    {
-        var asked = DateTime.UtcNow;
-        var first = stats();
-        var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, first, version, token)));
-        await (locking ?? Task.CompletedTask);
-        if (!deploy.NodesMayHaveChangedSince(asked))
-        {
-            return states;
-        }
-
-        Out.Info($"Another run released the deploy lock {deploy.LockReleasedBefore!.Value.TotalSeconds:0.00} s before this one took it, while this one asked the nodes: asking them again");
-        var again = stats();
-        return await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, again, version, token)));
-    }
-
-    private async Task<NodeState> DiscoverAsync(Core.InventoryHost host, Task<IReadOnlyList<ServerStat>> allStats, string version, CancellationToken token)
-    {
-        var node = await deploy.NodeAsync(host);
-        var read = await deploy.Timeline.MeasureAsync(host.Name, "discover", () => NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, version, token));
-        var stats = (await allStats).Where(s => s.Server.StartsWith(host.Name + "_", StringComparison.Ordinal)).ToList();
-        if (read.RecordDamaged)
-        {
-            Out.Warn($"[discover] {host.Name}: {NodeRelease.DamagedMessage(node.Layout.CurrentFile)}");
-            if (!run.CheckMode)
-            {
-                // Kept before anything rewrites it: nothing a user has is lost.
-                var (file, copy) = (ShellQuote.Quote(node.Layout.CurrentFile), ShellQuote.Quote(NodeRelease.DamagedCopy(node.Layout.CurrentFile)));
-                await node.Ssh.RunCheckedAsync($"[ -e {copy} ] || cp -p {file} {copy}", "keeping the damaged record", token);
-            }
-        }
-
-        var probe = read.ReconciledWith(node.Layout, stats, DateTimeOffset.UtcNow, out var correction);
-        if (correction is not null)
-        {
-            Out.Warn($"[discover] {host.Name}: {correction}");
-        }
-
-        Out.Verbose($"[discover] {host.Name}: {(probe.ActiveSlot is { } slot ? $"runs {probe.Current!.Version} on {slot}" : "runs nothing")}");
-        // A corrected node is rolled even when it serves the version: its slot took traffic without a
-        // record, so it may never have passed the post-switch check. It gets a fresh start, checked.
-        return new NodeState(node, probe, correction is null && probe.ActiveSlot is not null && probe.Current!.Version == version, stats);
-    }
 
     // A node already on the version: make sure HAProxy sends it traffic on its slot and only there, and
     // that nothing runs on the other slot (in check mode: say what would be fixed).
@@ -505,7 +333,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         using var cleanup = new CancellationTokenSource(options.StopTimeout + TimeSpan.FromSeconds(30));
         var token = cleanup.Token;
         // The record names the new slot only, and pruning keeps every release a slot runs: neither waits for N to exit.
-        var recording = RecordAsync(node, s.Current, version, slot, options, token);
+        var recording = ReleaseUploader.RecordRollAsync(node, s.Current, version, slot, options, token);
         if (s.ActiveSlot is { } old)
         {
             try
@@ -520,60 +348,6 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         }
 
         await recording;
-    }
-
-    // The naive baseline: stop N, start N+1 on the same slot. Requests hitting the gap fail. A stop or start that
-    // fails is this node's failure, like one that never gets ready: the other nodes' outcomes and the recap stand.
-    private async Task<NodeOutcome> RestartAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
-    {
-        NodeOutcome outcome;
-        try
-        {
-            outcome = await RestartInPlaceAsync(s, lb, options, recap, token);
-        }
-        catch (PlatformException ex)
-        {
-            var replaced = s.Current is { } was ? $"{was.Version} may be stopped, and " : string.Empty;
-            Out.Error($"[restart] {s.Node.Name}: failed: {replaced}{options.Version} did not start ({ex.Message}); the node may serve nothing until it is rolled again");
-            recap.Record(s.Node.Name, Outcome.Failed);
-            outcome = new NodeOutcome(s.Node.Name, Outcome.Failed, $"{replaced}{options.Version} did not start ({ex.Message}): it may serve nothing");
-        }
-
-        recap.Conclude(s.Node.Name, outcome.Outcome == Outcome.Failed ? "failed: may serve nothing" : $"restarted to {options.Version}");
-        return outcome;
-    }
-
-    private async Task<NodeOutcome> RestartInPlaceAsync(NodeState s, HaproxyRuntime lb, RollOptions options, Recap recap, CancellationToken token)
-    {
-        var node = s.Node;
-        var slot = s.ActiveSlot ?? deploy.SlotPorts[0];
-        await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, slot, options.StopTimeout, token));
-        var pid = await deploy.Timeline.MeasureAsync(node.Name, "start", () => deploy.Processes.StartAsync(node, options.Version, slot, token));
-        var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => ProgressTicker.WhileAsync(
-            () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token), ReadyProgressEvery, StillWaiting(node.Name, options.Version, slot, options.ReadyTimeout), token));
-        if (!ready)
-        {
-            // The slot's last log lines say why, as a roll's failure does (a release that exits at once says no more than "died").
-            var replaced = s.Current is { } was ? $"{was.Version} was stopped and " : string.Empty;
-            var log = await NodeLog.TailAsync(node, options.Version, slot, token);
-            Out.Error($"[restart] {node.Name}: failed: {replaced}{options.Version} is not ready on {slot} ({detail}); the node serves nothing until it is rolled again{log}");
-            recap.Record(node.Name, Outcome.Failed);
-            return new NodeOutcome(node.Name, Outcome.Failed, $"{replaced}{options.Version} is not ready ({detail}): it serves nothing{log}");
-        }
-
-        if ((await lb.StatAsync(node.Layout.ServerName(slot), token)).IsMaintenance)
-        {
-            await lb.ActivateAsync(node.Layout.ServerName(slot), node.Address, slot, token);
-        }
-
-        Report(recap, node.Name, "restart", Outcome.Changed, $"{options.Version} on {slot} (restarted in place)");
-        await RecordAsync(node, s.Current, options.Version, slot, options, token);
-        return new NodeOutcome(node.Name, Outcome.Changed, $"restarted on {slot}");
-    }
-
-    private async Task RecordAsync(NodeSession node, NodeRelease? current, string version, int slot, RollOptions options, CancellationToken token)
-    {
-        await ReleaseUploader.RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow, rollback: options.IsRollback), options.KeepReleases, token);
     }
 
     // With a token of its own: a node interrupted by the deadline or Ctrl+C is put back too.

@@ -15,6 +15,6 @@ public sealed class StageStep(RunContext run)
         new RollNodeStep(run).RunLockedAsync(
             version,
             target,
-            (deployer, options, release, locking) => deployer.StageAsync(options, release, locking),
+            (deploy, options, release, locking) => new ReleaseStager(run, deploy).StageAsync(options, release, locking),
             _ => "Nothing that runs was changed; run Stage again once the cause is fixed.");
 }
