@@ -12,15 +12,15 @@ namespace Platform.Deploy;
 /// </summary>
 public static class HostChangeLock
 {
-    /// <summary>Takes the lock for <paramref name="target"/>; returns false when the run goes on without it (no lb host yet, or one that cannot be reached and need not be).</summary>
+    /// <summary>Takes the lock for <paramref name="target"/>, or goes on without it where there is none to take: check mode, no lb host yet, or one that cannot be reached and need not be (said as a warning).</summary>
     /// <param name="withoutUnreachableLb">Given the lb host's name, why the change may go ahead when it cannot be reached (null: it may not; the run is refused).</param>
     /// <exception cref="PlatformException">Another run holds the lock, or the lb host cannot be reached and nothing allows going on without it.</exception>
-    public static async Task<bool> TakeAsync(RunContext run, string target, Func<string, string?> withoutUnreachableLb)
+    public static async Task TakeAsync(RunContext run, string target, Func<string, string?> withoutUnreachableLb)
     {
         var verb = target == "Destroy" ? "Destroying" : "Applying";
         if (run.CheckMode || !File.Exists(run.InventoryFile))
         {
-            return false;
+            return;
         }
 
         Inventory before;
@@ -31,12 +31,12 @@ public static class HostChangeLock
         catch (PlatformException ex)
         {
             run.Reporter.Warn($"{verb} without the deploy lock: the inventory, which names the lb host that holds it, cannot be read ({ex.Message}).");
-            return false;
+            return;
         }
 
         if (before.LoadBalancer is not { } lb)
         {
-            return false;
+            return;
         }
 
         var force = target == "Destroy" && run.Arguments.GetFlag("force");
@@ -50,7 +50,7 @@ public static class HostChangeLock
         catch (PlatformException ex) when (force)
         {
             run.Reporter.Warn($"Destroying without the deploy lock (--force): Platform cannot log in anywhere to ask who holds it ({ex.Message}).");
-            return false;
+            return;
         }
 
         try
@@ -62,12 +62,12 @@ public static class HostChangeLock
             // Destroy goes on only past a host that does not answer; an Apply whose plan makes the lb host anew goes on
             // past any failure to reach the old one (a rebuilt host with another host key among them).
             run.Reporter.Warn($"{verb} without the deploy lock: the lb host {lb.Host} cannot be reached ({ex.Message}), and {because}.");
-            return false;
+            return;
         }
         catch (PlatformException ex) when (!Unreachable(ex) && force)
         {
             run.Reporter.Warn($"Destroying without the deploy lock (--force): the lb host {lb.Host} could not be asked who holds it ({ex.Message}).");
-            return false;
+            return;
         }
         catch (PlatformException ex)
         {
@@ -81,7 +81,6 @@ public static class HostChangeLock
         // The version a Deploy rolls out names the holder; an Apply or Destroy on its own deploys none.
         await deploy.LockAsync(target, target == "Deploy" ? await ReleaseVersion.ResolveAsync(run) : run.Arguments.Get("version"));
         run.Reporter.Info($"Deploy lock taken on {lb.Host}: no other run can roll out or change the hosts until this one ends.");
-        return true;
     }
 
     /// <summary>Check mode takes no lock, but says when the real run would be refused because another run holds it.</summary>

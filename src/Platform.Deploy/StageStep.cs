@@ -11,10 +11,10 @@ namespace Platform.Deploy;
 /// </summary>
 public sealed class StageStep(RunContext run)
 {
-    public Task<RollResult> RunAsync(string? version = null, string target = "Stage") =>
+    public Task<RollResult> RunAsync() =>
         new RollNodeStep(run).RunLockedAsync(
-            version,
-            target,
+            version: null,
+            "Stage",
             (deploy, options, release, locking) => new ReleaseStager(run, deploy).StageAsync(options, release, locking),
             _ => "Nothing that runs was changed; run Stage again once the cause is fixed.");
 }

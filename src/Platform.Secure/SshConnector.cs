@@ -13,10 +13,7 @@ namespace Platform.Secure;
 /// </summary>
 public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout = null)
 {
-    public SshCredentials Credentials => credentials;
-
     public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(10);
-
 
     /// <summary>
     /// Tries a password login (with a throwaway password) and returns the authentication methods the
