@@ -29,7 +29,10 @@ public sealed class DeployRun : IAsyncDisposable
         Inventory = inventory;
         Pool = pool;
         Releases = releases;
+        _report = new RunReport(run, Timeline);
     }
+
+    private readonly RunReport _report;
 
     /// <summary>The hosts as this run knows them: loaded when the run began, renewed by <see cref="AdoptAsync"/> after an Apply.</summary>
     public Inventory Inventory { get; private set; }
@@ -40,27 +43,14 @@ public sealed class DeployRun : IAsyncDisposable
 
     public PhaseTimeline Timeline { get; } = new();
 
-    public Recap Recap { get; private set; } = new();
-
     /// <summary>The version the run deploys, once known (for the audit line).</summary>
     public string? Version { get; set; }
 
     /// <summary>Load measured while this run deployed (benchmark, tests): drawn under the timeline in the report.</summary>
     public LoadGenerator? Load { get; set; }
 
-    /// <summary>The recaps of every step of the run, in order, for the report.</summary>
-    private readonly List<string> _recapLines = [];
-
-    private readonly List<string> _steps = [];
-
     /// <summary>Notes what a step around the roll did, for the report's "Steps" (a migration applied, the compatibility proof).</summary>
-    public void Note(string step)
-    {
-        lock (_steps)
-        {
-            _steps.Add(step);
-        }
-    }
+    public void Note(string step) => _report.Note(step);
 
     public IProcessManager Processes => Inventory.ProcessManager == "systemd" ? new SystemdProcessManager() : new DetachedProcessManager();
 
@@ -245,21 +235,7 @@ public sealed class DeployRun : IAsyncDisposable
         takenUtc is { } taken && taken >= askedUtc && releasedBefore is { } ago && ago <= taken - askedUtc + TimeSpan.FromMilliseconds(100);
 
     /// <summary>A fresh recap for the next step (each step prints its own), kept for the report under <paramref name="title"/>.</summary>
-    public Recap NewRecap(IEnumerable<string> hosts, string title)
-    {
-        KeepRecap();
-        return Recap = new Recap(hosts) { Title = title };
-    }
-
-    // The report lists each step's recap under its heading, as the console does.
-    private void KeepRecap()
-    {
-        if (Recap.Hosts.Count > 0)
-        {
-            _recapLines.Add(Recap.Title);
-            _recapLines.AddRange(Recap.Lines().Select(l => "  " + l));
-        }
-    }
+    public Recap NewRecap(IEnumerable<string> hosts, string title) => _report.NewRecap(hosts, title);
 
     /// <summary>
     /// Ends the run: releases the lock, appends the audit line for deploying targets, writes the
@@ -299,7 +275,7 @@ public sealed class DeployRun : IAsyncDisposable
             if (current is not null && current.Timeline.Spans.Count > 0 && !run.CheckMode && (deploying.Count > 0 || targets.Contains("Verify")))
             {
                 // Named after what ran: the deploying targets, else Verify (a Verify on its own is no "Deploy").
-                current.WriteReport(deploying.Count > 0 ? string.Join("+", deploying) : "Verify", succeeded, error);
+                current._report.Write(deploying.Count > 0 ? string.Join("+", deploying) : "Verify", current.Version, current.Load, succeeded, error);
             }
 
             if (deploying.Count > 0 && !run.CheckMode)
@@ -323,50 +299,5 @@ public sealed class DeployRun : IAsyncDisposable
     {
         _haproxy?.Dispose();
         return Pool.DisposeAsync();
-    }
-
-    // artifacts/<env>/reports/<timestamp>-<target>.md and .png: phases per node, recaps, load.
-    private void WriteReport(string target, bool succeeded, string? error)
-    {
-        KeepRecap();
-        Recap = new Recap();
-        // The load on the report's time axis, in samples of a second, or of a tenth for a run of seconds.
-        var offset = Load is null ? 0 : (Load.StartedAt - Timeline.StartedAt).TotalSeconds;
-        var tenths = Timeline.Now < 10 ? 1 : 10;
-        var load = Load?.Samples(tenths).Select(s => new ReportLoadSecond(s.Start + offset, s.Requests, s.Failed, s.Width)).Where(s => s.Second > -s.Width).ToList();
-        var data = new DeployReportData(
-            _run.Environment,
-            target,
-            Version ?? "-",
-            Timeline.StartedAt,
-            Timeline.Now,
-            succeeded,
-            error is null ? null : _run.Redactor.Redact(error),
-            Timeline.Spans.Select(s => new ReportPhase(s.Node, s.Phase, s.StartSeconds, s.EndSeconds)).ToList(),
-            _recapLines,
-            load,
-            load is null ? null : $"{load.Sum(s => s.Requests)} requests, {load.Sum(s => s.Failed)} failed")
-        {
-            Problems = _run.Problems.Problems,
-            Steps = [.. _steps],
-            RunStartedAt = new DateTimeOffset(DateTime.SpecifyKind(_run.StartedUtc, DateTimeKind.Utc)),
-        };
-        try
-        {
-            var (markdown, png) = DeployReportWriter.Write(data, _run.Layout.ReportsDir);
-            if (png is null)
-            {
-                _run.Reporter.Warn($"Deploy report: {markdown}, without its timeline chart (see the report for why).");
-            }
-            else
-            {
-                _run.Reporter.Info($"Deploy report: {markdown} (timeline {Path.GetFileName(png)})");
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            // A report that cannot be drawn must not fail a deploy that succeeded.
-            _run.Reporter.Warn($"The deploy report could not be written: {ex.Message}");
-        }
     }
 }
