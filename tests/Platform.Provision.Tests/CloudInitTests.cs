@@ -24,7 +24,7 @@ public sealed class CloudInitTests
     {
         _dir = RepositoryRoot.NewScratch("cloud-init");
         _runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());
-        await _runner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-C", "lb", "-f", Path.Combine(_dir, "host_key")]);
+        await SshKeygen.NewPairAsync(Path.Combine(_dir, "host_key"), comment: "lb");
     }
 
     [TearDown]

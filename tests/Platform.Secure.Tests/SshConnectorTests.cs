@@ -14,7 +14,7 @@ public sealed class SshConnectorTests
         var dir = RepositoryRoot.NewScratch("unreachable");
         try
         {
-            var key = await Keys.NewAsync(dir, "k");
+            var key = await SshKeygen.NewKeyAsync(dir, "k");
             using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             closed.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, never listening: every connection is refused
             var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
