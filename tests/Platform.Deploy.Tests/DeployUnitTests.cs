@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -214,7 +215,7 @@ public sealed class DeployUnitTests
             Assert.That(error!.Message, Does.Contain($"{nobody.Url}/health/ready answers 503 (<h1>No server is available</h1>)").And.Contain("no node serves").And.Contain("RollNode --version="));
         }
 
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
         var unreachable = await Assert.ThrowsAsync<PlatformException>(() => ServingCheck.RequireServingAsync($"http://127.0.0.1:{closed.Port}", CancellationToken.None));
         Assert.That(unreachable!.Message, Does.Contain("does not answer"));
     }

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -49,7 +50,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task Nothing_listening_times_out_with_no_answer()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
 
         var (ready, detail) = ReadinessWait.Parse(await RunAsync(closed.Port, Environment.ProcessId, TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(200));
 
@@ -89,7 +90,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task A_process_that_died_ends_the_wait_at_once()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
 
         var output = await RunAsync(closed.Port, DeadPid, TimeSpan.FromSeconds(30));
 
@@ -111,7 +112,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task The_wait_ends_when_nobody_reads_its_answer_any_more()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(ReadinessWait.Script("127.0.0.1", closed.Port, Environment.ProcessId, TimeSpan.FromSeconds(60)));

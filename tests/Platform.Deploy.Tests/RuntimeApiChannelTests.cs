@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -47,7 +48,7 @@ public sealed class RuntimeApiChannelTests
     [Test]
     public async Task Nothing_listening_is_a_clear_error_naming_the_host_and_endpoint()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
         var port = closed.Port;
         using var channel = new SshRuntimeApiChannel("lb", $"127.0.0.1:{port}", (_, p) => p);
 
