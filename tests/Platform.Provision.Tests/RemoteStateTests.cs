@@ -53,14 +53,14 @@ public sealed class RemoteStateTests
             // The first apply is frozen while the second runs (its session, and so the lock, stay), so a
             // busy machine cannot let it finish before the second reaches the lock.
             var applying = _env.TerraformApplyPid() ?? throw new AssertionException("the first apply's terraform process was not found");
-            Signal("STOP", applying);
+            ProcessSignal.Send("STOP", applying);
             try
             {
                 error = await Assert.ThrowsAsync<PlatformException>(() => new PlanStep(_env.NewRun(reporter: second)).RunAsync());
             }
             finally
             {
-                Signal("CONT", applying);
+                ProcessSignal.Send("CONT", applying);
             }
         }
         finally
@@ -90,13 +90,6 @@ public sealed class RemoteStateTests
             Assert.That(DateTime.UtcNow, Is.LessThan(until), "no state lock seen");
             await Task.Delay(10);
         }
-    }
-
-    private static void Signal(string signal, int pid)
-    {
-        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} {pid}");
     }
 
     private async Task<long> CountAsync(string sql)

@@ -251,9 +251,8 @@ public sealed class TrustedCircleTests
     /// </summary>
     private static async Task ReloadSshdAsync(InventoryHost host, string hostDir, CommandRunner commands)
     {
-        var pid = (await File.ReadAllTextAsync(Path.Combine(hostDir, "sshd.pid"))).Trim();
         var key = (await File.ReadAllTextAsync(Path.Combine(hostDir, "ssh_host_ed25519_key.pub"))).Split(' ')[1];
-        await commands.RunAsync("kill", ["-HUP", pid]);
+        ProcessSignal.SendToPidFile("HUP", Path.Combine(hostDir, "sshd.pid"));
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
         {
