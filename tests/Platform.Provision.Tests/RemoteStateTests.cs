@@ -80,17 +80,14 @@ public sealed class RemoteStateTests
 
     // Waits until the first run is applying (its hosts are being created) while holding the
     // backend's lock: the pg backend holds a PostgreSQL advisory lock for as long as a plan or apply runs.
-    private async Task WaitForStateLockAsync(Task first)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!Directory.Exists(Path.Combine(_env.StateDir, "hosts"))
-            || await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == 0)
-        {
-            Assert.That(first.IsCompleted, Is.False, "the first apply finished before its lock was seen");
-            Assert.That(DateTime.UtcNow, Is.LessThan(until), "no state lock seen");
-            await Task.Delay(10);
-        }
-    }
+    private Task WaitForStateLockAsync(Task first) =>
+        Poll.UntilAsync(
+            async () => Directory.Exists(Path.Combine(_env.StateDir, "hosts"))
+                && await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") != 0,
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(10),
+            "no state lock seen",
+            whileWaiting: () => Assert.That(first.IsCompleted, Is.False, "the first apply finished before its lock was seen"));
 
     private async Task<long> CountAsync(string sql)
     {

@@ -253,17 +253,11 @@ public sealed class TrustedCircleTests
     {
         var key = (await File.ReadAllTextAsync(Path.Combine(hostDir, "ssh_host_ed25519_key.pub"))).Split(' ')[1];
         ProcessSignal.SendToPidFile("HUP", Path.Combine(hostDir, "sshd.pid"));
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var scan = await commands.RunAsync("ssh-keyscan", ["-T", "2", "-t", "ed25519", "-p", host.SshPort.ToString(CultureInfo.InvariantCulture), host.Address], new CommandOptions { AllowFailure = true });
-            if (scan.StandardOutput.Contains(key, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"sshd of {host.Name} did not offer its new host key within 20 s of SIGHUP");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(
+            async () => (await commands.RunAsync("ssh-keyscan", ["-T", "2", "-t", "ed25519", "-p", host.SshPort.ToString(CultureInfo.InvariantCulture), host.Address], new CommandOptions { AllowFailure = true }))
+                .StandardOutput.Contains(key, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            TimeSpan.FromMilliseconds(100),
+            $"sshd of {host.Name} did not offer its new host key within 20 s of SIGHUP");
     }
 }
