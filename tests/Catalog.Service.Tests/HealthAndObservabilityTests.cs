@@ -86,7 +86,8 @@ public sealed class HealthAndObservabilityTests
     [Test]
     public async Task NotReadyButLiveWhenTheDatabaseIsUnreachable()
     {
-        await using var app = new CatalogApp(Unreachable());
+        using var closed = new ClosedPort(_cluster.Address);
+        await using var app = new CatalogApp(Unreachable(closed));
         var client = app.CreateClient();
 
         using var ready = await client.GetAsync("/health/ready");
@@ -148,7 +149,8 @@ public sealed class HealthAndObservabilityTests
     [Test]
     public async Task VersionHasANullDatabaseSchemaWhenTheDatabaseIsUnreachable()
     {
-        await using var app = new CatalogApp(Unreachable());
+        using var closed = new ClosedPort(_cluster.Address);
+        await using var app = new CatalogApp(Unreachable(closed));
 
         using var response = await app.CreateClient().GetAsync("/version");
 
@@ -241,8 +243,8 @@ public sealed class HealthAndObservabilityTests
     }
 
     /// <summary>The cluster's address on a port nothing listens on: connections are refused at once.</summary>
-    private string Unreachable() =>
-        new NpgsqlConnectionStringBuilder(_migrated.AppConnectionString) { Port = FreePort.On(_cluster.Address) }.ConnectionString;
+    private string Unreachable(ClosedPort closed) =>
+        new NpgsqlConnectionStringBuilder(_migrated.AppConnectionString) { Port = closed.Port }.ConnectionString;
 
     private static async Task AssertNotReadyAsync(HttpResponseMessage response, IResolveConstraint reason)
     {

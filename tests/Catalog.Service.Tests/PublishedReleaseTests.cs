@@ -63,12 +63,13 @@ public sealed class PublishedReleaseTests
     public async Task ThePublishedReleaseReportsItsBakedIdentityAndFault()
     {
         var address = _range.Address(7);
+        using var noDatabase = new ClosedPort(address);
         var url = $"http://{address}:{FreePort.On(address)}";
         using var service = ServiceProcess.Start(
             new Dictionary<string, string>
             {
                 ["ASPNETCORE_URLS"] = url,
-                ["CATALOG_DB"] = $"Host={address};Port={FreePort.On(address)};Username=catalog;Password=unused;Timeout=2",
+                ["CATALOG_DB"] = $"Host={address};Port={noDatabase.Port};Username=catalog;Password=unused;Timeout=2",
             },
             Path.Combine(_publish, "Catalog.Service.dll"));
         using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = Patience };

@@ -7,10 +7,10 @@ public sealed class CheckModePreviewTests
     private string _dir = null!;
 
     [SetUp]
-    public void CreateDir() => _dir = Directory.CreateTempSubdirectory("platform-preview-").FullName;
+    public void CreateDir() => _dir = RepositoryRoot.NewScratch("preview");
 
     [TearDown]
-    public void RemoveDir() => Directory.Delete(_dir, recursive: true);
+    public void RemoveDir() => RepositoryRoot.RemoveScratch(_dir);
 
     [Test]
     public async Task Steps_on_hosts_wait_for_the_first_apply()

@@ -1,3 +1,4 @@
+using Platform.TestSupport;
 using Platform.Testing;
 
 namespace Platform.Core.Tests;
@@ -7,10 +8,10 @@ public sealed class LeftoverScratchTests
     private string _root = null!;
 
     [SetUp]
-    public void CreateFolder() => _root = Directory.CreateTempSubdirectory("leftover-scratch-").FullName;
+    public void CreateFolder() => _root = RepositoryRoot.NewScratch("leftover-scratch");
 
     [TearDown]
-    public void RemoveFolder() => Directory.Delete(_root, recursive: true);
+    public void RemoveFolder() => RepositoryRoot.RemoveScratch(_root);
 
     [Test]
     public void Only_fixture_scratch_folders_are_removed()

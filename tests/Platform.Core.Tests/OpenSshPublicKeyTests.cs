@@ -13,19 +13,18 @@ public sealed class OpenSshPublicKeyTests
     [OneTimeTearDown]
     public void Remove() => RepositoryRoot.RemoveScratch(_scratch);
 
-    private async Task<(string PublicKey, string Fingerprint, string PrivateKey)> KeygenAsync(string type, string bits = "")
+    private async Task<(string PublicKey, string Fingerprint, string PrivateKey)> KeygenAsync(string type, int? bits = null)
     {
         var file = Path.Combine(_scratch, Guid.NewGuid().ToString("N"));
-        var runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());
-        await runner.RunAsync("ssh-keygen", ["-q", "-t", type, .. bits.Length > 0 ? new[] { "-b", bits } : [], "-N", "", "-C", "alice@laptop", "-f", file]);
-        var fingerprint = (await runner.RunAsync("ssh-keygen", ["-l", "-f", file + ".pub"])).StandardOutput.Split(' ')[1];
+        await SshKeygen.NewPairAsync(file, type, "alice@laptop", bits);
+        var fingerprint = await SshKeygen.FingerprintAsync(file + ".pub");
         return (await File.ReadAllTextAsync(file + ".pub"), fingerprint, await File.ReadAllTextAsync(file));
     }
 
     [TestCase("ed25519")]
     [TestCase("ecdsa")]
-    [TestCase("rsa", "3072")]
-    public async Task Fingerprint_matches_ssh_keygen(string type, string bits = "")
+    [TestCase("rsa", 3072)]
+    public async Task Fingerprint_matches_ssh_keygen(string type, int? bits = null)
     {
         var generated = await KeygenAsync(type, bits);
 
@@ -41,7 +40,7 @@ public sealed class OpenSshPublicKeyTests
     [TestCase("command=\"echo \\\"a b\\\"\",no-pty ")]
     public async Task A_key_file_with_options_before_the_key_is_refused_not_stripped(string options)
     {
-        var generated = await KeygenAsync("ed25519", string.Empty);
+        var generated = await KeygenAsync("ed25519");
 
         var error = Assert.Throws<PlatformException>(() => OpenSshPublicKey.Parse(options + generated.PublicKey, "bob.pub"));
 
@@ -63,7 +62,7 @@ public sealed class OpenSshPublicKeyTests
     [Test]
     public async Task Short_rsa_keys_are_refused()
     {
-        var generated = await KeygenAsync("rsa", "1024");
+        var generated = await KeygenAsync("rsa", 1024);
 
         Assert.That(() => OpenSshPublicKey.Parse(generated.PublicKey, "old.pub"), Throws.TypeOf<PlatformException>().With.Message.Contains("2048"));
     }

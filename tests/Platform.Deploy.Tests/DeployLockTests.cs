@@ -1,3 +1,5 @@
+using Platform.TestSupport;
+
 namespace Platform.Deploy.Tests;
 
 /// <summary>Whether the nodes a step asked while taking the deploy lock may have changed before it got the lock.</summary>
@@ -27,18 +29,10 @@ public sealed class DeployLockTests
             var holder = new LockHolder("bob", "RollNode", "1.0.0", DateTimeOffset.UtcNow, Environment.MachineName, "t", sleeper.Id);
             Assert.That(holder.IsPausedHere(), Is.False);
 
-            using (var stop = System.Diagnostics.Process.Start("kill", ["-STOP", sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await stop.WaitForExitAsync();
-            }
+            ProcessSignal.Send("STOP", sleeper.Id);
 
             // The kernel may take a moment to show the new state.
-            for (var i = 0; i < 50 && !holder.IsPausedHere(); i++)
-            {
-                await Task.Delay(20);
-            }
-
-            Assert.That(holder.IsPausedHere(), Is.True);
+            Assert.That(holder.IsPausedHere, Is.True.After(1000, 20));
             Assert.That(holder.RunsHere(), Is.True, "paused is not dead: its lock is not free to break");
         }
         finally

@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -214,64 +215,17 @@ public sealed class DeployUnitTests
             Assert.That(error!.Message, Does.Contain($"{nobody.Url}/health/ready answers 503 (<h1>No server is available</h1>)").And.Contain("no node serves").And.Contain("RollNode --version="));
         }
 
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
         var unreachable = await Assert.ThrowsAsync<PlatformException>(() => ServingCheck.RequireServingAsync($"http://127.0.0.1:{closed.Port}", CancellationToken.None));
         Assert.That(unreachable!.Message, Does.Contain("does not answer"));
     }
 
     // A one-answer HTTP server on loopback: every connection gets the same bytes, then is closed (which ends the body).
-    private static Stub Answering(string response) => new(response);
-
-    private sealed class Stub : IAsyncDisposable
+    private static LoopbackServer Answering(string response) => new(async (stream, _, stop) =>
     {
-        private readonly System.Net.Sockets.TcpListener _listener = new(System.Net.IPAddress.Loopback, 0);
-        private readonly Task _serving;
-
-        public Stub(string response)
-        {
-            _listener.Start();
-            _serving = Task.Run(async () =>
-            {
-                try
-                {
-                    while (true)
-                    {
-                        using var client = await _listener.AcceptTcpClientAsync();
-                        var stream = client.GetStream();
-                        // The whole request first: closing with unread bytes would reset the connection under the answer.
-                        var request = new System.Text.StringBuilder();
-                        var buffer = new byte[4096];
-                        while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer) is > 0 and var read)
-                        {
-                            request.Append(System.Text.Encoding.ASCII.GetString(buffer, 0, read));
-                        }
-
-                        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(response));
-                    }
-                }
-                catch (System.Net.Sockets.SocketException)
-                {
-                    // Stopped.
-                }
-                catch (ObjectDisposedException)
-                {
-                    // Stopped.
-                }
-                catch (InvalidOperationException)
-                {
-                    // Stopped between two accepts ("Not listening").
-                }
-            });
-        }
-
-        public string Url => $"http://127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndpoint).Port}";
-
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            await _serving;
-        }
-    }
+        await LoopbackServer.ReadRequestAsync(stream, stop);
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(response), stop);
+    });
 
     [Test]
     public void Roll_options_are_read_from_arguments_with_clear_errors()

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Platform.Core;
 
 namespace Platform.Deploy.Tests;
@@ -8,12 +6,6 @@ namespace Platform.Deploy.Tests;
 /// <summary>What the tests that run node-side scripts or stand-in servers on this machine share.</summary>
 internal static class LocalTools
 {
-    /// <summary>
-    /// A loopback port nothing listens on, held for as long as the result is not disposed: the socket is
-    /// bound but never listens, so connections to it are refused and no other test can take the port meanwhile.
-    /// </summary>
-    public static ClosedPort ClosedPort() => new();
-
     /// <summary>The layout of an app node whose base folder is <paramref name="baseDir"/> on this machine.</summary>
     public static NodeLayout Node(string baseDir) => new(new InventoryHost
     {
@@ -48,16 +40,4 @@ internal static class LocalTools
         await bash.WaitForExitAsync();
         return (await output, await errors, bash.ExitCode);
     }
-}
-
-/// <summary>See <see cref="LocalTools.ClosedPort"/>.</summary>
-internal sealed class ClosedPort : IDisposable
-{
-    private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-
-    public ClosedPort() => _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-
-    public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
-
-    public void Dispose() => _socket.Dispose();
 }

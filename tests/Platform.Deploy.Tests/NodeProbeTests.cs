@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -10,12 +11,12 @@ public sealed class NodeProbeTests
     [SetUp]
     public void CreateNode()
     {
-        _base = Directory.CreateTempSubdirectory("platform-probe-").FullName;
+        _base = RepositoryRoot.NewScratch("probe");
         _layout = LocalTools.Node(_base);
     }
 
     [TearDown]
-    public void RemoveNode() => Directory.Delete(_base, recursive: true);
+    public void RemoveNode() => RepositoryRoot.RemoveScratch(_base);
 
     [Test]
     public void Parse_reads_slots_checksums_and_a_record_over_several_lines()

@@ -1,7 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -13,7 +14,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task Ready_once_the_slot_answers_200_asking_with_the_slots_host()
     {
-        using var slot = new StandInSlot(["503 Service Unavailable", "503 Service Unavailable", "200 OK"]);
+        await using var slot = new StandInSlot(["503 Service Unavailable", "503 Service Unavailable", "200 OK"]);
 
         var (ready, detail) = ReadinessWait.Parse(await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(10));
 
@@ -25,8 +26,8 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task Asked_from_another_host_there_is_no_process_to_watch_only_the_answer()
     {
-        using var slot = new StandInSlot(["503 Service Unavailable", "200 OK"]);
-        using var silent = new StandInSlot(["503 Service Unavailable"], "starting");
+        await using var slot = new StandInSlot(["503 Service Unavailable", "200 OK"]);
+        await using var silent = new StandInSlot(["503 Service Unavailable"], "starting");
 
         var ready = ReadinessWait.Parse((await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", slot.Port, pid: null, TimeSpan.FromSeconds(10)))).Output, TimeSpan.FromSeconds(10));
         var notReady = ReadinessWait.Parse((await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", silent.Port, pid: null, TimeSpan.FromSeconds(1.5)))).Output, TimeSpan.FromSeconds(1.5));
@@ -38,7 +39,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task A_slot_that_stays_unready_times_out_naming_its_last_answer()
     {
-        using var slot = new StandInSlot(["503 Service Unavailable"], "{\"status\":\"not ready\",\n\"reason\":\"schema 2 is behind the required 4\"}");
+        await using var slot = new StandInSlot(["503 Service Unavailable"], "{\"status\":\"not ready\",\n\"reason\":\"schema 2 is behind the required 4\"}");
 
         var (ready, detail) = ReadinessWait.Parse(await RunAsync(slot.Port, Environment.ProcessId, TimeSpan.FromSeconds(1.5)), TimeSpan.FromSeconds(1.5));
 
@@ -49,7 +50,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task Nothing_listening_times_out_with_no_answer()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
 
         var (ready, detail) = ReadinessWait.Parse(await RunAsync(closed.Port, Environment.ProcessId, TimeSpan.FromMilliseconds(200)), TimeSpan.FromMilliseconds(200));
 
@@ -89,7 +90,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task A_process_that_died_ends_the_wait_at_once()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
 
         var output = await RunAsync(closed.Port, DeadPid, TimeSpan.FromSeconds(30));
 
@@ -111,7 +112,7 @@ public sealed class ReadinessWaitTests
     [Test]
     public async Task The_wait_ends_when_nobody_reads_its_answer_any_more()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(ReadinessWait.Script("127.0.0.1", closed.Port, Environment.ProcessId, TimeSpan.FromSeconds(60)));
@@ -141,57 +142,26 @@ public sealed class ReadinessWaitTests
         (await LocalTools.BashAsync(ReadinessWait.Script("127.0.0.1", port, pid, timeout))).Output;
 
     // Answers each connection with the next status of the list (the last one repeats), recording the requests.
-    private sealed class StandInSlot : IDisposable
+    private sealed class StandInSlot : IAsyncDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _serving;
+        private readonly LoopbackServer _server;
 
-        public StandInSlot(IReadOnlyList<string> statuses, string body = "")
+        public StandInSlot(IReadOnlyList<string> statuses, string body = "") => _server = new(async (stream, n, stop) =>
         {
-            _listener.Start();
-            _serving = ServeAsync(statuses, body);
-        }
+            var request = await LoopbackServer.ReadRequestAsync(stream, stop);
+            lock (Requests)
+            {
+                Requests.Add(request);
+            }
 
-        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+            var status = statuses[Math.Min(n, statuses.Count - 1)];
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), stop);
+        });
+
+        public int Port => _server.Port;
 
         public List<string> Requests { get; } = [];
 
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-            _serving.ContinueWith(_ => { }, TaskScheduler.Default).Wait(TimeSpan.FromSeconds(5));
-            _stop.Dispose();
-        }
-
-        private async Task ServeAsync(IReadOnlyList<string> statuses, string body)
-        {
-            for (var n = 0; !_stop.IsCancellationRequested; n++)
-            {
-                using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                var stream = client.GetStream();
-                var request = new StringBuilder();
-                var buffer = new byte[1024];
-                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-                {
-                    var read = await stream.ReadAsync(buffer, _stop.Token);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                }
-
-                lock (Requests)
-                {
-                    Requests.Add(request.ToString());
-                }
-
-                var status = statuses[Math.Min(n, statuses.Count - 1)];
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}"), _stop.Token);
-            }
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

@@ -13,12 +13,12 @@ public sealed class ReleaseUploaderTests
     [SetUp]
     public void CreateNode()
     {
-        _root = Directory.CreateTempSubdirectory("platform-upload-").FullName;
+        _root = RepositoryRoot.NewScratch("upload");
         _layout = LocalTools.Node(Path.Combine(_root, "node"));
     }
 
     [TearDown]
-    public void RemoveNode() => Directory.Delete(_root, recursive: true);
+    public void RemoveNode() => RepositoryRoot.RemoveScratch(_root);
 
     [Test]
     public async Task A_release_is_unpacked_in_place_of_an_older_copy_with_its_checksum_and_nothing_left_over()

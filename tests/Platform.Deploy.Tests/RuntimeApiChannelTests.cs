@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
 
@@ -47,7 +48,7 @@ public sealed class RuntimeApiChannelTests
     [Test]
     public async Task Nothing_listening_is_a_clear_error_naming_the_host_and_endpoint()
     {
-        using var closed = LocalTools.ClosedPort();
+        using var closed = new ClosedPort();
         var port = closed.Port;
         using var channel = new SshRuntimeApiChannel("lb", $"127.0.0.1:{port}", (_, p) => p);
 
@@ -59,62 +60,47 @@ public sealed class RuntimeApiChannelTests
     /// <summary>HAProxy's CLI in miniature: "prompt" turns on interactive mode; it closes after some commands.</summary>
     private sealed class FakeCli : IAsyncDisposable
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly CancellationTokenSource _stop = new();
         private readonly int _closeAfterCommands;
-        private Task _serving = Task.CompletedTask;
+        private readonly LoopbackServer _server;
 
-        private FakeCli(int closeAfterCommands) => _closeAfterCommands = closeAfterCommands;
+        private FakeCli(int closeAfterCommands)
+        {
+            _closeAfterCommands = closeAfterCommands;
+            _server = new((stream, n, stop) =>
+            {
+                Connections = n + 1;
+                return ConverseAsync(stream, stop);
+            });
+        }
 
         public int Connections { get; private set; }
 
         public List<string> Received { get; } = [];
 
-        public static FakeCli Start(int closeAfterCommands)
-        {
-            var cli = new FakeCli(closeAfterCommands);
-            cli._listener.Start();
-            cli._serving = cli.ServeAsync();
-            return cli;
-        }
+        public static FakeCli Start(int closeAfterCommands) => new(closeAfterCommands);
 
-        public SshRuntimeApiChannel Channel() => new("lb", $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}", (_, port) => port);
+        public SshRuntimeApiChannel Channel() => new("lb", $"127.0.0.1:{_server.Port}", (_, port) => port);
 
-        private async Task ServeAsync()
-        {
-            try
-            {
-                while (true)
-                {
-                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                    Connections++;
-                    await ConverseAsync(client.GetStream());
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException || (ex is InvalidOperationException or SocketException && _stop.IsCancellationRequested))
-            {
-                // Stopped: the listener may be closed before the next accept sees the cancellation.
-            }
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-        private async Task ConverseAsync(NetworkStream stream)
+        private async Task ConverseAsync(NetworkStream stream, CancellationToken stop)
         {
             using var reader = new StreamReader(stream, Encoding.ASCII);
             var commands = 0;
-            while (await reader.ReadLineAsync(_stop.Token) is { } line)
+            while (await reader.ReadLineAsync(stop) is { } line)
             {
                 Received.Add(line);
                 if (line == "show stat")
                 {
                     // In two pieces, as a long answer may arrive.
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(Stat[..10]), _stop.Token);
-                    await stream.FlushAsync(_stop.Token);
-                    await Task.Delay(20, _stop.Token);
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(Stat[10..] + "\n> "), _stop.Token);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(Stat[..10]), stop);
+                    await stream.FlushAsync(stop);
+                    await Task.Delay(20, stop);
+                    await stream.WriteAsync(Encoding.ASCII.GetBytes(Stat[10..] + "\n> "), stop);
                 }
                 else
                 {
-                    await stream.WriteAsync("\n> "u8.ToArray(), _stop.Token);
+                    await stream.WriteAsync("\n> "u8.ToArray(), stop);
                 }
 
                 if (line != "prompt" && ++commands >= _closeAfterCommands)
@@ -122,14 +108,6 @@ public sealed class RuntimeApiChannelTests
                     return;
                 }
             }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Stop();
-            await _serving;
-            _stop.Dispose();
         }
     }
 }

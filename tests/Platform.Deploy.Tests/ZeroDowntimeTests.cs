@@ -303,10 +303,7 @@ public sealed class ZeroDowntimeTests
         {
             // The lb host's sshd stopped meanwhile (alice's connection lives on): Apply starts it again, then asks for the lock.
             var lbSshd = Path.Combine(Path.GetDirectoryName(_h.Inventory.SingleWithRole("lb").BaseDir)!, "sshd.pid");
-            using (var kill = System.Diagnostics.Process.Start("kill", ["-KILL", File.ReadAllText(lbSshd).Trim()]))
-            {
-                await kill.WaitForExitAsync();
-            }
+            ProcessSignal.SendToPidFile("KILL", lbSshd);
 
             // A second Deploy with another --var, while alice rolls: refused before Terraform adds a node or reloads HAProxy.
             var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Deploy", DeployHarness.NextN, async run =>
@@ -554,7 +551,7 @@ public sealed class ZeroDowntimeTests
         {
             await Task.Delay(1000);
             var pid = Pids()["web-2"];
-            await new CommandRunner(new RecordingReporter(), new SecretRedactor()).RunAsync("kill", ["-9", pid]);
+            ProcessSignal.Send("9", pid);
             await Task.Delay(3000);
         });
 
@@ -659,10 +656,7 @@ public sealed class ZeroDowntimeTests
     {
         var data = Path.Combine(_h.Env.StateDir, "hosts", "db", "pgdata");
         data = File.ResolveLinkTarget(data, false) is { } external ? Path.Combine(external.FullName, "pgdata") : data;
-        using (var kill = System.Diagnostics.Process.Start("kill", ["-QUIT", File.ReadLines(Path.Combine(data, "postmaster.pid")).First().Trim()]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        ProcessSignal.SendToPidFile("QUIT", Path.Combine(data, "postmaster.pid"));
 
         // Until HAProxy has taken every slot out: their readiness checks answered 503 meanwhile. (No request is
         // sent through it: one served while the database is away is an error Verify rightly counts.)
@@ -670,12 +664,11 @@ public sealed class ZeroDowntimeTests
         try
         {
             var lb = await asking.HaproxyAsync();
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-            while ((await lb.ShowStatAsync(CancellationToken.None)).Any(s => s.Status.StartsWith("UP", StringComparison.Ordinal)))
-            {
-                Assert.That(DateTime.UtcNow, Is.LessThan(until), "HAProxy kept a slot UP while the database was down");
-                await Task.Delay(200);
-            }
+            await Poll.UntilAsync(
+                async () => !(await lb.ShowStatAsync(CancellationToken.None)).Any(s => s.Status.StartsWith("UP", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(15),
+                TimeSpan.FromMilliseconds(200),
+                "HAProxy kept a slot UP while the database was down");
         }
         finally
         {

@@ -1,6 +1,5 @@
-using System.Net;
-using System.Net.Sockets;
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Migrate.Tests;
 
@@ -9,11 +8,8 @@ public sealed class DatabaseConnectionTests
     [Test]
     public async Task A_database_that_does_not_answer_is_named_with_what_brings_it_back()
     {
-        // A loopback port nothing listens on: bound, then released.
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => DatabaseConnection.OpenAsync($"Host=127.0.0.1;Port={port};Username=u;Password=hunter2;Timeout=3", CancellationToken.None));
 

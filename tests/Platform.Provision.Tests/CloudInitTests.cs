@@ -22,13 +22,13 @@ public sealed class CloudInitTests
     [SetUp]
     public async Task CreateHostKey()
     {
-        _dir = Directory.CreateTempSubdirectory("platform-cloud-init-").FullName;
+        _dir = RepositoryRoot.NewScratch("cloud-init");
         _runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());
-        await _runner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-C", "lb", "-f", Path.Combine(_dir, "host_key")]);
+        await SshKeygen.NewPairAsync(Path.Combine(_dir, "host_key"), comment: "lb");
     }
 
     [TearDown]
-    public void RemoveFiles() => Directory.Delete(_dir, recursive: true);
+    public void RemoveFiles() => RepositoryRoot.RemoveScratch(_dir);
 
     [TestCase("app", "/etc/systemd/system/catalog@.service")]
     [TestCase("lb", "/etc/haproxy/haproxy.cfg")]

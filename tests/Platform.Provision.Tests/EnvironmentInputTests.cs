@@ -144,29 +144,23 @@ public sealed class EnvironmentInputTests
     [Test]
     public async Task Destroying_a_non_local_environment_needs_confirmation_and_touches_nothing()
     {
-        var scratch = Directory.CreateTempSubdirectory("platform-destroy-confirm-").FullName;
-        try
-        {
-            var state = Path.Combine(scratch, "state");
-            var artifacts = Path.Combine(scratch, "artifacts");
-            var arguments = new Dictionary<string, string> { ["environment"] = "digitalocean", ["state-dir"] = state, ["artifacts-dir"] = artifacts };
-            var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(arguments), false, new RecordingReporter());
+        using var scratch = ScratchFolder.Create("destroy-confirm");
+        var state = Path.Combine(scratch.Path, "state");
+        var artifacts = Path.Combine(scratch.Path, "artifacts");
+        var arguments = new Dictionary<string, string> { ["environment"] = "digitalocean", ["state-dir"] = state, ["artifacts-dir"] = artifacts };
+        var run = RunContext.FromArguments(RepositoryRoot.Path, RunArguments.From(arguments), false, new RecordingReporter());
 
-            var error = await Assert.ThrowsAsync<PlatformException>(() => new DestroyStep(run).RunAsync());
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new DestroyStep(run).RunAsync());
 
-            Assert.That(error!.Message, Does.Contain("--confirm=digitalocean").And.Contain("Nothing was changed"));
-            Assert.That(Directory.Exists(state) || Directory.Exists(artifacts), Is.False, "no state (no terraform init) and no audit line for a refused run");
-        }
-        finally
-        {
-            Directory.Delete(scratch, recursive: true);
-        }
+        Assert.That(error!.Message, Does.Contain("--confirm=digitalocean").And.Contain("Nothing was changed"));
+        Assert.That(Directory.Exists(state) || Directory.Exists(artifacts), Is.False, "no state (no terraform init) and no audit line for a refused run");
     }
 
     [Test]
     public async Task A_secret_the_environment_lacks_refuses_plan_before_anything_is_created()
     {
-        var state = Path.Combine(Path.GetTempPath(), $"platform-missing-secret-{Guid.NewGuid():N}");
+        using var scratch = ScratchFolder.Reserve("missing-secret");
+        var state = scratch.Path;
         var connection = Environment.GetEnvironmentVariable("PG_CONN_STR");
         try
         {
@@ -181,10 +175,6 @@ public sealed class EnvironmentInputTests
         finally
         {
             Environment.SetEnvironmentVariable("PG_CONN_STR", connection);
-            if (Directory.Exists(state))
-            {
-                Directory.Delete(state, recursive: true);
-            }
         }
     }
 

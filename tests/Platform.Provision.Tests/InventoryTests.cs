@@ -92,9 +92,8 @@ public sealed class InventoryTests
         try
         {
             var key = Path.Combine(scratch, "host_key");
-            var run = new RunContext(new EnvironmentLayout(RepositoryRoot.Path, "local"), RunArguments.Empty, false, new RecordingReporter());
-            await run.Commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
-            var expected = (await run.Commands.RunAsync("ssh-keygen", ["-l", "-f", key + ".pub"])).StandardOutput.Split(' ')[1];
+            await SshKeygen.NewPairAsync(key);
+            var expected = await SshKeygen.FingerprintAsync(key + ".pub");
             var outputs = System.Text.Json.Nodes.JsonNode.Parse($$$"""
                 {"inventory":{"environment":"local","serviceUrl":"http://x","hosts":[
                   {"name":"web-1","roles":["app"],"address":"127.0.10.11","sshPort":2222,"sshUser":"root","hostKeyFile":"{{{key}}}.pub","baseDir":"/b"}]}}

@@ -263,11 +263,12 @@ public sealed class LocalEnvironmentTests
         var hosts = Path.Combine(_env.StateDir, "hosts");
         var data = Path.Combine(hosts, "db", "pgdata");
         data = File.ResolveLinkTarget(data, false) is { } external ? Path.Combine(external.FullName, "pgdata") : data;
-        Kill(Path.Combine(hosts, "web-1", "sshd.pid"), "KILL");
-        Kill(Path.Combine(hosts, "lb", "haproxy", "haproxy.pid"), "KILL");
-        Kill(Path.Combine(data, "postmaster.pid"), "QUIT"); // PostgreSQL's immediate shutdown: no checkpoint, as in a crash
+        // Its processes die the way a crash or a reboot ends them.
+        ProcessSignal.SendToPidFile("KILL", Path.Combine(hosts, "web-1", "sshd.pid"));
+        ProcessSignal.SendToPidFile("KILL", Path.Combine(hosts, "lb", "haproxy", "haproxy.pid"));
+        ProcessSignal.SendToPidFile("QUIT", Path.Combine(data, "postmaster.pid")); // PostgreSQL's immediate shutdown: no checkpoint, as in a crash
         var web1 = _env.Range.Address(11);
-        await WaitAsync(() => !Listening(web1, 2222) && !Listening(_env.Range.Address(10), 8080) && !Listening(_env.Range.Address(5), 5432), "the processes to stop");
+        Assert.That(() => !Listening(web1, 2222) && !Listening(_env.Range.Address(10), 8080) && !Listening(_env.Range.Address(5), 5432), Is.True.After(10_000, 100), "waited 10 s for the processes to stop");
 
         // The environment as it is now (three app nodes since One_more_app_node…).
         var asItIs = new Dictionary<string, string> { ["var"] = "app_nodes=3" };
@@ -386,25 +387,6 @@ public sealed class LocalEnvironmentTests
     }
 
     private static bool Listening(string address, int port) => ListenersOn(address).Contains(port);
-
-    // A process of the environment dies the way a crash or a reboot ends it.
-    private static void Kill(string pidFile, string signal)
-    {
-        var pid = File.ReadLines(pidFile).First().Trim();
-        using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, pid]);
-        kill.WaitForExit();
-        Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} {pid} ({pidFile})");
-    }
-
-    private static async Task WaitAsync(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.That(condition(), $"waited 10 s for {what}");
-    }
 
     /// <summary>TCP ports in LISTEN state on addresses starting with <paramref name="prefix"/>, from /proc/net/tcp.</summary>
     private static List<int> ListenersOn(string prefix) =>

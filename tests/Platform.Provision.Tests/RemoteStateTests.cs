@@ -53,14 +53,14 @@ public sealed class RemoteStateTests
             // The first apply is frozen while the second runs (its session, and so the lock, stay), so a
             // busy machine cannot let it finish before the second reaches the lock.
             var applying = _env.TerraformApplyPid() ?? throw new AssertionException("the first apply's terraform process was not found");
-            Signal("STOP", applying);
+            ProcessSignal.Send("STOP", applying);
             try
             {
                 error = await Assert.ThrowsAsync<PlatformException>(() => new PlanStep(_env.NewRun(reporter: second)).RunAsync());
             }
             finally
             {
-                Signal("CONT", applying);
+                ProcessSignal.Send("CONT", applying);
             }
         }
         finally
@@ -80,24 +80,14 @@ public sealed class RemoteStateTests
 
     // Waits until the first run is applying (its hosts are being created) while holding the
     // backend's lock: the pg backend holds a PostgreSQL advisory lock for as long as a plan or apply runs.
-    private async Task WaitForStateLockAsync(Task first)
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!Directory.Exists(Path.Combine(_env.StateDir, "hosts"))
-            || await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == 0)
-        {
-            Assert.That(first.IsCompleted, Is.False, "the first apply finished before its lock was seen");
-            Assert.That(DateTime.UtcNow, Is.LessThan(until), "no state lock seen");
-            await Task.Delay(10);
-        }
-    }
-
-    private static void Signal(string signal, int pid)
-    {
-        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.That(kill.ExitCode, Is.Zero, $"kill -{signal} {pid}");
-    }
+    private Task WaitForStateLockAsync(Task first) =>
+        Poll.UntilAsync(
+            async () => Directory.Exists(Path.Combine(_env.StateDir, "hosts"))
+                && await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") != 0,
+            TimeSpan.FromSeconds(60),
+            TimeSpan.FromMilliseconds(10),
+            "no state lock seen",
+            whileWaiting: () => Assert.That(first.IsCompleted, Is.False, "the first apply finished before its lock was seen"));
 
     private async Task<long> CountAsync(string sql)
     {

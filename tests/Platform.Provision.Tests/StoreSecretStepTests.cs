@@ -12,7 +12,7 @@ public sealed class StoreSecretStepTests
     [SetUp]
     public async Task CreateEnvironment()
     {
-        _root = Directory.CreateTempSubdirectory("platform-store-secret-").FullName;
+        _root = RepositoryRoot.NewScratch("store-secret");
         Directory.CreateDirectory(Path.Combine(_root, "infra", "shop"));
         await File.WriteAllTextAsync(
             Path.Combine(_root, "infra", "shop", "platform.json"),
@@ -20,7 +20,7 @@ public sealed class StoreSecretStepTests
     }
 
     [TearDown]
-    public void RemoveEnvironment() => Directory.Delete(_root, recursive: true);
+    public void RemoveEnvironment() => RepositoryRoot.RemoveScratch(_root);
 
     [Test]
     public async Task Stores_the_value_from_standard_input_and_never_prints_it()

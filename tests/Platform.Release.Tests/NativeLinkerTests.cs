@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Release.Tests;
 
@@ -7,10 +8,10 @@ public sealed class NativeLinkerTests
     private string _root = null!;
 
     [SetUp]
-    public void CreateFolders() => _root = Directory.CreateTempSubdirectory("native-linker-").FullName;
+    public void CreateFolders() => _root = RepositoryRoot.NewScratch("native-linker");
 
     [TearDown]
-    public void RemoveFolders() => Directory.Delete(_root, recursive: true);
+    public void RemoveFolders() => RepositoryRoot.RemoveScratch(_root);
 
     [Test]
     public void PlainClangComesFirst()

@@ -14,14 +14,14 @@ public sealed class ReleaseStoreTests
     [SetUp]
     public void CreateStore()
     {
-        _root = Directory.CreateTempSubdirectory("release-store-").FullName;
+        _root = RepositoryRoot.NewScratch("release-store");
         _store = new ReleaseStore(Path.Combine(_root, "releases"));
         Directory.CreateDirectory(_store.Directory);
         File.WriteAllText(_store.ManifestPath(Version), Manifest(Version).ToJson());
     }
 
     [TearDown]
-    public void RemoveStore() => Directory.Delete(_root, recursive: true);
+    public void RemoveStore() => RepositoryRoot.RemoveScratch(_root);
 
     [Test]
     public void The_contract_migrations_any_kept_release_ships_are_known()

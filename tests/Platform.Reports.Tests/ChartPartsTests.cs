@@ -1,4 +1,5 @@
 using Platform.Reports;
+using Platform.TestSupport;
 
 namespace Platform.Reports.Tests;
 
@@ -55,7 +56,7 @@ public sealed class ChartPartsTests
     [Test]
     public void A_failed_write_leaves_no_temp_file_behind()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = ScratchFolder.Reserve("reports");
         var target = Path.Combine(scratch.Path, "chart.png");
         Directory.CreateDirectory(target); // a folder where the file should go: the final rename must fail
 

@@ -1,4 +1,5 @@
 using Platform.Reports;
+using Platform.TestSupport;
 
 namespace Platform.Reports.Tests;
 
@@ -7,7 +8,7 @@ public sealed class DeployReportWriterTests
     [Test]
     public void Writes_markdown_and_png_named_after_start_and_target_into_a_new_folder()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = ScratchFolder.Reserve("reports");
         var reportsDir = Path.Combine(scratch.Path, "reports", "staging");
         var data = SampleReports.Create(SampleReports.Roll(3), SampleReports.Load(30));
 
@@ -24,7 +25,7 @@ public sealed class DeployReportWriterTests
     [Test]
     public void A_chart_that_cannot_be_drawn_costs_only_the_chart()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = ScratchFolder.Reserve("reports");
         var data = SampleReports.Create(SampleReports.Roll(2));
 
         var (markdownPath, pngPath) = DeployReportWriter.Write(data, scratch.Path, (_, _) => throw new DllNotFoundException("libSkiaSharp.so: cannot open shared object file"));
@@ -40,7 +41,7 @@ public sealed class DeployReportWriterTests
     [Test]
     public void Any_other_failure_of_the_chart_is_not_hidden()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = ScratchFolder.Reserve("reports");
 
         Assert.That(() => DeployReportWriter.Write(SampleReports.Create(SampleReports.Roll(1)), scratch.Path, (_, _) => throw new IOException("disk full")), Throws.InstanceOf<IOException>());
     }
@@ -48,7 +49,7 @@ public sealed class DeployReportWriterTests
     [Test]
     public void Writing_again_replaces_the_report()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = ScratchFolder.Reserve("reports");
         var data = SampleReports.Create(SampleReports.Roll(2));
         DeployReportWriter.Write(data with { Succeeded = false, Error = "first try" }, scratch.Path);
 

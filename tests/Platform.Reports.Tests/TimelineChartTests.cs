@@ -1,4 +1,5 @@
 using Platform.Reports;
+using Platform.TestSupport;
 
 namespace Platform.Reports.Tests;
 
@@ -7,7 +8,7 @@ public sealed class TimelineChartTests
     private ScratchFolder _scratch = null!;
 
     [SetUp]
-    public void CreateScratch() => _scratch = new ScratchFolder();
+    public void CreateScratch() => _scratch = ScratchFolder.Reserve("reports");
 
     [TearDown]
     public void DeleteScratch() => _scratch.Dispose();

@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Secrets.Tests;
 
@@ -149,7 +150,7 @@ public sealed class FileSecretStoreTests : SecretStoreContract
 
     internal override Task<ISecretStore> CreateStoreAsync()
     {
-        _scratch = new ScratchFolder("secrets");
+        _scratch = ScratchFolder.Create("secrets");
         return Task.FromResult<ISecretStore>(new FileSecretStore(Root));
     }
 

@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Secrets.Tests;
 
@@ -63,7 +64,7 @@ public sealed class NoSecretLeakTests : VaultStubFixture
     [Test]
     public async Task LocalStoreErrors_DoNotQuoteTheValue()
     {
-        using var scratch = new ScratchFolder("leak");
+        using var scratch = ScratchFolder.Create("leak");
         var store = new FileSecretStore(scratch.Path);
         await store.SetAsync("db/app-password", Value);
         var file = store.PathOf("db/app-password");

@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Secrets.Tests;
 
@@ -8,14 +9,14 @@ public sealed class SecretStoreFactoryTests
     private const string Environment = "staging";
 
     private ScratchFolder _repo = null!;
-    private CapturingReporter _reporter = null!;
+    private RecordingReporter _reporter = null!;
 
     [SetUp]
     public void CreateRepository()
     {
-        _repo = new ScratchFolder("repo");
+        _repo = ScratchFolder.Create("repo");
         Directory.CreateDirectory(Path.Combine(_repo.Path, "infra", Environment));
-        _reporter = new CapturingReporter();
+        _reporter = new RecordingReporter();
     }
 
     [TearDown]

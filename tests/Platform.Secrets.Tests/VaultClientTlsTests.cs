@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Secrets.Tests;
 
@@ -7,13 +8,13 @@ namespace Platform.Secrets.Tests;
 public sealed class VaultClientTlsTests
 {
     private ScratchFolder _scratch = null!;
-    private CapturingReporter _reporter = null!;
+    private RecordingReporter _reporter = null!;
 
     [SetUp]
     public void CreateScratch()
     {
-        _scratch = new ScratchFolder("tls");
-        _reporter = new CapturingReporter();
+        _scratch = ScratchFolder.Create("tls");
+        _reporter = new RecordingReporter();
     }
 
     [TearDown]

@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Secrets.Tests;
 
@@ -125,7 +126,7 @@ public sealed class VaultOptionsTests
     {
         var options = Options() with { KvMount = "../sys" };
 
-        Assert.That(() => new VaultClient(options, new CapturingReporter()), Throws.InstanceOf<PlatformException>().With.Message.Contains("KvMount '../sys'"));
+        Assert.That(() => new VaultClient(options, new RecordingReporter()), Throws.InstanceOf<PlatformException>().With.Message.Contains("KvMount '../sys'"));
     }
 
     [TestCase(30 * 60, "30m")]

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Secrets.Tests;
 
@@ -104,7 +105,7 @@ public sealed class VaultSecretStoreTests : SecretStoreContract
     [Test]
     public async Task AMountWithNoKvEngine_IsAnError_NotAMissingSecret()
     {
-        using var store = new VaultSecretStore(new VaultClient(_client.Options with { KvMount = "secrets" }, new CapturingReporter()), Prefix, ownsClient: true);
+        using var store = new VaultSecretStore(new VaultClient(_client.Options with { KvMount = "secrets" }, new RecordingReporter()), Prefix, ownsClient: true);
 
         var error = await Assert.ThrowsAsync<VaultNotFoundException>(() => store.GetAsync("db/app-password"));
 
@@ -121,7 +122,7 @@ public sealed class VaultSecretStoreTests : SecretStoreContract
     internal override async Task<ISecretStore> CreateStoreAsync()
     {
         _stub = await VaultStub.StartAsync();
-        _client = new VaultClient(new VaultOptions { Address = _stub.Address, Token = VaultStub.RootToken }, new CapturingReporter());
+        _client = new VaultClient(new VaultOptions { Address = _stub.Address, Token = VaultStub.RootToken }, new RecordingReporter());
         return new VaultSecretStore(_client, Prefix);
     }
 

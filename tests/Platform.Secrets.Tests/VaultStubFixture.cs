@@ -1,3 +1,5 @@
+using Platform.TestSupport;
+
 namespace Platform.Secrets.Tests;
 
 /// <summary>
@@ -11,7 +13,7 @@ public abstract class VaultStubFixture
 
     internal VaultStub Stub { get; private set; } = null!;
 
-    internal CapturingReporter Reporter { get; private set; } = null!;
+    internal RecordingReporter Reporter { get; private set; } = null!;
 
     /// <summary>The waits the retry policy asked for, in order.</summary>
     internal IReadOnlyList<TimeSpan> Delays
@@ -29,7 +31,7 @@ public abstract class VaultStubFixture
     public async Task StartStub()
     {
         Stub = await VaultStub.StartAsync();
-        Reporter = new CapturingReporter();
+        Reporter = new RecordingReporter();
     }
 
     [TearDown]

@@ -14,9 +14,9 @@ public sealed class AuthorizedKeysPlanTests
     public async Task MakeKeys()
     {
         _dir = RepositoryRoot.NewScratch("akplan");
-        _alice = new Operator { Name = "alice", PublicKey = (await Keys.NewAsync(_dir, "alice")).Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch };
-        _deploy = new Operator { Name = "deploy", PublicKey = (await Keys.NewAsync(_dir, "deploy")).Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch };
-        _stranger = (await Keys.NewAsync(_dir, "stranger")).Public;
+        _alice = new Operator { Name = "alice", PublicKey = (await SshKeygen.NewKeyAsync(_dir, "alice")).Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch };
+        _deploy = new Operator { Name = "deploy", PublicKey = (await SshKeygen.NewKeyAsync(_dir, "deploy")).Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch };
+        _stranger = (await SshKeygen.NewKeyAsync(_dir, "stranger")).Public;
     }
 
     [OneTimeTearDown]

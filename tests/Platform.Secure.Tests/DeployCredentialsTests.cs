@@ -20,7 +20,7 @@ public sealed class DeployCredentialsTests
         await File.WriteAllTextAsync(Path.Combine(_root, "infra", "certs", "platform.json"), "{}");
         _reporter = new RecordingReporter();
         _run = RunContext.FromArguments(_root, RunArguments.From(new Dictionary<string, string> { ["environment"] = "certs" }), false, _reporter);
-        _identity = DeployIdentity.Load((await Keys.NewAsync(_root, "id_ed25519")).PrivateFile);
+        _identity = DeployIdentity.Load((await SshKeygen.NewKeyAsync(_root, "id_ed25519")).PrivateFile);
         _ca = new LocalCertificateAuthority(new FileSecretStore(Path.Combine(_root, "secrets")), _run.Commands, Path.Combine(_root, "keys"));
     }
 

@@ -30,11 +30,11 @@ public sealed class HostCertificateTests
         var commands = new CommandRunner(new RecordingReporter(), new SecretRedactor());
         var hostKey = Path.Combine(_dir, "host");
         var ca = Path.Combine(_dir, "host-ca");
-        await commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", hostKey]);
-        await commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-f", ca]);
+        await SshKeygen.NewPairAsync(hostKey);
+        await SshKeygen.NewPairAsync(ca);
         await commands.RunAsync("ssh-keygen", ["-q", "-s", ca, "-h", "-I", "throwaway-host", "-n", _range.Address(5), "-V", "20200101:20200102", hostKey + ".pub"]);
         _hostKeyFingerprint = OpenSshPublicKey.Parse(await File.ReadAllTextAsync(hostKey + ".pub"), "host.pub").Fingerprint;
-        var client = await Keys.NewAsync(_dir, "client");
+        var client = await SshKeygen.NewKeyAsync(_dir, "client");
         _clientKey = client.PrivateFile;
         await File.WriteAllTextAsync(Path.Combine(_dir, "authorized_keys"), client.Public + "\n");
         var config = Path.Combine(_dir, "sshd_config");

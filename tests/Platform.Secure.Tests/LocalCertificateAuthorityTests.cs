@@ -43,11 +43,11 @@ public sealed class LocalCertificateAuthorityTests
     public async Task An_existing_ca_is_used_and_never_replaced()
     {
         var existing = Path.Combine(_dir, "existing-ca");
-        await _commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", string.Empty, "-C", "platform-user-ca", "-f", existing]);
+        await SshKeygen.NewPairAsync(existing, comment: "platform-user-ca");
         var store = new FileSecretStore(SecretsDir);
         await store.SetAsync(PrivateKeyEntry, await File.ReadAllTextAsync(existing));
         await store.SetAsync(PublicKeyEntry, (await File.ReadAllTextAsync(existing + ".pub")).Trim());
-        var user = await Keys.NewAsync(_dir, "user");
+        var user = await SshKeygen.NewKeyAsync(_dir, "user");
 
         var authority = NewRunsAuthority();
         var key = await authority.PublicKeyAsync();
@@ -62,7 +62,7 @@ public sealed class LocalCertificateAuthorityTests
     [Test]
     public async Task A_certificate_starts_five_minutes_before_its_signing_and_ends_its_ttl_after_it()
     {
-        var user = await Keys.NewAsync(_dir, "user");
+        var user = await SshKeygen.NewKeyAsync(_dir, "user");
         var before = DateTime.Now;
         before = before.AddTicks(-(before.Ticks % TimeSpan.TicksPerSecond)); // ssh-keygen counts whole seconds
 

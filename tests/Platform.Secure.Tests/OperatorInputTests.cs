@@ -30,7 +30,7 @@ public sealed class OperatorInputTests
     [Test]
     public async Task A_private_key_is_refused_without_echoing_it_and_nothing_is_stored()
     {
-        var key = await Keys.NewAsync(_scratch, "alice");
+        var key = await SshKeygen.NewKeyAsync(_scratch, "alice");
         var reporter = new RecordingReporter();
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", key.PrivateFile))).OnboardAsync());
@@ -63,7 +63,7 @@ public sealed class OperatorInputTests
     [Test]
     public async Task Onboard_list_and_revoke_print_fingerprints_never_key_bodies()
     {
-        var key = await Keys.NewAsync(_scratch, "alice");
+        var key = await SshKeygen.NewKeyAsync(_scratch, "alice");
         var reporter = new RecordingReporter();
 
         await new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", key.PrivateFile + ".pub"), ("expires", "2099-12-31"))).OnboardAsync();
@@ -80,8 +80,8 @@ public sealed class OperatorInputTests
     [Test]
     public async Task Changes_of_the_circle_are_written_to_the_audit_log_by_fingerprint()
     {
-        var key = await Keys.NewAsync(_scratch, "alice");
-        var rotated = await Keys.NewAsync(_scratch, "alice-2");
+        var key = await SshKeygen.NewKeyAsync(_scratch, "alice");
+        var rotated = await SshKeygen.NewKeyAsync(_scratch, "alice-2");
         var reporter = new RecordingReporter();
 
         await new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", key.PrivateFile + ".pub"), ("as", "bob"))).OnboardAsync();
@@ -99,8 +99,8 @@ public sealed class OperatorInputTests
     [Test]
     public async Task Rotating_an_expired_operator_says_they_stay_expired()
     {
-        var key = await Keys.NewAsync(_scratch, "erin");
-        var rotated = await Keys.NewAsync(_scratch, "erin-2");
+        var key = await SshKeygen.NewKeyAsync(_scratch, "erin");
+        var rotated = await SshKeygen.NewKeyAsync(_scratch, "erin-2");
         var reporter = new RecordingReporter();
         var store = Platform.Secrets.SecretStoreFactory.Create(Run(reporter));
         await new OperatorRegistry(store).SaveAsync(new Operator { Name = "erin", PublicKey = key.Public.KeyText, AddedAt = DateTimeOffset.UnixEpoch, ExpiresAt = new DateTimeOffset(2020, 1, 2, 0, 0, 0, TimeSpan.Zero) });
@@ -113,7 +113,7 @@ public sealed class OperatorInputTests
     [Test]
     public async Task Check_mode_onboard_stores_nothing()
     {
-        var key = await Keys.NewAsync(_scratch, "alice");
+        var key = await SshKeygen.NewKeyAsync(_scratch, "alice");
         var artifacts = Path.Combine(_scratch, "artifacts");
         var all = new Dictionary<string, string> { ["operator"] = "alice", ["key"] = key.PrivateFile + ".pub", ["state-dir"] = Path.Combine(_scratch, "state"), ["artifacts-dir"] = artifacts };
         var reporter = new RecordingReporter();

@@ -15,8 +15,8 @@ public sealed class OperatorRegistryTests
     public async Task MakeKeys()
     {
         _dir = RepositoryRoot.NewScratch("registry");
-        _alice = (await Keys.NewAsync(_dir, "alice")).Public;
-        _bob = (await Keys.NewAsync(_dir, "bob")).Public;
+        _alice = (await SshKeygen.NewKeyAsync(_dir, "alice")).Public;
+        _bob = (await SshKeygen.NewKeyAsync(_dir, "bob")).Public;
     }
 
     [OneTimeTearDown]
@@ -172,7 +172,7 @@ public sealed class OperatorRegistryTests
     {
         var (registry, _, _) = NewRegistry();
         await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
-        var carol = (await Keys.NewAsync(_dir, "carol-" + Guid.NewGuid().ToString("N")[..6])).Public;
+        var carol = (await SshKeygen.NewKeyAsync(_dir, "carol-" + Guid.NewGuid().ToString("N")[..6])).Public;
 
         await registry.SaveAsync(await registry.PrepareRotateAsync("alice", carol));
 
@@ -209,13 +209,13 @@ public sealed class OperatorRegistryTests
     public async Task Deploy_identity_is_registered_once_and_updated_when_its_key_changes()
     {
         var (registry, store, _) = NewRegistry();
-        var first = await Keys.NewAsync(_dir, "deploy1-" + Guid.NewGuid().ToString("N")[..6]);
+        var first = await SshKeygen.NewKeyAsync(_dir, "deploy1-" + Guid.NewGuid().ToString("N")[..6]);
         var identity = DeployIdentity.Load(first.PrivateFile);
 
         Assert.That(await registry.EnsureDeployOperatorAsync(identity), Is.True);
         Assert.That(await registry.EnsureDeployOperatorAsync(identity), Is.False);
 
-        var second = DeployIdentity.Load((await Keys.NewAsync(_dir, "deploy2-" + Guid.NewGuid().ToString("N")[..6])).PrivateFile);
+        var second = DeployIdentity.Load((await SshKeygen.NewKeyAsync(_dir, "deploy2-" + Guid.NewGuid().ToString("N")[..6])).PrivateFile);
         Assert.That(await registry.EnsureDeployOperatorAsync(second), Is.True);
         Assert.That((await registry.ActiveAsync()).Single().Key.Fingerprint, Is.EqualTo(second.PublicKey.Fingerprint));
     }
@@ -225,8 +225,8 @@ public sealed class OperatorRegistryTests
     {
         var (registry, _, _) = NewRegistry();
         var suffix = Guid.NewGuid().ToString("N")[..6];
-        await registry.EnsureDeployOperatorAsync(DeployIdentity.Load((await Keys.NewAsync(_dir, "deploy-old-" + suffix)).PrivateFile));
-        var next = await Keys.NewAsync(_dir, "deploy-next-" + suffix);
+        await registry.EnsureDeployOperatorAsync(DeployIdentity.Load((await SshKeygen.NewKeyAsync(_dir, "deploy-old-" + suffix)).PrivateFile));
+        var next = await SshKeygen.NewKeyAsync(_dir, "deploy-next-" + suffix);
         await registry.SaveAsync(await registry.PrepareOnboardAsync("deploy-next", next.Public, null, "tester"));
 
         // README "Replacing the deploy key", a SeedKeys (or Deploy) between steps 2 and 3: the key file is now

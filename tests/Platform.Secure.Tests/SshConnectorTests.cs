@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Platform.Core;
 using Platform.TestSupport;
 
@@ -14,10 +12,9 @@ public sealed class SshConnectorTests
         var dir = RepositoryRoot.NewScratch("unreachable");
         try
         {
-            var key = await Keys.NewAsync(dir, "k");
-            using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            closed.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, never listening: every connection is refused
-            var port = ((IPEndPoint)closed.LocalEndPoint!).Port;
+            var key = await SshKeygen.NewKeyAsync(dir, "k");
+            using var closed = new ClosedPort();
+            var port = closed.Port;
             InventoryHost Host(string name, string role) => new()
             {
                 Name = name, Roles = [role], Address = "127.0.0.1", SshPort = port, SshUser = "root", HostKeyFingerprint = "SHA256:x", BaseDir = "/srv",

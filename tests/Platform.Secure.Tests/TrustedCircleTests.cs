@@ -25,7 +25,7 @@ public sealed class TrustedCircleTests
         _env = await LocalEnvironment.ApplyAsync("secure", appNodes: 2, TestContext.Progress);
         _keys = Path.Combine(_env.Scratch, "operator-keys");
         Directory.CreateDirectory(_keys);
-        _alice = await Keys.NewAsync(_keys, "alice");
+        _alice = await SshKeygen.NewKeyAsync(_keys, "alice");
     }
 
     [OneTimeTearDown]
@@ -77,7 +77,7 @@ public sealed class TrustedCircleTests
     public async Task A_key_added_by_hand_is_reported_as_drift_and_removed()
     {
         await new SeedKeysStep(Run()).RunAsync();
-        var stranger = await Keys.NewAsync(_keys, "stranger-" + Guid.NewGuid().ToString("N")[..6]);
+        var stranger = await SshKeygen.NewKeyAsync(_keys, "stranger-" + Guid.NewGuid().ToString("N")[..6]);
         var web1 = _env.Inventory.Host("web-1");
         await File.AppendAllTextAsync(web1.AuthorizedKeysFile, stranger.Public + "\n");
         var reporter = new RecordingReporter();
@@ -102,7 +102,7 @@ public sealed class TrustedCircleTests
         var keyFile = Run().Layout.DeployKeyFile;
         var original = (await File.ReadAllBytesAsync(keyFile), await File.ReadAllBytesAsync(keyFile + ".pub"));
         var registered = (await new OperatorRegistry(SecretStoreFactory.Create(Run())).ListAsync()).Single(o => o.Name == "deploy").Key.Fingerprint;
-        var stranger = await Keys.NewAsync(_keys, "swap-" + Guid.NewGuid().ToString("N")[..6]);
+        var stranger = await SshKeygen.NewKeyAsync(_keys, "swap-" + Guid.NewGuid().ToString("N")[..6]);
         try
         {
             File.Copy(stranger.PrivateFile, keyFile, overwrite: true);
@@ -126,7 +126,7 @@ public sealed class TrustedCircleTests
     public async Task Dry_run_shows_the_change_and_changes_nothing()
     {
         await new SeedKeysStep(Run()).RunAsync();
-        var stranger = await Keys.NewAsync(_keys, "dry-" + Guid.NewGuid().ToString("N")[..6]);
+        var stranger = await SshKeygen.NewKeyAsync(_keys, "dry-" + Guid.NewGuid().ToString("N")[..6]);
         var web2 = _env.Inventory.Host("web-2");
         await File.AppendAllTextAsync(web2.AuthorizedKeysFile, stranger.Public + "\n");
         var before = await File.ReadAllTextAsync(web2.AuthorizedKeysFile);
@@ -163,7 +163,7 @@ public sealed class TrustedCircleTests
             File.Delete(keyFile);
             File.Delete(keyFile + ".pub");
             var commands = new CommandRunner(reporter, new SecretRedactor());
-            await commands.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", keyFile]);
+            await SshKeygen.NewPairAsync(keyFile);
             var newFingerprint = OpenSshPublicKey.Parse(await File.ReadAllTextAsync(keyFile + ".pub"), "new").Fingerprint;
             await ReloadSshdAsync(web2, hostDir, commands);
 
@@ -189,7 +189,7 @@ public sealed class TrustedCircleTests
         var restored = false;
         try
         {
-            var ci = await Keys.NewAsync(_keys, "ci-" + Guid.NewGuid().ToString("N")[..6]);
+            var ci = await SshKeygen.NewKeyAsync(_keys, "ci-" + Guid.NewGuid().ToString("N")[..6]);
             var authority = new LocalCertificateAuthority(SecretStoreFactory.Create(certRun), certRun.Commands, _keys);
             var host = _env.Inventory.Host("web-1");
             var user = host.SshUser;
@@ -224,7 +224,7 @@ public sealed class TrustedCircleTests
     public async Task No_private_key_text_appears_in_any_output()
     {
         var reporter = new RecordingReporter();
-        var bob = await Keys.NewAsync(_keys, "bob-" + Guid.NewGuid().ToString("N")[..6]);
+        var bob = await SshKeygen.NewKeyAsync(_keys, "bob-" + Guid.NewGuid().ToString("N")[..6]);
         var run = _env.NewRun(new Dictionary<string, string> { ["operator"] = "bob", ["key"] = bob.PrivateFile }, reporter: reporter);
         var error = await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(run).OnboardAsync());
         reporter.Error(error!.Message);
@@ -251,20 +251,13 @@ public sealed class TrustedCircleTests
     /// </summary>
     private static async Task ReloadSshdAsync(InventoryHost host, string hostDir, CommandRunner commands)
     {
-        var pid = (await File.ReadAllTextAsync(Path.Combine(hostDir, "sshd.pid"))).Trim();
         var key = (await File.ReadAllTextAsync(Path.Combine(hostDir, "ssh_host_ed25519_key.pub"))).Split(' ')[1];
-        await commands.RunAsync("kill", ["-HUP", pid]);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            var scan = await commands.RunAsync("ssh-keyscan", ["-T", "2", "-t", "ed25519", "-p", host.SshPort.ToString(CultureInfo.InvariantCulture), host.Address], new CommandOptions { AllowFailure = true });
-            if (scan.StandardOutput.Contains(key, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"sshd of {host.Name} did not offer its new host key within 20 s of SIGHUP");
-            await Task.Delay(100);
-        }
+        ProcessSignal.SendToPidFile("HUP", Path.Combine(hostDir, "sshd.pid"));
+        await Poll.UntilAsync(
+            async () => (await commands.RunAsync("ssh-keyscan", ["-T", "2", "-t", "ed25519", "-p", host.SshPort.ToString(CultureInfo.InvariantCulture), host.Address], new CommandOptions { AllowFailure = true }))
+                .StandardOutput.Contains(key, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20),
+            TimeSpan.FromMilliseconds(100),
+            $"sshd of {host.Name} did not offer its new host key within 20 s of SIGHUP");
     }
 }

@@ -143,9 +143,7 @@ internal sealed class ServiceProcess : IDisposable
     /// <summary>Sends SIGTERM, as systemd or the deployer does to stop a release.</summary>
     public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
-        Assert.That(kill.ExitCode, Is.Zero, "kill -TERM failed");
+        ProcessSignal.Send("TERM", _process.Id);
     }
 
     public void Dispose()

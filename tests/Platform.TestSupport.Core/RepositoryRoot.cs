@@ -13,9 +13,20 @@ public static class RepositoryRoot
     /// </summary>
     public static string NewScratch(string name)
     {
-        var dir = System.IO.Path.Combine(Path, ".platform", "test", $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
+        var dir = ScratchPath(name);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>
+    /// The path of a new scratch folder, not created (its parent is): <c>&lt;name&gt;-&lt;8 hex digits&gt;</c>, the
+    /// name the Test target's leftover sweep (Platform.Testing's LeftoverScratch) recognises.
+    /// </summary>
+    public static string ScratchPath(string name)
+    {
+        var parent = System.IO.Path.Combine(Path, ".platform", "test");
+        Directory.CreateDirectory(parent);
+        return System.IO.Path.Combine(parent, $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
     }
 
     public static void RemoveScratch(string dir)
