@@ -2,8 +2,8 @@
 // (PlanStep, SeedKeysStep, RollNodeStep, VerifyStep, …); this file only wires targets, descriptions and
 // dependencies. Steps that guard another project's step live in Platform.Deploy, beside the deploy lock:
 // Apply -> LockedApplyStep (lock + Provision's ApplyStep), Destroy -> LockedDestroyStep, Package ->
-// CheckedPackageStep (expand guard + Release's PackageStep), MigrateDb/ExpandDb/CheckCompatibility/
-// ContractDb/Deploy -> DeployChain (contract readiness + Migrate's MigrateDbStep, audit).
+// CheckedPackageStep (expand guard + Release's PackageStep), MigrateDb -> CheckedMigrateDbStep (contract
+// readiness + Migrate's MigrateDbStep, audit), which ExpandDbStep and ContractDbStep run too.
 //   ./build.sh --target=Plan --target=Apply     chain targets
 //   ./build.sh --tree | --description           show the graph
 //   ./build.sh --target=Deploy --dryrun         check mode: every step shows what it would change
@@ -136,14 +136,14 @@ Step("Package", "Compile the component to a native executable into artifacts/rel
     r => new CheckedPackageStep(r).RunAsync());
 
 Step("MigrateDb", "Run the release's migrations: --phase=expand (default, before the roll) or --phase=contract (refused until every app node runs the release)",
-    r => new DeployChain(r).MigrateAsync());
+    r => new CheckedMigrateDbStep(r).RunAsync());
 
 // ---- Roll out ---------------------------------------------------------------------------------
 Step("ExpandDb", "MigrateDb --phase=expand under the deploy lock (Deploy's first database step)",
-    r => new DeployChain(r).ExpandAsync());
+    r => new ExpandDbStep(r).RunAsync());
 
 Step("CheckCompatibility", "Run the RUNNING release's smoke tests on the expanded schema; stop before any node is touched if they fail",
-    r => new DeployChain(r).CheckCompatibilityAsync());
+    r => new CheckCompatibilityStep(r).RunAsync());
 
 Step("Stage", "Put --version on the app nodes that lack it (uploaded and unpacked beside what runs; nothing started or rerouted)",
     r => new StageStep(r).RunAsync());
@@ -155,10 +155,10 @@ Step("Verify", "Every node serves --version, HAProxy slots UP/MAINT, compliance 
     r => new VerifyStep(r).RunAsync());
 
 Step("ContractDb", "MigrateDb --phase=contract once every node runs the new release (--contract=false skips it)",
-    r => new DeployChain(r).ContractAsync());
+    r => new ContractDbStep(r).RunAsync());
 
 Step("Deploy", "Package -> Apply -> SeedKeys -> ExpandDb -> CheckCompatibility -> Stage -> RollNode -> Verify -> ContractDb",
-    r => new DeployChain(r).SummarizeAsync())
+    r => new DeploySummaryStep(r).RunAsync())
     .IsDependentOn("Package")
     .IsDependentOn("Apply")
     .IsDependentOn("SeedKeys")

@@ -23,14 +23,13 @@ public static class DeploySequence
             await new PlanStep(run).RunAsync();
             await new LockedApplyStep(run).RunAsync(["Deploy"]);
             await new SeedKeysStep(run).RunAsync();
-            var chain = new DeployChain(run);
-            await chain.ExpandAsync();
-            await chain.CheckCompatibilityAsync();
+            await new ExpandDbStep(run).RunAsync();
+            await new CheckCompatibilityStep(run).RunAsync();
             await new StageStep(run).RunAsync();
             await new RollNodeStep(run).RunAsync();
             await new VerifyStep(run).RunAsync();
-            await chain.ContractAsync();
-            await chain.SummarizeAsync();
+            await new ContractDbStep(run).RunAsync();
+            await new DeploySummaryStep(run).RunAsync();
             succeeded = true;
         }
         finally

@@ -5,7 +5,7 @@ using Platform.Secrets;
 namespace Platform.Migrate;
 
 /// <summary>
-/// The migrations of the MigrateDb target (build.cake calls <c>DeployChain.MigrateAsync</c> in Platform.Deploy,
+/// The migrations of the MigrateDb target (build.cake calls <c>CheckedMigrateDbStep</c> in Platform.Deploy,
 /// which refuses a contract while a node runs an older release and audits what was applied): brings the database to what a release needs.
 /// <c>--phase=expand</c> (default; before the roll, while release N still runs) or
 /// <c>--phase=contract</c> (after every node runs N+1). <c>--version</c> picks the packaged release

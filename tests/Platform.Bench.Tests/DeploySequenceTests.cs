@@ -32,7 +32,7 @@ public sealed partial class DeploySequenceTests
 
         Visit("Deploy");
         var sequence = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "src", "Platform.Bench", "DeploySequence.cs"));
-        var called = SequenceCall().Matches(sequence).Select(m => $"{(m.Groups["class"].Success ? m.Groups["class"].Value : "DeployChain")}.{m.Groups["method"].Value}").ToList();
+        var called = SequenceCall().Matches(sequence).Select(m => $"{m.Groups["class"].Value}.{m.Groups["method"].Value}").ToList();
 
         Assert.That(order, Has.Count.GreaterThan(8), "build.cake's Deploy and its dependencies were found");
         Assert.That(called, Is.EqualTo(order.Select(t => bodies[t]).ToList()));
@@ -49,7 +49,7 @@ public sealed partial class DeploySequenceTests
     [GeneratedRegex(@"\.IsDependentOn\(""(\w+)""\)")]
     private static partial Regex DependsOn();
 
-    // await new Class(run).MethodAsync(  or  await chain.MethodAsync(
-    [GeneratedRegex(@"await (?:new (?<class>\w+)\(run\)|chain)\.(?<method>\w+)\(")]
+    // await new Class(run).MethodAsync(
+    [GeneratedRegex(@"await new (?<class>\w+)\(run\)\.(?<method>\w+)\(")]
     private static partial Regex SequenceCall();
 }

@@ -71,9 +71,8 @@ public sealed class DeployHarness : IAsyncDisposable
     public Task DeployAsync(string version, params (string Key, string Value)[] args) =>
         RunAsync("Deploy", version, async run =>
         {
-            var chain = new DeployChain(run);
-            await chain.ExpandAsync();
-            await chain.CheckCompatibilityAsync();
+            await new ExpandDbStep(run).RunAsync();
+            await new CheckCompatibilityStep(run).RunAsync();
             await new StageStep(run).RunAsync();
             await new RollNodeStep(run).RunAsync();
             return true;

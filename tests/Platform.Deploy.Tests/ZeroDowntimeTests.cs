@@ -38,7 +38,7 @@ public sealed class ZeroDowntimeTests
         var reporter = new RecordingReporter();
         var run = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN }, checkMode: true, reporter: reporter);
 
-        var expand = await new DeployChain(run).ExpandAsync();
+        var expand = await new ExpandDbStep(run).RunAsync();
         var result = await new RollNodeStep(run).RunAsync();
         await DeployRun.FinishAsync(run, ["Deploy"], true, null);
 
@@ -565,16 +565,16 @@ public sealed class ZeroDowntimeTests
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync());
         // Not while a node still runs N, which the contract would break: refused, nothing applied.
         await _h.RunAsync("RollNode", DeployHarness.N, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
-        var early = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("ContractDb", DeployHarness.NextN, run => new DeployChain(run).ContractAsync()));
+        var early = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("ContractDb", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync()));
         Assert.That(early!.Message, Does.Contain($"Refusing to contract the database for {DeployHarness.NextN}: web-2 runs {DeployHarness.N}").And.Contain("Nothing was changed"));
-        var migrate = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new DeployChain(run).MigrateAsync(), ("phase", "contract")));
+        var migrate = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new CheckedMigrateDbStep(run).RunAsync(), ("phase", "contract")));
         Assert.That(migrate!.Message, Does.Contain("Refusing to contract"), "MigrateDb --phase=contract is refused the same way");
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
         // Left for later, it says what is left.
-        var later = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync(), ("contract", "false"));
+        var later = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync(), ("contract", "false"));
         Assert.That(later.Pending, Is.EqualTo(new[] { "V4__drop_items_search_name.sql" }));
         Assert.That(_h.LastOutput.Text, Does.Contain("--contract=false: contract migrations left for later (V4__drop_items_search_name.sql; MigrateDb --phase=contract runs them)"));
-        await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync());
+        await _h.RunAsync("Deploy", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync());
         Assert.That(await File.ReadAllTextAsync(_h.Env.NewRun().Layout.AuditLogFile), Does.Contain($"target=ContractDb version={DeployHarness.NextN} result=succeeded changed=V4__drop_items_search_name.sql"), "a contract is audited like a roll");
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Rollback", DeployHarness.N, run => new RollbackStep(run).RunAsync()));
@@ -603,9 +603,9 @@ public sealed class ZeroDowntimeTests
         var audited = (await File.ReadAllLinesAsync(audit)).Length;
         try
         {
-            var contract = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new DeployChain(run).ContractAsync());
+            var contract = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync());
             Assert.That(contract.Applied, Is.Empty);
-            var migrate = await _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new DeployChain(run).MigrateAsync(), ("phase", "contract"));
+            var migrate = await _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new CheckedMigrateDbStep(run).RunAsync(), ("phase", "contract"));
             Assert.That(migrate.Applied, Is.Empty);
             Assert.That(_h.NodeVersions()["web-2"], Is.EqualTo(DeployHarness.N), "the node on another release was there all along");
         }
