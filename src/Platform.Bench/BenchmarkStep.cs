@@ -165,38 +165,14 @@ public sealed class BenchmarkStep(RunContext run)
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task RollAsync(RunContext roll)
-    {
-        var ok = false;
-        try
-        {
-            await new RollNodeStep(roll).RunAsync();
-            ok = true;
-        }
-        finally
-        {
-            await DeployRun.FinishAsync(roll, ["RollNode"], ok, null);
-        }
-    }
+    private static Task RollAsync(RunContext roll) => AsTarget.RunAsync(roll, "RollNode", () => new RollNodeStep(roll).RunAsync());
 
     // Every timed roll finds its release staged, as Deploy leaves it (Stage runs before RollNode), so
     // that runs compare alike whichever releases earlier runs left on the nodes.
     private static async Task<double> StageAsync(BenchEnvironment env, string version, int nodes)
     {
         var stage = env.Run(version, nodes);
-        var ok = false;
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            await new StageStep(stage).RunAsync();
-            ok = true;
-        }
-        finally
-        {
-            await DeployRun.FinishAsync(stage, ["Stage"], ok, null);
-        }
-
-        return clock.Elapsed.TotalSeconds;
+        return await TimeAsync(() => AsTarget.RunAsync(stage, "Stage", () => new StageStep(stage).RunAsync()));
     }
 
     // Removes a release from the app nodes, so that the next Stage uploads it in full. The bench
@@ -298,19 +274,13 @@ public sealed class BenchmarkStep(RunContext run)
     private static async Task ScaleToAsync(BenchEnvironment env, int nodes, string version)
     {
         var scale = env.Run(version, nodes, (DestructionGuard.AllowArgument, "true"));
-        var ok = false;
-        try
+        // Finished as an Apply: that releases the deploy lock the Apply took.
+        await AsTarget.RunAsync(scale, "Apply", async () =>
         {
             await new PlanStep(scale).RunAsync();
             await new LockedApplyStep(scale).RunAsync();
             await new SeedKeysStep(scale).RunAsync();
-            ok = true;
-        }
-        finally
-        {
-            // Releases the deploy lock the Apply took.
-            await DeployRun.FinishAsync(scale, ["Apply"], ok, null);
-        }
+        });
 
         await RollAsync(env.Run(version, nodes, ("batch-size", "3")));
     }

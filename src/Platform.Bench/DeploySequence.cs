@@ -14,10 +14,8 @@ namespace Platform.Bench;
 /// </summary>
 public static class DeploySequence
 {
-    public static async Task RunAsync(RunContext run)
-    {
-        var succeeded = false;
-        try
+    public static Task RunAsync(RunContext run) =>
+        AsTarget.RunAsync(run, "Deploy", async () =>
         {
             await new CheckedPackageStep(run).RunAsync();
             await new PlanStep(run).RunAsync();
@@ -30,11 +28,5 @@ public static class DeploySequence
             await new VerifyStep(run).RunAsync();
             await new ContractDbStep(run).RunAsync();
             await new DeploySummaryStep(run).RunAsync();
-            succeeded = true;
-        }
-        finally
-        {
-            await DeployRun.FinishAsync(run, ["Deploy"], succeeded, null);
-        }
-    }
+        });
 }
