@@ -2,6 +2,7 @@ using EvolveDb;
 using EvolveDb.Configuration;
 using Npgsql;
 using Platform.Core;
+using Platform.Release;
 
 namespace Platform.Migrate;
 

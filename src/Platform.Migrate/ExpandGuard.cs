@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Platform.Core;
+using Platform.Release;
 
 namespace Platform.Migrate;
 

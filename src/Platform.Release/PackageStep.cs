@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Platform.Core;
 
 namespace Platform.Release;
@@ -16,7 +15,7 @@ namespace Platform.Release;
 /// A release that exists with the same sources and settings is not rebuilt; one built from other
 /// sources is never overwritten silently (<c>--force</c>).
 /// </summary>
-public sealed partial class PackageStep(RunContext run)
+public sealed class PackageStep(RunContext run)
 {
     public const string ServiceProject = "src/Catalog.Service/Catalog.Service.csproj";
     public const string SmokeProject = "tests/Catalog.Smoke/Catalog.Smoke.csproj";
@@ -192,20 +191,8 @@ public sealed partial class PackageStep(RunContext run)
             : $"was built from other sources (commit {existing.GitCommit}, {existing.Created:yyyy-MM-dd HH:mm} UTC) than the tree's, or with --schema={existing.CatalogSchema} given where this run leaves it out (or the reverse)";
     }
 
-    internal static IReadOnlyList<(string Phase, int Version, string Path)> Migrations(string dbDir)
-    {
-        if (!Directory.Exists(dbDir))
-        {
-            return [];
-        }
-
-        return Directory.GetFiles(dbDir, "*.sql", SearchOption.AllDirectories)
-            .Select(f => (Phase: Path.GetFileName(Path.GetDirectoryName(f))!, File: Path.GetFileName(f)))
-            .Select(m => (m.Phase, Version: MigrationVersion().Match(m.File) is { Success: true } v ? int.Parse(v.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0, Path: $"{m.Phase}/{m.File}"))
-            .OrderBy(m => m.Version)
-            .ToList();
-    }
-
-    [GeneratedRegex(@"^V(\d+)__")]
-    private static partial Regex MigrationVersion();
+    // Read as MigrateDb reads them: a file not named V<n>__<description>.sql stops the packaging, rather than
+    // being shipped as version 0 and refused only when a deploy migrates.
+    internal static IReadOnlyList<(string Phase, int Version, string Path)> Migrations(string dbDir) =>
+        [.. MigrationScript.LoadAll(dbDir).Select(m => (Phase: m.Phase.ToString().ToLowerInvariant(), m.Version, Path: $"{m.Phase.ToString().ToLowerInvariant()}/{m.FileName}")).OrderBy(m => m.Version)];
 }

@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.Release;
 
 namespace Platform.Migrate.Tests;
 

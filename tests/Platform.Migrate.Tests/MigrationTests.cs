@@ -2,6 +2,7 @@ using Npgsql;
 using Platform.Core;
 using Platform.Secrets;
 using Platform.TestSupport;
+using Platform.Release;
 
 namespace Platform.Migrate.Tests;
 

@@ -17,4 +17,22 @@ public sealed class CatalogSchemaDefaultTests
 
         Assert.That(byDefault, Is.EqualTo(highest), "raise CatalogSchema in Catalog.props along with the new migration");
     }
+
+    [Test]
+    public void A_migration_file_MigrateDb_would_refuse_stops_the_packaging_naming_it()
+    {
+        var db = RepositoryRoot.NewScratch("package-migrations");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(db, "expand"));
+            File.WriteAllText(Path.Combine(db, "expand", "V1__create_items.sql"), "SELECT 1;");
+            File.WriteAllText(Path.Combine(db, "expand", "v2-items-sku.sql"), "SELECT 1;");
+
+            Assert.That(() => PackageStep.Migrations(db), Throws.TypeOf<Platform.Core.PlatformException>().With.Message.Contains("v2-items-sku.sql").And.Message.Contains("V<n>__<description>.sql"));
+        }
+        finally
+        {
+            RepositoryRoot.RemoveScratch(db);
+        }
+    }
 }

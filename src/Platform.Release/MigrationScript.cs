@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Platform.Core;
 
-namespace Platform.Migrate;
+namespace Platform.Release;
 
 /// <summary>When a migration runs: <c>expand</c> before the roll (release N still runs), <c>contract</c> after it.</summary>
 public enum MigrationPhase
