@@ -90,12 +90,15 @@ public sealed record RollOptions
     /// <summary>A Rollback's records note the release each node leaves, which a later plain Rollback passes over.</summary>
     public bool IsRollback => Target == "Rollback";
 
+    // The defaults, written once (above): what an argument not given leaves.
+    private static readonly RollOptions Defaults = new() { Version = "-" };
+
     public static RollOptions From(RunArguments args, string version) => new()
     {
         Version = version,
-        BatchSize = args.GetInt("batch-size", 1, min: 1, max: 1000),
-        UploadParallel = args.GetInt("upload-parallel", 4, min: 1, max: 64),
-        Surge = args.GetInt("surge", 1, min: 0, max: 1000),
+        BatchSize = args.GetInt("batch-size", Defaults.BatchSize, min: 1, max: 1000),
+        UploadParallel = args.GetInt("upload-parallel", Defaults.UploadParallel, min: 1, max: 64),
+        Surge = args.GetInt("surge", Defaults.Surge, min: 0, max: 1000),
         Node = args.Get("node"),
         Strategy = args.Get("strategy", "zero-downtime") switch
         {
@@ -103,10 +106,10 @@ public sealed record RollOptions
             "restart" => RollStrategy.Restart,
             var other => throw new PlatformException($"--strategy={other} is not known: use zero-downtime (default) or restart (the naive baseline, with downtime)."),
         },
-        ReadyTimeout = args.GetSeconds("ready-timeout", TimeSpan.FromSeconds(30)),
-        DrainTimeout = args.GetSeconds("drain-timeout", TimeSpan.FromSeconds(10)),
-        StopTimeout = args.GetSeconds("stop-timeout", TimeSpan.FromSeconds(15)),
-        ProgressDeadline = args.GetSeconds("progress-deadline", TimeSpan.FromMinutes(10)),
+        ReadyTimeout = args.GetSeconds("ready-timeout", Defaults.ReadyTimeout),
+        DrainTimeout = args.GetSeconds("drain-timeout", Defaults.DrainTimeout),
+        StopTimeout = args.GetSeconds("stop-timeout", Defaults.StopTimeout),
+        ProgressDeadline = args.GetSeconds("progress-deadline", Defaults.ProgressDeadline),
     };
 
     /// <summary>The batch size actually used: at most all nodes but one (one node alone is rolled alone).</summary>
