@@ -83,16 +83,7 @@ Setup(context =>
     TargetArguments.Check(commandLine, tasks, targets.ToList());
     // The tasks that run: Cake's list has the dependencies even with --exclusive, which runs only the targets.
     var running = TargetArguments.Running(commandLine, tasks, targets.ToList());
-    if (Run().Arguments.Get("version") is { } version) ReleaseVersion.Validate(version);
-    if (Run().Arguments.Has("environment")) Run().Layout.RequireInfraDir();
-    foreach (var flag in KnownArguments.Flags) Run().Arguments.GetFlag(flag);
-    if (context.TasksToExecute.Any(t => t.Name is "Stage" or "RollNode" or "Rollback"))
-    {
-        RollOptions.From(Run().Arguments, "-");
-        RollOptions.CheckNode(Run());
-    }
-    if (context.TasksToExecute.Any(t => t.Name is "MigrateDb" or "ExpandDb" or "ContractDb")) MigrateDbStep.LockTimeout(Run().Arguments);
-    if (context.TasksToExecute.Any(t => t.Name is "Verify")) VerifyStep.MaxFiveXxRate(Run().Arguments);
+    ArgumentPreflight.Check(Run(), tasks);
     argumentsChecked = true;
     if (dryRun) CheckModePreview.RunAsync(Run(), running, steps).GetAwaiter().GetResult();
 });

@@ -243,7 +243,7 @@ public sealed class DeployRun : IAsyncDisposable
     /// </summary>
     public static async Task FinishAsync(RunContext run, IReadOnlyList<string> targets, bool succeeded, string? error)
     {
-        var deploying = targets.Where(t => t is "Deploy" or "Stage" or "RollNode" or "Rollback").ToList();
+        var deploying = targets.Where(TargetNames.Rollouts.Contains).ToList();
         var current = Current(run);
         // A token of its own: after Ctrl+C (the run's token cancelled) the lock is released and the audit line written all the same.
         using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));

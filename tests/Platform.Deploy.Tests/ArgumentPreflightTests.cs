@@ -1,0 +1,26 @@
+using Platform.Core;
+using Platform.TestSupport;
+
+namespace Platform.Deploy.Tests;
+
+/// <summary>Values the run's tasks will read are checked before any task runs.</summary>
+public sealed class ArgumentPreflightTests
+{
+    private static RunContext Run(params (string Name, string Value)[] arguments) =>
+        new(new EnvironmentLayout(RepositoryRoot.Path, "local"), RunArguments.From(arguments.ToDictionary(a => a.Name, a => a.Value)), checkMode: false, new RecordingReporter());
+
+    [Test]
+    public void A_roll_option_out_of_range_fails_a_run_that_rolls_before_anything_runs()
+    {
+        var run = Run(("batch-size", "0"));
+
+        Assert.That(() => ArgumentPreflight.Check(run, ["Package", "Apply", "Stage", "RollNode"]), Throws.TypeOf<PlatformException>().With.Message.Contains("--batch-size"));
+        Assert.DoesNotThrow(() => ArgumentPreflight.Check(run, ["Plan"]), "a run that rolls nothing does not read it");
+    }
+
+    [TestCase("check", "maybe")]
+    [TestCase("version", "01.2.3")]
+    [TestCase("lock-timeout", "soon")]
+    public void A_bad_value_is_refused_naming_it(string name, string value) =>
+        Assert.That(() => ArgumentPreflight.Check(Run((name, value)), ["MigrateDb"]), Throws.TypeOf<PlatformException>().With.Message.Contains(name == "version" ? value : $"--{name}"));
+}
