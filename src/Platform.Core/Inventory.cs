@@ -151,7 +151,7 @@ public sealed record Inventory
             {
                 if (!ok)
                 {
-                    throw new PlatformException($"{source}: hosts[{i}] ('{h.Name}') field '{field}' {what}.");
+                    throw new PlatformException($"{source}: hosts[{i}] ('{h.Name}') field '{field}' {what}. Apply writes this file from Terraform's outputs: run Apply again, or fix the outputs of infra/<environment> if they produce it.");
                 }
             }
 
@@ -165,7 +165,7 @@ public sealed record Inventory
         var duplicate = Hosts.GroupBy(h => h.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new PlatformException($"{source}: host name '{duplicate.Key}' appears {duplicate.Count()} times.");
+            throw new PlatformException($"{source}: host name '{duplicate.Key}' appears {duplicate.Count()} times. Host names must be unique: fix the outputs of infra/<environment>, then run Apply again.");
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed record OpenSshPublicKey(string Type, string Base64, string Comment
         var lines = text.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
         if (lines.Count != 1)
         {
-            throw new PlatformException($"{source} must hold exactly one OpenSSH public key line (found {lines.Count}).");
+            throw new PlatformException($"{source} must hold exactly one OpenSSH public key line (found {lines.Count}): give the key's own .pub file, one key per operator. Nothing was changed.");
         }
 
         // An authorized_keys line with options (command=, from=) would lose them: the circle keeps keys, and Platform

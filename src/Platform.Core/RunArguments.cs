@@ -104,7 +104,7 @@ public sealed class RunArguments(Func<string, IReadOnlyList<string>> lookup)
 
         if (!double.TryParse(raw.TrimEnd('s'), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || !(seconds > 0 && seconds <= 86400))
         {
-            throw new PlatformException($"--{name}={raw} is not valid: expected a number of seconds greater than 0 (e.g. --{name}=30).");
+            throw new PlatformException($"--{name}={raw} is not valid: expected a number of seconds greater than 0 and at most 86400 (a day), e.g. --{name}=30.");
         }
 
         return TimeSpan.FromSeconds(seconds);

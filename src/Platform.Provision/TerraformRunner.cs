@@ -90,7 +90,17 @@ public sealed partial class TerraformRunner
     {
         var json = (await RunAsync(["output", "-json", "-no-color"], stream: false)).StandardOutput;
         var outputs = new JsonObject();
-        if (JsonNode.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json) is JsonObject all)
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new PlatformException($"`terraform output -json` in {_run.Layout.InfraDir} did not print JSON ({ex.Message}). Run it there to see what it says; nothing was written from it.", ex);
+        }
+
+        if (parsed is JsonObject all)
         {
             foreach (var (name, node) in all)
             {

@@ -33,6 +33,7 @@ public sealed class BasicsTests
         Assert.That(() => args.GetInt("batch-size", 1, min: 1, max: 10), Throws.TypeOf<PlatformException>().With.Message.Contains("--batch-size=many").And.Message.Contains("1 to 10"));
         Assert.That(() => args.GetSeconds("ready-timeout", TimeSpan.FromSeconds(30)), Throws.TypeOf<PlatformException>().With.Message.Contains("--ready-timeout=-3"));
         Assert.That(() => RunArguments.From(new Dictionary<string, string> { ["ready-timeout"] = "NaN" }).GetSeconds("ready-timeout", TimeSpan.FromSeconds(30)), Throws.TypeOf<PlatformException>().With.Message.Contains("--ready-timeout=NaN"), "NaN compares false with every bound");
+        Assert.That(() => RunArguments.From(new Dictionary<string, string> { ["ready-timeout"] = "90000" }).GetSeconds("ready-timeout", TimeSpan.FromSeconds(30)), Throws.TypeOf<PlatformException>().With.Message.Contains("at most 86400"), "the bound is said");
         Assert.That(args.GetInt("absent", 7), Is.EqualTo(7));
     }
 

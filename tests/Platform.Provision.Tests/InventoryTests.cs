@@ -74,7 +74,7 @@ public sealed class InventoryTests
 
         var error = Assert.Throws<PlatformException>(() => Inventory.Parse(json, "inventory.json"));
 
-        Assert.That(error!.Message, Does.Contain("'lb' appears 2 times"));
+        Assert.That(error!.Message, Does.Contain("'lb' appears 2 times").And.Contain("run Apply again"));
     }
 
     [Test]
