@@ -61,14 +61,14 @@ public static class ReleaseUploader
         return true;
     }
 
-    /// <summary>
-    /// Writes the node's record (atomically: temp file and rename) and removes releases beyond the
-    /// newest <paramref name="keep"/> (by the record's history), never one a slot runs. One command.
-    /// </summary>
     /// <summary>Records that <paramref name="version"/> now runs on <paramref name="slot"/>: a Rollback's record notes the release it left.</summary>
     public static Task RecordRollAsync(NodeSession node, NodeRelease? current, string version, int slot, RollOptions options, CancellationToken cancellation) =>
         RecordAsync(node, NodeRelease.After(current, version, slot, DateTimeOffset.UtcNow, rollback: options.IsRollback), options.KeepReleases, cancellation);
 
+    /// <summary>
+    /// Writes the node's record (atomically: temp file and rename) and removes releases beyond the
+    /// newest <paramref name="keep"/> (by the record's history), never one a slot runs. One command.
+    /// </summary>
     public static async Task RecordAsync(NodeSession node, NodeRelease record, int keep, CancellationToken cancellation) =>
         await node.RunScriptCheckedAsync(RecordScript(node.Layout, record, keep), "recording the release and pruning old ones", cancellation);
 

@@ -15,6 +15,7 @@ public static class RollWindow
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         using var places = new SemaphoreSlim(width);
         var failed = 0;
+        var stopped = false;
         var rolls = new Task<NodeOutcome>[nodes.Count];
         for (var i = 0; i < nodes.Count; i++)
         {
@@ -26,6 +27,8 @@ public static class RollWindow
                     places.Release();
                 }
 
+                stopped |= token.IsCancellationRequested;
+
                 // Every node of the roll gets an outcome: the report and recap count them all.
                 rolls[i] = Task.FromResult(skip(nodes[i]));
                 continue;
@@ -34,9 +37,10 @@ public static class RollWindow
             rolls[i] = RollOneAsync(nodes[i]);
         }
 
-        if (token.IsCancellationRequested)
+        if (stopped)
         {
-            // Nodes in flight end (or revert) before the places they release go away; then the stop is reported as such.
+            // Nodes in flight end (or revert) before the places they release go away; then the stop is reported as
+            // such. A stop that came once every node had started leaves the outcomes to the nodes themselves.
             await Task.WhenAll(rolls.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             token.ThrowIfCancellationRequested();
         }

@@ -54,7 +54,7 @@ public static class RollbackTarget
         {
             throw new PlatformException(ranBefore.Count == 0
                 ? $"The nodes run {running} and keep no earlier release ({each}): there is nothing to roll back to. To put another release on them, run RollNode --version=X.Y.Z. Nothing was changed."
-                : $"The nodes run {running}, and every earlier release they keep was left by a Rollback ({string.Join(", ", ranBefore)}): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed.");
+                : $"The nodes run {running}, and every earlier release they keep was left by a Rollback or failed to start in place ({string.Join(", ", ranBefore)}): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed.");
         }
 
         throw new PlatformException($"The nodes did not all run the same release before ({each}): pass --version= with the release to go back to, one of {string.Join(", ", ranBefore)}. Nothing was changed.");

@@ -33,9 +33,12 @@ public static class DatabaseConnection
             // The server answered but refused: which role, where, and which of Platform's passwords or steps to look at.
             await connection.DisposeAsync();
             var server = new NpgsqlConnectionStringBuilder(connectionString);
-            var what = ex.SqlState == PostgresErrorCodes.InvalidCatalogName
-                ? $"has no database '{server.Database}' ({ex.MessageText}). MigrateDb (and so Deploy) creates the catalog's database; run it first"
-                : $"refused the login of '{server.Username}' ({ex.MessageText}). The password Platform has for it differs from the server's: the admin password is Apply's (re-run Apply), the catalog roles' are set again by MigrateDb (run it)";
+            var what = ex.SqlState switch
+            {
+                PostgresErrorCodes.InvalidCatalogName => $"has no database '{server.Database}' ({ex.MessageText}). MigrateDb (and so Deploy) creates the catalog's database; run it first",
+                PostgresErrorCodes.InvalidPassword => $"refused the login of '{server.Username}' ({ex.MessageText}). The password Platform has for it differs from the server's: the admin password is Apply's (re-run Apply), the catalog roles' are set again by MigrateDb (run it)",
+                _ => $"refused the login of '{server.Username}' ({ex.MessageText}): the role is missing (MigrateDb creates the catalog's roles; Apply the admin), or the server's pg_hba.conf does not let it in from this host",
+            };
             throw new PlatformException($"The database at {server.Host}:{server.Port} {what}. Nothing was changed by this step.", ex);
         }
         catch

@@ -60,7 +60,7 @@ public static class StateChanges
                 {
                     ["values"] = resource["values"]?.DeepClone(),
                     ["tainted"] = resource["tainted"]?.DeepClone(),
-                    ["deposed"] = resource["deposed"]?.DeepClone(),
+                    ["deposed_key"] = resource["deposed_key"]?.DeepClone(),
                 };
                 (objects.TryGetValue(address, out var list) ? list : objects[address] = []).Add(compared);
             }

@@ -40,5 +40,6 @@ public sealed class TestStepTests
 
         Assert.That(async () => await step.RunAsync(), Throws.InstanceOf<PlatformException>().With.Message.Contains("Missing.Tests"));
         Assert.That(File.Exists(kept), Is.True);
+        Assert.That(File.ReadAllText(Path.Combine(_repo, "artifacts", "tests", "summary.txt")), Is.EqualTo("tests: 0 passed, 1 failed\n"), "CI still gets its one line");
     }
 }

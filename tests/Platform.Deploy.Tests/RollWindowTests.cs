@@ -124,6 +124,31 @@ public sealed class RollWindowTests
     }
 
     [Test]
+    public async Task A_stop_after_every_node_started_keeps_the_outcomes_of_the_nodes_that_finished()
+    {
+        // The deadline runs out while the last node is in flight, and that node still finishes (its switch was done).
+        using var stop = new CancellationTokenSource();
+        var lastStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lastMayEnd = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = RollWindow.RunAsync([1, 2], 1, async n =>
+        {
+            if (n == 2)
+            {
+                lastStarted.SetResult();
+                await lastMayEnd.Task;
+            }
+
+            return Ok(n);
+        }, Skipped, stop.Token);
+
+        await lastStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await stop.CancelAsync();
+        lastMayEnd.SetResult();
+
+        Assert.That((await run).Select(o => o.Outcome), Is.EqualTo(new[] { Outcome.Changed, Outcome.Changed }), "a roll that did finish is not reported as stopped");
+    }
+
+    [Test]
     public void A_roll_stopped_before_it_began_starts_no_node_and_skips_them_all()
     {
         var skipped = new List<int>();

@@ -97,7 +97,7 @@ public sealed class RollbackTargetTests
 
         var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(Nodes(back, back, back)));
 
-        Assert.That(error!.Message, Is.EqualTo("The nodes run 1.0, and every earlier release they keep was left by a Rollback (2.0): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed."));
+        Assert.That(error!.Message, Is.EqualTo("The nodes run 1.0, and every earlier release they keep was left by a Rollback or failed to start in place (2.0): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed."));
     }
 
     [Test]
