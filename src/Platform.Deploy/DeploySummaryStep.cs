@@ -1,5 +1,4 @@
 using Platform.Core;
-using Platform.Migrate;
 using Platform.Release;
 
 namespace Platform.Deploy;
