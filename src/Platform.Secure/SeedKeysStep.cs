@@ -35,8 +35,7 @@ public sealed class SeedKeysStep(RunContext run)
 
         // The deploy key stays in the circle even in certificate mode: turning certificates off (or
         // losing the CA) must never lock Platform out.
-        var hostCircle = circle;
-        if (hostCircle.All(o => o.Key.Fingerprint != identity.PublicKey.Fingerprint))
+        if (circle.All(o => o.Key.Fingerprint != identity.PublicKey.Fingerprint))
         {
             throw new PlatformException(
                 $"Refusing to write a circle without the key this run logs in with ({identity.PublicKey.Fingerprint}): it would lock Platform out of every host. Nothing was changed.");
@@ -44,11 +43,11 @@ public sealed class SeedKeysStep(RunContext run)
 
         await using var pool = new SshSessionPool(connector);
         var recap = new Recap(inventory.Hosts.Select(h => h.Name));
-        run.Reporter.Info($"Seeding the circle of {hostCircle.Count} key(s) ({string.Join(", ", hostCircle.Select(o => o.Name))}) on {inventory.Hosts.Count} host(s){(mode.Enabled ? ", trusting the SSH user CA" : string.Empty)}");
-        await Task.WhenAll(inventory.Hosts.Select(host => SeedHostAsync(host, pool, connector, hostCircle, caContent, recap)));
+        run.Reporter.Info($"Seeding the circle of {circle.Count} key(s) ({string.Join(", ", circle.Select(o => o.Name))}) on {inventory.Hosts.Count} host(s){(mode.Enabled ? ", trusting the SSH user CA" : string.Empty)}");
+        await Task.WhenAll(inventory.Hosts.Select(host => SeedHostAsync(host, pool, connector, circle, caContent, recap)));
 
         recap.Print(run.Reporter, Recap.TitleFor("SeedKeys", run.CheckMode));
-        await AuditAsync(inventory, pool, hostCircle, recap);
+        await AuditAsync(inventory, pool, circle, recap);
         if (recap.HasFailures)
         {
             var failed = recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0);
