@@ -85,7 +85,10 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                 var remembered = AdoptQuietly(planFile)
                     ? "so this plan's --var values are remembered: the next Plan goes on towards them, not back to the values before"
                     : "but this plan's --var values could not be remembered (see the warning above): pass them again on the next Plan";
-                throw new PartiallyAppliedException($"{ex.Message} Terraform changed {string.Join(", ", changed)} before it failed, {remembered}. Fix what its output names, then Plan and Apply again.", changed, ex);
+                var listed = await RecordQuietlyAsync(environment.Runner)
+                    ? "The inventory lists the hosts as Terraform left them."
+                    : "The inventory could not be rewritten (see the warning above); the next Apply writes it.";
+                throw new PartiallyAppliedException($"{ex.Message} Terraform changed {string.Join(", ", changed)} before it failed, {remembered}. {listed} Fix what its output names, then Plan and Apply again.", changed, ex);
             }
         }
         else
@@ -97,13 +100,35 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
         // What Terraform changed is recorded even when the run was interrupted meanwhile (Terraform is let
         // finish): the variables it applied first (above) and the inventory, local and quick; the secrets store last.
-        var outputs = await environment.Runner.OutputsAsync();
+        return await RecordAsync(environment.Runner);
+    }
+
+    // The inventory and the secrets Terraform's outputs give, as the state has them now.
+    private async Task<Inventory> RecordAsync(TerraformRunner terraform)
+    {
+        var outputs = await terraform.OutputsAsync();
         var inventory = InventoryBuilder.Build(outputs);
         InventoryBuilder.Write(inventory, run.Layout.InventoryFile);
         run.Reporter.Info($"Inventory written to {run.Layout.InventoryFile}");
         await SecretOutputs.StoreAsync(run, outputs);
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
+    }
+
+    // After a failed apply that changed hosts: the steps after it (Destroy, the next run's lock) must find the
+    // hosts Terraform made. Terraform's failure is the one to report; this one is only said.
+    private async Task<bool> RecordQuietlyAsync(TerraformRunner terraform)
+    {
+        try
+        {
+            await RecordAsync(terraform);
+            return true;
+        }
+        catch (PlatformException ex)
+        {
+            run.Reporter.Warn($"The inventory could not be rewritten from what Terraform left: {ex.Message}");
+            return false;
+        }
     }
 
     // While an interruption or a failure is on its way out: a damaged values file must not hide it.

@@ -85,6 +85,8 @@ public sealed class FailedApplyTests
 
         Assert.That(error!.Message, Does.Contain("Terraform changed terraform_data.breaker[0], terraform_data.host[1] before it failed").And.Contain("remembered"));
         Assert.That(error.Changed, Is.EqualTo(new[] { "terraform_data.breaker[0]", "terraform_data.host[1]" }), "for the audit line");
+        Assert.That(Inventory.Load(_layout.InventoryFile).Hosts.Select(h => h.Name), Is.EqualTo(new[] { "web-1", "web-2" }), "the host Terraform made before it failed is in the inventory");
+        Assert.That(error.Message, Does.Contain("The inventory lists the hosts as Terraform left them."));
         Assert.That(Remembered(), Is.EqualTo(new[] { "hosts=2", "breaks=true" }), "the next Plan goes on towards web-2, not back to one host");
     }
 
