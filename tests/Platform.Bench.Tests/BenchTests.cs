@@ -121,7 +121,7 @@ public sealed class BenchTests
             new("web-2", "stop", 2.55, 2.6),
         ];
 
-        var roll = BenchmarkStep.Measure(2.7, load, spans);
+        var roll = BenchSummary.Measure(2.7, load, spans);
 
         Assert.That(roll.Nodes.Select(n => n.Node), Is.EqualTo(new[] { "web-1", "web-2" }), "the lb was not rolled: no floor of its own");
         Assert.That(roll.Nodes[0].StartToReadySeconds, Is.EqualTo(0.25).Within(1e-9), "upload and verify are not part of the floor");
@@ -182,13 +182,13 @@ public sealed class BenchTests
             FailuresByKind = failed == 0 ? new Dictionary<string, int>() : new Dictionary<string, int> { ["client saturated"] = failed },
         };
 
-        var results = BenchmarkStep.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(9.9, 3097), Run(0.8, 0)], [], []);
+        var results = BenchSummary.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(9.9, 3097), Run(0.8, 0)], [], [], []);
 
         Assert.That(results.Roll.Seconds, Is.EqualTo(0.8), "the median roll");
         Assert.That(results.Roll.Failed, Is.EqualTo(3097), "failures are the worst run's, not the median's");
         Assert.That(results.Targets.Single(t => t.Key.StartsWith("roll.failed", StringComparison.Ordinal)).Value, Is.False);
         Assert.That(BenchReport.Render(results), Does.Contain("by kind: client saturated 3097"));
-        Assert.That(BenchmarkStep.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(0.8, 0)], [], []).Targets.Single(t => t.Key.StartsWith("roll.failed", StringComparison.Ordinal)).Value, Is.True);
+        Assert.That(BenchSummary.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(0.8, 0)], [], [], []).Targets.Single(t => t.Key.StartsWith("roll.failed", StringComparison.Ordinal)).Value, Is.True);
     }
 
     private static BenchResults Results() => new()
