@@ -18,9 +18,6 @@ public sealed class DeployRun : IAsyncDisposable
 {
     private static readonly ConditionalWeakTable<RunContext, DeployRun> Runs = new();
     private readonly RunContext _run;
-    private LockHolder? _lock;
-    // Runs whose check mode already said who holds the lock (once per run, even when its DeployRun was dropped).
-    private static readonly ConditionalWeakTable<RunContext, object> LockAsked = new();
     private SshRuntimeApiChannel? _haproxy;
 
     private DeployRun(RunContext run, Inventory inventory, SshSessionPool pool, ReleaseStore releases)
@@ -30,6 +27,7 @@ public sealed class DeployRun : IAsyncDisposable
         Pool = pool;
         Releases = releases;
         _report = new RunReport(run, Timeline);
+        Lock = new RunLock(run, Timeline);
     }
 
     private readonly RunReport _report;
@@ -42,6 +40,9 @@ public sealed class DeployRun : IAsyncDisposable
     public ReleaseStore Releases { get; }
 
     public PhaseTimeline Timeline { get; } = new();
+
+    /// <summary>The deploy lock as this run holds it (taken by <see cref="LockAsync"/>, released by <see cref="FinishAsync"/>).</summary>
+    public RunLock Lock { get; }
 
     /// <summary>The version the run deploys, once known (for the audit line).</summary>
     public string? Version { get; set; }
@@ -103,7 +104,7 @@ public sealed class DeployRun : IAsyncDisposable
     /// <summary>Forgets the run's DeployRun (closing its sessions), so that the next step loads the inventory afresh. Not while it holds the lock.</summary>
     public static async Task DropAsync(RunContext run)
     {
-        if (Current(run) is { } current && current._lock is null)
+        if (Current(run) is { } current && !current.Lock.Held)
         {
             Runs.Remove(run);
             await current.DisposeAsync();
@@ -129,35 +130,10 @@ public sealed class DeployRun : IAsyncDisposable
     public IReadOnlyList<int> SlotPorts => Inventory.LoadBalancer?.SlotPorts ?? [8081, 8082];
 
     /// <summary>Takes the environment's deploy lock for this run (once; later calls are no-ops). No version: an Apply's, the holder shows "-".</summary>
-    public async Task LockAsync(string target, string? version)
+    public Task LockAsync(string target, string? version)
     {
         Version ??= version;
-        if (_run.CheckMode && LockAsked.TryAdd(_run, this))
-        {
-            // Check mode takes no lock, but says (once) when the real run would be refused.
-            try
-            {
-                if (await new DeployLock(await LbAsync()).HolderAsync(_run.Cancellation) is { } holder)
-                {
-                    _run.Reporter.Warn($"Check mode: another run holds the deploy lock ({DeployLock.Describe(holder)}): the real {target} would be refused until it ends (or Unlock releases it).");
-                }
-            }
-            catch (PlatformException ex)
-            {
-                _run.Reporter.Warn($"Check mode: whether another run holds the deploy lock cannot be asked ({ex.Message}).");
-            }
-        }
-
-        if (_lock is not null || _run.CheckMode)
-        {
-            return;
-        }
-
-        var lb = await LbAsync();
-        var deployLock = new DeployLock(lb);
-        (_lock, LockReleasedBefore) = await Timeline.MeasureAsync(lb.Host.Name, "lock", () => deployLock.AcquireAsync(_run.Operator, target, version ?? "-", _run.Cancellation));
-        LockTakenUtc = DateTime.UtcNow;
-        _run.Reporter.Verbose($"Deploy lock taken ({deployLock.Path})");
+        return Lock.TakeAsync(() => LbAsync(), target, version);
     }
 
     /// <summary>
@@ -184,11 +160,10 @@ public sealed class DeployRun : IAsyncDisposable
             _haproxy = null;
         }
 
-        if (_lock is not null && Inventory.LoadBalancer is { } lb && moved.Contains(lb.Host))
+        if (Lock.Held && Inventory.LoadBalancer is { } lb && moved.Contains(lb.Host))
         {
             _run.Reporter.Warn($"The lb host {lb.Host} was replaced, and the deploy lock with it: taking it again on the new one.");
-            _lock = null;
-            LockTakenUtc = null;
+            Lock.Forget();
         }
 
         Inventory = applied;
@@ -208,31 +183,11 @@ public sealed class DeployRun : IAsyncDisposable
             _haproxy = null;
         }
 
-        _lock = null;
-        LockTakenUtc = null;
+        Lock.Forget();
     }
 
     private static bool SameMachine(InventoryHost a, InventoryHost b) =>
         a.Address == b.Address && a.SshPort == b.SshPort && a.SshUser == b.SshUser && a.HostKeyFingerprint == b.HostKeyFingerprint;
-
-    /// <summary>When this run took the deploy lock (null: not taken).</summary>
-    public DateTime? LockTakenUtc { get; private set; }
-
-    /// <summary>How long before this run took the lock another run had released it (null: never, or unknown).</summary>
-    public TimeSpan? LockReleasedBefore { get; private set; }
-
-    /// <summary>
-    /// True when the nodes, asked at <paramref name="askedUtc"/> while the lock was being taken, may
-    /// have been changed since: another run held the lock then and released it moments before this
-    /// one got it (steps ask the nodes while taking the lock, to save the wait).
-    /// </summary>
-    public bool NodesMayHaveChangedSince(DateTime askedUtc) => MayHaveChanged(askedUtc, LockTakenUtc, LockReleasedBefore);
-
-    // The lock was taken after the nodes were asked, and released by another run after they were
-    // asked (a tenth of a second's margin). Both sides are intervals on one clock each, so the lb's
-    // clock need not agree with this machine's.
-    internal static bool MayHaveChanged(DateTime askedUtc, DateTime? takenUtc, TimeSpan? releasedBefore) =>
-        takenUtc is { } taken && taken >= askedUtc && releasedBefore is { } ago && ago <= taken - askedUtc + TimeSpan.FromMilliseconds(100);
 
     /// <summary>A fresh recap for the next step (each step prints its own), kept for the report under <paramref name="title"/>.</summary>
     public Recap NewRecap(IEnumerable<string> hosts, string title) => _report.NewRecap(hosts, title);
@@ -258,17 +213,17 @@ public sealed class DeployRun : IAsyncDisposable
             try
             {
                 // Needed for the lock or the audit line only: a Destroy's lb host is gone.
-                lb = current is not null && (current._lock is not null || deploying.Count > 0) ? await current.LbAsync(cleanup.Token) : null;
+                lb = current is not null && (current.Lock.Held || deploying.Count > 0) ? await current.LbAsync(cleanup.Token) : null;
             }
             catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
             {
-                var locked = current?._lock is not null ? $"; this run's deploy lock stays held there: run ./build.sh --target=Unlock --environment={run.Environment} once the lb host is back" : string.Empty;
+                var locked = current?.Lock.Held == true ? $"; this run's deploy lock stays held there: run ./build.sh --target=Unlock --environment={run.Environment} once the lb host is back" : string.Empty;
                 run.Reporter.Warn($"The lb host is unreachable; the audit line is written locally only{locked} ({ex.Message})");
             }
 
-            if (current?._lock is { } held && lb is not null)
+            if (current is not null && lb is not null)
             {
-                await new DeployLock(lb).ReleaseAsync(held, cleanup.Token);
+                await current.Lock.ReleaseAsync(lb, cleanup.Token);
             }
 
             // Reports are of rollouts and their checks: an Unlock or a MigrateDb on its own writes none.

@@ -44,12 +44,12 @@ internal sealed class NodeDiscovery(RunContext run, DeployRun deploy)
         var first = stats();
         var states = await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, first, version, token)));
         await (locking ?? Task.CompletedTask);
-        if (!deploy.NodesMayHaveChangedSince(asked))
+        if (!deploy.Lock.NodesMayHaveChangedSince(asked))
         {
             return states;
         }
 
-        Out.Info($"Another run released the deploy lock {deploy.LockReleasedBefore!.Value.TotalSeconds:0.00} s before this one took it, while this one asked the nodes: asking them again");
+        Out.Info($"Another run released the deploy lock {deploy.Lock.ReleasedBefore!.Value.TotalSeconds:0.00} s before this one took it, while this one asked the nodes: asking them again");
         var again = stats();
         return await Task.WhenAll(nodes.Select(n => DiscoverAsync(n, again, version, token)));
     }

@@ -39,8 +39,20 @@ public sealed class HostSession : IAsyncDisposable
     public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default) =>
         new(host, await connector.ConnectShellAsync(host, cancellation));
 
-    public Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null) =>
-        RunAsync(command, input: null, cancellation, timeout);
+    /// <summary>Runs a command; its exit code and output are the caller's to judge. SSH failures name the host.</summary>
+    public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null)
+    {
+        try
+        {
+            return await RunAsync(command, input: null, cancellation, timeout);
+        }
+        catch (SshException ex)
+        {
+            // A channel refused or closed under the command (sshd's MaxSessions, a dying connection): an
+            // error of this host, said as one. The checked runs add their step's wording instead.
+            throw new PlatformException($"{Host.Name}: a command could not run over SSH ({ex.Message}).", ex);
+        }
+    }
 
     /// <param name="input">Sent to the command's standard input, then closed; null sends nothing.</param>
     private async Task<RemoteResult> RunAsync(string command, Stream? input, CancellationToken cancellation, TimeSpan? timeout)

@@ -52,14 +52,14 @@ public sealed class DeployLockTests
 
     [Test]
     public void A_lock_released_by_another_run_while_the_nodes_were_asked_means_ask_again() =>
-        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), TimeSpan.FromMilliseconds(30)), Is.True);
+        Assert.That(RunLock.MayHaveChanged(Asked, Asked.AddMilliseconds(80), TimeSpan.FromMilliseconds(30)), Is.True);
 
     [Test]
     public void A_lock_released_long_before_or_taken_before_asking_changes_nothing()
     {
-        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), TimeSpan.FromSeconds(2)), Is.False, "released two seconds before the nodes were asked (the run before this one)");
-        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddSeconds(-30), TimeSpan.Zero), Is.False, "the lock was held before the nodes were asked (Deploy takes it at Apply or ExpandDb)");
-        Assert.That(DeployRun.MayHaveChanged(Asked, null, null), Is.False, "check mode takes no lock");
-        Assert.That(DeployRun.MayHaveChanged(Asked, Asked.AddMilliseconds(80), null), Is.False, "never released before");
+        Assert.That(RunLock.MayHaveChanged(Asked, Asked.AddMilliseconds(80), TimeSpan.FromSeconds(2)), Is.False, "released two seconds before the nodes were asked (the run before this one)");
+        Assert.That(RunLock.MayHaveChanged(Asked, Asked.AddSeconds(-30), TimeSpan.Zero), Is.False, "the lock was held before the nodes were asked (Deploy takes it at Apply or ExpandDb)");
+        Assert.That(RunLock.MayHaveChanged(Asked, null, null), Is.False, "check mode takes no lock");
+        Assert.That(RunLock.MayHaveChanged(Asked, Asked.AddMilliseconds(80), null), Is.False, "never released before");
     }
 }

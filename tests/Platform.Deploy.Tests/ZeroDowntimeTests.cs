@@ -270,7 +270,7 @@ public sealed class ZeroDowntimeTests
         var next = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN });
         var nextDeploy = await DeployRun.ForAsync(next);
         await nextDeploy.LockAsync("RollNode", DeployHarness.NextN);
-        Assert.That(nextDeploy.LockReleasedBefore, Is.Not.Null.And.LessThan(TimeSpan.FromMinutes(1)), "alice's release was noted");
+        Assert.That(nextDeploy.Lock.ReleasedBefore, Is.Not.Null.And.LessThan(TimeSpan.FromMinutes(1)), "alice's release was noted");
         await DeployRun.FinishAsync(next, ["RollNode"], true, null);
 
         // A lock whose run is alive here (this very process) is kept: breaking it would let two rolls run at once.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Sockets;
 using Platform.Core;
 using Platform.TestSupport;
 
@@ -18,7 +16,7 @@ public sealed class HostCertificateTests
 
     private LoopbackRange _range = null!;
     private string _dir = null!;
-    private Process _sshd = null!;
+    private TestSshd? _sshd;
     private string _hostKeyFingerprint = null!;
     private string _clientKey = null!;
 
@@ -36,33 +34,13 @@ public sealed class HostCertificateTests
         _hostKeyFingerprint = OpenSshPublicKey.Parse(await File.ReadAllTextAsync(hostKey + ".pub"), "host.pub").Fingerprint;
         var client = await SshKeygen.NewKeyAsync(_dir, "client");
         _clientKey = client.PrivateFile;
-        await File.WriteAllTextAsync(Path.Combine(_dir, "authorized_keys"), client.Public + "\n");
-        var config = Path.Combine(_dir, "sshd_config");
-        await File.WriteAllTextAsync(config, $"""
-            ListenAddress {_range.Address(5)}:{Port}
-            HostKey {hostKey}
-            HostCertificate {hostKey}-cert.pub
-            AuthorizedKeysFile {_dir}/authorized_keys
-            PidFile {_dir}/sshd.pid
-            StrictModes no
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-
-            """);
-        _sshd = Process.Start(new ProcessStartInfo(ToolLocator.Find("sshd") ?? "/usr/sbin/sshd", ["-D", "-E", Path.Combine(_dir, "sshd.log"), "-f", config]))!;
-        await WaitUntilListeningAsync();
+        _sshd = await TestSshd.StartAsync(_dir, _range.Address(5), Port, hostKey, client.Public + "\n", $"HostCertificate {hostKey}-cert.pub");
     }
 
     [OneTimeTearDown]
     public void StopSshd()
     {
-        if (_sshd is not null)
-        {
-            _sshd.Kill(entireProcessTree: true);
-            _sshd.WaitForExit();
-            _sshd.Dispose();
-        }
-
+        _sshd?.Dispose();
         RepositoryRoot.RemoveScratch(_dir);
         _range.Dispose();
     }
@@ -89,30 +67,5 @@ public sealed class HostCertificateTests
         var refused = await Assert.ThrowsAsync<HostKeyMismatchException>(() => HostSession.OpenAsync(Host(other), new SshConnector(new SshCredentials(_clientKey))));
 
         Assert.That(refused!.Actual, Is.EqualTo(_hostKeyFingerprint));
-    }
-
-    // sshd binds its address before it answers; polled rather than slept, and bounded so a broken sshd fails the fixture.
-    private async Task WaitUntilListeningAsync()
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (_sshd.HasExited)
-            {
-                throw new InvalidOperationException($"sshd exited: {await File.ReadAllTextAsync(Path.Combine(_dir, "sshd.log"))}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(_range.Address(5), Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new TimeoutException($"sshd did not listen on {_range.Address(5)}:{Port}");
     }
 }
