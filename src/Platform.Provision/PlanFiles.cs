@@ -11,7 +11,8 @@ internal static class PlanFiles
         var summary = PlanSummary.Parse(json, planFile);
         var directory = Path.GetDirectoryName(planFile)!;
         var name = Path.GetFileNameWithoutExtension(planFile);
-        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), json);
+        // terraform show -json prints sensitive values in clear (plan.txt masks them): owner-only, as the plan.
+        AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), json, AtomicFile.OwnerOnly);
         AtomicFile.WriteAllText(Path.Combine(directory, name + ".txt"), summary.Describe() + "\n\n" + await runner.ShowTextAsync(planFile));
         reporter.Info(summary.Describe());
         reporter.Info($"Saved plan: {planFile} (review {Path.Combine(directory, name + ".txt")})");

@@ -49,7 +49,7 @@ public sealed partial class TerraformRunner
         RunAsync(["init", "-input=false", "-no-color", .. backendConfig.Select(c => $"-backend-config={c}")], stream: false);
 
     /// <summary>
-    /// Writes a saved plan; returns true when it contains changes (exit code 2 of -detailed-exitcode).
+    /// Writes a saved plan, readable by its owner only; returns true when it contains changes (exit code 2 of -detailed-exitcode).
     /// The plan is written beside the file and moved over it only when planning succeeded: a failed plan
     /// (Terraform may save an errored one) never replaces the plan under review.
     /// </summary>
@@ -63,6 +63,9 @@ public sealed partial class TerraformRunner
                 ["plan", "-input=false", "-no-color", "-detailed-exitcode", $"-out={written}", .. destroy ? ["-destroy"] : Array.Empty<string>(), .. variableArguments, .. extra ?? []],
                 stream: true,
                 okExitCodes: [0, 2]);
+            // A saved plan holds the state's secrets in clear (host keys, passwords): its owner's only,
+            // whatever the umask Terraform created it under.
+            File.SetUnixFileMode(written, AtomicFile.OwnerOnly);
             File.Move(written, planFile, overwrite: true);
             return result.ExitCode == 2;
         }

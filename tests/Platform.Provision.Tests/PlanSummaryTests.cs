@@ -52,6 +52,21 @@ public sealed class PlanSummaryTests
         return PlanSummary.Parse(await _terraform.ShowJsonAsync(_plan));
     }
 
+    // Terraform writes the plan under the process umask (world-readable under 022) and show -json prints
+    // sensitive values in clear: both hold the state's secrets, so only their owner may read them.
+    [Test]
+    public async Task The_saved_plan_and_its_json_are_readable_by_their_owner_only()
+    {
+        var plan = Path.Combine(_scratch, "secret-plan.tfplan");
+
+        await _terraform.PlanAsync(plan, []);
+        await PlanFiles.WriteAsync(_terraform, plan, new RecordingReporter());
+
+        Assert.That(File.GetUnixFileMode(plan), Is.EqualTo(AtomicFile.OwnerOnly));
+        Assert.That(File.GetUnixFileMode(Path.Combine(_scratch, "secret-plan.json")), Is.EqualTo(AtomicFile.OwnerOnly));
+        Assert.That(File.GetUnixFileMode(Path.Combine(_scratch, "secret-plan.txt")), Is.EqualTo(AtomicFile.Readable), "the masked summary stays readable for review");
+    }
+
     [Test]
     public async Task Create_counts_every_new_resource_as_an_add()
     {
