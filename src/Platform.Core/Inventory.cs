@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace Platform.Core;
 
@@ -66,7 +68,7 @@ public sealed record DatabaseInfo
 /// The hosts of one environment: written by Apply to <c>artifacts/&lt;env&gt;/inventory.json</c>,
 /// read by every later step. The same shape for every environment, so targets work unchanged.
 /// </summary>
-public sealed record Inventory
+public sealed partial record Inventory
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -137,6 +139,9 @@ public sealed record Inventory
         return inventory;
     }
 
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    private static partial Regex HostName();
+
     private void Validate(string source)
     {
         if (Hosts.Count == 0)
@@ -156,7 +161,10 @@ public sealed record Inventory
             }
 
             Require(!string.IsNullOrWhiteSpace(h.Name), "name", "is empty");
+            // Names and addresses reach shell scripts, HAProxy's runtime API and server names unquoted.
+            Require(HostName().IsMatch(h.Name), "name", $"is '{h.Name}': only letters, digits, '-', '_' and '.' may name a host");
             Require(!string.IsNullOrWhiteSpace(h.Address), "address", "is empty");
+            Require(IPAddress.TryParse(h.Address, out _) || Uri.CheckHostName(h.Address) == UriHostNameType.Dns, "address", $"is '{h.Address}', not an IP address or DNS name");
             Require(h.SshPort is > 0 and < 65536, "sshPort", $"is {h.SshPort}, not a TCP port");
             Require(h.HostKeyFingerprint.StartsWith("SHA256:", StringComparison.Ordinal), "hostKeyFingerprint", $"is '{h.HostKeyFingerprint}', expected SHA256:…");
             Require(h.Roles.Count > 0, "roles", "is empty");

@@ -67,6 +67,28 @@ public sealed class InventoryTests
         Assert.That(error!.Message, Does.Contain("hosts[1]").And.Contain("hostKeyFingerprint"));
     }
 
+    // Both reach bash scripts on the hosts and HAProxy's runtime API commands, where a space, ';' or a newline would be a command of its own.
+    [TestCase("\"address\":\"127.0.10.11\"", "\"address\":\"127.0.10.11; reboot\"", "address", "'127.0.10.11; reboot', not an IP address or DNS name")]
+    [TestCase("\"address\":\"127.0.10.11\"", "\"address\":\"127.0.10.11\\nset server x\"", "address", "not an IP address or DNS name")]
+    [TestCase("\"name\":\"web-1\"", "\"name\":\"web 1\"", "name", "'web 1': only letters, digits")]
+    public void Names_and_addresses_that_a_command_could_not_carry_are_refused(string field, string bad, string named, string message)
+    {
+        var json = Valid.Replace(field, bad, StringComparison.Ordinal);
+
+        var error = Assert.Throws<PlatformException>(() => Inventory.Parse(json, "inventory.json"));
+
+        Assert.That(error!.Message, Does.Contain("hosts[1]").And.Contain($"field '{named}'").And.Contain(message));
+    }
+
+    [TestCase("db-1.internal.example")]
+    [TestCase("::1")]
+    public void A_dns_name_or_an_ipv6_address_is_an_address(string address)
+    {
+        var inventory = Inventory.Parse(Valid.Replace("127.0.10.11", address, StringComparison.Ordinal), "inventory.json");
+
+        Assert.That(inventory.AppNodes.Single().Address, Is.EqualTo(address));
+    }
+
     [Test]
     public void Duplicate_host_names_are_refused()
     {
