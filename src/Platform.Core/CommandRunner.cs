@@ -47,6 +47,13 @@ public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
 {
     private const int TailLines = 25;
 
+    /// <summary>
+    /// Credentials this process logs in with that no program it runs inherits (Terraform's providers,
+    /// a release's build and smoke tests): a program that needs one is given it in
+    /// <see cref="CommandOptions.Environment"/>.
+    /// </summary>
+    public static readonly IReadOnlyList<string> WithheldVariables = ["VAULT_TOKEN", "VAULT_ROLE_ID", "VAULT_SECRET_ID"];
+
     public async Task<CommandResult> RunAsync(string program, IEnumerable<string> arguments, CommandOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new CommandOptions();
@@ -57,7 +64,7 @@ public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
         var command = Cli.Wrap(program)
             .WithArguments(args)
             .WithValidation(CommandResultValidation.None)
-            .WithEnvironmentVariables(options.Environment);
+            .WithEnvironmentVariables(e => e.Set(WithheldVariables.ToDictionary(v => v, string? (_) => null)).Set(options.Environment));
         if (options.WorkingDirectory is not null)
         {
             command = command.WithWorkingDirectory(options.WorkingDirectory);

@@ -139,10 +139,21 @@ public sealed record VaultOptions
         return true;
     }
 
-    private static Uri ParseAddress(string value, string name) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0
-            ? uri
-            : throw new PlatformException($"{name}={value} is not a valid Vault address: expected http(s)://host:port, e.g. https://vault.example:8200.");
+    private static Uri ParseAddress(string value, string name)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            throw new PlatformException($"{name}={value} is not a valid Vault address: expected http(s)://host:port, e.g. https://vault.example:8200.");
+        }
+
+        // Every request carries the token (and a login the secret ID): in clear only where nothing but this machine can see it.
+        if (uri.Scheme == "http" && !uri.IsLoopback)
+        {
+            throw new PlatformException($"{name}={value} sends Vault tokens in clear across the network: use https:// (a dev server on this machine may use http://127.0.0.1).");
+        }
+
+        return uri;
+    }
 
     // Go's strconv.ParseBool, which the Vault CLI uses for VAULT_SKIP_VERIFY.
     private static bool ParseBool(string? value, string name) => value switch

@@ -146,6 +146,32 @@ public sealed class BasicsTests
         Assert.That(error.StandardErrorTail, Does.Contain("the-cause"), "still there for callers");
     }
 
+    // Terraform's providers, a release's build and its smoke tests are other people's code: they get
+    // Platform's Vault login only when a caller hands it over on purpose.
+    [Test]
+    [NonParallelizable]
+    public async Task Programs_run_without_the_vault_login_unless_it_is_handed_to_them()
+    {
+        var runner = new CommandRunner(new RecordingReporter(), new SecretRedactor());
+        var before = Environment.GetEnvironmentVariable("VAULT_SECRET_ID");
+        Environment.SetEnvironmentVariable("VAULT_SECRET_ID", "s3cr3t-id");
+        Environment.SetEnvironmentVariable("PLATFORM_TEST_INHERITED", "kept");
+        try
+        {
+            const string Print = "echo \"${VAULT_SECRET_ID-withheld} ${PLATFORM_TEST_INHERITED-lost}\"";
+            var plain = await runner.RunAsync("sh", ["-c", Print]);
+            var handed = await runner.RunAsync("sh", ["-c", Print], new CommandOptions { Environment = new Dictionary<string, string?> { ["VAULT_SECRET_ID"] = "given" } });
+
+            Assert.That(plain.StandardOutput.Trim(), Is.EqualTo("withheld kept"));
+            Assert.That(handed.StandardOutput.Trim(), Is.EqualTo("given kept"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("VAULT_SECRET_ID", before);
+            Environment.SetEnvironmentVariable("PLATFORM_TEST_INHERITED", null);
+        }
+    }
+
     [Test]
     public async Task A_missing_program_says_so()
     {

@@ -94,6 +94,29 @@ public sealed class VaultOptionsTests
         Assert.That(error!.Message, Does.StartWith($"VAULT_ADDR={address} is not a valid Vault address"));
     }
 
+    [TestCase("http://vault.example:8200", false)]
+    [TestCase("http://10.0.0.5:8200", false)]
+    [TestCase("http://127.0.0.1:8200", true)]
+    [TestCase("http://localhost:8200", true)]
+    [TestCase("https://vault.example:8200", true)]
+    public void Http_is_taken_only_to_this_machine(string address, bool taken)
+    {
+        Func<VaultOptions> load = () => VaultOptions.FromEnvironment(new Dictionary<string, string>
+        {
+            ["VAULT_ADDR"] = address,
+            ["VAULT_TOKEN"] = "hvs.SomeTokenValue0123456789abcdef",
+        });
+
+        if (taken)
+        {
+            Assert.That(load().Address, Is.EqualTo(new Uri(address)));
+        }
+        else
+        {
+            Assert.That(() => load(), Throws.TypeOf<PlatformException>().With.Message.EqualTo($"VAULT_ADDR={address} sends Vault tokens in clear across the network: use https:// (a dev server on this machine may use http://127.0.0.1)."));
+        }
+    }
+
     [TestCase("1", true)]
     [TestCase("true", true)]
     [TestCase("T", true)]
