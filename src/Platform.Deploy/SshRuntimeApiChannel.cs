@@ -6,27 +6,38 @@ using Platform.Secure;
 namespace Platform.Deploy;
 
 /// <summary>
-/// Reaches HAProxy's runtime API the only way it is reachable: from the lb host itself, through an
-/// SSH tunnel from the lb host's session to its loopback API. One connection for the whole run, in
-/// the API's interactive mode (<c>prompt</c>): each answer ends with the <c>&gt; </c> prompt, so a
-/// command costs one round trip. A connection per command would wait for HAProxy's close to travel
-/// back through sshd, which holds that last small packet for the client's delayed ACK: 40 ms a call.
-/// Commands are serialized (one conversation); a connection HAProxy closed while idle (its
-/// <c>stats timeout</c>) is reopened once.
+/// Reaches HAProxy's runtime API the only way it is reachable: from the lb host itself, through a
+/// relay on the lb host (<see cref="RelayCommand"/>) over its SSH session, never a forwarded port: a
+/// port on this machine's loopback would let any local user give HAProxy admin commands while a run
+/// lasts. One connection for the whole run, in the API's interactive mode (<c>prompt</c>): each
+/// answer ends with the <c>&gt; </c> prompt, so a command costs one round trip. A connection per
+/// command would wait for HAProxy's close to travel back through sshd, which holds that last small
+/// packet for the client's delayed ACK: 40 ms a call. Commands are serialized (one conversation); a
+/// connection HAProxy closed while idle (its <c>stats timeout</c>) is reopened once.
 /// </summary>
-public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<string, int, int> tunnel) : IRuntimeApiChannel, IDisposable
+/// <param name="connect">Opens a two-way stream to the API's address and port (as seen from the lb host).</param>
+public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<string, int, CancellationToken, Task<Stream>> connect) : IRuntimeApiChannel, IDisposable
 {
     private const string Prompt = "\n> ";
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<byte> _pending = [];
-    private TcpClient? _client;
-    private NetworkStream? _stream;
+    private Stream? _stream;
 
     public SshRuntimeApiChannel(HostSession lb, string runtimeApi)
-        : this(lb.Host.Name, runtimeApi, lb.Tunnel)
+        : this(lb.Host.Name, runtimeApi, async (address, port, cancellation) => await lb.OpenPipeAsync(RelayCommand(address, port), cancellation))
     {
     }
+
+    /// <summary>
+    /// Bash on the lb host relays between its standard streams and the API: one connection, two
+    /// <c>cat</c>s. When either side ends (this run closes its input, or HAProxy the connection) the
+    /// relay's whole process group goes (sshd runs each command in a session of its own), so the
+    /// other side sees the end at once. A refused connection is said on standard output, where the
+    /// conversation reads it.
+    /// </summary>
+    public static string RelayCommand(string address, int port) =>
+        $"exec 3<>/dev/tcp/{address}/{port.ToString(System.Globalization.CultureInfo.InvariantCulture)} 2>/dev/null || {{ echo 'connection refused'; exit 7; }}; {{ cat <&3; kill 0; }} & cat >&3; kill 0";
 
     public async Task<string> SendAsync(IReadOnlyList<string> commands, CancellationToken cancellation)
     {
@@ -83,20 +94,17 @@ public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<
         return answers.ToString();
     }
 
-    private async Task<NetworkStream> OpenAsync(CancellationToken cancellation)
+    private async Task<Stream> OpenAsync(CancellationToken cancellation)
     {
         var (address, port) = Split(runtimeApi);
-        var local = tunnel(address, port);
-        _client = new TcpClient { NoDelay = true };
-        await _client.ConnectAsync("127.0.0.1", local, cancellation);
-        _stream = _client.GetStream();
+        _stream = await connect(address, port, cancellation);
         await _stream.WriteAsync("prompt\n"u8.ToArray(), cancellation);
         await ReadAnswerAsync(_stream, cancellation);
         return _stream;
     }
 
     // One command's answer: everything up to the prompt HAProxy prints when it is done.
-    private async Task<string> ReadAnswerAsync(NetworkStream stream, CancellationToken cancellation)
+    private async Task<string> ReadAnswerAsync(Stream stream, CancellationToken cancellation)
     {
         var buffer = new byte[16 * 1024];
         while (true)
@@ -109,10 +117,11 @@ public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<
                 return text[..(prompt + 1)];
             }
 
-            var read = await stream.ReadAsync(buffer, cancellation);
+            // Awaited up to the call's deadline even where the stream's own read cannot be cancelled (an SSH pipe's).
+            var read = await stream.ReadAsync(buffer, cancellation).AsTask().WaitAsync(cancellation);
             if (read == 0)
             {
-                throw new EndOfStreamException("HAProxy closed the connection");
+                throw new EndOfStreamException(text.Trim() is { Length: > 0 } said ? said : "HAProxy closed the connection");
             }
 
             _pending.AddRange(buffer.AsSpan(0, read));
@@ -122,9 +131,7 @@ public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<
     private void Close()
     {
         _stream?.Dispose();
-        _client?.Dispose();
         _stream = null;
-        _client = null;
         _pending.Clear();
     }
 

@@ -48,9 +48,7 @@ public sealed class HostSession : IAsyncDisposable
         }
         catch (SshException ex)
         {
-            // A channel refused or closed under the command (sshd's MaxSessions, a dying connection): an
-            // error of this host, said as one. The checked runs add their step's wording instead.
-            throw new PlatformException($"{Host.Name}: a command could not run over SSH ({ex.Message}).", ex);
+            throw CouldNotRun(ex);
         }
     }
 
@@ -104,6 +102,35 @@ public sealed class HostSession : IAsyncDisposable
             await Task.Run(() => cmd.EndExecute(started), CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// Starts <paramref name="command"/> for a conversation (see <see cref="RemotePipe"/>): returns once
+    /// sshd has accepted it; the command runs until the pipe is disposed or it ends on its own.
+    /// </summary>
+    public async Task<RemotePipe> OpenPipeAsync(string command, CancellationToken cancellation = default)
+    {
+        var cmd = _shell.CreateCommand(command);
+        cmd.CommandTimeout = Timeout.InfiniteTimeSpan;
+        try
+        {
+            await Task.Run(cmd.BeginExecute, cancellation);
+            return new RemotePipe(cmd, cmd.CreateInputStream());
+        }
+        catch (SshException ex)
+        {
+            cmd.Dispose();
+            throw CouldNotRun(ex);
+        }
+        catch
+        {
+            cmd.Dispose();
+            throw;
+        }
+    }
+
+    // A channel refused or closed under the command (sshd's MaxSessions, a dying connection): an error
+    // of this host, said as one. The checked runs add their step's wording instead.
+    private PlatformException CouldNotRun(SshException ex) => new($"{Host.Name}: a command could not run over SSH ({ex.Message}).", ex);
 
     /// <summary>
     /// A local port on 127.0.0.1 tunnelled through this SSH connection to <paramref name="host"/>:<paramref name="port"/>

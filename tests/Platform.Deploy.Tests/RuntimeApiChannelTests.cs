@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Net;
 using System.Text;
 using Platform.Core;
+using Platform.Secure;
 using Platform.TestSupport;
 
 namespace Platform.Deploy.Tests;
@@ -50,11 +51,117 @@ public sealed class RuntimeApiChannelTests
     {
         using var closed = new ClosedPort();
         var port = closed.Port;
-        using var channel = new SshRuntimeApiChannel("lb", $"127.0.0.1:{port}", (_, p) => p);
+        using var channel = new SshRuntimeApiChannel("lb", $"127.0.0.1:{port}", ConnectAsync);
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => channel.SendAsync(["show stat"], CancellationToken.None));
 
         Assert.That(error!.Message, Does.StartWith($"lb: HAProxy's runtime API at 127.0.0.1:{port} does not answer"));
+    }
+
+    // The real relay: a bash on a real sshd's host between the SSH channel and the stand-in, no port opened here.
+    [Test]
+    [Category("Integration")]
+    public async Task Through_the_lb_hosts_relay_the_conversation_holds_and_an_idle_close_is_survived()
+    {
+        await using var cli = FakeCli.Start(closeAfterCommands: 2);
+        await using var lb = await RelayHost.StartAsync();
+        string first, second;
+        using (var channel = new SshRuntimeApiChannel(lb.Session, $"127.0.0.1:{cli.Port}"))
+        {
+            first = await channel.SendAsync(["show stat", "set server catalog/web-1_8081 state drain"], CancellationToken.None);
+            second = await channel.SendAsync(["show stat"], CancellationToken.None);
+        }
+
+        Assert.That(first, Is.EqualTo(Stat + "\n\n"));
+        Assert.That(second, Is.EqualTo(Stat + "\n"), "asked again on a new connection after the stand-in closed the first");
+        Assert.That(cli.Connections, Is.EqualTo(2));
+        await Poll.UntilAsync(() => Task.FromResult(cli.Ended == 2), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20), "the relay's connection stayed open after the channel was disposed");
+        await Poll.UntilAsync(async () => !await lb.RelayRunsAsync(cli.Port), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "a relay process outlived the channel");
+    }
+
+    [Test]
+    [Category("Integration")]
+    public async Task Through_the_lb_hosts_relay_nothing_listening_is_said_as_such()
+    {
+        using var closed = new ClosedPort();
+        await using var lb = await RelayHost.StartAsync();
+        using var channel = new SshRuntimeApiChannel(lb.Session, $"127.0.0.1:{closed.Port}");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => channel.SendAsync(["show stat"], CancellationToken.None));
+
+        Assert.That(error!.Message, Is.EqualTo($"lb: HAProxy's runtime API at 127.0.0.1:{closed.Port} does not answer (connection refused). Is HAProxy running (Apply)?"));
+    }
+
+    /// <summary>A real sshd on a loopback address of its own, with a session to it as the lb host.</summary>
+    private sealed class RelayHost : IAsyncDisposable
+    {
+        private readonly LoopbackRange _range;
+        private readonly string _dir;
+        private readonly TestSshd _sshd;
+
+        private RelayHost(LoopbackRange range, string dir, TestSshd sshd, HostSession session)
+        {
+            _range = range;
+            _dir = dir;
+            _sshd = sshd;
+            Session = session;
+        }
+
+        public HostSession Session { get; }
+
+        public static async Task<RelayHost> StartAsync()
+        {
+            var (range, dir) = LoopbackRange.AcquireWithScratch("relay");
+            TestSshd? sshd = null;
+            try
+            {
+                var hostKey = Path.Combine(dir, "host");
+                await SshKeygen.NewPairAsync(hostKey);
+                var client = await SshKeygen.NewKeyAsync(dir, "client");
+                sshd = await TestSshd.StartAsync(dir, range.Address(7), 2222, hostKey, client.Public + "\n");
+                var host = new InventoryHost
+                {
+                    Name = "lb", Roles = ["lb"], Address = range.Address(7), SshPort = 2222, SshUser = Environment.UserName, BaseDir = dir,
+                    HostKeyFingerprint = await SshKeygen.FingerprintAsync(hostKey + ".pub"),
+                };
+                return new RelayHost(range, dir, sshd, await HostSession.OpenAsync(host, new SshConnector(new SshCredentials(client.PrivateFile))));
+            }
+            catch
+            {
+                sshd?.Dispose();
+                RepositoryRoot.RemoveScratch(dir);
+                range.Dispose();
+                throw;
+            }
+        }
+
+        // The relay's bash names the API's address and port on its command line.
+        public async Task<bool> RelayRunsAsync(int port) =>
+            (await new CommandRunner(new RecordingReporter(), new SecretRedactor()).RunAsync("pgrep", ["-f", $"/dev/tcp/127.0.0.1/{port} "], new CommandOptions { AllowFailure = true })).ExitCode == 0;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Session.DisposeAsync();
+            _sshd.Dispose();
+            RepositoryRoot.RemoveScratch(_dir);
+            _range.Dispose();
+        }
+    }
+
+    // Straight to the stand-in over TCP, where the real channel relays through the lb host's SSH session.
+    private static async Task<Stream> ConnectAsync(string address, int port, CancellationToken cancellation)
+    {
+        var client = new TcpClient { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(address, port, cancellation);
+            return new NetworkStream(client.Client, ownsSocket: true);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     /// <summary>HAProxy's CLI in miniature: "prompt" turns on interactive mode; it closes after some commands.</summary>
@@ -75,15 +182,32 @@ public sealed class RuntimeApiChannelTests
 
         public int Connections { get; private set; }
 
+        /// <summary>Connections whose client has gone (or that the stand-in closed).</summary>
+        public int Ended { get; private set; }
+
+        public int Port => _server.Port;
+
         public List<string> Received { get; } = [];
 
         public static FakeCli Start(int closeAfterCommands) => new(closeAfterCommands);
 
-        public SshRuntimeApiChannel Channel() => new("lb", $"127.0.0.1:{_server.Port}", (_, port) => port);
+        public SshRuntimeApiChannel Channel() => new("lb", $"127.0.0.1:{_server.Port}", ConnectAsync);
 
         public ValueTask DisposeAsync() => _server.DisposeAsync();
 
         private async Task ConverseAsync(NetworkStream stream, CancellationToken stop)
+        {
+            try
+            {
+                await AnswerAsync(stream, stop);
+            }
+            finally
+            {
+                Ended++;
+            }
+        }
+
+        private async Task AnswerAsync(NetworkStream stream, CancellationToken stop)
         {
             using var reader = new StreamReader(stream, Encoding.ASCII);
             var commands = 0;
