@@ -124,7 +124,7 @@ public sealed class TerraformEnvironment
             await registry.EnsureDeployOperatorAsync(identity, run.Cancellation);
         }
 
-        var circle = (await registry.ActiveAsync(run.Cancellation)).Select(o => o.PublicKeyLine).ToList();
+        var circle = await registry.CreationKeysAsync(run.Cancellation);
         var deployLine = $"{identity.PublicKey.KeyText} {DeployIdentity.OperatorName}";
         return circle.Contains(deployLine) ? circle : [.. circle, deployLine];
     }

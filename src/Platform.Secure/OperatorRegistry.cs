@@ -43,6 +43,14 @@ public sealed partial class OperatorRegistry(ISecretStore store, TimeProvider? t
     public async Task<IReadOnlyList<Operator>> ActiveAsync(CancellationToken cancellation = default) =>
         (await ListAsync(cancellation)).Where(o => o.IsActive(Now)).ToList();
 
+    /// <summary>
+    /// The key lines a new host is created with (a cloud's key resources take no options): the active
+    /// operators who never expire. One who expires gets in at the next SeedKeys, on a line whose
+    /// <c>expiry-time</c> sshd enforces, rather than for good on the hosts an Apply makes.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> CreationKeysAsync(CancellationToken cancellation = default) =>
+        (await ActiveAsync(cancellation)).Where(o => o.ExpiresAt is null).Select(o => o.PublicKeyLine).ToList();
+
     /// <summary>Validates an onboarding and returns the operator it would add (nothing is written).</summary>
     public async Task<Operator> PrepareOnboardAsync(string name, OpenSshPublicKey key, DateTimeOffset? expiresAt, string addedBy, CancellationToken cancellation = default)
     {

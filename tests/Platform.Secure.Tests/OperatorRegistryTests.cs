@@ -54,6 +54,19 @@ public sealed class OperatorRegistryTests
     }
 
     [Test]
+    public async Task New_hosts_are_created_with_the_operators_who_never_expire()
+    {
+        var (registry, _, _) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "tester"));
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("bob", _bob, Today.AddDays(7), "tester"));
+
+        var keys = await registry.CreationKeysAsync();
+
+        Assert.That(keys, Is.EqualTo(new[] { $"{_alice.KeyText} alice" }), "bob's week comes with SeedKeys' expiry-time, not as a key without one");
+        Assert.That((await registry.ActiveAsync()).Select(o => o.Name), Is.EquivalentTo(new[] { "alice", "bob" }));
+    }
+
+    [Test]
     public async Task Duplicate_name_is_refused_and_nothing_is_written()
     {
         var (registry, store, _) = NewRegistry();
