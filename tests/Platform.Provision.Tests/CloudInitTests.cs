@@ -79,6 +79,19 @@ public sealed class CloudInitTests
         Assert.That(config.File("/etc/systemd/system/catalog@.service"), Does.Contain($"WorkingDirectory={BaseDir}"));
     }
 
+    // systemd's own exposure score (0 safe .. 10 unsafe; 9.6 for the unit with no hardening): at most 7.
+    [Test]
+    public async Task The_slot_unit_is_hardened_by_systemds_own_measure()
+    {
+        var config = await RenderAsync("app");
+        var unit = Path.Combine(_dir, "catalog@8082.service");
+        await File.WriteAllTextAsync(unit, config.File("/etc/systemd/system/catalog@.service"));
+
+        var check = await RunAsync("systemd-analyze", "security", "--offline=true", "--threshold=70", unit);
+
+        Assert.That(check.ExitCode, Is.Zero, check.StandardOutput + check.StandardError);
+    }
+
     [Test]
     public async Task The_lb_config_passes_haproxy_check_with_both_slots_of_every_app_node()
     {
