@@ -82,8 +82,8 @@ public sealed class CatalogDatabase
             await ExecuteAsync(server, cancellation,
                 $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{OwnerRole}') THEN CREATE ROLE {OwnerRole}; END IF; END $$",
                 $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AppRole}') THEN CREATE ROLE {AppRole}; END IF; END $$",
-                $"ALTER ROLE {OwnerRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {Literal(_ownerPassword)}",
-                $"ALTER ROLE {AppRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {Literal(_appPassword)}");
+                $"ALTER ROLE {OwnerRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {Literal(ScramVerifier.For(_ownerPassword))}",
+                $"ALTER ROLE {AppRole} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD {Literal(ScramVerifier.For(_appPassword))}");
             await using var exists = new NpgsqlCommand($"SELECT 1 FROM pg_database WHERE datname = '{Name}'", server);
             if (await exists.ExecuteScalarAsync(cancellation) is null)
             {
@@ -124,11 +124,20 @@ public sealed class CatalogDatabase
             ApplicationName = applicationName,
             IncludeErrorDetail = errorDetail,
             Timeout = 10,
+            SslMode = SslModeFor(_server.Address),
 
             // Platform's own connections are few and short; a pool would outlive a database that
             // Destroy and Apply replaced in the same process (the benchmark does) and hand out dead ones.
             Pooling = false,
         }.ConnectionString;
+
+    /// <summary>
+    /// Encrypted, or no connection at all, wherever the passwords would cross a network: Npgsql's
+    /// default (<c>Prefer</c>) falls back to clear text when the server, or someone in between, says
+    /// it has no TLS. A database on this machine's loopback may go without.
+    /// </summary>
+    internal static SslMode SslModeFor(string address) =>
+        System.Net.IPAddress.TryParse(address, out var ip) && System.Net.IPAddress.IsLoopback(ip) || address == "localhost" ? SslMode.Prefer : SslMode.Require;
 
     private static async Task<string> PasswordAsync(ISecretStore store, string key, bool create, CancellationToken cancellation)
     {

@@ -15,4 +15,14 @@ public sealed class DatabaseConnectionTests
 
         Assert.That(error!.Message, Does.StartWith($"The database at 127.0.0.1:{port} does not answer").And.Contain("Apply (and so Deploy) starts it again").And.Not.Contain("hunter2"));
     }
+
+    // The roles' passwords cross the network to any database not on this machine: never in clear.
+    [TestCase("127.0.0.1", Npgsql.SslMode.Prefer)]
+    [TestCase("127.0.10.4", Npgsql.SslMode.Prefer)]
+    [TestCase("localhost", Npgsql.SslMode.Prefer)]
+    [TestCase("::1", Npgsql.SslMode.Prefer)]
+    [TestCase("db.internal.example", Npgsql.SslMode.Require)]
+    [TestCase("private-db-cluster.db.ondigitalocean.com", Npgsql.SslMode.Require)]
+    public void Connections_beyond_loopback_must_be_encrypted(string address, Npgsql.SslMode expected) =>
+        Assert.That(CatalogDatabase.SslModeFor(address), Is.EqualTo(expected));
 }

@@ -181,6 +181,27 @@ public sealed class MigrationTests
         Assert.That(reporter.Text, Does.Contain("Waiting for the migration lock"));
     }
 
+    // PostgreSQL hashes a password it is given itself; the verifier Platform sends instead must be the
+    // very one it would store for the same salt, or the roles could not log in.
+    [Test]
+    public async Task The_scram_verifier_is_the_one_postgresql_makes_for_the_same_salt()
+    {
+        await using var admin = new NpgsqlConnection(_cluster.ConnectionString());
+        await admin.OpenAsync();
+        var role = "scram_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var create = new NpgsqlCommand($"SET password_encryption = 'scram-sha-256'; CREATE ROLE {role} LOGIN PASSWORD 'pencil-7!x'", admin))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        await using var read = new NpgsqlCommand($"SELECT rolpassword FROM pg_authid WHERE rolname = '{role}'", admin);
+        var stored = (string)(await read.ExecuteScalarAsync())!;
+        var salt = Convert.FromBase64String(stored.Split('$')[1].Split(':')[1]);
+
+        Assert.That(ScramVerifier.For("pencil-7!x", salt), Is.EqualTo(stored));
+        Assert.That(ScramVerifier.For("pencil-7!y", salt), Is.Not.EqualTo(stored));
+    }
+
     [Test]
     public async Task The_service_role_may_change_rows_but_not_the_schema_or_the_journal()
     {
@@ -224,6 +245,13 @@ public sealed class MigrationTests
         Assert.That(await Try("DROP TABLE items"), Is.EqualTo("42501"));
         Assert.That(await Try("DELETE FROM changelog"), Is.EqualTo("42501"), "the journal is read-only for the service");
         Assert.That(await store.GetAsync(CatalogDatabase.AppPasswordKey), Has.Length.EqualTo(32));
+        await using (var admin = new NpgsqlConnection(_cluster.ConnectionString()))
+        {
+            await admin.OpenAsync();
+            await using var stored = new NpgsqlCommand("SELECT rolpassword FROM pg_authid WHERE rolname = 'catalog_app'", admin);
+            Assert.That((string)(await stored.ExecuteScalarAsync())!, Does.StartWith("SCRAM-SHA-256$4096:"), "sent as a verifier, logged in with above");
+        }
+
         Assert.That(File.GetUnixFileMode(Path.Combine(store.Root, "db", "catalog-app-password.json")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 }

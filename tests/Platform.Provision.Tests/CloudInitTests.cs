@@ -165,7 +165,7 @@ public sealed class CloudInitTests
         Assert.That(commands, Has.Count.EqualTo(2));
         Assert.That((await File.ReadAllLinesAsync(Path.Combine(conf, "postgresql.conf"))).Where(l => l.StartsWith("listen_addresses", StringComparison.Ordinal)), Is.EqualTo(new[] { "listen_addresses = '*'" }));
         Assert.That(await File.ReadAllTextAsync(Path.Combine(conf, "pg_hba.conf")), Does.EndWith("host all all 10.0.0.0/8 scram-sha-256\n"));
-        Assert.That(config.RunCommands.Where(c => c.Contains(AdminPassword, StringComparison.Ordinal)), Is.EqualTo(new[] { $"runuser -u postgres -- psql -q -c \"ALTER ROLE postgres PASSWORD '{AdminPassword}'\"" }));
+        Assert.That(config.RunCommands.Where(c => c.Contains(AdminPassword, StringComparison.Ordinal)), Is.EqualTo(new[] { $"printf '%s\\n' \"ALTER ROLE postgres PASSWORD '{AdminPassword}'\" | runuser -u postgres -- psql -q" }), "on psql's input, not its command line");
         Assert.That(config.Text.Split(AdminPassword).Length, Is.EqualTo(2), "the password is in that command and nowhere else");
     }
 
