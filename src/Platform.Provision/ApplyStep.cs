@@ -26,6 +26,11 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                 : $"--plan={given}: no such file ({planFile}). Pass a plan file that ./build.sh --target=Plan wrote (artifacts/<env>/plan.tfplan by default). Nothing was changed.");
         }
 
+        if (given is null)
+        {
+            PlanOfThisRun.Check(run, planFile);
+        }
+
         var environment = await TerraformEnvironment.PrepareAsync(run, saysVariables: false);
         var showJson = await environment.Runner.ShowJsonAsync(planFile);
         var summary = PlanSummary.Parse(showJson, planFile);
@@ -61,6 +66,12 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
         if (applying)
         {
+            if (given is null)
+            {
+                // Again, as late as can be: the lock and the hosts' start took their time.
+                PlanOfThisRun.Check(run, planFile);
+            }
+
             try
             {
                 await environment.Runner.ApplyAsync(planFile);

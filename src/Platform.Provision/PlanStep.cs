@@ -17,6 +17,7 @@ public sealed class PlanStep(RunContext run)
         Directory.CreateDirectory(Path.GetDirectoryName(planFile)!);
         run.Reporter.Info($"Planning environment '{run.Environment}' ({run.Layout.InfraDir})");
         await environment.Runner.PlanAsync(planFile, environment.VariableArguments, extra: run.Arguments.All("replace").Select(r => $"-replace={r}"));
+        PlanOfThisRun.Remember(run, planFile);
         RememberedVariables.WriteBesidePlan(planFile, environment.Overrides);
         var summary = await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter);
         if (run.CheckMode)

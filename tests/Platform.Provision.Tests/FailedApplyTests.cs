@@ -102,17 +102,50 @@ public sealed class FailedApplyTests
         Assert.That(Remembered(), Is.EqualTo(new[] { "sticky=true" }), "sticky=false was never applied");
     }
 
+    // Deploy's Plan and Apply share the environment's plan file with every other run in the checkout.
+    [Test]
+    public async Task A_plan_another_run_wrote_over_this_runs_plan_is_not_applied()
+    {
+        await PlanAndApplyAsync("hosts=1");
+        var deploy = Run("hosts=1");
+        await new PlanStep(deploy).RunAsync();
+
+        await new PlanStep(Run("hosts=3")).RunAsync();
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new ApplyStep(deploy).RunAsync());
+
+        Assert.That(error!.Message, Does.Contain("plan.tfplan was written over after this run's Plan wrote it").And.Contain("nothing was applied"));
+        Assert.That(Inventory.Load(_layout.InventoryFile).Hosts, Has.Count.EqualTo(1));
+        Assert.That(Remembered(), Is.EqualTo(new[] { "hosts=1" }));
+    }
+
+    [Test]
+    public async Task A_plan_written_while_an_apply_run_went_on_is_not_applied_but_one_from_before_it_is()
+    {
+        await PlanAndApplyAsync("hosts=1");
+        var lateApply = Run();
+        await Task.Delay(20); // the Plan below comes after lateApply began, on the files' coarser clock too
+        await new PlanStep(Run("hosts=3")).RunAsync();
+
+        var refused = await Assert.ThrowsAsync<PlatformException>(() => new ApplyStep(lateApply).RunAsync());
+        await new ApplyStep(Run()).RunAsync();
+
+        Assert.That(refused!.Message, Does.Contain("was written while this run went on, not by it"));
+        Assert.That(Inventory.Load(_layout.InventoryFile).Hosts, Has.Count.EqualTo(3), "an Apply begun after the Plan applies it: the plan under review");
+    }
+
+    private RunContext Run(params string[] vars) => new(_layout, new RunArguments(name => name switch
+    {
+        "var" => vars,
+        DestructionGuard.AllowArgument => ["true"],
+        _ => [],
+    }), checkMode: false, new RecordingReporter());
+
     private string[] Remembered() =>
         System.Text.Json.JsonSerializer.Deserialize<string[]>(File.ReadAllText(RememberedVariables.FileOf(_layout)))!;
 
     private async Task PlanAndApplyAsync(params string[] vars)
     {
-        var run = new RunContext(_layout, new RunArguments(name => name switch
-        {
-            "var" => vars,
-            DestructionGuard.AllowArgument => ["true"],
-            _ => [],
-        }), checkMode: false, new RecordingReporter());
+        var run = Run(vars);
         await new PlanStep(run).RunAsync();
         await new ApplyStep(run).RunAsync();
     }
