@@ -1,5 +1,6 @@
 using Platform.Core;
 using Platform.Migrate;
+using Platform.Provision;
 using Platform.Release;
 
 namespace Platform.Deploy;
@@ -21,6 +22,12 @@ public static class ArgumentPreflight
         if (run.Arguments.Has("environment"))
         {
             run.Layout.RequireInfraDir();
+        }
+
+        if (run.Arguments.All("var") is { Count: > 0 } variables)
+        {
+            var settings = EnvironmentSettings.Load(run.Layout);
+            TerraformVariables.ParseOverrides(variables, settings.TerraformVariables, $"{settings.Source}: terraformVariables");
         }
 
         foreach (var flag in KnownArguments.Flags)

@@ -31,19 +31,41 @@ public sealed class TerraformVariables
             result._values[name] = Fill(template, placeholders, $"{source}.{name}");
         }
 
+        result._overrides.AddRange(ParseOverrides(overrides, templates, source));
+        return result;
+    }
+
+    /// <summary>
+    /// The user's <c>--var=name=value</c> overrides, refusing a malformed one and one of the variables
+    /// Platform passes itself (<paramref name="platformVariables"/>, from platform.json's
+    /// <c>terraformVariables</c>: where state lives, who the hosts trust), which no run may move.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Value)> ParseOverrides(IEnumerable<string> overrides, IReadOnlyDictionary<string, JsonNode?> platformVariables, string source)
+    {
+        var parsed = new List<(string Name, string Value)>();
         foreach (var raw in overrides)
         {
             var eq = raw.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
+            var name = eq > 0 ? raw[..eq].Trim() : string.Empty;
+            if (!IsName(name))
             {
                 throw new PlatformException($"--var={raw} is not valid: expected --var=name=value (e.g. --var=app_nodes=4).");
             }
 
-            result._overrides.Add((raw[..eq].Trim(), raw[(eq + 1)..]));
+            if (platformVariables.ContainsKey(name))
+            {
+                throw new PlatformException($"--var={name}=… cannot be given: Platform passes {name} to Terraform itself ({source}). Leave it out.");
+            }
+
+            parsed.Add((name, raw[(eq + 1)..]));
         }
 
-        return result;
+        return parsed;
     }
+
+    // Terraform's identifiers: a letter or underscore, then letters, digits, underscores and dashes.
+    private static bool IsName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
 
     /// <summary>The values as <c>name=value</c> strings (for <c>-backend-config</c>).</summary>
     public IEnumerable<string> AsPairs() =>

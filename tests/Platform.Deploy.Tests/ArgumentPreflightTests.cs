@@ -23,4 +23,16 @@ public sealed class ArgumentPreflightTests
     [TestCase("lock-timeout", "soon")]
     public void A_bad_value_is_refused_naming_it(string name, string value) =>
         Assert.That(() => ArgumentPreflight.Check(Run((name, value)), ["MigrateDb"]), Throws.TypeOf<PlatformException>().With.Message.Contains(name == "version" ? value : $"--{name}"));
+
+    // Caught before Package builds a release for a minute, not at Plan after it.
+    [TestCase("app_nodes", "--var=app_nodes is not valid: expected --var=name=value")]
+    [TestCase("=4", "--var==4 is not valid")]
+    [TestCase("state_dir=/tmp/elsewhere", "--var=state_dir=… cannot be given: Platform passes state_dir to Terraform itself")]
+    [TestCase("ssh_public_keys=[]", "Platform passes ssh_public_keys to Terraform itself")]
+    public void A_var_terraform_must_not_get_fails_the_run_before_anything_runs(string value, string message) =>
+        Assert.That(() => ArgumentPreflight.Check(Run(("var", value)), ["Package", "Plan", "Apply"]), Throws.TypeOf<PlatformException>().With.Message.Contains(message));
+
+    [Test]
+    public void A_var_of_the_environments_own_variables_passes() =>
+        Assert.DoesNotThrow(() => ArgumentPreflight.Check(Run(("var", "app_nodes=4")), ["Plan"]));
 }

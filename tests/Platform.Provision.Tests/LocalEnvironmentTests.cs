@@ -237,11 +237,11 @@ public sealed class LocalEnvironmentTests
     [Test, DependsOnTest(nameof(An_apply_interrupted_while_terraform_runs_still_records_what_terraform_did), AllowFailure = true)]
     public async Task A_plan_made_for_another_environment_is_refused_before_terraform_sees_it()
     {
-        // Every environment passes its name as the variable 'environment': this plan says 'local-pg'.
-        var elsewhere = _env.NewRun(new Dictionary<string, string> { ["var"] = "environment=local-pg" });
-        await new PlanStep(elsewhere).RunAsync();
+        // Every environment passes its name as the variable 'environment' (no --var may set it): this plan,
+        // made with Terraform directly, says 'local-pg'.
+        var terraform = await TerraformEnvironment.PrepareAsync(_env.NewRun(), saysVariables: false);
         var plan = Path.Combine(_env.Scratch, "elsewhere.tfplan");
-        File.Copy(elsewhere.Layout.PlanFile, plan);
+        await terraform.Runner.PlanAsync(plan, [.. terraform.VariableArguments, "-var=environment=local-pg"]);
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => new ApplyStep(_env.NewRun(new Dictionary<string, string> { ["plan"] = plan })).RunAsync());
 
