@@ -38,10 +38,12 @@ var targets = Arguments<string>("target", new[] { "Deploy" });
 var dryRun = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif");
 var checkMode = dryRun || new RunArguments(Values).GetFlag("check"); // --check=false is no check mode
 
-// Ctrl+C or SIGTERM stops the run safely (nodes in flight go back, the lock is released); a second one at once.
-var interruption = new Interruption(message => Warning(message));
-
 RunContext run = null;
+
+// Ctrl+C or SIGTERM stops the run safely (nodes in flight go back, the lock is released); a second one at once.
+// Said through the run's reporter once there is a run, so that the deploy report's warnings list it.
+var interruption = new Interruption(message => { if (run is { } r) r.Reporter.Warn(message); else Warning(message); });
+
 RunContext Run() => run ??= RunContext.FromArguments(
     Context.Environment.WorkingDirectory.Combine("..").Collapse().FullPath,
     new RunArguments(name => Values(name == "version" ? "release-version" : name)),

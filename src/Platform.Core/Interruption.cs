@@ -58,9 +58,14 @@ public sealed class Interruption : IDisposable
         }
     }
 
-    private PlatformException Stopped(Exception inner, bool terraform) => terraform
-        ? new($"Stopped by {_signal}: what was in flight was put back or finished (see above). If Terraform was running, a resource it was still making is left tainted (Terraform's lines above name it), and the next plan replaces it.", inner)
-        : new($"Stopped by {_signal}: what was in flight was put back or finished (see above).", inner);
+    private PlatformException Stopped(Exception inner, bool terraform)
+    {
+        // A step that says what the interruption left (an Apply: what Terraform changed) throws a cancellation of its own kind.
+        var said = inner.GetType() != typeof(OperationCanceledException) && inner is not TaskCanceledException ? " " + inner.Message : string.Empty;
+        return terraform
+            ? new($"Stopped by {_signal}: what was in flight was put back or finished (see above). If Terraform was running, a resource it was still making is left tainted (Terraform's lines above name it), and the next plan replaces it.{said}", inner)
+            : new($"Stopped by {_signal}: what was in flight was put back or finished (see above).{said}", inner);
+    }
 
     internal void OnSignal(PosixSignalContext context) => OnSignal(context, DateTime.UtcNow);
 

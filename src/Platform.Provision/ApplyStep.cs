@@ -78,10 +78,15 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
             }
             catch (Exception ex) when (ex is OperationCanceledException || run.Cancellation.IsCancellationRequested)
             {
-                // Interrupted part-way: the hosts may be partly on these values, and the next plain run must go on
-                // towards them, not back to the ones before (moving every host).
-                AdoptQuietly(planFile);
-                throw;
+                // Interrupted part-way (Terraform got the signal too and stopped cleanly): the hosts may be partly on
+                // these values, and the next plain run must go on towards them, not back to the ones before (moving
+                // every host); the hosts it made must be listed for the next run's lock and Destroy.
+                var changed = await ChangedBeforeFailingAsync(environment.Runner, showJson, summary);
+                var (remembered, listed) = changed.Count > 0 ? await RecordPartialAsync(environment.Runner, planFile) : (string.Empty, string.Empty);
+                throw new ApplyInterruptedException(
+                    changed.Count == 0 ? "Interrupted while Terraform applied the plan, before it changed anything." : $"Interrupted while Terraform applied the plan: it changed {string.Join(", ", changed)}, {remembered}. {listed}",
+                    changed,
+                    ex);
             }
             catch (CommandFailedException ex)
             {
@@ -93,12 +98,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                     throw;
                 }
 
-                var remembered = AdoptQuietly(planFile)
-                    ? "so this plan's --var values are remembered: the next Plan goes on towards them, not back to the values before"
-                    : "but this plan's --var values could not be remembered (see the warning above): pass them again on the next Plan";
-                var listed = await RecordQuietlyAsync(environment.Runner)
-                    ? "The inventory lists the hosts as Terraform left them."
-                    : "The inventory could not be rewritten (see the warning above); the next Apply writes it.";
+                var (remembered, listed) = await RecordPartialAsync(environment.Runner, planFile);
                 throw new PartiallyAppliedException($"{ex.Message} Terraform changed {string.Join(", ", changed)} before it failed, {remembered}. {listed} Fix what its output names, then Plan and Apply again.", changed, ex);
             }
         }
@@ -124,6 +124,19 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
         await SecretOutputs.StoreAsync(run, outputs);
         InventoryPrinter.Print(inventory, run.Reporter);
         return inventory;
+    }
+
+    // An apply Terraform did not finish, after it changed resources: its values remembered, the inventory rewritten
+    // from the state; what each came to, said.
+    private async Task<(string Remembered, string Listed)> RecordPartialAsync(TerraformRunner terraform, string planFile)
+    {
+        var remembered = AdoptQuietly(planFile)
+            ? "so this plan's --var values are remembered: the next Plan goes on towards them, not back to the values before"
+            : "but this plan's --var values could not be remembered (see the warning above): pass them again on the next Plan";
+        var listed = await RecordQuietlyAsync(terraform)
+            ? "The inventory lists the hosts as Terraform left them."
+            : "The inventory could not be rewritten (see the warning above); the next Apply writes it.";
+        return (remembered, listed);
     }
 
     // After a failed apply that changed hosts: the steps after it (Destroy, the next run's lock) must find the

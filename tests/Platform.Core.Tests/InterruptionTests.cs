@@ -38,6 +38,21 @@ public sealed class InterruptionTests
         Assert.That(() => interruption.RunAsync(() => Task.FromCanceled(interruption.Token)), Throws.TypeOf<PlatformException>().With.Message.StartsWith("Stopped by SIGTERM"));
     }
 
+    // An interrupted Apply says what Terraform changed before it stopped: that stays in the one line.
+    [Test]
+    public void What_an_interrupted_step_says_it_left_is_kept_in_the_line()
+    {
+        using var interruption = new Interruption(_ => { }, listen: false);
+        interruption.OnSignal(new PosixSignalContext(PosixSignal.SIGINT));
+        interruption.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+
+        Assert.That(
+            () => interruption.RunAsync(() => Task.FromException(new SaidCancellation("Terraform changed terraform_data.host[1]."))),
+            Throws.TypeOf<PlatformException>().With.Message.StartsWith("Stopped by SIGINT").And.Message.EndsWith(" Terraform changed terraform_data.host[1]."));
+    }
+
+    private sealed class SaidCancellation(string message) : OperationCanceledException(message);
+
     [Test]
     public void The_same_signal_delivered_twice_at_once_counts_once()
     {

@@ -16,6 +16,8 @@ public sealed class FailedApplyTests
         variable "breaks" { default = false }
         # A resource whose destruction fails before it is gone: Terraform keeps it as it was.
         variable "sticky" { default = false }
+        # A resource that takes its time once the hosts are made (a marker file says it began): an apply to interrupt.
+        variable "slow" { default = "" }
 
         resource "terraform_data" "host" {
           count = var.hosts
@@ -35,6 +37,14 @@ public sealed class FailedApplyTests
           provisioner "local-exec" {
             when    = destroy
             command = "exit 4"
+          }
+        }
+
+        resource "terraform_data" "slow" {
+          count      = var.slow != "" ? 1 : 0
+          depends_on = [terraform_data.host]
+          provisioner "local-exec" {
+            command = "echo $$ > ${var.slow}.new && mv ${var.slow}.new ${var.slow} && exec sleep 60"
           }
         }
 
@@ -102,6 +112,48 @@ public sealed class FailedApplyTests
         Assert.That(Remembered(), Is.EqualTo(new[] { "sticky=true" }), "sticky=false was never applied");
     }
 
+    // Ctrl+C reaches Terraform too (the terminal signals the process group): it stops, and the run records what it made.
+    [Test]
+    public async Task An_apply_interrupted_with_terraform_records_what_terraform_made_before_it_stopped()
+    {
+        await PlanAndApplyAsync("hosts=1");
+        var began = Path.Combine(_scratch, "slow-began");
+        using var interrupt = new CancellationTokenSource();
+        var run = Run(interrupt.Token, "hosts=2", $"slow={began}");
+        await new PlanStep(run).RunAsync();
+
+        var applying = new ApplyStep(run).RunAsync();
+        ApplyInterruptedException? stopped;
+        try
+        {
+            await Poll.UntilAsync(() => Task.FromResult(File.Exists(began)), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), "the slow resource never began");
+            await interrupt.CancelAsync();
+            SignalTerraform("INT");
+            stopped = await Assert.ThrowsAsync<ApplyInterruptedException>(() => applying);
+        }
+        finally
+        {
+            // Terraform leaves its provisioner's process running when it stops: the one it started (its pid in the marker) goes.
+            if (File.Exists(began))
+            {
+                try
+                {
+                    using var sleeping = System.Diagnostics.Process.GetProcessById(int.Parse(File.ReadAllText(began).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+                    sleeping.Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // Already gone.
+                }
+            }
+        }
+
+        Assert.That(stopped!.Changed, Does.Contain("terraform_data.host[1]"), "for the audit line's changed=");
+        Assert.That(stopped.Message, Does.Contain("Interrupted while Terraform applied the plan: it changed").And.Contain("The inventory lists the hosts as Terraform left them."));
+        Assert.That(Inventory.Load(_layout.InventoryFile).Hosts.Select(h => h.Name), Is.EqualTo(new[] { "web-1", "web-2" }), "the host Terraform made is listed for the next run's lock and Destroy");
+        Assert.That(Remembered(), Does.Contain("hosts=2"));
+    }
+
     // Deploy's Plan and Apply share the environment's plan file with every other run in the checkout.
     [Test]
     public async Task A_plan_another_run_wrote_over_this_runs_plan_is_not_applied()
@@ -133,12 +185,33 @@ public sealed class FailedApplyTests
         Assert.That(Inventory.Load(_layout.InventoryFile).Hosts, Has.Count.EqualTo(3), "an Apply begun after the Plan applies it: the plan under review");
     }
 
-    private RunContext Run(params string[] vars) => new(_layout, new RunArguments(name => name switch
+    private RunContext Run(params string[] vars) => Run(CancellationToken.None, vars);
+
+    private RunContext Run(CancellationToken cancellation, params string[] vars) => new(_layout, new RunArguments(name => name switch
     {
         "var" => vars,
         DestructionGuard.AllowArgument => ["true"],
         _ => [],
-    }), checkMode: false, new RecordingReporter());
+    }), checkMode: false, new RecordingReporter(), cancellation);
+
+    // The terraform of this test's environment only (its working folder is the scratch's infra folder).
+    private void SignalTerraform(string signal)
+    {
+        foreach (var dir in Directory.GetDirectories("/proc").Select(Path.GetFileName).Where(d => d!.All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                if (File.ReadAllText($"/proc/{dir}/comm").Trim() == "terraform" && File.ResolveLinkTarget($"/proc/{dir}/cwd", false)?.FullName.StartsWith(_scratch, StringComparison.Ordinal) == true)
+                {
+                    ProcessSignal.Send(signal, dir!);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+    }
 
     private string[] Remembered() =>
         System.Text.Json.JsonSerializer.Deserialize<string[]>(File.ReadAllText(RememberedVariables.FileOf(_layout)))!;
