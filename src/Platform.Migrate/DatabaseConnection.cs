@@ -36,7 +36,8 @@ public static class DatabaseConnection
             var what = ex.SqlState switch
             {
                 PostgresErrorCodes.InvalidCatalogName => $"has no database '{server.Database}' ({ex.MessageText}). MigrateDb (and so Deploy) creates the catalog's database; run it first",
-                PostgresErrorCodes.InvalidPassword => $"refused the login of '{server.Username}' ({ex.MessageText}). The password Platform has for it differs from the server's: the admin password is Apply's (re-run Apply), the catalog roles' are set again by MigrateDb (run it)",
+                // PostgreSQL answers a role that does not exist as it answers a wrong password (it does not tell which roles exist).
+                PostgresErrorCodes.InvalidPassword => $"refused the login of '{server.Username}' ({ex.MessageText}). Either the role does not exist yet (a database Apply has just made has no catalog roles until MigrateDb, ExpandDb or Deploy creates them), or the password Platform has for it differs from the server's: the admin password is Apply's (re-run Apply), the catalog roles' are set again by MigrateDb (run it)",
                 _ => $"refused the login of '{server.Username}' ({ex.MessageText}): the role is missing (MigrateDb creates the catalog's roles; Apply the admin), or the server's pg_hba.conf does not let it in from this host",
             };
             throw new PlatformException($"The database at {server.Host}:{server.Port} {what}. Nothing was changed by this step.", ex);

@@ -50,9 +50,12 @@ public sealed class MigrationTests
     {
         var wrongPassword = await Assert.ThrowsAsync<PlatformException>(() => DatabaseConnection.OpenAsync(_cluster.ConnectionString(password: "not-the-password-7f3a"), CancellationToken.None));
         var noDatabase = await Assert.ThrowsAsync<PlatformException>(() => DatabaseConnection.OpenAsync(_cluster.ConnectionString("no_such_db"), CancellationToken.None));
+        // As on a database Apply has just made: the catalog's roles come with the first migration.
+        var noRole = await Assert.ThrowsAsync<PlatformException>(() => DatabaseConnection.OpenAsync(_cluster.ConnectionString(user: "catalog_owner_not_yet", password: "x"), CancellationToken.None));
 
         Assert.That(wrongPassword!.Message, Does.Contain("refused the login of 'postgres'").And.Contain("re-run Apply").And.Contain("Nothing was changed").And.Not.Contain("not-the-password-7f3a"));
         Assert.That(noDatabase!.Message, Does.Contain("has no database 'no_such_db'").And.Contain("MigrateDb"));
+        Assert.That(noRole!.Message, Does.Contain("refused the login of 'catalog_owner_not_yet'").And.Contain("the role does not exist yet").And.Contain("MigrateDb, ExpandDb or Deploy creates them"));
     }
 
     private static async Task<List<string>> ColumnsAsync(string connectionString, string table)
