@@ -26,13 +26,24 @@ Write-Host 'Building src/ (Release)'
 $log = dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
 if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
 
-# Cake owns the flag --version, so Platform's --version=X.Y.Z travels as --release-version=X.Y.Z.
-$passed = @($args | ForEach-Object { if ($_ -like '--version=*') { '--release-version=' + $_.Substring(10) } else { $_ } })
+# Cake owns the flag --version, so Platform's --version=X.Y.Z (or --version X.Y.Z) travels as --release-version=X.Y.Z.
+$passed = @()
+for ($i = 0; $i -lt $args.Count; $i++) {
+  $arg = [string]$args[$i]
+  if ($arg -like '--version=*') { $passed += '--release-version=' + $arg.Substring(10) }
+  elseif ($arg -eq '--version') {
+    if ($i + 1 -ge $args.Count) { Write-Error 'Error: --version has no value: give one (--version=1.2.0) or leave the argument out.'; exit 1 }
+    $i++; $passed += '--release-version=' + $args[$i]
+  }
+  else { $passed += $arg }
+}
 
-$summary = 'artifacts/tests/summary.txt'
-Remove-Item -ErrorAction SilentlyContinue $summary
+# The Test target's total, written by this run only (a run of another target beside it leaves that one's alone).
+$summary = [System.IO.Path]::GetTempFileName()
+$env:PLATFORM_TEST_SUMMARY = $summary
 dotnet cake build/build.cake @passed
 $status = $LASTEXITCODE
 # The Test target's one-line total, repeated as the very last line (after Cake's own report).
-if (Test-Path $summary) { Get-Content $summary }
+if ((Get-Item $summary).Length -gt 0) { Get-Content $summary }
+Remove-Item -ErrorAction SilentlyContinue $summary
 exit $status

@@ -11,14 +11,22 @@ cd "$(dirname "$0")"
 # Cake owns the flag --version (it prints Cake's version), so Platform's --version=X.Y.Z travels
 # to the script as --release-version=X.Y.Z; build.cake reads it back as "version".
 args=()
+version_next=
 for arg in "$@"; do
+  if [ -n "$version_next" ]; then
+    args+=("--release-version=${arg}")
+    version_next=
+    continue
+  fi
   case "$arg" in
     # Cake's own parser rejects an empty value with a bare "Error" (exit 255): say which and what to do.
     --*=) echo "Error: ${arg} has no value: give one (${arg}VALUE) or leave the argument out." >&2; exit 1 ;;
     --version=*) args+=("--release-version=${arg#--version=}") ;;
+    --version) version_next=1 ;; # --version 1.2.0, as Cake takes its other arguments
     *) args+=("$arg") ;;
   esac
 done
+[ -z "$version_next" ] || { echo "Error: --version has no value: give one (--version=1.2.0) or leave the argument out." >&2; exit 1; }
 
 # On a fresh Debian/Ubuntu machine, as root: install what the local environment needs.
 install_missing_packages() {
@@ -54,8 +62,9 @@ if ! log=$(dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Releas
   exit 1
 fi
 
-summary=artifacts/tests/summary.txt
-rm -f "$summary"
+# The Test target's total, written by this run only (a run of another target beside it leaves that one's alone).
+summary=$(mktemp "${TMPDIR:-/tmp}/platform-test-summary.XXXXXX")
+export PLATFORM_TEST_SUMMARY="$summary"
 # Cake runs as a child so that the summary below can follow it. A SIGTERM, SIGHUP or SIGINT sent to
 # this script alone (a CI job cancelled, a closed session, `kill -INT`) is passed on, so Cake's cleanup
 # runs (the deploy lock released, a roll reverted), and this script waits for it to end. Ctrl+C reaches
@@ -78,5 +87,6 @@ status=0
 wait "$cake" || status=$?
 trap - TERM HUP INT
 # The Test target's one-line total, repeated as the very last line (after Cake's own report).
-[ -f "$summary" ] && cat "$summary"
+[ -s "$summary" ] && cat "$summary"
+rm -f "$summary"
 exit $status

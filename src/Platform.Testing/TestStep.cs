@@ -8,7 +8,7 @@ namespace Platform.Testing;
 /// (<c>--test-parallel=N</c> at a time, default 2; <c>--test-filter=EXPR</c> passes a
 /// <c>dotnet test --filter</c>; <c>--test-projects=A,B</c> picks projects), then prints one line
 /// summed over all of them: <c>tests: N passed, N failed[, N skipped]</c>. That line is also
-/// written to <c>artifacts/tests/summary.txt</c> so build.sh can repeat it as its very last line;
+/// written to <c>artifacts/tests/summary.txt</c> and to build.sh's <c>PLATFORM_TEST_SUMMARY</c> file so that it can repeat it as its very last line;
 /// a run that fails before its total (the solution does not build, Ctrl+C) writes it too, as one failure.
 /// </summary>
 public sealed class TestStep(RunContext run)
@@ -114,10 +114,18 @@ public sealed class TestStep(RunContext run)
 
     private static string SummaryFile(string resultsDir) => Path.Combine(resultsDir, "summary.txt");
 
-    // Printed, and kept for build.sh to repeat as its very last line.
+    /// <summary>Where build.sh, which started this run, waits for the total to repeat it as its very last line.</summary>
+    public const string SummaryVariable = "PLATFORM_TEST_SUMMARY";
+
+    // Printed, kept with the results, and handed to build.sh.
     private void WriteSummary(string resultsDir, TestTotals totals)
     {
         AtomicFile.WriteAllText(SummaryFile(resultsDir), totals.SummaryLine + "\n");
+        if (Environment.GetEnvironmentVariable(SummaryVariable) is { Length: > 0 } forBuildSh)
+        {
+            File.WriteAllText(forBuildSh, totals.SummaryLine + "\n");
+        }
+
         run.Reporter.Info(totals.SummaryLine);
     }
 

@@ -21,7 +21,7 @@ public sealed class BootstrapScriptTests
         echo "args: $*" >> "$FAKE_LOG"
         echo "NO_COLOR=${NO_COLOR:-}" >> "$FAKE_LOG"
         if IFS= read -r -t 5 line; then echo "stdin: $line" >> "$FAKE_LOG"; fi
-        mkdir -p artifacts/tests && echo "tests: 1 passed, 0 failed" > artifacts/tests/summary.txt
+        [ -n "${FAKE_TEST_TOTAL:-}" ] && echo "$FAKE_TEST_TOTAL" > "$PLATFORM_TEST_SUMMARY"
         if [ -n "${FAKE_WAIT:-}" ]; then
           sleep 10 & s=$!
           trap 'echo term >> "$FAKE_LOG"; kill $s; sleep 0.3; echo cleaned >> "$FAKE_LOG"; exit 143' TERM
@@ -70,10 +70,11 @@ public sealed class BootstrapScriptTests
         RepositoryRoot.RemoveScratch(_dir);
     }
 
-    [Test]
-    public void Cake_gets_the_arguments_with_the_release_version_renamed_and_its_status_is_the_exit_code()
+    [TestCase("--version=1.2.0")]
+    [TestCase("--version", "1.2.0")]
+    public void Cake_gets_the_arguments_with_the_release_version_renamed_and_its_status_is_the_exit_code(params string[] version)
     {
-        using var script = Start(["--target=Deploy", "--version=1.2.0", "--batch-size=2"], ("FAKE_EXIT", "3"));
+        using var script = Start(["--target=Deploy", .. version, "--batch-size=2"], ("FAKE_EXIT", "3"), ("FAKE_TEST_TOTAL", "tests: 1 passed, 0 failed"));
         script.StandardInput.WriteLine("yes");
         script.StandardInput.Close();
         var output = script.StandardOutput.ReadToEnd();
@@ -83,6 +84,37 @@ public sealed class BootstrapScriptTests
         Assert.That(File.ReadAllText(Log), Does.Contain("args: --target=Deploy --release-version=1.2.0 --batch-size=2").And.Contain("stdin: yes"));
         Assert.That(File.ReadAllText(Log), Does.Contain("NO_COLOR=1"), "output that is no terminal gets no colour codes");
         Assert.That(output.TrimEnd().Split('\n')[^1], Is.EqualTo("tests: 1 passed, 0 failed"), "the Test target's total stays the last line");
+    }
+
+    // Another target run in the same checkout while a Test run goes on must neither remove its total nor repeat it.
+    [Test]
+    public void A_run_repeats_only_its_own_test_total_and_leaves_the_kept_one_alone()
+    {
+        var kept = Path.Combine(_dir, "artifacts", "tests", "summary.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+        File.WriteAllText(kept, "tests: 5 passed, 0 failed\n");
+
+        using var script = Start(["--target=Verify"]);
+        script.StandardInput.Close();
+        var output = script.StandardOutput.ReadToEnd();
+        script.WaitForExit();
+
+        Assert.That(script.ExitCode, Is.Zero);
+        Assert.That(output, Does.Not.Contain("tests:"));
+        Assert.That(File.ReadAllText(kept), Is.EqualTo("tests: 5 passed, 0 failed\n"));
+    }
+
+    [Test]
+    public void A_version_without_its_value_is_refused_before_cake_runs()
+    {
+        using var script = Start(["--target=RollNode", "--version"]);
+        script.StandardInput.Close();
+        var error = script.StandardError.ReadToEnd();
+        script.WaitForExit();
+
+        Assert.That(script.ExitCode, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("--version has no value"));
+        Assert.That(File.Exists(Log), Is.False, "Cake did not run");
     }
 
     [Test]
