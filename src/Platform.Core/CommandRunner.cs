@@ -14,6 +14,9 @@ public sealed record CommandOptions
     /// <summary>Print each output line as it arrives (long steps such as terraform apply).</summary>
     public bool Stream { get; init; }
 
+    /// <summary>With <see cref="Stream"/>: the line as printed, or null to leave it out (advice that does not apply); the result keeps every line as it came.</summary>
+    public Func<string, string?>? StreamedLine { get; init; }
+
     /// <summary>Text written to the command's standard input.</summary>
     public string? Input { get; init; }
 
@@ -54,6 +57,9 @@ public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
     /// </summary>
     public static readonly IReadOnlyList<string> WithheldVariables = ["VAULT_TOKEN", "VAULT_ROLE_ID", "VAULT_SECRET_ID"];
 
+    private static string? Shown(string line, CommandOptions options) =>
+        !options.Stream ? null : options.StreamedLine is { } edit ? edit(line) : line;
+
     public async Task<CommandResult> RunAsync(string program, IEnumerable<string> arguments, CommandOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new CommandOptions();
@@ -89,17 +95,17 @@ public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
                 {
                     case StandardOutputCommandEvent o:
                         stdout.AppendLine(o.Text);
-                        if (options.Stream)
+                        if (Shown(o.Text, options) is { } line)
                         {
-                            reporter.Info(o.Text);
+                            reporter.Info(line);
                         }
 
                         break;
                     case StandardErrorCommandEvent e:
                         stderr.AppendLine(e.Text);
-                        if (options.Stream)
+                        if (Shown(e.Text, options) is { } warning)
                         {
-                            reporter.Warn(e.Text);
+                            reporter.Warn(warning);
                         }
 
                         break;

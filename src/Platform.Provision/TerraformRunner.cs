@@ -124,7 +124,7 @@ public sealed partial class TerraformRunner
         var result = await _run.Commands.RunAsync(
             "terraform",
             arguments,
-            new CommandOptions { WorkingDirectory = _run.Layout.InfraDir, Environment = _environment, Stream = stream, AllowFailure = true },
+            new CommandOptions { WorkingDirectory = _run.Layout.InfraDir, Environment = _environment, Stream = stream, StreamedLine = WithoutLockFalseAdvice, AllowFailure = true },
             CancellationToken.None);
         // Interrupted meanwhile: a command that finished its work still counts (an apply that completed must be
         // recorded: inventory and remembered variables); one that the interruption cut short is the interruption.
@@ -166,6 +166,22 @@ public sealed partial class TerraformRunner
             : $"If it died and its lock stayed, release it from {infraDir} with: TF_DATA_DIR={dataDir} terraform force-unlock {id}";
         return $"Another Terraform run holds the state lock of '{environment}' (Terraform's output above says whose and since when). Nothing was changed: run again once it has finished. {release} " +
             "(Terraform's advice to pass -lock=false does not apply: Platform always plans and applies under the lock.)";
+    }
+
+    /// <summary>
+    /// A line of Terraform's output as Platform shows it: without its advice, on a state lock clash, to
+    /// pass <c>-lock=false</c> (two runs would write the state at once; <see cref="StateLockClash"/> says
+    /// what to do instead). Null: the line is left out.
+    /// </summary>
+    internal static string? WithoutLockFalseAdvice(string line)
+    {
+        var advice = line.IndexOf("For most commands, you can disable locking", StringComparison.Ordinal);
+        if (advice >= 0)
+        {
+            return line[..advice].TrimEnd() is { Length: > 0 } before ? before : null;
+        }
+
+        return line.Contains("-lock=false", StringComparison.Ordinal) || line.Trim() == "flag, but this is not recommended." ? null : line;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\s*ID:\s+(\S+)", System.Text.RegularExpressions.RegexOptions.Multiline)]

@@ -1,3 +1,6 @@
+using Platform.Core;
+using Platform.TestSupport;
+
 namespace Platform.Provision.Tests;
 
 /// <summary>What Platform says when Terraform finds its state locked by another run.</summary>
@@ -32,6 +35,20 @@ public sealed class TerraformRunnerTests
         Assert.That(message, Does.StartWith("Another Terraform run holds the state lock of 'local'").And.Contain("Nothing was changed"));
         Assert.That(message, Does.Contain("release it from /repo/infra/local with: TF_DATA_DIR=/repo/.platform/local/terraform terraform force-unlock 5d5c4f8e-1c1d-2a9e-0f43-7a0e5b1e2c3d"));
         Assert.That(message, Does.Contain("-lock=false does not apply"));
+    }
+
+    // Shown as it comes, less the advice: the clash message above says what to do instead.
+    [Test]
+    public async Task Terraforms_streamed_output_leaves_out_its_lock_false_advice_and_keeps_the_rest()
+    {
+        var reporter = new RecordingReporter();
+        var runner = new CommandRunner(reporter, new SecretRedactor());
+
+        var result = await runner.RunAsync("cat", [], new CommandOptions { Input = LockedOutput, Stream = true, StreamedLine = TerraformRunner.WithoutLockFalseAdvice });
+
+        Assert.That(reporter.Text, Does.Not.Contain("-lock=false").And.Not.Contain("not recommended"));
+        Assert.That(reporter.Text, Does.Contain("by multiple users at the same time. Please resolve the issue above and try").And.Contain("again.").And.Contain("5d5c4f8e-1c1d-2a9e-0f43-7a0e5b1e2c3d"));
+        Assert.That(result.StandardOutput, Does.Contain("\"-lock=false\""), "the output as it came, for the clash message");
     }
 
     [Test]
