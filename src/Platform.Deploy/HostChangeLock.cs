@@ -80,7 +80,6 @@ public static class HostChangeLock
 
         // The version a Deploy rolls out names the holder; an Apply or Destroy on its own deploys none.
         await deploy.LockAsync(target, target == "Deploy" ? await ReleaseVersion.ResolveAsync(run) : run.Arguments.Get("version"));
-        run.Reporter.Info($"Deploy lock taken on {lb.Host}: no other run can roll out or change the hosts until this one ends.");
     }
 
     /// <summary>Check mode takes no lock, but says when the real run would be refused because another run holds it.</summary>

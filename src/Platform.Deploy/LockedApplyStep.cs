@@ -95,9 +95,11 @@ public sealed class LockedApplyStep(RunContext run)
         }
 
         var addresses = string.Join(",", applied.Changes().Select(c => c.Replace(" ", string.Empty, StringComparison.Ordinal)));
+        // A Deploy's Apply names the version the Deploy rolls out (known once it took the lock), as the Deploy's own line does.
+        var version = DeployRun.Current(run)?.Version ?? run.Arguments.Get("version") ?? "-";
         var line = result == "succeeded"
-            ? AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: addresses, overrides: AuditLog.Overrides(run.Arguments))
-            : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", run.Arguments.Get("version") ?? "-", result, run.CiBuild, changed: changedBeforeFailing is null ? null : string.Join(",", changedBeforeFailing), planned: addresses, overrides: AuditLog.Overrides(run.Arguments));
+            ? AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", version, result, run.CiBuild, changed: addresses, overrides: AuditLog.Overrides(run.Arguments))
+            : AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, "Apply", version, result, run.CiBuild, changed: changedBeforeFailing is null ? null : string.Join(",", changedBeforeFailing), planned: addresses, overrides: AuditLog.Overrides(run.Arguments));
         await AuditLog.RecordAsync(run, DeployRun.Current(run) is { } deploy ? async token => await deploy.LbAsync(token) : null, line);
     }
 

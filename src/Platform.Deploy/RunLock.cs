@@ -52,7 +52,9 @@ public sealed class RunLock(RunContext run, PhaseTimeline timeline)
         var deployLock = new DeployLock(session);
         (_held, ReleasedBefore) = await timeline.MeasureAsync(session.Host.Name, "lock", () => deployLock.AcquireAsync(run.Operator, target, version ?? "-", run.Cancellation));
         TakenUtc = DateTime.UtcNow;
-        run.Reporter.Verbose($"Deploy lock taken ({deployLock.Path})");
+        // Said whichever step takes it first (Apply, or a first Deploy's ExpandDb, RollNode, Rollback).
+        run.Reporter.Info($"Deploy lock taken on {session.Host.Name}: no other run can roll out or change the hosts until this one ends.");
+        run.Reporter.Verbose($"Deploy lock file: {deployLock.Path}");
     }
 
     /// <summary>Releases the lock when this run holds it.</summary>

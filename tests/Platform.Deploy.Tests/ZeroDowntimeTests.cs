@@ -267,10 +267,13 @@ public sealed class ZeroDowntimeTests
 
         // The lb notes each release, and the next run to take the lock learns how long ago it was
         // (a step that asked the nodes meanwhile asks them again: see DeployLockTests).
-        var next = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN });
+        var said = new RecordingReporter();
+        var next = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN }, reporter: said);
         var nextDeploy = await DeployRun.ForAsync(next);
         await nextDeploy.LockAsync("RollNode", DeployHarness.NextN);
+        await nextDeploy.LockAsync("RollNode", DeployHarness.NextN);
         Assert.That(nextDeploy.Lock.ReleasedBefore, Is.Not.Null.And.LessThan(TimeSpan.FromMinutes(1)), "alice's release was noted");
+        Assert.That(said.Text.Split("Deploy lock taken on lb: no other run can roll out").Length, Is.EqualTo(2), "said once, by whichever step takes it first");
         await DeployRun.FinishAsync(next, ["RollNode"], true, null);
 
         // A lock whose run is alive here (this very process) is kept: breaking it would let two rolls run at once.
