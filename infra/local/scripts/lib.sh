@@ -7,7 +7,7 @@ fail() { printf '[%s] ERROR: %s\n' "${HOST_NAME:-${0##*/}}" "$*" >&2; exit 1; }
 is_running() {
   local pid state
   [ -s "$1" ] || return 1
-  pid=$(tr -dc '0-9' <"$1" 2>/dev/null) # a process that exits removes its pid file meanwhile
+  pid=$(tr -dc '0-9' 2>/dev/null <"$1") # a process that exits removes its pid file meanwhile (2> first: bash redirects in order)
   [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
   [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] || return 1
   state=$(sed -E 's/^[0-9]+ \(.*\) ([A-Z]).*/\1/' "/proc/$pid/stat")
