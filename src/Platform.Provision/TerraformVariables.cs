@@ -37,11 +37,16 @@ public sealed class TerraformVariables
 
     /// <summary>
     /// The user's <c>--var=name=value</c> overrides, refusing a malformed one and one of the variables
-    /// Platform passes itself (<paramref name="platformVariables"/>, from platform.json's
-    /// <c>terraformVariables</c>: where state lives, who the hosts trust), which no run may move.
+    /// Platform fills in itself (those of platform.json's <c>terraformVariables</c> made of <c>${…}</c>
+    /// placeholders: where state lives, who the hosts trust), which no run may move. A plain value there is
+    /// the environment's default, which <c>--var</c> may override.
     /// </summary>
-    public static IReadOnlyList<(string Name, string Value)> ParseOverrides(IEnumerable<string> overrides, IReadOnlyDictionary<string, JsonNode?> platformVariables, string source)
+    public static IReadOnlyList<(string Name, string Value)> ParseOverrides(IEnumerable<string> overrides, IReadOnlyDictionary<string, JsonNode?> templates, string source)
     {
+        var platformVariables = templates
+            .Where(t => t.Value is JsonValue v && v.TryGetValue<string>(out var text) && text.Contains("${", StringComparison.Ordinal))
+            .Select(t => t.Key)
+            .ToHashSet(StringComparer.Ordinal);
         var parsed = new List<(string Name, string Value)>();
         foreach (var raw in overrides)
         {
@@ -52,7 +57,7 @@ public sealed class TerraformVariables
                 throw new PlatformException($"--var={raw} is not valid: expected --var=name=value (e.g. --var=app_nodes=4).");
             }
 
-            if (platformVariables.ContainsKey(name))
+            if (platformVariables.Contains(name))
             {
                 throw new PlatformException($"--var={name}=… cannot be given: Platform passes {name} to Terraform itself ({source}). Leave it out.");
             }

@@ -112,6 +112,19 @@ public sealed class EnvironmentInputTests
         Assert.That(error!.Message, Does.Contain("--var=app_nodes").And.Contain("name=value"));
     }
 
+    // What Platform fills in (a placeholder) is its own; a plain value is the environment's default, the user's to override.
+    [Test]
+    public void A_variable_platform_fills_in_is_refused_and_an_environment_default_may_be_overridden()
+    {
+        var templates = new Dictionary<string, JsonNode?> { ["state_dir"] = JsonValue.Create("${stateDir}"), ["address_prefix"] = JsonValue.Create("127.0.11.") };
+
+        var refused = Assert.Throws<PlatformException>(() => TerraformVariables.ParseOverrides(["state_dir=/tmp/elsewhere"], templates, "p.json: terraformVariables"));
+        var taken = TerraformVariables.ParseOverrides(["address_prefix=127.0.99."], templates, "p.json: terraformVariables");
+
+        Assert.That(refused!.Message, Is.EqualTo("--var=state_dir=… cannot be given: Platform passes state_dir to Terraform itself (p.json: terraformVariables). Leave it out."));
+        Assert.That(taken, Is.EqualTo(new[] { ("address_prefix", "127.0.99.") }));
+    }
+
     [Test]
     public async Task Missing_tools_are_all_named_with_their_install_command()
     {
