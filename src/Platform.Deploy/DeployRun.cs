@@ -235,7 +235,8 @@ public sealed class DeployRun : IAsyncDisposable
 
             if (deploying.Count > 0 && !run.CheckMode)
             {
-                var result = succeeded ? "succeeded" : "failed";
+                // Stopped by Ctrl+C, SIGTERM or a CI timeout, as against failing on its own: the audit tells them apart.
+                var result = succeeded ? "succeeded" : run.Cancellation.IsCancellationRequested ? "interrupted" : "failed";
                 var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild, run.Arguments.Get("node"), overrides: AuditLog.Overrides(run.Arguments));
                 await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
             }

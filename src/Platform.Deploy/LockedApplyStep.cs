@@ -44,7 +44,7 @@ public sealed class LockedApplyStep(RunContext run)
         {
             // Terraform may have changed part of the plan before it failed: the line names what was planned and,
             // when the state told, what of it changed.
-            await AuditAsync(applied, "failed", (ex as IAppliedInPart)?.Changed);
+            await AuditAsync(applied, ex is OperationCanceledException ? "interrupted" : "failed", (ex as IAppliedInPart)?.Changed);
             throw;
         }
 
