@@ -37,7 +37,9 @@ public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<
     /// conversation reads it.
     /// </summary>
     public static string RelayCommand(string address, int port) =>
-        $"exec 3<>/dev/tcp/{address}/{port.ToString(System.Globalization.CultureInfo.InvariantCulture)} 2>/dev/null || {{ echo 'connection refused'; exit 7; }}; {{ cat <&3; kill 0; }} & cat >&3; kill 0";
+        // bash whatever the login shell is (sh or dash have no /dev/tcp), as the node scripts run.
+        "bash -c " + ShellQuote.Quote(
+            $"exec 3<>/dev/tcp/{address}/{port.ToString(System.Globalization.CultureInfo.InvariantCulture)} 2>/dev/null || {{ echo 'connection refused'; exit 7; }}; {{ cat <&3; kill 0; }} & cat >&3; kill 0");
 
     public async Task<string> SendAsync(IReadOnlyList<string> commands, CancellationToken cancellation)
     {
@@ -135,11 +137,14 @@ public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<
         _pending.Clear();
     }
 
+    // The address goes into the relay's script: an IP address or a DNS name, nothing a shell would read more into.
     private static (string Address, int Port) Split(string endpoint)
     {
         var colon = endpoint.LastIndexOf(':');
-        return colon > 0 && int.TryParse(endpoint[(colon + 1)..], out var port)
-            ? (endpoint[..colon], port)
-            : throw new PlatformException($"loadBalancer.runtimeApi '{endpoint}' is not address:port.");
+        var address = colon > 0 ? endpoint[..colon] : string.Empty;
+        return int.TryParse(endpoint[(colon + 1)..], out var port) && port is > 0 and < 65536
+            && (System.Net.IPAddress.TryParse(address, out _) || Uri.CheckHostName(address) == UriHostNameType.Dns)
+            ? (address, port)
+            : throw new PlatformException($"loadBalancer.runtimeApi '{endpoint}' in the inventory is not address:port (an IP address or DNS name, and a port): Apply writes it from Terraform's outputs.");
     }
 }

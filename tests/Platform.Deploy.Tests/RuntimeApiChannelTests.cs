@@ -58,6 +58,20 @@ public sealed class RuntimeApiChannelTests
         Assert.That(error!.Message, Does.StartWith($"lb: HAProxy's runtime API at 127.0.0.1:{port} does not answer"));
     }
 
+    // The address goes into a shell script on the lb host.
+    [TestCase("127.0.0.1;reboot:9999")]
+    [TestCase("$(id):9999")]
+    [TestCase("127.0.0.1:99999")]
+    [TestCase("9999")]
+    public void A_runtime_api_endpoint_that_is_not_address_and_port_is_refused_before_anything_is_sent(string endpoint)
+    {
+        var connected = false;
+        using var channel = new SshRuntimeApiChannel("lb", endpoint, (_, _, _) => { connected = true; return Task.FromResult<Stream>(new MemoryStream()); });
+
+        Assert.That(() => channel.SendAsync(["show stat"], CancellationToken.None), Throws.TypeOf<PlatformException>().With.Message.StartsWith($"loadBalancer.runtimeApi '{endpoint}' in the inventory is not address:port"));
+        Assert.That(connected, Is.False);
+    }
+
     // The real relay: a bash on a real sshd's host between the SSH channel and the stand-in, no port opened here.
     [Test]
     [Category("Integration")]
