@@ -18,7 +18,8 @@ public static class RollbackTarget
         var ranBefore = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous.Prepend(r.Version)).Distinct().ToList();
         if (!ranBefore.Contains(chosen))
         {
-            throw new PlatformException($"Rollback goes back to a release the nodes ran before, and {chosen} is not one of them (their records keep {string.Join(", ", ranBefore)}). To put {chosen} on the nodes, run RollNode --version={chosen}. Nothing was changed.");
+            var named = string.Join(", ", ranBefore.Select(v => v == running ? $"{v} (what most of them run)" : v));
+            throw new PlatformException($"Rollback goes back to a release the nodes ran before, and {chosen} is not one of them (their records name {named}). To put {chosen} on the nodes, run RollNode --version={chosen}. Nothing was changed.");
         }
 
         return (chosen, $"Rolling back from {running} to {chosen}");

@@ -56,7 +56,7 @@ public sealed class RollbackTargetTests
         var nodes = Nodes(Runs("2.0", "1.0"), Runs("2.0", "1.0"), Runs("2.0", "1.0"));
 
         Assert.That(RollbackTarget.Check(nodes, "1.0"), Is.EqualTo(("1.0", "Rolling back from 2.0 to 1.0")));
-        Assert.That(() => RollbackTarget.Check(nodes, "0.5"), Throws.TypeOf<PlatformException>().With.Message.Contains("0.5 is not one of them (their records keep 2.0, 1.0)"));
+        Assert.That(() => RollbackTarget.Check(nodes, "0.5"), Throws.TypeOf<PlatformException>().With.Message.Contains("0.5 is not one of them (their records name 2.0 (what most of them run), 1.0)"));
     }
 
     [Test]
