@@ -110,7 +110,7 @@ public sealed partial record Inventory
     {
         if (!File.Exists(path))
         {
-            throw new PlatformException($"No inventory at {path}. Provision the environment first: ./build.sh --target=Apply --environment=<name>.");
+            throw new PlatformException($"No inventory at {path}. Provision the environment first: ./build.sh --target=Apply (or Deploy), with this run's --environment and --artifacts-dir if it has them.");
         }
 
         return Parse(File.ReadAllText(path), path);
