@@ -144,11 +144,16 @@ public sealed class PackageStep(RunContext run)
         return await ReleaseStore.WriteSha256Async(tarball, run.Cancellation);
     }
 
+    // A native publish takes about a minute with nothing to show: a line every 15 s says it is still going.
     private Task PublishAsync(string project, string output, IEnumerable<string> extra) =>
-        run.Commands.RunAsync(
-            "dotnet",
-            ["publish", Path.Combine(run.Layout.RepoRoot, project), "-c", "Release", "-o", output, "--nologo", "-v", "q", .. extra],
-            new CommandOptions { WorkingDirectory = run.Layout.RepoRoot, Timeout = TimeSpan.FromMinutes(10) },
+        ProgressTicker.WhileAsync(
+            () => run.Commands.RunAsync(
+                "dotnet",
+                ["publish", Path.Combine(run.Layout.RepoRoot, project), "-c", "Release", "-o", output, "--nologo", "-v", "q", .. extra],
+                new CommandOptions { WorkingDirectory = run.Layout.RepoRoot, Timeout = TimeSpan.FromMinutes(10) },
+                run.Cancellation),
+            TimeSpan.FromSeconds(15),
+            elapsed => run.Reporter.Info($"Publishing {Path.GetFileNameWithoutExtension(project)}: {elapsed.TotalSeconds:0} s so far"),
             run.Cancellation);
 
     private async Task<string> GitCommitAsync()
