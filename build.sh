@@ -57,10 +57,22 @@ if ! log=$(dotnet tool restore 2>&1); then
   exit 1
 fi
 echo "Building src/ (Release, ReadyToRun)"
-if ! log=$(dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1); then
-  printf '%s\n' "$log"
+# Quiet when it works (a line every 15 s while it goes on: a first build takes about half a minute).
+build_log=$(mktemp "${TMPDIR:-/tmp}/platform-build.XXXXXX")
+dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q >"$build_log" 2>&1 &
+build=$!
+# The ticker ends on its own within a second of the build (no sleep of its own is left holding the output).
+( t=0; while kill -0 "$build" 2>/dev/null; do sleep 0.2; t=$((t + 1)); [ $((t % 75)) -ne 0 ] || echo "  still building src/ ($((t / 5)) s)"; done ) &
+ticker=$!
+built=0
+wait "$build" || built=$?
+wait "$ticker" || true
+if [ "$built" -ne 0 ]; then
+  cat "$build_log"
+  rm -f "$build_log"
   exit 1
 fi
+rm -f "$build_log"
 
 # The Test target's total, written by this run only (a run of another target beside it leaves that one's alone).
 summary=$(mktemp "${TMPDIR:-/tmp}/platform-test-summary.XXXXXX")
