@@ -194,7 +194,7 @@ public sealed class DeployRun : IAsyncDisposable
 
     /// <summary>
     /// Ends the run: releases the lock, appends the audit line for deploying targets, writes the
-    /// report. Safe to call when no deploy step ran (then it only audits refused/failed targets).
+    /// report, revokes the run's Vault login. Safe to call when no deploy step ran (then it only audits refused/failed targets).
     /// </summary>
     public static async Task FinishAsync(RunContext run, IReadOnlyList<string> targets, bool succeeded, string? error)
     {
@@ -248,6 +248,8 @@ public sealed class DeployRun : IAsyncDisposable
                 Runs.Remove(run);
                 await current.DisposeAsync();
             }
+
+            await SecretStoreFactory.EndRunAsync(run);
         }
     }
 

@@ -13,6 +13,7 @@ public sealed partial class VaultClient
 {
     private const string LoginPath = "auth/approle/login";
     private const string RenewSelfPath = "auth/token/renew-self";
+    private const string RevokeSelfPath = "auth/token/revoke-self";
 
     // One login or renewal at a time: concurrent requests wait for it instead of all renewing.
     private readonly SemaphoreSlim _authGate = new(1, 1);
@@ -50,6 +51,32 @@ public sealed partial class VaultClient
             }
 
             return await RenewOrLoginAsync(increment ?? Options.RenewIncrement, cancellation);
+        }
+        finally
+        {
+            _authGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Revokes the token this client got by logging in with AppRole (<c>POST /v1/auth/token/revoke-self</c>), so that
+    /// it does not outlive the run; a <c>VAULT_TOKEN</c> it was given is the operator's, and is left alone.
+    /// </summary>
+    /// <returns>True when a token was revoked.</returns>
+    public async Task<bool> RevokeLoginAsync(CancellationToken cancellation = default)
+    {
+        await _authGate.WaitAsync(cancellation);
+        try
+        {
+            if (_token is null || _token == Options.Token)
+            {
+                return false;
+            }
+
+            await SendAsync(HttpMethod.Post, RevokeSelfPath, body: null, _token, cancellation);
+            _token = null;
+            Lease = null;
+            return true;
         }
         finally
         {

@@ -98,6 +98,43 @@ public sealed class SecretStoreFactoryTests
         Assert.That(stub.Requests[^1].Path, Is.EqualTo("/v1/ssh/sign/ops-root"));
     }
 
+    // Every step of a run asks for the store (SeedKeys, MigrateDb, Verify ...): one AppRole login for them all, revoked at the end.
+    [Test]
+    [NonParallelizable]
+    public async Task VaultBackend_OneLoginPerRun_RevokedWhenTheRunEnds()
+    {
+        await using var stub = await VaultStub.StartAsync();
+        WriteSettings("""{ "secrets": { "backend": "vault" } }""");
+        var saved = new[] { "VAULT_ADDR", "VAULT_TOKEN", "VAULT_ROLE_ID", "VAULT_SECRET_ID" }.ToDictionary(v => v, System.Environment.GetEnvironmentVariable);
+        System.Environment.SetEnvironmentVariable("VAULT_ADDR", stub.Address.ToString());
+        System.Environment.SetEnvironmentVariable("VAULT_TOKEN", null);
+        System.Environment.SetEnvironmentVariable("VAULT_ROLE_ID", VaultStub.RoleId);
+        System.Environment.SetEnvironmentVariable("VAULT_SECRET_ID", VaultStub.SecretId);
+        try
+        {
+            var run = Run();
+            await SecretStoreFactory.Create(run).SetAsync("db/app-password", "vault-secret-value");
+            await SecretStoreFactory.Create(run).GetAsync("db/app-password");
+            await SecretStoreFactory.CreateVaultClient(run).ReadKvAsync($"platform/{Environment}/db/app-password");
+
+            await SecretStoreFactory.EndRunAsync(run);
+            await SecretStoreFactory.Create(Run()).GetAsync("db/app-password");
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(stub.IssuedTokens, Has.Count.EqualTo(2), "one login for the first run's three uses, one for the next run");
+                Assert.That(stub.Requests.Where(r => r.Path == "/v1/auth/token/revoke-self").Select(r => r.Token), Is.EqualTo(new[] { stub.IssuedTokens[0] }));
+            }
+        }
+        finally
+        {
+            foreach (var (name, value) in saved)
+            {
+                System.Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+    }
+
     [Test]
     public void VaultBackend_WithoutTheVariables_NamesThem()
     {

@@ -39,6 +39,37 @@ public sealed class VaultClientAuthTests : VaultStubFixture
     }
 
     [Test]
+    public async Task RevokeLogin_RevokesTheAppRoleToken_AndTheNextRequestLogsInAgain()
+    {
+        var client = Client(AppRoleOptions());
+        await client.WriteKvAsync("app/one", Data);
+        var first = Stub.IssuedTokens.Single();
+
+        var revoked = await client.RevokeLoginAsync();
+        await client.ReadKvAsync("app/one");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(revoked, Is.True);
+            Assert.That(Stub.Requests.Single(r => r.Path == "/v1/auth/token/revoke-self").Token, Is.EqualTo(first));
+            Assert.That(Stub.IssuedTokens, Has.Count.EqualTo(2), "the revoked token is not used again");
+            Assert.That(Stub.Requests[^1].Token, Is.EqualTo(Stub.IssuedTokens[1]));
+        }
+    }
+
+    [Test]
+    public async Task RevokeLogin_LeavesAGivenVaultTokenAlone()
+    {
+        var client = Client();
+        await client.WriteKvAsync("app/one", Data);
+
+        var revoked = await client.RevokeLoginAsync();
+
+        Assert.That(revoked, Is.False);
+        Assert.That(Stub.Hits("POST", "/v1/auth/token/revoke-self"), Is.Zero, "the operator's own token is not Platform's to revoke");
+    }
+
+    [Test]
     public async Task RenewSelf_AsksForTheIncrement_AndTakesTheNewLease()
     {
         var client = Client();

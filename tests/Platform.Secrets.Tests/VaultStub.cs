@@ -21,7 +21,7 @@ internal sealed record StubRequest(string Method, string Path, string Query, str
 
 /// <summary>
 /// An in-process stand-in for Vault on 127.0.0.1 (random port), reproducing the documented request and
-/// response shapes of the endpoints Platform uses: AppRole login, token renew-self, KV v2 data/metadata,
+/// response shapes of the endpoints Platform uses: AppRole login, token renew-self and revoke-self, KV v2 data/metadata,
 /// SSH signing, and Vault's <c>{"errors":[…]}</c> bodies. Tests inject faults (status + body for the next N
 /// requests) and slow answers, and inspect every request received.
 /// It is a model of the documentation, not of Vault: policies, leases and storage are deliberately simple.
@@ -98,6 +98,7 @@ internal sealed class VaultStub : IAsyncDisposable
         app.Use((context, next) => stub!.FrontDoorAsync(context, next));
         app.MapPost("/v1/auth/approle/login", (HttpContext c) => stub!.Login(c));
         app.MapPost("/v1/auth/token/renew-self", (HttpContext c) => stub!.RenewSelf(c));
+        app.MapPost("/v1/auth/token/revoke-self", (HttpContext c) => stub!.RevokeSelf(c));
         app.MapGet("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.ReadKv(c, mount, path ?? string.Empty)));
         app.MapPost("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.WriteKv(c, mount, path ?? string.Empty)));
         app.MapDelete("/v1/{mount}/data/{**path}", (HttpContext c, string mount, string? path) => stub!.Kv(c, mount, () => stub.DeleteLatest(mount, path ?? string.Empty)));
@@ -251,6 +252,13 @@ internal sealed class VaultStub : IAsyncDisposable
             ["lease_duration"] = seconds,
             ["renewable"] = true,
         }));
+    }
+
+    // Vault answers 204 and the token is gone at once.
+    private IResult RevokeSelf(HttpContext context)
+    {
+        _tokens.TryRemove(context.Request.Headers["X-Vault-Token"].ToString(), out _);
+        return Results.NoContent();
     }
 
     private IResult ReadKv(HttpContext context, string mount, string path)
