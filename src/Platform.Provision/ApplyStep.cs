@@ -26,13 +26,10 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                 : $"--plan={given}: no such file ({planFile}). Pass a plan file that ./build.sh --target=Plan wrote (artifacts/<env>/plan.tfplan by default). Nothing was changed.");
         }
 
-        if (given is null)
-        {
-            PlanOfThisRun.Check(run, planFile);
-        }
-
+        // What is read and applied from here on: this copy, whatever another run writes to the plan file meanwhile.
+        using var snapshot = PlanSnapshot.Take(run, planFile, madeHere: given is null);
         var environment = await TerraformEnvironment.PrepareAsync(run, saysVariables: false);
-        var showJson = await environment.Runner.ShowJsonAsync(planFile);
+        var showJson = await environment.Runner.ShowJsonAsync(snapshot.Path);
         var summary = PlanSummary.Parse(showJson, planFile);
         SavedPlanVariables.Check(showJson, run.Arguments.All("var"), planFile);
         if (summary.Environment is { } planned && planned != run.Environment)
@@ -66,15 +63,9 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
         if (applying)
         {
-            if (given is null)
-            {
-                // Again, as late as can be: the lock and the hosts' start took their time.
-                PlanOfThisRun.Check(run, planFile);
-            }
-
             try
             {
-                await environment.Runner.ApplyAsync(planFile);
+                await environment.Runner.ApplyAsync(snapshot.Path, shownAs: planFile);
             }
             catch (Exception ex) when (ex is OperationCanceledException || run.Cancellation.IsCancellationRequested)
             {
@@ -82,7 +73,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                 // these values, and the next plain run must go on towards them, not back to the ones before (moving
                 // every host); the hosts it made must be listed for the next run's lock and Destroy.
                 var changed = await ChangedBeforeFailingAsync(environment.Runner, showJson, summary);
-                var (remembered, listed) = changed.Count > 0 ? await RecordPartialAsync(environment.Runner, planFile) : (string.Empty, string.Empty);
+                var (remembered, listed) = changed.Count > 0 ? await RecordPartialAsync(environment.Runner, snapshot.Path, planFile) : (string.Empty, string.Empty);
                 throw new ApplyInterruptedException(
                     changed.Count == 0 ? "Interrupted while Terraform applied the plan, before it changed anything." : $"Interrupted while Terraform applied the plan: it changed {string.Join(", ", changed)}, {remembered}. {listed}",
                     changed,
@@ -98,7 +89,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
                     throw;
                 }
 
-                var (remembered, listed) = await RecordPartialAsync(environment.Runner, planFile);
+                var (remembered, listed) = await RecordPartialAsync(environment.Runner, snapshot.Path, planFile);
                 throw new PartiallyAppliedException($"{ex.Message} Terraform changed {string.Join(", ", changed)} before it failed, {remembered}. {listed} Fix what its output names, then Plan and Apply again.", changed, ex);
             }
         }
@@ -107,7 +98,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
             run.Reporter.Info("Nothing to apply.");
         }
 
-        RememberedVariables.AdoptFromPlan(run.Layout, planFile, run.Reporter);
+        RememberedVariables.AdoptFromPlan(run.Layout, snapshot.Path, run.Reporter, shownAs: planFile);
 
         // What Terraform changed is recorded even when the run was interrupted meanwhile (Terraform is let
         // finish): the variables it applied first (above) and the inventory, local and quick; the secrets store last.
@@ -128,9 +119,9 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
     // An apply Terraform did not finish, after it changed resources: its values remembered, the inventory rewritten
     // from the state; what each came to, said.
-    private async Task<(string Remembered, string Listed)> RecordPartialAsync(TerraformRunner terraform, string planFile)
+    private async Task<(string Remembered, string Listed)> RecordPartialAsync(TerraformRunner terraform, string snapshot, string planFile)
     {
-        var remembered = AdoptQuietly(planFile)
+        var remembered = AdoptQuietly(snapshot, planFile)
             ? "so this plan's --var values are remembered: the next Plan goes on towards them, not back to the values before"
             : "but this plan's --var values could not be remembered (see the warning above): pass them again on the next Plan";
         var listed = await RecordQuietlyAsync(terraform)
@@ -148,7 +139,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
             await RecordAsync(terraform);
             return true;
         }
-        catch (PlatformException ex)
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
         {
             run.Reporter.Warn($"The inventory could not be rewritten from what Terraform left: {ex.Message}");
             return false;
@@ -157,11 +148,11 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
     // While an interruption or a failure is on its way out: a damaged values file must not hide it.
     /// <returns>False when the values could not be remembered (said as a warning).</returns>
-    private bool AdoptQuietly(string planFile)
+    private bool AdoptQuietly(string snapshot, string planFile)
     {
         try
         {
-            return RememberedVariables.AdoptFromPlan(run.Layout, planFile, run.Reporter);
+            return RememberedVariables.AdoptFromPlan(run.Layout, snapshot, run.Reporter, shownAs: planFile);
         }
         catch (PlatformException ex)
         {

@@ -8,7 +8,8 @@ namespace Platform.Provision;
 /// The saved plan this run's Plan wrote, by content: Apply (Deploy's, right after its Plan) applies
 /// that plan, never one another Plan of the environment wrote over it meanwhile — the plan file's
 /// path is the environment's, shared by every run in the checkout. A plan older than the run (one
-/// under review) is not this class's business: Terraform refuses it when it has gone stale.
+/// under review) is not this class's business: Terraform refuses it when it has gone stale. Apply
+/// checks the copy it then applies (<see cref="PlanSnapshot"/>), so nothing written later counts.
 /// </summary>
 public static class PlanOfThisRun
 {
@@ -26,15 +27,11 @@ public static class PlanOfThisRun
 
     /// <summary>
     /// Refuses a plan file written since the run began that is not the plan this run wrote: another
-    /// run's Plan wrote it (or over it) meanwhile.
+    /// run's Plan wrote it (or over it) meanwhile. <paramref name="content"/> is what is checked (the
+    /// copy Apply will apply, <see cref="PlanSnapshot"/>), named as <paramref name="planFile"/>.
     /// </summary>
-    public static void Check(RunContext run, string planFile)
+    internal static void Check(RunContext run, string planFile, string content)
     {
-        if (File.GetLastWriteTimeUtc(planFile) < run.StartedUtc)
-        {
-            return;
-        }
-
         string? remembered = null;
         if (Written.TryGetValue(run, out var hashes))
         {
@@ -44,7 +41,7 @@ public static class PlanOfThisRun
             }
         }
 
-        if (remembered != Hash(planFile))
+        if (remembered != Hash(content))
         {
             var what = remembered is null ? "was written while this run went on, not by it" : "was written over after this run's Plan wrote it";
             throw new PlatformException($"{planFile} {what} (another Plan of '{run.Environment}' ran meanwhile?): it is not the plan this run made, so nothing was applied. Run again, or review that plan ({Path.ChangeExtension(planFile, ".txt")}) and apply it with ./build.sh --target=Apply --environment={run.Environment}.");

@@ -40,7 +40,8 @@ public static class RememberedVariables
     /// values cannot be told apart from those of tfvars files or the environment): <paramref name="reporter"/> is told so.
     /// </summary>
     /// <returns>False when the plan came without its values (and the remembered ones were kept).</returns>
-    public static bool AdoptFromPlan(EnvironmentLayout layout, string planFile, IReporter reporter)
+    /// <param name="shownAs">The plan file as the user knows it, when <paramref name="planFile"/> is Apply's copy of it.</param>
+    public static bool AdoptFromPlan(EnvironmentLayout layout, string planFile, IReporter reporter, string? shownAs = null)
     {
         if (File.Exists(BesidePlan(planFile)))
         {
@@ -48,7 +49,8 @@ public static class RememberedVariables
             return true;
         }
 
-        reporter.Warn($"{planFile} came without the --var values Plan wrote beside it ({Path.GetFileName(BesidePlan(planFile))}): the remembered ones ({FileOf(layout)}) are kept as they were. If this plan was made with other --var values, pass them again on the next Plan or Deploy, or it plans the environment back.");
+        var shown = shownAs ?? planFile;
+        reporter.Warn($"{shown} came without the --var values Plan wrote beside it ({Path.GetFileName(BesidePlan(shown))}): the remembered ones ({FileOf(layout)}) are kept as they were. If this plan was made with other --var values, pass them again on the next Plan or Deploy, or it plans the environment back.");
         return false;
     }
 

@@ -19,12 +19,15 @@ public static class SecretOutputs
         }
 
         var store = SecretStoreFactory.Create(run);
+        // What Terraform generated is kept even when the run was interrupted meanwhile (only the state would
+        // hold it otherwise): a token of its own, bounded in time, as the audit line's.
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         foreach (var (key, value) in secrets)
         {
             if (value?.GetValue<string>() is { Length: > 0 } text)
             {
                 run.Redactor.Register(text);
-                await store.SetAsync(key, text, run.Cancellation);
+                await store.SetAsync(key, text, cleanup.Token);
             }
         }
 

@@ -83,7 +83,8 @@ public sealed partial class TerraformRunner
     public async Task<string> ShowTextAsync(string planFile) => (await RunAsync(["show", "-no-color", planFile], stream: false)).StandardOutput;
 
     /// <summary>Applies exactly the saved plan. Terraform itself refuses a stale one.</summary>
-    public Task ApplyAsync(string planFile) => RunAsync(["apply", "-input=false", "-no-color", "-auto-approve", planFile], stream: true);
+    /// <param name="shownAs">The plan file as the user knows it, when <paramref name="planFile"/> is a copy of it (messages name it).</param>
+    public Task ApplyAsync(string planFile, string? shownAs = null) => RunAsync(["apply", "-input=false", "-no-color", "-auto-approve", planFile], stream: true, shownPlan: shownAs);
 
     public Task DestroyAsync(IEnumerable<string> variableArguments) =>
         RunAsync(["destroy", "-input=false", "-no-color", "-auto-approve", .. variableArguments], stream: true);
@@ -114,10 +115,10 @@ public sealed partial class TerraformRunner
         return outputs;
     }
 
-    private Task<CommandResult> RunAsync(IReadOnlyList<string> arguments, bool stream, int[]? okExitCodes = null) =>
-        RunCheckedAsync(arguments, stream, okExitCodes ?? [0]);
+    private Task<CommandResult> RunAsync(IReadOnlyList<string> arguments, bool stream, int[]? okExitCodes = null, string? shownPlan = null) =>
+        RunCheckedAsync(arguments, stream, okExitCodes ?? [0], shownPlan);
 
-    private async Task<CommandResult> RunCheckedAsync(IReadOnlyList<string> arguments, bool stream, int[] okExitCodes)
+    private async Task<CommandResult> RunCheckedAsync(IReadOnlyList<string> arguments, bool stream, int[] okExitCodes, string? shownPlan)
     {
         // Terraform is never killed on Ctrl+C: killed mid-apply, it could leave its state unwritten
         // and locked. It gets the terminal's SIGINT itself and stops cleanly; the run stops after it.
@@ -138,7 +139,7 @@ public sealed partial class TerraformRunner
 
             if (arguments[0] == "apply" && (result.StandardError + result.StandardOutput).Contains("Saved plan is stale", StringComparison.Ordinal))
             {
-                throw new PlatformException($"The plan {arguments[^1]} is stale: the environment's state changed after it was made (another Apply or Destroy ran). Terraform applied nothing. Make and review a new plan (./build.sh --target=Plan), then apply that one.");
+                throw new PlatformException($"The plan {shownPlan ?? arguments[^1]} is stale: the environment's state changed after it was made (another Apply or Destroy ran). Terraform applied nothing. Make and review a new plan (./build.sh --target=Plan), then apply that one.");
             }
 
             var tail = CommandRunner.Tail(result.StandardError.Length > 0 ? result.StandardError : result.StandardOutput);

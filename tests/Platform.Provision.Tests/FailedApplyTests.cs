@@ -48,6 +48,12 @@ public sealed class FailedApplyTests
           }
         }
 
+        # A secret the environment generates, as a cloud database's admin password: Apply stores it.
+        output "secrets" {
+          value     = { "db/admin-password" = "generated-${length(terraform_data.host)}-hosts" }
+          sensitive = true
+        }
+
         # Apply writes the inventory: one entry per host, never connected to.
         output "inventory" {
           value = {
@@ -152,6 +158,21 @@ public sealed class FailedApplyTests
         Assert.That(stopped.Message, Does.Contain("Interrupted while Terraform applied the plan: it changed").And.Contain("The inventory lists the hosts as Terraform left them."));
         Assert.That(Inventory.Load(_layout.InventoryFile).Hosts.Select(h => h.Name), Is.EqualTo(new[] { "web-1", "web-2" }), "the host Terraform made is listed for the next run's lock and Destroy");
         Assert.That(Remembered(), Does.Contain("hosts=2"));
+        Assert.That(await new Platform.Secrets.FileSecretStore(_layout.SecretsDir).GetAsync("db/admin-password"), Is.EqualTo("generated-2-hosts"), "what Terraform generated is kept");
+    }
+
+    // The lock and the drain before Terraform take their time: a Plan another run makes meanwhile changes nothing applied.
+    [Test]
+    public async Task A_plan_written_over_while_apply_takes_the_lock_is_not_what_gets_applied()
+    {
+        await PlanAndApplyAsync("hosts=1");
+        var deploy = Run("hosts=2");
+        await new PlanStep(deploy).RunAsync();
+
+        await new ApplyStep(deploy, async (_, _) => await new PlanStep(Run("hosts=3")).RunAsync()).RunAsync();
+
+        Assert.That(Inventory.Load(_layout.InventoryFile).Hosts, Has.Count.EqualTo(2), "this run's plan, as its Plan wrote it");
+        Assert.That(Remembered(), Is.EqualTo(new[] { "hosts=2" }));
     }
 
     // Deploy's Plan and Apply share the environment's plan file with every other run in the checkout.

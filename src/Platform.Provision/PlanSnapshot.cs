@@ -1,0 +1,65 @@
+using Platform.Core;
+
+namespace Platform.Provision;
+
+/// <summary>
+/// A private copy of the saved plan (and the <c>--var</c> values beside it) that Apply reads and applies
+/// from start to end: the environment's plan file is shared by every run in the checkout, and a Plan
+/// another run makes while this one takes the lock or drains nodes must not change what is applied.
+/// The copy is the plan this run's Plan wrote (<see cref="PlanOfThisRun"/>) when the file is newer than
+/// the run; it is removed when Apply ends.
+/// </summary>
+public sealed class PlanSnapshot : IDisposable
+{
+    private readonly string _dir;
+
+    private PlanSnapshot(string dir, string path)
+    {
+        _dir = dir;
+        Path = path;
+    }
+
+    /// <summary>The copy of the plan file, with its values file beside it as <see cref="RememberedVariables.BesidePlan"/> names it.</summary>
+    public string Path { get; }
+
+    /// <param name="madeHere">Whether a plan newer than the run must be the one this run's Plan wrote (the environment's own plan file, not one given by name).</param>
+    public static PlanSnapshot Take(RunContext run, string planFile, bool madeHere)
+    {
+        var dir = System.IO.Path.Combine(run.Layout.StateDir, "tmp", "apply-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var snapshot = new PlanSnapshot(dir, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(planFile)));
+        try
+        {
+            var newerThanRun = File.GetLastWriteTimeUtc(planFile) >= run.StartedUtc;
+            File.Copy(planFile, snapshot.Path);
+            if (File.Exists(RememberedVariables.BesidePlan(planFile)))
+            {
+                File.Copy(RememberedVariables.BesidePlan(planFile), RememberedVariables.BesidePlan(snapshot.Path));
+            }
+
+            if (madeHere && newerThanRun)
+            {
+                PlanOfThisRun.Check(run, planFile, snapshot.Path);
+            }
+
+            return snapshot;
+        }
+        catch
+        {
+            snapshot.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Never made.
+        }
+    }
+}
