@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
@@ -139,7 +138,7 @@ public sealed partial record Inventory
         return inventory;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]*\z")]
     private static partial Regex HostName();
 
     private void Validate(string source)
@@ -164,7 +163,7 @@ public sealed partial record Inventory
             // Names and addresses reach shell scripts, HAProxy's runtime API and server names unquoted.
             Require(HostName().IsMatch(h.Name), "name", $"is '{h.Name}': only letters, digits, '-', '_' and '.' may name a host");
             Require(!string.IsNullOrWhiteSpace(h.Address), "address", "is empty");
-            Require(IPAddress.TryParse(h.Address, out _) || Uri.CheckHostName(h.Address) == UriHostNameType.Dns, "address", $"is '{h.Address}', not an IP address or DNS name");
+            Require(HostAddress.IsValid(h.Address), "address", $"is '{h.Address}', not an IP address or DNS name");
             Require(h.SshPort is > 0 and < 65536, "sshPort", $"is {h.SshPort}, not a TCP port");
             Require(h.HostKeyFingerprint.StartsWith("SHA256:", StringComparison.Ordinal), "hostKeyFingerprint", $"is '{h.HostKeyFingerprint}', expected SHA256:…");
             Require(h.Roles.Count > 0, "roles", "is empty");

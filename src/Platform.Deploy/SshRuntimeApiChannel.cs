@@ -143,7 +143,7 @@ public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<
         var colon = endpoint.LastIndexOf(':');
         var address = colon > 0 ? endpoint[..colon] : string.Empty;
         return int.TryParse(endpoint[(colon + 1)..], out var port) && port is > 0 and < 65536
-            && (System.Net.IPAddress.TryParse(address, out _) || Uri.CheckHostName(address) == UriHostNameType.Dns)
+            && HostAddress.IsValid(address)
             ? (address, port)
             : throw new PlatformException($"loadBalancer.runtimeApi '{endpoint}' in the inventory is not address:port (an IP address or DNS name, and a port): Apply writes it from Terraform's outputs.");
     }

@@ -61,6 +61,7 @@ public sealed class RuntimeApiChannelTests
     // The address goes into a shell script on the lb host.
     [TestCase("127.0.0.1;reboot:9999")]
     [TestCase("$(id):9999")]
+    [TestCase("::1%x;reboot;:9999")]
     [TestCase("127.0.0.1:99999")]
     [TestCase("9999")]
     public void A_runtime_api_endpoint_that_is_not_address_and_port_is_refused_before_anything_is_sent(string endpoint)

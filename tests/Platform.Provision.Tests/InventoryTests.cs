@@ -71,6 +71,9 @@ public sealed class InventoryTests
     [TestCase("\"address\":\"127.0.10.11\"", "\"address\":\"127.0.10.11; reboot\"", "address", "'127.0.10.11; reboot', not an IP address or DNS name")]
     [TestCase("\"address\":\"127.0.10.11\"", "\"address\":\"127.0.10.11\\nset server x\"", "address", "not an IP address or DNS name")]
     [TestCase("\"name\":\"web-1\"", "\"name\":\"web 1\"", "name", "'web 1': only letters, digits")]
+    [TestCase("\"name\":\"web-1\"", "\"name\":\"web-1\\n\"", "name", "only letters, digits")]
+    [TestCase("\"address\":\"127.0.10.11\"", "\"address\":\"::1%x;reboot\"", "address", "'::1%x;reboot', not an IP address or DNS name")]
+    [TestCase("\"address\":\"127.0.10.11\"", "\"address\":\"::1%$(id)\"", "address", "not an IP address or DNS name")]
     public void Names_and_addresses_that_a_command_could_not_carry_are_refused(string field, string bad, string named, string message)
     {
         var json = Valid.Replace(field, bad, StringComparison.Ordinal);
