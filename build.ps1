@@ -6,6 +6,17 @@ $ErrorActionPreference = 'Stop'
 foreach ($arg in $args) {
   if ($arg -match '^--[^=]+=$') { [Console]::Error.WriteLine("Error: $arg has no value: give one (${arg}VALUE) or leave the argument out."); exit 1 }
 }
+# Cake owns the flag --version (alone, it prints Cake's version), so Platform's --version=X.Y.Z (or --version X.Y.Z)
+# travels as --release-version=X.Y.Z.
+$passed = @()
+for ($i = 0; $i -lt $args.Count; $i++) {
+  $arg = [string]$args[$i]
+  if ($arg -like '--version=*') { $passed += '--release-version=' + $arg.Substring(10) }
+  elseif ($arg -eq '--version' -and $i + 1 -lt $args.Count -and -not ([string]$args[$i + 1]).StartsWith('-')) {
+    $i++; $passed += '--release-version=' + $args[$i]
+  }
+  else { $passed += $arg }
+}
 # Paths given as arguments (--plan=, --key=, --state-dir= …) are relative to where this was run from.
 $env:PLATFORM_CALLER_DIR = (Get-Location).Path
 Set-Location $PSScriptRoot
@@ -25,18 +36,6 @@ if ($LASTEXITCODE -ne 0) {
 Write-Host 'Building src/ (Release)'
 $log = dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q 2>&1
 if ($LASTEXITCODE -ne 0) { $log | Write-Host; exit $LASTEXITCODE }
-
-# Cake owns the flag --version, so Platform's --version=X.Y.Z (or --version X.Y.Z) travels as --release-version=X.Y.Z.
-$passed = @()
-for ($i = 0; $i -lt $args.Count; $i++) {
-  $arg = [string]$args[$i]
-  if ($arg -like '--version=*') { $passed += '--release-version=' + $arg.Substring(10) }
-  elseif ($arg -eq '--version') {
-    if ($i + 1 -ge $args.Count) { Write-Error 'Error: --version has no value: give one (--version=1.2.0) or leave the argument out.'; exit 1 }
-    $i++; $passed += '--release-version=' + $args[$i]
-  }
-  else { $passed += $arg }
-}
 
 # The Test target's total, written by this run only (a run of another target beside it leaves that one's alone).
 $summary = [System.IO.Path]::GetTempFileName()

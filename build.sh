@@ -10,23 +10,27 @@ cd "$(dirname "$0")"
 
 # Cake owns the flag --version (it prints Cake's version), so Platform's --version=X.Y.Z travels
 # to the script as --release-version=X.Y.Z; build.cake reads it back as "version".
+# --version with its value after a space is taken the same way; --version alone (or before another flag) stays Cake's.
 args=()
-version_next=
-for arg in "$@"; do
-  if [ -n "$version_next" ]; then
-    args+=("--release-version=${arg}")
-    version_next=
-    continue
-  fi
+set -- "$@" ""
+while [ $# -gt 1 ]; do
+  arg=$1
+  shift
   case "$arg" in
     # Cake's own parser rejects an empty value with a bare "Error" (exit 255): say which and what to do.
     --*=) echo "Error: ${arg} has no value: give one (${arg}VALUE) or leave the argument out." >&2; exit 1 ;;
     --version=*) args+=("--release-version=${arg#--version=}") ;;
-    --version) version_next=1 ;; # --version 1.2.0, as Cake takes its other arguments
+    --version)
+      if [ $# -gt 1 ] && [ "${1#-}" = "$1" ]; then
+        args+=("--release-version=$1")
+        shift
+      else
+        args+=("$arg")
+      fi
+      ;;
     *) args+=("$arg") ;;
   esac
 done
-[ -z "$version_next" ] || { echo "Error: --version has no value: give one (--version=1.2.0) or leave the argument out." >&2; exit 1; }
 
 # On a fresh Debian/Ubuntu machine, as root: install what the local environment needs.
 install_missing_packages() {

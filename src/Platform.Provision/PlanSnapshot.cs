@@ -26,7 +26,14 @@ public sealed class PlanSnapshot : IDisposable
     public static PlanSnapshot Take(RunContext run, string planFile, bool madeHere)
     {
         var dir = System.IO.Path.Combine(run.Layout.StateDir, "tmp", "apply-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dir);
+        }
+        else
+        {
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var snapshot = new PlanSnapshot(dir, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(planFile)));
         try
         {

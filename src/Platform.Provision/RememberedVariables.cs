@@ -19,10 +19,17 @@ public static class RememberedVariables
 
     /// <summary>The remembered values the run does not set itself, then the run's own (<c>name=value</c> each).</summary>
     /// <param name="reporter">Told of each value kept; null: nobody (a saved plan is applied with the values it was made with).</param>
-    public static IReadOnlyList<string> Merge(EnvironmentLayout layout, IReadOnlyList<string> given, IReporter? reporter)
+    /// <param name="platformFilled">Variables Platform passes itself: a value remembered for one (from before they were refused as --var) is dropped, and said.</param>
+    public static IReadOnlyList<string> Merge(EnvironmentLayout layout, IReadOnlyList<string> given, IReporter? reporter, IReadOnlySet<string>? platformFilled = null)
     {
         var names = given.Select(Name).ToHashSet(StringComparer.Ordinal);
-        var kept = Read(FileOf(layout)).Where(v => !names.Contains(Name(v))).ToList();
+        var remembered = Read(FileOf(layout));
+        foreach (var dropped in remembered.Where(v => platformFilled?.Contains(Name(v)) == true))
+        {
+            reporter?.Warn($"Not keeping --var={Name(dropped)}=… from an earlier Apply ({FileOf(layout)}): Platform passes {Name(dropped)} to Terraform itself.");
+        }
+
+        var kept = remembered.Where(v => !names.Contains(Name(v)) && platformFilled?.Contains(Name(v)) != true).ToList();
         foreach (var value in kept)
         {
             reporter?.Info($"Keeping --var={value} from the last Apply (pass --var={Name(value)}=… to change it).");

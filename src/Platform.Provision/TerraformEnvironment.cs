@@ -53,7 +53,7 @@ public sealed class TerraformEnvironment
             ["deployKeyFile"] = JsonValue.Create(run.Layout.DeployKeyFile),
             ["circlePublicKeys"] = new JsonArray(circle.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
         };
-        var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), saysVariables ? run.Reporter : null);
+        var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), saysVariables ? run.Reporter : null, TerraformVariables.PlatformFilled(settings.TerraformVariables));
         var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, overrides);
         var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();
 

@@ -65,7 +65,11 @@ public sealed partial class TerraformRunner
                 okExitCodes: [0, 2]);
             // A saved plan holds the state's secrets in clear (host keys, passwords): its owner's only,
             // whatever the umask Terraform created it under.
-            File.SetUnixFileMode(written, AtomicFile.OwnerOnly);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(written, AtomicFile.OwnerOnly);
+            }
+
             File.Move(written, planFile, overwrite: true);
             return result.ExitCode == 2;
         }

@@ -43,10 +43,7 @@ public sealed class TerraformVariables
     /// </summary>
     public static IReadOnlyList<(string Name, string Value)> ParseOverrides(IEnumerable<string> overrides, IReadOnlyDictionary<string, JsonNode?> templates, string source)
     {
-        var platformVariables = templates
-            .Where(t => t.Value is JsonValue v && v.TryGetValue<string>(out var text) && text.Contains("${", StringComparison.Ordinal))
-            .Select(t => t.Key)
-            .ToHashSet(StringComparer.Ordinal);
+        var platformVariables = PlatformFilled(templates);
         var parsed = new List<(string Name, string Value)>();
         foreach (var raw in overrides)
         {
@@ -67,6 +64,12 @@ public sealed class TerraformVariables
 
         return parsed;
     }
+
+    /// <summary>The variables of platform.json's <c>terraformVariables</c> that Platform fills in (made of <c>${…}</c> placeholders).</summary>
+    public static IReadOnlySet<string> PlatformFilled(IReadOnlyDictionary<string, JsonNode?> templates) => templates
+        .Where(t => t.Value is JsonValue v && v.TryGetValue<string>(out var text) && text.Contains("${", StringComparison.Ordinal))
+        .Select(t => t.Key)
+        .ToHashSet(StringComparer.Ordinal);
 
     // Terraform's identifiers: a letter or underscore, then letters, digits, underscores and dashes.
     private static bool IsName(string name) =>

@@ -104,17 +104,18 @@ public sealed class BootstrapScriptTests
         Assert.That(File.ReadAllText(kept), Is.EqualTo("tests: 5 passed, 0 failed\n"));
     }
 
-    [Test]
-    public void A_version_without_its_value_is_refused_before_cake_runs()
+    // Alone, or before another flag, --version is Cake's own (it prints Cake's version): passed on as it is.
+    [TestCase("--version")]
+    [TestCase("--version", "--target=RollNode")]
+    public void A_version_without_a_value_after_it_is_cakes_own(params string[] arguments)
     {
-        using var script = Start(["--target=RollNode", "--version"]);
+        using var script = Start(arguments);
         script.StandardInput.Close();
-        var error = script.StandardError.ReadToEnd();
+        script.StandardOutput.ReadToEnd();
         script.WaitForExit();
 
-        Assert.That(script.ExitCode, Is.EqualTo(1));
-        Assert.That(error, Does.Contain("--version has no value"));
-        Assert.That(File.Exists(Log), Is.False, "Cake did not run");
+        Assert.That(script.ExitCode, Is.Zero);
+        Assert.That(File.ReadAllText(Log), Does.Contain($"args: {string.Join(' ', arguments)}\n"));
     }
 
     [Test]

@@ -58,4 +58,17 @@ public sealed class RememberedVariablesTests
         Assert.That(() => RememberedVariables.Merge(_layout, [], new RecordingReporter()),
             Throws.TypeOf<PlatformException>().With.Message.Contains(RememberedVariables.FileOf(_layout)).And.Message.Contains("restore it").And.Message.Not.Contains("System.Collections"));
     }
+
+    // Remembered before such values were refused as --var: dropped, and said, rather than failing every Plan.
+    [Test]
+    public void A_remembered_value_of_a_variable_platform_passes_itself_is_dropped_and_said()
+    {
+        File.WriteAllText(RememberedVariables.FileOf(_layout), """["ssh_user=alice","app_nodes=4"]""");
+        var reporter = new RecordingReporter();
+
+        var merged = RememberedVariables.Merge(_layout, [], reporter, new HashSet<string> { "ssh_user", "state_dir" });
+
+        Assert.That(merged, Is.EqualTo(new[] { "app_nodes=4" }));
+        Assert.That(reporter.Text, Does.Contain("Not keeping --var=ssh_user=… from an earlier Apply").And.Contain("Platform passes ssh_user to Terraform itself"));
+    }
 }

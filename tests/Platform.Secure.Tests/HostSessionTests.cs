@@ -48,9 +48,10 @@ public sealed class HostSessionTests
     public async Task A_refused_channel_names_the_host()
     {
         await using var session = await HostSession.OpenAsync(_host, _connector);
-        var busy = await StartBusyAsync(session);
+        var (busy, release) = await StartBusyAsync(session);
 
         var refused = await Assert.ThrowsAsync<PlatformException>(() => session.RunAsync("true"));
+        File.Create(release).Dispose();
 
         Assert.That(refused!.Message, Does.StartWith("web-2: a command could not run over SSH ("));
         Assert.That(refused.InnerException, Is.InstanceOf<Renci.SshNet.Common.SshException>());
@@ -61,21 +62,24 @@ public sealed class HostSessionTests
     public async Task A_refused_checked_command_names_the_host_and_its_step()
     {
         await using var session = await HostSession.OpenAsync(_host, _connector);
-        var busy = await StartBusyAsync(session);
+        var (busy, release) = await StartBusyAsync(session);
 
         var refused = await Assert.ThrowsAsync<PlatformException>(() => session.RunCheckedAsync("true", "reading the slot's pid"));
+        File.Create(release).Dispose();
 
         Assert.That(refused!.Message, Does.StartWith("web-2: reading the slot's pid failed: "));
         await busy;
     }
 
-    // One command that holds the connection's only session until it has been seen running (its
-    // marker file), so the next channel is refused for certain rather than by timing.
-    private async Task<Task<RemoteResult>> StartBusyAsync(HostSession session)
+    // One command that holds the connection's only session from the moment it is seen running (its
+    // marker file) until the test lets it go (the release file, at most 30 s): the next channel is refused
+    // for certain rather than by timing.
+    private async Task<(Task<RemoteResult> Busy, string Release)> StartBusyAsync(HostSession session)
     {
         var marker = Path.Combine(_dir, $"busy-{Guid.NewGuid():N}");
-        var busy = session.RunAsync($"touch {ShellQuote.Quote(marker)}; sleep 1");
+        var release = marker + ".release";
+        var busy = session.RunAsync($"touch {ShellQuote.Quote(marker)}; for i in $(seq 600); do [ -e {ShellQuote.Quote(release)} ] && exit 0; sleep 0.05; done; exit 1");
         await Poll.UntilAsync(() => Task.FromResult(File.Exists(marker)), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20), "the busy command never started");
-        return busy;
+        return (busy, release);
     }
 }

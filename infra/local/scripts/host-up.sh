@@ -48,8 +48,8 @@ PermitUserEnvironment no
 # pyenv init in root's .bashrc cost 100 ms per command on the CI image).
 SetEnv SHLVL=1
 AllowAgentForwarding no
-# Platform reaches HAProxy's runtime API and the slots' HTTP endpoints through SSH tunnels, and only
-# to this host's own address.
+# Platform reaches the slots' HTTP endpoints through SSH tunnels (HAProxy's runtime API through a relay
+# command on the lb host), and only to this host's own address.
 AllowTcpForwarding local
 PermitOpen $HOST_ADDRESS:*
 AllowStreamLocalForwarding no
