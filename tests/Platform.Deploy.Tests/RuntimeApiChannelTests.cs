@@ -110,15 +110,11 @@ public sealed class RuntimeApiChannelTests
     /// <summary>A real sshd on a loopback address of its own, with a session to it as the lb host.</summary>
     private sealed class RelayHost : IAsyncDisposable
     {
-        private readonly LoopbackRange _range;
-        private readonly string _dir;
-        private readonly TestSshd _sshd;
+        private readonly TestSshHost _host;
 
-        private RelayHost(LoopbackRange range, string dir, TestSshd sshd, HostSession session)
+        private RelayHost(TestSshHost host, HostSession session)
         {
-            _range = range;
-            _dir = dir;
-            _sshd = sshd;
+            _host = host;
             Session = session;
         }
 
@@ -126,26 +122,14 @@ public sealed class RuntimeApiChannelTests
 
         public static async Task<RelayHost> StartAsync()
         {
-            var (range, dir) = LoopbackRange.AcquireWithScratch("relay");
-            TestSshd? sshd = null;
+            var host = await TestSshHost.StartAsync("relay", "lb", "lb");
             try
             {
-                var hostKey = Path.Combine(dir, "host");
-                await SshKeygen.NewPairAsync(hostKey);
-                var client = await SshKeygen.NewKeyAsync(dir, "client");
-                sshd = await TestSshd.StartAsync(dir, range.Address(7), 2222, hostKey, client.Public + "\n");
-                var host = new InventoryHost
-                {
-                    Name = "lb", Roles = ["lb"], Address = range.Address(7), SshPort = 2222, SshUser = Environment.UserName, BaseDir = dir,
-                    HostKeyFingerprint = await SshKeygen.FingerprintAsync(hostKey + ".pub"),
-                };
-                return new RelayHost(range, dir, sshd, await HostSession.OpenAsync(host, new SshConnector(new SshCredentials(client.PrivateFile))));
+                return new RelayHost(host, await host.OpenAsync());
             }
             catch
             {
-                sshd?.Dispose();
-                RepositoryRoot.RemoveScratch(dir);
-                range.Dispose();
+                await host.DisposeAsync();
                 throw;
             }
         }
@@ -157,9 +141,7 @@ public sealed class RuntimeApiChannelTests
         public async ValueTask DisposeAsync()
         {
             await Session.DisposeAsync();
-            _sshd.Dispose();
-            RepositoryRoot.RemoveScratch(_dir);
-            _range.Dispose();
+            await _host.DisposeAsync();
         }
     }
 

@@ -12,42 +12,18 @@ namespace Platform.Secure.Tests;
 [Category("Integration")]
 public sealed class HostSessionTests
 {
-    private const int Port = 2222;
-
-    private LoopbackRange _range = null!;
-    private string _dir = null!;
-    private TestSshd? _sshd;
-    private InventoryHost _host = null!;
-    private SshConnector _connector = null!;
+    private TestSshHost _sshHost = null!;
 
     [OneTimeSetUp]
-    public async Task StartSshd()
-    {
-        (_range, _dir) = LoopbackRange.AcquireWithScratch("hostsession");
-        var hostKey = Path.Combine(_dir, "host");
-        await SshKeygen.NewPairAsync(hostKey);
-        var client = await SshKeygen.NewKeyAsync(_dir, "client");
-        _sshd = await TestSshd.StartAsync(_dir, _range.Address(6), Port, hostKey, client.Public + "\n", "MaxSessions 1");
-        _host = new InventoryHost
-        {
-            Name = "web-2", Roles = ["app"], Address = _range.Address(6), SshPort = Port, SshUser = Environment.UserName, BaseDir = "/srv",
-            HostKeyFingerprint = OpenSshPublicKey.Parse(await File.ReadAllTextAsync(hostKey + ".pub"), "host.pub").Fingerprint,
-        };
-        _connector = new SshConnector(new SshCredentials(client.PrivateFile));
-    }
+    public async Task StartSshd() => _sshHost = await TestSshHost.StartAsync("hostsession", "web-2", "app", "MaxSessions 1");
 
     [OneTimeTearDown]
-    public void StopSshd()
-    {
-        _sshd?.Dispose();
-        RepositoryRoot.RemoveScratch(_dir);
-        _range.Dispose();
-    }
+    public async Task StopSshd() => await _sshHost.DisposeAsync();
 
     [Test]
     public async Task A_refused_channel_names_the_host()
     {
-        await using var session = await HostSession.OpenAsync(_host, _connector);
+        await using var session = await _sshHost.OpenAsync();
         var (busy, release) = await StartBusyAsync(session);
 
         var refused = await Assert.ThrowsAsync<PlatformException>(() => session.RunAsync("true"));
@@ -61,7 +37,7 @@ public sealed class HostSessionTests
     [Test]
     public async Task A_refused_checked_command_names_the_host_and_its_step()
     {
-        await using var session = await HostSession.OpenAsync(_host, _connector);
+        await using var session = await _sshHost.OpenAsync();
         var (busy, release) = await StartBusyAsync(session);
 
         var refused = await Assert.ThrowsAsync<PlatformException>(() => session.RunCheckedAsync("true", "reading the slot's pid"));
@@ -76,7 +52,7 @@ public sealed class HostSessionTests
     // for certain rather than by timing.
     private async Task<(Task<RemoteResult> Busy, string Release)> StartBusyAsync(HostSession session)
     {
-        var marker = Path.Combine(_dir, $"busy-{Guid.NewGuid():N}");
+        var marker = Path.Combine(_sshHost.Dir, $"busy-{Guid.NewGuid():N}");
         var release = marker + ".release";
         var busy = session.RunAsync($"touch {ShellQuote.Quote(marker)}; for i in $(seq 600); do [ -e {ShellQuote.Quote(release)} ] && exit 0; sleep 0.05; done; exit 1");
         await Poll.UntilAsync(() => Task.FromResult(File.Exists(marker)), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20), "the busy command never started");
