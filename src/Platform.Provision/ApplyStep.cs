@@ -39,7 +39,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
         run.Reporter.Info($"Applying {planFile}: {summary.Headline}");
         // A plan given by name, or saved by an earlier run, was there to be read; one Plan made just now was not.
-        var reviewed = given is not null || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc;
+        var reviewed = given is not null || !snapshot.NewerThanRun;
         DestructionGuard.Check(run, planFile, summary, environment.Settings.Replaceable, reviewed);
         if (run.CheckMode)
         {
@@ -55,7 +55,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
 
         // A plan without changes made in this run (Deploy's Plan, then Apply) has nothing to apply. One made
         // earlier goes to Terraform all the same: only Terraform can tell that it has gone stale meanwhile.
-        var applying = summary.HasChanges || File.GetLastWriteTimeUtc(planFile) < run.StartedUtc;
+        var applying = summary.HasChanges || !snapshot.NewerThanRun;
         if (beforeApplying is not null)
         {
             await beforeApplying(summary, applying);

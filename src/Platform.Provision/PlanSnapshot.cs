@@ -13,11 +13,15 @@ public sealed class PlanSnapshot : IDisposable
 {
     private readonly string _dir;
 
-    private PlanSnapshot(string dir, string path)
+    private PlanSnapshot(string dir, string path, bool newerThanRun)
     {
         _dir = dir;
         Path = path;
+        NewerThanRun = newerThanRun;
     }
+
+    /// <summary>Whether the plan file was written after the run began (by its own Plan): not one under review.</summary>
+    public bool NewerThanRun { get; }
 
     /// <summary>The copy of the plan file, with its values file beside it as <see cref="RememberedVariables.BesidePlan"/> names it.</summary>
     public string Path { get; }
@@ -34,17 +38,16 @@ public sealed class PlanSnapshot : IDisposable
         {
             Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        var snapshot = new PlanSnapshot(dir, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(planFile)));
+        var snapshot = new PlanSnapshot(dir, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(planFile)), File.GetLastWriteTimeUtc(planFile) >= run.StartedUtc);
         try
         {
-            var newerThanRun = File.GetLastWriteTimeUtc(planFile) >= run.StartedUtc;
             File.Copy(planFile, snapshot.Path);
             if (File.Exists(RememberedVariables.BesidePlan(planFile)))
             {
                 File.Copy(RememberedVariables.BesidePlan(planFile), RememberedVariables.BesidePlan(snapshot.Path));
             }
 
-            if (madeHere && newerThanRun)
+            if (madeHere && snapshot.NewerThanRun)
             {
                 PlanOfThisRun.Check(run, planFile, snapshot.Path);
             }
