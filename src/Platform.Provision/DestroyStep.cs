@@ -31,6 +31,13 @@ public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = n
         }
 
         var environment = await TerraformEnvironment.PrepareAsync(run, createIdentity: false);
+        if (!await environment.Runner.StateHasResourcesAsync())
+        {
+            // Never applied, or destroyed already (another --state-dir, a second Destroy): no lock taken, nothing audited.
+            run.Reporter.Info($"Environment '{run.Environment}' has no resources in its Terraform state: nothing to destroy.");
+            return;
+        }
+
         if (run.CheckMode)
         {
             var planFile = Path.Combine(Path.GetDirectoryName(run.Layout.CheckPlanFile)!, "destroy.tfplan");

@@ -84,6 +84,21 @@ public sealed partial class TerraformRunner
     /// <summary>The state as it is now, as <c>terraform show -json</c> prints it (<c>values.root_module</c>).</summary>
     public async Task<string> ShowStateJsonAsync() => (await RunAsync(["show", "-json", "-no-color"], stream: false)).StandardOutput;
 
+    /// <summary>Whether the state holds any resource (an environment never applied, or destroyed, holds none).</summary>
+    public async Task<bool> StateHasResourcesAsync()
+    {
+        var json = await ShowStateJsonAsync();
+        try
+        {
+            var module = JsonNode.Parse(json)?["values"]?["root_module"];
+            return module?["resources"] is JsonArray { Count: > 0 } || module?["child_modules"] is JsonArray { Count: > 0 };
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new PlatformException($"`terraform show -json` in {_run.Layout.InfraDir} did not print JSON ({ex.Message}).", ex);
+        }
+    }
+
     public async Task<string> ShowTextAsync(string planFile) => (await RunAsync(["show", "-no-color", planFile], stream: false)).StandardOutput;
 
     /// <summary>Applies exactly the saved plan. Terraform itself refuses a stale one.</summary>

@@ -175,6 +175,22 @@ public sealed class FailedApplyTests
         Assert.That(Remembered(), Is.EqualTo(new[] { "hosts=2" }));
     }
 
+    // A second Destroy, or one with a fresh --state-dir, finds nothing: said, and nothing is written or destroyed.
+    [Test]
+    public async Task A_destroy_with_nothing_in_the_state_says_so_and_changes_nothing()
+    {
+        await PlanAndApplyAsync("hosts=1");
+        RunContext Confirmed(IReporter reporter) => new(_layout, RunArguments.From(new Dictionary<string, string> { ["confirm"] = "tiny" }), checkMode: false, reporter);
+        var first = new RecordingReporter();
+        await new DestroyStep(Confirmed(first)).RunAsync();
+        var again = new RecordingReporter();
+
+        await new DestroyStep(Confirmed(again)).RunAsync();
+
+        Assert.That(first.Text, Does.Contain("Environment 'tiny' destroyed."));
+        Assert.That(again.Text, Does.Contain("Environment 'tiny' has no resources in its Terraform state: nothing to destroy.").And.Not.Contain("destroyed."));
+    }
+
     // Deploy's Plan and Apply share the environment's plan file with every other run in the checkout.
     [Test]
     public async Task A_plan_another_run_wrote_over_this_runs_plan_is_not_applied()
