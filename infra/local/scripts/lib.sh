@@ -75,7 +75,7 @@ start_sshd() {
 start_haproxy() {
   require_free "${2%:*}" "${2##*:}" "haproxy's frontend"
   require_free "${3%:*}" "${3##*:}" "haproxy's runtime API"
-  : >"$1/haproxy.state"
+  printf '1\n' >"$1/haproxy.state" # the format's version line, no servers: no warning that the file has none
   haproxy -D -f "$1/haproxy.cfg" -p "$1/haproxy.pid"
   wait_port "${2%:*}" "${2##*:}" 10 || fail "haproxy did not listen on $2"
   wait_port "${3%:*}" "${3##*:}" 10 || fail "haproxy runtime API did not listen on $3"
