@@ -14,7 +14,11 @@ internal static class PlanFiles
         // terraform show -json prints sensitive values in clear (plan.txt masks them): owner-only, as the plan.
         AtomicFile.WriteAllText(Path.Combine(directory, name + ".json"), json, AtomicFile.OwnerOnly);
         AtomicFile.WriteAllText(Path.Combine(directory, name + ".txt"), summary.Describe() + "\n\n" + await runner.ShowTextAsync(planFile));
-        reporter.Info(summary.Describe());
+        // Terraform's own output above already ends with "No changes. …": said once.
+        if (summary.HasChanges)
+        {
+            reporter.Info(summary.Describe());
+        }
         reporter.Info($"Saved plan: {planFile} (review {Path.Combine(directory, name + ".txt")})");
         return summary;
     }
