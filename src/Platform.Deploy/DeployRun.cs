@@ -237,7 +237,8 @@ public sealed class DeployRun : IAsyncDisposable
             {
                 // Stopped by Ctrl+C, SIGTERM or a CI timeout, as against failing on its own: the audit tells them apart.
                 var result = succeeded ? "succeeded" : run.Cancellation.IsCancellationRequested ? "interrupted" : "failed";
-                var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), current?.Version ?? run.Arguments.Get("version") ?? "-", result, run.CiBuild, run.Arguments.Get("node"), overrides: AuditLog.Overrides(run.Arguments));
+                var version = current?.Version ?? run.Arguments.Get("version") ?? await DefaultVersionAsync(run, deploying);
+                var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), version, result, run.CiBuild, run.Arguments.Get("node"), overrides: AuditLog.Overrides(run.Arguments));
                 await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
             }
         }
@@ -250,6 +251,25 @@ public sealed class DeployRun : IAsyncDisposable
             }
 
             await SecretStoreFactory.EndRunAsync(run);
+        }
+    }
+
+    // A run that failed before it knew its version (a Deploy stopped at Package) still names the one it was
+    // deploying: git's, as it would have taken. Rollback chooses its own from the nodes: not known here.
+    private static async Task<string> DefaultVersionAsync(RunContext run, IReadOnlyList<string> deploying)
+    {
+        if (deploying.Contains("Rollback"))
+        {
+            return "-";
+        }
+
+        try
+        {
+            return await ReleaseVersion.ResolveAsync(run);
+        }
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        {
+            return "-";
         }
     }
 

@@ -29,4 +29,19 @@ public sealed class DeployRunFinishTests
 
         Assert.That(await File.ReadAllTextAsync(run.Layout.AuditLogFile), Does.Contain($"operator=jane target=RollNode version=1.2.0 {result}"));
     }
+
+    // A Deploy that failed at Package never learnt its version from a later step: the line names git's, as Deploy takes it.
+    [Test]
+    public async Task A_deploy_that_failed_before_it_knew_its_version_names_gits()
+    {
+        var run = new RunContext(
+            new EnvironmentLayout(RepositoryRoot.Path, "local", Path.Combine(_scratch, "state"), Path.Combine(_scratch, "artifacts")),
+            RunArguments.From(new Dictionary<string, string> { ["as"] = "jane" }),
+            checkMode: false,
+            new RecordingReporter());
+
+        await DeployRun.FinishAsync(run, ["Deploy"], succeeded: false, "the release did not build");
+
+        Assert.That(await File.ReadAllTextAsync(run.Layout.AuditLogFile), Does.Contain($"operator=jane target=Deploy version={await Platform.Release.ReleaseVersion.ResolveAsync(run)} result=failed"));
+    }
 }
