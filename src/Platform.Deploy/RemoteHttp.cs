@@ -5,16 +5,13 @@ using Platform.Core;
 namespace Platform.Deploy;
 
 /// <summary>
-/// HTTP requests to a node's slot, made through an SSH tunnel of the node's session: they work where
-/// the slot ports are firewalled from the operator's machine, and cost no shell on the node. (The
-/// wait for readiness runs on the node instead: see <see cref="ReadinessWait"/>.)
+/// HTTP requests to a node's slot, made from the node itself through a relay on its SSH session
+/// (<see cref="HostSession.OpenRelayAsync"/>): they work where the slot ports are firewalled from the
+/// operator's machine, open no port here that another local user could use, and need no TCP forwarding
+/// on the node. (The wait for readiness runs on the node instead: see <see cref="ReadinessWait"/>.)
 /// </summary>
 public static class RemoteHttp
 {
-    private static readonly HttpClient Http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30), ConnectTimeout = TimeSpan.FromSeconds(3) })
-    {
-        Timeout = TimeSpan.FromSeconds(5),
-    };
 
     /// <summary>An answer as a person reads it: "answered 503 {body}", or that nothing answered (status 0).</summary>
     public static string Describe(int status, string body) =>
@@ -23,14 +20,20 @@ public static class RemoteHttp
     /// <summary>The status code and body of a GET on the node (0 when nothing answers).</summary>
     public static async Task<(int Status, string Body)> GetAsync(NodeSession node, int port, string path, CancellationToken cancellation)
     {
-        var local = node.Ssh.Tunnel(node.Address, port);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{local}{path}");
-        request.Headers.Host = $"{node.Address}:{port}";
+        // One connection per request, and so one relay: a client of its own, whose connections all go to this slot.
+        using var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, token) => await node.Ssh.OpenRelayAsync(node.Address, port, token),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+        };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://slot{path}");
+        request.Headers.Host = node.Address.Contains(':', StringComparison.Ordinal) ? $"[{node.Address}]:{port}" : $"{node.Address}:{port}";
         request.Headers.ConnectionClose = true;
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("Platform", "1.0"));
         try
         {
-            using var response = await Http.SendAsync(request, cancellation);
+            using var response = await http.SendAsync(request, cancellation);
             return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellation));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellation.IsCancellationRequested)

@@ -7,9 +7,9 @@ namespace Platform.Deploy;
 
 /// <summary>
 /// Reaches HAProxy's runtime API the only way it is reachable: from the lb host itself, through a
-/// relay on the lb host (<see cref="RelayCommand"/>) over its SSH session, never a forwarded port: a
-/// port on this machine's loopback would let any local user give HAProxy admin commands while a run
-/// lasts. One connection for the whole run, in the API's interactive mode (<c>prompt</c>): each
+/// relay on the lb host over its SSH session (<see cref="HostSession.OpenRelayAsync"/>), never a
+/// forwarded port: a port on this machine's loopback would let any local user give HAProxy admin
+/// commands while a run lasts. One connection for the whole run, in the API's interactive mode (<c>prompt</c>): each
 /// answer ends with the <c>&gt; </c> prompt, so a command costs one round trip. A connection per
 /// command would wait for HAProxy's close to travel back through sshd, which holds that last small
 /// packet for the client's delayed ACK: 40 ms a call. Commands are serialized (one conversation); a
@@ -25,21 +25,9 @@ public sealed class SshRuntimeApiChannel(string lbName, string runtimeApi, Func<
     private Stream? _stream;
 
     public SshRuntimeApiChannel(HostSession lb, string runtimeApi)
-        : this(lb.Host.Name, runtimeApi, async (address, port, cancellation) => await lb.OpenPipeAsync(RelayCommand(address, port), cancellation))
+        : this(lb.Host.Name, runtimeApi, async (address, port, cancellation) => await lb.OpenRelayAsync(address, port, cancellation))
     {
     }
-
-    /// <summary>
-    /// Bash on the lb host relays between its standard streams and the API: one connection, two
-    /// <c>cat</c>s. When either side ends (this run closes its input, or HAProxy the connection) the
-    /// relay's whole process group goes (sshd runs each command in a session of its own), so the
-    /// other side sees the end at once. A refused connection is said on standard output, where the
-    /// conversation reads it.
-    /// </summary>
-    public static string RelayCommand(string address, int port) =>
-        // bash whatever the login shell is (sh or dash have no /dev/tcp), as the node scripts run.
-        "bash -c " + ShellQuote.Quote(
-            $"exec 3<>/dev/tcp/{address}/{port.ToString(System.Globalization.CultureInfo.InvariantCulture)} 2>/dev/null || {{ echo 'connection refused'; exit 7; }}; {{ cat <&3; kill 0; }} & cat >&3; kill 0");
 
     public async Task<string> SendAsync(IReadOnlyList<string> commands, CancellationToken cancellation)
     {

@@ -20,7 +20,6 @@ public sealed record RemoteResult(int ExitCode, string StandardOutput, string St
 public sealed class HostSession : IAsyncDisposable
 {
     private readonly SshClient _shell;
-    private readonly Dictionary<(string Host, int Port), ForwardedPortLocal> _tunnels = [];
     private readonly AckNudge _firstCommand;
 
     private HostSession(InventoryHost host, SshClient shell)
@@ -133,26 +132,29 @@ public sealed class HostSession : IAsyncDisposable
     private PlatformException CouldNotRun(SshException ex) => new($"{Host.Name}: a command could not run over SSH ({ex.Message}).", ex);
 
     /// <summary>
-    /// A local port on 127.0.0.1 tunnelled through this SSH connection to <paramref name="host"/>:<paramref name="port"/>
-    /// as seen from the host (sshd's direct-tcpip): how Platform reaches HAProxy's runtime API and the
-    /// slots' HTTP endpoints without exposing them and without a shell per request. Opened once, kept
-    /// until the session ends.
+    /// A TCP connection to <paramref name="address"/>:<paramref name="port"/> as seen from the host, through a
+    /// relay on it (bash's <c>/dev/tcp</c> and two <c>cat</c>s on an exec channel of this connection): how Platform
+    /// reaches HAProxy's runtime API and the slots' HTTP endpoints where they are not reachable from here, without
+    /// a forwarded port on this machine (any local user could connect to that while it is open) and without
+    /// sshd's TCP forwarding, which the hosts turn off. When either side ends (this side disposes the pipe, the
+    /// other closes the connection) the relay's whole process group goes (sshd runs each command in a session of
+    /// its own), so the other side sees the end at once. A refused connection is said on standard output, where
+    /// the conversation reads it.
     /// </summary>
-    public int Tunnel(string host, int port)
+    public Task<RemotePipe> OpenRelayAsync(string address, int port, CancellationToken cancellation = default)
     {
-        lock (_tunnels)
+        if (!HostAddress.IsValid(address) || port is <= 0 or > 65535)
         {
-            if (!_tunnels.TryGetValue((host, port), out var forwarded))
-            {
-                forwarded = new ForwardedPortLocal("127.0.0.1", 0, host, (uint)port);
-                _shell.AddForwardedPort(forwarded);
-                forwarded.Start();
-                _tunnels[(host, port)] = forwarded;
-            }
-
-            return (int)forwarded.BoundPort;
+            throw new PlatformException($"{Host.Name}: '{address}:{port}' is not an address and port to relay to.");
         }
+
+        return OpenPipeAsync(RelayCommand(address, port), cancellation);
     }
+
+    /// <summary>The relay's command (bash whatever the login shell is: sh or dash have no <c>/dev/tcp</c>).</summary>
+    private static string RelayCommand(string address, int port) =>
+        "bash -c " + ShellQuote.Quote(
+            $"exec 3<>/dev/tcp/{address}/{port.ToString(System.Globalization.CultureInfo.InvariantCulture)} 2>/dev/null || {{ echo 'connection refused'; exit 7; }}; {{ cat <&3; kill 0; }} & cat >&3; kill 0");
 
     /// <summary>Runs a command that must succeed; <paramref name="what"/> names it in the error.</summary>
     public Task<string> RunCheckedAsync(string command, string what, CancellationToken cancellation = default, TimeSpan? timeout = null) =>
@@ -266,17 +268,6 @@ public sealed class HostSession : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _firstCommand.Stop();
-        lock (_tunnels)
-        {
-            foreach (var tunnel in _tunnels.Values)
-            {
-                tunnel.Stop();
-                tunnel.Dispose();
-            }
-
-            _tunnels.Clear();
-        }
-
         _shell.Dispose();
         return ValueTask.CompletedTask;
     }

@@ -6,7 +6,7 @@ namespace Platform.Secure;
 /// A remote command's standard input and output as one two-way stream, over an exec channel of a
 /// host's SSH connection: what is written reaches the command's input, what it prints is read.
 /// Unlike a forwarded port it opens no listening socket on this machine, so no other local user can
-/// slip into the conversation. Disposing sends end-of-file and closes the channel.
+/// slip into the conversation. Disposing closes the channel, which ends the command's input.
 /// </summary>
 public sealed class RemotePipe : Stream
 {
@@ -78,15 +78,10 @@ public sealed class RemotePipe : Stream
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            try
-            {
-                _input.Dispose(); // end-of-file: the command sees its input end
-            }
-            catch (Exception ex) when (ex is IOException || Ended(ex))
-            {
-                // The channel or the connection is gone already.
-            }
-
+            // The channel is closed, with no end-of-file sent first: when the command has just ended by itself
+            // (the other side closed the connection), sshd has freed the channel, and an EOF for it would make
+            // sshd drop the whole connection ("ieof packet referred to nonexistent channel"). Closing the
+            // channel ends the command's input all the same.
             _command.Dispose();
         }
 

@@ -1,3 +1,6 @@
+using System.Text;
+using Platform.TestSupport;
+
 namespace Platform.Deploy.Tests;
 
 public sealed class RemoteHttpTests
@@ -8,5 +11,41 @@ public sealed class RemoteHttpTests
         Assert.That(RemoteHttp.Describe(503, " {\"status\":\"not ready\"}\n"), Is.EqualTo("answered 503 {\"status\":\"not ready\"}"));
         Assert.That(RemoteHttp.Describe(404, string.Empty), Is.EqualTo("answered 404"));
         Assert.That(RemoteHttp.Describe(0, string.Empty), Does.StartWith("got no answer (no process listening"));
+    }
+
+    // Asked from the node itself, through a relay on its real sshd: the request as the slot sees it, its answer, and nothing left running.
+    [Test]
+    [Category("Integration")]
+    public async Task A_slot_is_asked_through_a_relay_on_its_node_and_its_answer_read()
+    {
+        string? seen = null;
+        await using var slot = new LoopbackServer(async (stream, _, stop) =>
+        {
+            seen = await LoopbackServer.ReadRequestAsync(stream, stop);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 22\r\nConnection: close\r\n\r\n{\"release\":\"1.2.0-rc\"}"), stop);
+        });
+        await using var host = await TestSshHost.StartAsync("remotehttp", "web-1", "app");
+        await using var session = await host.OpenAsync();
+        var node = new NodeSession(session, new NodeLayout(host.Host with { Address = "127.0.0.1" }));
+
+        var (status, body) = await RemoteHttp.GetAsync(node, slot.Port, "/version", CancellationToken.None);
+
+        Assert.That((status, RemoteHttp.ReleaseIn(body)), Is.EqualTo((200, "1.2.0-rc")));
+        Assert.That(seen, Does.StartWith("GET /version HTTP/1.1\r\n").And.Contain($"Host: 127.0.0.1:{slot.Port}\r\n").And.Contain("User-Agent: Platform/1.0"));
+        await Poll.UntilAsync(async () => !await RelayProcesses.RunningToAsync(slot.Port), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "a relay process outlived the request");
+    }
+
+    [Test]
+    [Category("Integration")]
+    public async Task A_slot_nothing_listens_on_is_no_answer()
+    {
+        using var closed = new ClosedPort();
+        await using var host = await TestSshHost.StartAsync("remotehttp-closed", "web-1", "app");
+        await using var session = await host.OpenAsync();
+        var node = new NodeSession(session, new NodeLayout(host.Host with { Address = "127.0.0.1" }));
+
+        var (status, body) = await RemoteHttp.GetAsync(node, closed.Port, "/version", CancellationToken.None);
+
+        Assert.That((status, body), Is.EqualTo((0, string.Empty)));
     }
 }

@@ -91,7 +91,7 @@ public sealed class RuntimeApiChannelTests
         Assert.That(second, Is.EqualTo(Stat + "\n"), "asked again on a new connection after the stand-in closed the first");
         Assert.That(cli.Connections, Is.EqualTo(2));
         await Poll.UntilAsync(() => Task.FromResult(cli.Ended == 2), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20), "the relay's connection stayed open after the channel was disposed");
-        await Poll.UntilAsync(async () => !await lb.RelayRunsAsync(cli.Port), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "a relay process outlived the channel");
+        await Poll.UntilAsync(async () => !await RelayProcesses.RunningToAsync(cli.Port), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50), "a relay process outlived the channel");
     }
 
     [Test]
@@ -133,10 +133,6 @@ public sealed class RuntimeApiChannelTests
                 throw;
             }
         }
-
-        // The relay's bash names the API's address and port on its command line.
-        public async Task<bool> RelayRunsAsync(int port) =>
-            (await new CommandRunner(new RecordingReporter(), new SecretRedactor()).RunAsync("pgrep", ["-f", $"/dev/tcp/127.0.0.1/{port} "], new CommandOptions { AllowFailure = true })).ExitCode == 0;
 
         public async ValueTask DisposeAsync()
         {

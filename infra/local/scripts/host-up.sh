@@ -48,10 +48,9 @@ PermitUserEnvironment no
 # pyenv init in root's .bashrc cost 100 ms per command on the CI image).
 SetEnv SHLVL=1
 AllowAgentForwarding no
-# Platform reaches the slots' HTTP endpoints through SSH tunnels (HAProxy's runtime API through a relay
-# command on the lb host), and only to this host's own address.
-AllowTcpForwarding local
-PermitOpen $HOST_ADDRESS:*
+# Platform reaches HAProxy's runtime API and the slots' HTTP endpoints through relay commands on the
+# host, not through SSH forwarding, which stays off.
+AllowTcpForwarding no
 AllowStreamLocalForwarding no
 X11Forwarding no
 PrintMotd no
