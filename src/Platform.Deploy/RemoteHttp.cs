@@ -17,13 +17,36 @@ public static class RemoteHttp
     public static string Describe(int status, string body) =>
         status == 0 ? "got no answer (no process listening, or it did not answer within 5 s)" : $"answered {status} {body.Trim()}".TrimEnd();
 
+    /// <summary>
+    /// Starts opening the connection (the relay on the node) that a later <see cref="GetAsync"/> on the slot will
+    /// use, so that its setup overlaps other work (the roll's switch); <see cref="Release"/> closes it if it goes unused.
+    /// </summary>
+    public static Task<Stream> ConnectAsync(NodeSession node, int port, CancellationToken cancellation) =>
+        OpenAsync(node, port, cancellation);
+
+    /// <summary>Closes a connection from <see cref="ConnectAsync"/> (a no-op once a request used and closed it).</summary>
+    public static void Release(Task<Stream>? connection) =>
+        connection?.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
     /// <summary>The status code and body of a GET on the node (0 when nothing answers).</summary>
-    public static async Task<(int Status, string Body)> GetAsync(NodeSession node, int port, string path, CancellationToken cancellation)
+    /// <param name="connected">A connection <see cref="ConnectAsync"/> opened ahead; null: one is opened now.</param>
+    public static async Task<(int Status, string Body)> GetAsync(NodeSession node, int port, string path, CancellationToken cancellation, Task<Stream>? connected = null)
+    {
+        if (connected is not null && await SendAsync(node, port, path, connected, cancellation) is { Status: not 0 } answer)
+        {
+            return answer;
+        }
+
+        // No connection ahead, or it went stale while it waited (the slot closes one that sends nothing for long): a fresh one.
+        return await SendAsync(node, port, path, connected: null, cancellation);
+    }
+
+    private static async Task<(int Status, string Body)> SendAsync(NodeSession node, int port, string path, Task<Stream>? connected, CancellationToken cancellation)
     {
         // One connection per request, and so one relay: a client of its own, whose connections all go to this slot.
         using var handler = new SocketsHttpHandler
         {
-            ConnectCallback = async (_, token) => await node.Ssh.OpenRelayAsync(node.Address, port, token),
+            ConnectCallback = async (_, token) => await (connected ?? OpenAsync(node, port, token)),
             ConnectTimeout = TimeSpan.FromSeconds(3),
         };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
@@ -41,6 +64,9 @@ public static class RemoteHttp
             return (0, string.Empty);
         }
     }
+
+    private static async Task<Stream> OpenAsync(NodeSession node, int port, CancellationToken cancellation) =>
+        await node.Ssh.OpenRelayAsync(node.Address, port, cancellation);
 
     /// <summary>The release a <c>/version</c> answer names (null: not such an answer).</summary>
     public static string? ReleaseIn(string json)

@@ -262,6 +262,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         var idleServer = node.Layout.ServerName(idle);
         var activeServer = s.ActiveSlot is { } a ? node.Layout.ServerName(a) : null;
         var switched = false; // from here on HAProxy may send the node's traffic to N+1
+        Task<Stream>? checkConnection = null;
         try
         {
             var start = roll.StartOf(s, (n, t) => StartReadyAsync(n, roll, t));
@@ -278,6 +279,8 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 }
             }
 
+            // The check's connection to the new slot (a relay on the node) is opened while traffic moves.
+            checkConnection = RemoteHttp.ConnectAsync(node, idle, token);
             await Timeline.MeasureAsync(node.Name, "drain", async () =>
             {
                 switched = true;
@@ -293,7 +296,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
                 }
             });
 
-            await Timeline.MeasureAsync(node.Name, "verify", () => SwitchCheck.RunAsync(node, lb, idle, idleServer, version, token));
+            await Timeline.MeasureAsync(node.Name, "verify", () => SwitchCheck.RunAsync(node, lb, idle, idleServer, version, checkConnection, token));
             Report(recap, node.Name, "verify", Outcome.Ok, $"serves {version}, UP in HAProxy, no error logged");
         }
         catch (Exception ex)
@@ -317,6 +320,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             var reason = ex is PlatformException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             Out.Error($"[roll] {node.Name}: failed ({reason}); {kept}");
             return new NodeOutcome(node.Name, Outcome.Failed, reason);
+        }
+        finally
+        {
+            RemoteHttp.Release(checkConnection);
         }
 
         // N is out of the pool now: stopping it and recording the release overlap the next node's roll.

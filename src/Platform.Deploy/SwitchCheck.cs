@@ -8,9 +8,10 @@ internal static class SwitchCheck
 {
     // The new slot must answer with the new version, be UP in HAProxy and have logged no error;
     // the three are asked at once (they are independent) and judged in that order.
-    public static async Task RunAsync(NodeSession node, HaproxyRuntime lb, int port, string server, string version, CancellationToken token)
+    /// <param name="connected">The connection to the slot, opened while traffic moved (<see cref="RemoteHttp.ConnectAsync"/>).</param>
+    public static async Task RunAsync(NodeSession node, HaproxyRuntime lb, int port, string server, string version, Task<Stream> connected, CancellationToken token)
     {
-        var answer = RemoteHttp.GetAsync(node, port, "/version", token);
+        var answer = RemoteHttp.GetAsync(node, port, "/version", token, connected);
         var up = WaitUpAsync(lb, server, TimeSpan.FromSeconds(5), token);
         var errors = NodeLog.ErrorCountAsync(node, version, port, token);
         await Task.WhenAll(answer, up, errors);
