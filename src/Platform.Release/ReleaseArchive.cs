@@ -22,9 +22,13 @@ public static class ReleaseArchive
     public static string TarFlag(string tarball) =>
         tarball.EndsWith(LegacyExtension, StringComparison.Ordinal) ? "--gzip" : "--zstd";
 
-    /// <summary>Packs a folder's content into <paramref name="tarball"/> (zstd level 9).</summary>
+    /// <summary>
+    /// Packs a folder's content into <paramref name="tarball"/> (zstd level 9), owned by root and readable
+    /// by everyone whatever the operator's umask: the nodes unpack it as root, and a slot's service runs
+    /// as a user of its own (DigitalOcean's systemd units), which must read and run it but not change it.
+    /// </summary>
     public static async Task CreateAsync(string folder, string tarball, CommandRunner commands, CancellationToken cancellation = default) =>
-        await commands.RunAsync("tar", [$"--use-compress-program={Compressor} -9 -q", "-cf", tarball, "-C", folder, "."], cancellation: cancellation);
+        await commands.RunAsync("tar", [$"--use-compress-program={Compressor} -9 -q", "--owner=0", "--group=0", "--numeric-owner", "--mode=u+rwX,go+rX,go-w", "-cf", tarball, "-C", folder, "."], cancellation: cancellation);
 
     /// <summary>Unpacks a tarball (either format) into an existing folder.</summary>
     public static async Task ExtractAsync(string tarball, string destination, CommandRunner commands, CancellationToken cancellation = default) =>
