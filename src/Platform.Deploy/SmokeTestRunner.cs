@@ -11,43 +11,34 @@ public sealed class SmokeTestRunner(RunContext run)
 {
     public async Task RunAsync(PackagedRelease release, string url, string why)
     {
-        var work = Path.Combine(run.Layout.StateDir, "tmp", $"smoke-{release.Version}-{Guid.NewGuid():N}");
-        try
+        using var folder = WorkFolder.Create(run.Layout, $"smoke-{release.Version}");
+        var work = folder.Path;
+        await new ReleaseStore(run.Layout.ReleasesDir).ExtractSmokeAsync(release, work, run.Commands, run.Cancellation);
+        var dll = Path.Combine(work, "smoke", "Catalog.Smoke.dll");
+        if (!File.Exists(dll))
         {
-            await new ReleaseStore(run.Layout.ReleasesDir).ExtractSmokeAsync(release, work, run.Commands, run.Cancellation);
-            var dll = Path.Combine(work, "smoke", "Catalog.Smoke.dll");
-            if (!File.Exists(dll))
-            {
-                throw new PlatformException($"Release {release.Version} ships no smoke tests (smoke/Catalog.Smoke.dll missing in {release.Smoke?.Tarball ?? release.Tarball}).");
-            }
-
-            run.Reporter.Info($"Running the smoke tests of release {release.Version} against {url} ({why})");
-            var result = await run.Commands.RunAsync(
-                "dotnet",
-                ["test", dll, "--filter", "TestCategory=Smoke"],
-                new CommandOptions
-                {
-                    WorkingDirectory = work,
-                    AllowFailure = true,
-                    Timeout = TimeSpan.FromMinutes(5),
-                    Environment = new Dictionary<string, string?> { ["CATALOG_URL"] = url, ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
-                },
-                run.Cancellation);
-            var summary = result.StandardOutput.Split('\n').LastOrDefault(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal))?.Trim();
-            if (!result.Succeeded)
-            {
-                throw new PlatformException($"The smoke tests of release {release.Version} failed against {url} ({why}):{Environment.NewLine}{CommandRunner.Tail(WithoutStackTraces(result.StandardOutput + result.StandardError), 40)}");
-            }
-
-            run.Reporter.Info($"Smoke tests of {release.Version}: {summary ?? "passed"}");
+            throw new PlatformException($"Release {release.Version} ships no smoke tests (smoke/Catalog.Smoke.dll missing in {release.Smoke?.Tarball ?? release.Tarball}).");
         }
-        finally
+
+        run.Reporter.Info($"Running the smoke tests of release {release.Version} against {url} ({why})");
+        var result = await run.Commands.RunAsync(
+            "dotnet",
+            ["test", dll, "--filter", "TestCategory=Smoke"],
+            new CommandOptions
+            {
+                WorkingDirectory = work,
+                AllowFailure = true,
+                Timeout = TimeSpan.FromMinutes(5),
+                Environment = new Dictionary<string, string?> { ["CATALOG_URL"] = url, ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" },
+            },
+            run.Cancellation);
+        var summary = result.StandardOutput.Split('\n').LastOrDefault(l => l.Contains("Passed!", StringComparison.Ordinal) || l.Contains("Failed!", StringComparison.Ordinal))?.Trim();
+        if (!result.Succeeded)
         {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
+            throw new PlatformException($"The smoke tests of release {release.Version} failed against {url} ({why}):{Environment.NewLine}{CommandRunner.Tail(WithoutStackTraces(result.StandardOutput + result.StandardError), 40)}");
         }
+
+        run.Reporter.Info($"Smoke tests of {release.Version}: {summary ?? "passed"}");
     }
 
     /// <summary>

@@ -42,52 +42,43 @@ public sealed class MigrateDbStep(RunContext run)
         var inventory = Inventory.Load(run.InventoryFile);
         var database = await CatalogDatabase.OpenAsync(run, inventory, SecretStoreFactory.Create(run), createMissing: !run.CheckMode);
 
-        var work = Path.Combine(run.Layout.StateDir, "tmp", "migrate-" + Guid.NewGuid().ToString("N"));
-        try
+        using var folder = WorkFolder.Create(run.Layout, "migrate");
+        var work = folder.Path;
+        await new ReleaseStore(run.Layout.ReleasesDir).ExtractAsync(release, work, run.Commands, run.Cancellation);
+        var scripts = MigrationScript.LoadAll(Path.Combine(work, "app", "db"));
+        ExpandGuard.Enforce(scripts);
+
+        var application = $"platform-migrate:{run.Operator}@{Environment.MachineName}";
+        run.Reporter.Info($"MigrateDb {phase.ToString().ToLowerInvariant()} for release {version} on {database.Server.Address}:{database.Server.Port}/{CatalogDatabase.Name}");
+        if (!run.CheckMode)
         {
-            await new ReleaseStore(run.Layout.ReleasesDir).ExtractAsync(release, work, run.Commands, run.Cancellation);
-            var scripts = MigrationScript.LoadAll(Path.Combine(work, "app", "db"));
-            ExpandGuard.Enforce(scripts);
+            await database.EnsureAsync(application, run.Cancellation);
+        }
 
-            var application = $"platform-migrate:{run.Operator}@{Environment.MachineName}";
-            run.Reporter.Info($"MigrateDb {phase.ToString().ToLowerInvariant()} for release {version} on {database.Server.Address}:{database.Server.Port}/{CatalogDatabase.Name}");
-            if (!run.CheckMode)
-            {
-                await database.EnsureAsync(application, run.Cancellation);
-            }
+        if (!database.IsBootstrapped)
+        {
+            run.Reporter.Info("Check mode: the database is not created yet; every migration is pending:" + Environment.NewLine
+                + string.Join(Environment.NewLine, scripts.Where(s => phase == MigrationPhase.Contract || s.Phase == MigrationPhase.Expand).Select(s => "  " + s.DisplayPath)));
+            return new MigrationReport(scripts.Select(s => s.DisplayPath).ToList(), [], 0);
+        }
 
-            if (!database.IsBootstrapped)
-            {
-                run.Reporter.Info("Check mode: the database is not created yet; every migration is pending:" + Environment.NewLine
-                    + string.Join(Environment.NewLine, scripts.Where(s => phase == MigrationPhase.Contract || s.Phase == MigrationPhase.Expand).Select(s => "  " + s.DisplayPath)));
-                return new MigrationReport(scripts.Select(s => s.DisplayPath).ToList(), [], 0);
-            }
+        var timeout = LockTimeout(run.Arguments);
+        await using var migrationLock = await MigrationLock.AcquireAsync(database.OwnerConnectionString(application), timeout, run.Reporter, run.Cancellation);
+        var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
+            .RunAsync(scripts, phase, run.CheckMode, work, run.Cancellation);
 
-            var timeout = LockTimeout(run.Arguments);
-            await using var migrationLock = await MigrationLock.AcquireAsync(database.OwnerConnectionString(application), timeout, run.Reporter, run.Cancellation);
-            var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
-                .RunAsync(scripts, phase, run.CheckMode, work, run.Cancellation);
-
-            if (run.CheckMode)
-            {
-                run.Reporter.Info(report.Pending.Count == 0
-                    ? "Check mode: nothing pending."
-                    : "Check mode: pending migrations (none run):" + Environment.NewLine + string.Join(Environment.NewLine, report.Pending.Select(p => "  " + p)));
-                return report;
-            }
-
-            await database.RestrictJournalAsync(DbMigrator.JournalTable, run.Cancellation);
-            run.Reporter.Info(report.Applied.Count == 0
-                ? $"Nothing to do: schema is at version {report.SchemaVersion}."
-                : $"Applied {report.Applied.Count} migration(s), schema now at version {report.SchemaVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, report.Applied.Select(p => "  " + p)));
+        if (run.CheckMode)
+        {
+            run.Reporter.Info(report.Pending.Count == 0
+                ? "Check mode: nothing pending."
+                : "Check mode: pending migrations (none run):" + Environment.NewLine + string.Join(Environment.NewLine, report.Pending.Select(p => "  " + p)));
             return report;
         }
-        finally
-        {
-            if (Directory.Exists(work))
-            {
-                Directory.Delete(work, recursive: true);
-            }
-        }
+
+        await database.RestrictJournalAsync(DbMigrator.JournalTable, run.Cancellation);
+        run.Reporter.Info(report.Applied.Count == 0
+            ? $"Nothing to do: schema is at version {report.SchemaVersion}."
+            : $"Applied {report.Applied.Count} migration(s), schema now at version {report.SchemaVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, report.Applied.Select(p => "  " + p)));
+        return report;
     }
 }

@@ -11,9 +11,9 @@ namespace Platform.Provision;
 /// </summary>
 public sealed class PlanSnapshot : IDisposable
 {
-    private readonly string _dir;
+    private readonly WorkFolder _dir;
 
-    private PlanSnapshot(string dir, string path, bool newerThanRun)
+    private PlanSnapshot(WorkFolder dir, string path, bool newerThanRun)
     {
         _dir = dir;
         Path = path;
@@ -29,16 +29,8 @@ public sealed class PlanSnapshot : IDisposable
     /// <param name="madeHere">Whether a plan newer than the run must be the one this run's Plan wrote (the environment's own plan file, not one given by name).</param>
     public static PlanSnapshot Take(RunContext run, string planFile, bool madeHere)
     {
-        var dir = System.IO.Path.Combine(run.Layout.StateDir, "tmp", "apply-" + Guid.NewGuid().ToString("N"));
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(dir);
-        }
-        else
-        {
-            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        var snapshot = new PlanSnapshot(dir, System.IO.Path.Combine(dir, System.IO.Path.GetFileName(planFile)), File.GetLastWriteTimeUtc(planFile) >= run.StartedUtc);
+        var dir = WorkFolder.Create(run.Layout, "apply");
+        var snapshot = new PlanSnapshot(dir, System.IO.Path.Combine(dir.Path, System.IO.Path.GetFileName(planFile)), File.GetLastWriteTimeUtc(planFile) >= run.StartedUtc);
         try
         {
             File.Copy(planFile, snapshot.Path);
@@ -61,15 +53,5 @@ public sealed class PlanSnapshot : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Never made.
-        }
-    }
+    public void Dispose() => _dir.Dispose();
 }

@@ -1,0 +1,52 @@
+namespace Platform.Core;
+
+/// <summary>
+/// A folder of one run's own under <c>.platform/&lt;env&gt;/tmp/</c> (owner-only: it may hold a plan or a
+/// release's migrations), removed with everything in it when the step is done, and <c>tmp/</c> with it
+/// once no other run has a folder there.
+/// </summary>
+public sealed class WorkFolder : IDisposable
+{
+    private WorkFolder(string path) => Path = path;
+
+    public string Path { get; }
+
+    /// <param name="name">What the folder is for, the start of its name (e.g. <c>apply</c>, <c>smoke-1.2.0</c>).</param>
+    public static WorkFolder Create(EnvironmentLayout layout, string name)
+    {
+        var path = System.IO.Path.Combine(TempDir(layout), $"{name}-{Guid.NewGuid():N}");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return new WorkFolder(path);
+    }
+
+    private static string TempDir(EnvironmentLayout layout) => System.IO.Path.Combine(layout.StateDir, "tmp");
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed already.
+        }
+
+        try
+        {
+            // Fails while another run's folder is there (or one is being made): that run removes tmp/.
+            Directory.Delete(System.IO.Path.GetDirectoryName(Path)!);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
