@@ -35,9 +35,14 @@ public static class ArgumentPreflight
             run.Arguments.GetFlag(flag);
         }
 
-        if (tasks.Any(TargetNames.OnAppNodes.Contains))
+        // Apply reads --drain-timeout too, for app nodes its plan removes.
+        if (tasks.Any(TargetNames.OnAppNodes.Contains) || tasks.Contains("Apply"))
         {
             RollOptions.From(run.Arguments, "-");
+        }
+
+        if (tasks.Any(TargetNames.OnAppNodes.Contains))
+        {
             RollOptions.CheckNode(run);
         }
 

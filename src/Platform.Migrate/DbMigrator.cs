@@ -20,6 +20,16 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
 {
     public const string JournalTable = "changelog";
 
+    /// <summary>
+    /// <see cref="RunAsync"/> under the migration lock (<see cref="MigrationLock"/>), as MigrateDb runs it: a second run
+    /// waits up to <paramref name="lockTimeout"/>, then finds applied what the first applied.
+    /// </summary>
+    public async Task<MigrationReport> RunLockedAsync(IReadOnlyList<MigrationScript> scripts, MigrationPhase phase, bool checkMode, string workDir, TimeSpan lockTimeout, CancellationToken cancellation)
+    {
+        await using var held = await MigrationLock.AcquireAsync(connectionString, lockTimeout, reporter, cancellation);
+        return await RunAsync(scripts, phase, checkMode, workDir, cancellation);
+    }
+
     public async Task<MigrationReport> RunAsync(IReadOnlyList<MigrationScript> scripts, MigrationPhase phase, bool checkMode, string workDir, CancellationToken cancellation)
     {
         var applied = await AppliedAsync(cancellation);

@@ -62,10 +62,8 @@ public sealed class MigrateDbStep(RunContext run)
             return new MigrationReport(scripts.Select(s => s.DisplayPath).ToList(), [], 0);
         }
 
-        var timeout = LockTimeout(run.Arguments);
-        await using var migrationLock = await MigrationLock.AcquireAsync(database.OwnerConnectionString(application), timeout, run.Reporter, run.Cancellation);
         var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
-            .RunAsync(scripts, phase, run.CheckMode, work, run.Cancellation);
+            .RunLockedAsync(scripts, phase, run.CheckMode, work, LockTimeout(run.Arguments), run.Cancellation);
 
         if (run.CheckMode)
         {

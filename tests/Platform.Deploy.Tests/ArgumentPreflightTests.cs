@@ -18,6 +18,14 @@ public sealed class ArgumentPreflightTests
         Assert.DoesNotThrow(() => ArgumentPreflight.Check(run, ["Plan"]), "a run that rolls nothing does not read it");
     }
 
+    [Test]
+    public void A_bad_drain_timeout_fails_an_apply_before_it_plans()
+    {
+        var run = Run(("drain-timeout", "abc"));
+
+        Assert.That(() => ArgumentPreflight.Check(run, ["Plan", "Apply"]), Throws.TypeOf<PlatformException>().With.Message.Contains("--drain-timeout"));
+    }
+
     [TestCase("check", "maybe")]
     [TestCase("version", "01.2.3")]
     [TestCase("lock-timeout", "soon")]

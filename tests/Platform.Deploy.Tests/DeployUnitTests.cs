@@ -127,6 +127,18 @@ public sealed class DeployUnitTests
         Assert.That(NodeRelease.Parse("""{ "version": "1.1.0-rc.1", "slot": 8082, "since": "2026-11-27T08:00:00+00:00", "previous": ["1.0.0"] }""")?.Previous, Is.EqualTo(new[] { "1.0.0" }), "a record as Platform writes it");
     }
 
+    [Test]
+    public void A_node_record_keeps_the_last_five_releases_Rollback_may_return_to()
+    {
+        NodeRelease? record = null;
+        foreach (var minor in Enumerable.Range(0, 8))
+        {
+            record = NodeRelease.After(record, $"1.{minor}.0", 8081 + (minor % 2), DateTimeOffset.UnixEpoch);
+        }
+
+        Assert.That(record!.Previous, Is.EqualTo(new[] { "1.6.0", "1.5.0", "1.4.0", "1.3.0", "1.2.0" }));
+    }
+
     [TestCase("""{ "version": "1.1.0", "slot": 8082, "since": "2026-11-27T08:00:00+00:00", "previous": ["1.0.0", "../../../etc"] }""", TestName = "A record whose history names no release is damaged")]
     [TestCase("""{ "version": "latest", "slot": 8082, "since": "2026-11-27T08:00:00+00:00", "previous": [] }""", TestName = "A record whose release is no release name is damaged")]
     [TestCase("""{ "version": "1.1.0", "slot": 0, "since": "2026-11-27T08:00:00+00:00", "previous": [] }""", TestName = "A record whose slot is no port is damaged")]

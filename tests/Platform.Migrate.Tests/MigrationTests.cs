@@ -171,11 +171,8 @@ public sealed class MigrationTests
         var scripts = MigrationScript.LoadAll(dbDir);
         var reporter = new RecordingReporter();
 
-        async Task<MigrationReport> Run()
-        {
-            await using var held = await MigrationLock.AcquireAsync(cs, TimeSpan.FromSeconds(30), reporter, CancellationToken.None);
-            return await Migrator(cs).RunAsync(scripts, MigrationPhase.Expand, false, _scratch, CancellationToken.None);
-        }
+        // As MigrateDb runs them.
+        Task<MigrationReport> Run() => new DbMigrator(cs, reporter).RunLockedAsync(scripts, MigrationPhase.Expand, false, _scratch, TimeSpan.FromSeconds(30), CancellationToken.None);
 
         var reports = await Task.WhenAll(Run(), Run());
 

@@ -7,6 +7,7 @@ namespace Platform.Provision.Tests;
 /// Which <c>--var</c> values an Apply that Terraform did not finish leaves remembered, with the real Terraform
 /// on a tiny environment of <c>terraform_data</c> resources (no hosts, nothing downloaded, a few seconds).
 /// </summary>
+[Category("Integration")]
 public sealed class FailedApplyTests
 {
     private const string Config = """
@@ -139,6 +140,14 @@ public sealed class FailedApplyTests
         }
         finally
         {
+            // When the test failed before the interruption, Terraform is still applying: stop it before the scratch folder goes.
+            if (!applying.IsCompleted)
+            {
+                await interrupt.CancelAsync();
+                SignalTerraform("INT");
+                await Task.WhenAny(applying, Task.Delay(TimeSpan.FromSeconds(30)));
+            }
+
             // Terraform leaves its provisioner's process running when it stops: the one it started (its pid in the marker) goes.
             if (File.Exists(began))
             {

@@ -11,6 +11,7 @@ namespace Platform.Provision.Tests;
 /// private key, and a wrong or missing key changes nothing. Real gpg, with throwaway key pairs.
 /// </summary>
 [TestFixture]
+[Category("Integration")]
 public sealed class PlanSealTests
 {
     private const string Plan = "terraform plan with db_password=s3cr3t-in-clear";

@@ -9,6 +9,7 @@ namespace Platform.Provision.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category("Integration")]
 public sealed class PlanSummaryTests
 {
     private string _scratch = null!;

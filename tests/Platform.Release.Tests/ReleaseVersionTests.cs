@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.TestSupport;
 
 namespace Platform.Release.Tests;
 
@@ -26,5 +27,36 @@ public sealed class ReleaseVersionTests
     {
         Assert.That(() => ReleaseVersion.Validate(version), Throws.TypeOf<PlatformException>().With.Message.Contains("without leading zeros"));
         Assert.That(ReleaseVersion.IsValid(version), Is.True, "a node record written before still names a release");
+    }
+
+    [Test]
+    public async Task Without_version_it_is_the_tag_on_HEAD_else_the_commit_count_and_sha()
+    {
+        var repo = RepositoryRoot.NewScratch("release-version");
+        try
+        {
+            var run = new RunContext(new EnvironmentLayout(repo, "local"), RunArguments.Empty, false, new RecordingReporter());
+            async Task<string> Git(params string[] arguments) =>
+                (await run.Commands.RunAsync("git", ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false", .. arguments], new CommandOptions { WorkingDirectory = repo })).StandardOutput.Trim();
+            await Git("init", "-q");
+            await Git("commit", "-q", "--allow-empty", "-m", "one");
+            await Git("commit", "-q", "--allow-empty", "-m", "two");
+            var sha = await Git("rev-parse", "--short=7", "HEAD");
+
+            Assert.That(await ReleaseVersion.ResolveAsync(run), Is.EqualTo($"0.0.2-g{sha}"));
+
+            await Git("tag", "v1.4.0", "HEAD~1");
+            Assert.That(await ReleaseVersion.ResolveAsync(run), Is.EqualTo($"0.0.2-g{sha}"), "a tag on an earlier commit does not name HEAD");
+
+            await Git("tag", "v1.5.0-rc.1");
+            Assert.That(await ReleaseVersion.ResolveAsync(run), Is.EqualTo("1.5.0-rc.1"));
+
+            var given = new RunContext(run.Layout, RunArguments.From(new Dictionary<string, string> { ["version"] = "2.0.0" }), false, new RecordingReporter());
+            Assert.That(await ReleaseVersion.ResolveAsync(given), Is.EqualTo("2.0.0"), "--version wins over git");
+        }
+        finally
+        {
+            RepositoryRoot.RemoveScratch(repo);
+        }
     }
 }

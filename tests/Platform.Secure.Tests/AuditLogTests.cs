@@ -31,6 +31,7 @@ public sealed class AuditLogTests
         var forced = Platform.Core.RunArguments.From(new Dictionary<string, string> { ["force"] = "true", ["strategy"] = "restart" });
 
         Assert.That(AuditLog.Overrides(forced), Is.EqualTo("force,strategy=restart"));
+        Assert.That(AuditLog.Overrides(Platform.Core.RunArguments.From(new Dictionary<string, string> { ["allow-destroy"] = "true" })), Is.EqualTo("allow-destroy"), "consent to destroy what a plan removes");
         Assert.That(AuditLog.Overrides(Platform.Core.RunArguments.From(new Dictionary<string, string> { ["replace"] = "terraform_data.host[\"web-1\"]" })), Is.EqualTo("replace=terraform_data.host[\"web-1\"]"));
         Assert.That(AuditLog.Overrides(Platform.Core.RunArguments.From(new Dictionary<string, string> { ["force"] = "false", ["strategy"] = "zero-downtime" })), Is.Null);
         Assert.That(

@@ -183,16 +183,18 @@ public sealed class OperatorRegistryTests
     [Test]
     public async Task Rotation_replaces_the_key_and_keeps_the_record()
     {
-        var (registry, _, _) = NewRegistry();
-        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, null, "t"));
+        var (registry, _, clock) = NewRegistry();
+        await registry.SaveAsync(await registry.PrepareOnboardAsync("alice", _alice, Today.AddDays(30), "t"));
         var carol = (await SshKeygen.NewKeyAsync(_dir, "carol-" + Guid.NewGuid().ToString("N")[..6])).Public;
+        clock.Advance(TimeSpan.FromDays(1));
 
         await registry.SaveAsync(await registry.PrepareRotateAsync("alice", carol));
 
         var alice = (await registry.ListAsync()).Single();
         Assert.That(alice.Key.Fingerprint, Is.EqualTo(carol.Fingerprint));
-        Assert.That(alice.AddedAt, Is.EqualTo(Today));
-        Assert.That(alice.RotatedAt, Is.EqualTo(Today));
+        Assert.That(alice.AddedAt, Is.EqualTo(Today), "still when alice joined");
+        Assert.That(alice.RotatedAt, Is.EqualTo(Today.AddDays(1)));
+        Assert.That(alice.ExpiresAt, Is.EqualTo(Today.AddDays(30)), "a rotation keeps the expiry");
     }
 
     [TestCase("Alice")]
