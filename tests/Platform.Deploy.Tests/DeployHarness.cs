@@ -75,6 +75,7 @@ public sealed class DeployHarness : IAsyncDisposable
             await new CheckCompatibilityStep(run).RunAsync();
             await new StageStep(run).RunAsync();
             await new RollNodeStep(run).RunAsync();
+            await new DeploySummaryStep(run).RunAsync();
             return true;
         }, args);
 

@@ -23,6 +23,31 @@ public sealed class InventoryTests
     }
 
     [Test]
+    public void The_Inventory_target_prints_one_aligned_line_per_host_with_its_pinned_host_key()
+    {
+        var scratch = RepositoryRoot.NewScratch("inventory-step");
+        try
+        {
+            var layout = new EnvironmentLayout(scratch, "local");
+            Directory.CreateDirectory(layout.ArtifactsDir);
+            File.WriteAllText(layout.InventoryFile, Valid);
+            var reporter = new RecordingReporter();
+
+            var inventory = new InventoryStep(new RunContext(layout, RunArguments.Empty, false, reporter)).Run();
+
+            Assert.That(inventory.Hosts, Has.Count.EqualTo(2));
+            Assert.That(reporter.Text, Does.Contain("Environment 'local': service http://127.0.10.10:8080"));
+            Assert.That(reporter.Text, Does.Contain("HOST   ROLES  SSH                    HOST KEY"));
+            Assert.That(reporter.Text, Does.Contain("lb     lb     root@127.0.10.10:2222  SHA256:abc"));
+            Assert.That(reporter.Text, Does.Contain("web-1  app    root@127.0.10.11:2222  SHA256:def"));
+        }
+        finally
+        {
+            RepositoryRoot.RemoveScratch(scratch);
+        }
+    }
+
+    [Test]
     public void Round_trips_through_its_own_json()
     {
         var inventory = Inventory.Parse(Valid, "a");

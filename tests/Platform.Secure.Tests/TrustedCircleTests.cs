@@ -162,6 +162,56 @@ public sealed class TrustedCircleTests
         }
     }
 
+    // A host whose own policy refuses the new circle (here sshd asks a program for the keys, which refuses every
+    // key once the circle names 'lockout'): the check login after the write fails, and the old file goes back.
+    [Test]
+    public async Task A_circle_the_host_then_refuses_is_put_back_as_it_was_and_platform_still_gets_in()
+    {
+        if (Environment.UserName != "root")
+        {
+            Assert.Ignore("sshd runs an AuthorizedKeysCommand only from root-owned folders, which a test run as another user cannot make");
+        }
+
+        await new SeedKeysStep(Run()).RunAsync();
+        var web1 = _env.Inventory.Host("web-1");
+        var hostDir = Path.GetDirectoryName(web1.AuthorizedKeysFile)!;
+        var config = Path.Combine(hostDir, "sshd_config");
+        var original = await File.ReadAllTextAsync(config);
+        var before = await File.ReadAllTextAsync(web1.AuthorizedKeysFile);
+        // Not under the repository: sshd refuses a program below a folder others may write to (such as /tmp).
+        var policy = Directory.CreateDirectory($"/run/platform-test-keys-{Guid.NewGuid():N}").FullName;
+        var program = Path.Combine(policy, "keys");
+        await File.WriteAllTextAsync(program, $"#!/bin/sh\ngrep -q ' lockout$' '{web1.AuthorizedKeysFile}' && exit 0\nexec cat '{web1.AuthorizedKeysFile}'\n");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var lockout = await SshKeygen.NewKeyAsync(_keys, "lockout-" + Guid.NewGuid().ToString("N")[..6]);
+        var reporter = new RecordingReporter();
+        var commands = new CommandRunner(reporter, new SecretRedactor());
+        try
+        {
+            var asking = original.Replace($"AuthorizedKeysFile {hostDir}/authorized_keys", $"AuthorizedKeysFile none\nAuthorizedKeysCommand {program}\nAuthorizedKeysCommandUser root", StringComparison.Ordinal);
+            Assert.That(asking, Is.Not.EqualTo(original), "the host's sshd_config names its authorized_keys as host-up.sh writes it");
+            await File.WriteAllTextAsync(config, asking);
+            await ReloadSshdAsync(web1, hostDir, commands);
+            await new OperatorSteps(Run(("operator", "lockout"), ("key", lockout.PrivateFile + ".pub"))).OnboardAsync();
+
+            var error = await Assert.ThrowsAsync<PlatformException>(() => new SeedKeysStep(_env.NewRun(reporter: reporter)).RunAsync());
+
+            Assert.That(error!.Message, Does.Contain("SeedKeys failed on: web-1"));
+            Assert.That(reporter.Text, Does.Contain("web-1: failed: after the change a new login failed").And.Contain("the previous files were restored"));
+            Assert.That(await File.ReadAllTextAsync(web1.AuthorizedKeysFile), Is.EqualTo(before), "byte for byte");
+            Assert.That(await CanLogInAsync(web1, new SshCredentials(Path.Combine(_env.StateDir, "keys", "id_ed25519"))), Is.True, "Platform still gets in");
+            Assert.That(await File.ReadAllTextAsync(_env.Inventory.Host("web-2").AuthorizedKeysFile), Does.Contain(" lockout"), "the other hosts are done");
+        }
+        finally
+        {
+            await new OperatorSteps(Run(("operator", "lockout"))).RevokeAsync();
+            await File.WriteAllTextAsync(config, original);
+            await ReloadSshdAsync(web1, hostDir, commands);
+            await new SeedKeysStep(Run()).RunAsync();
+            Directory.Delete(policy, recursive: true);
+        }
+    }
+
     [Test]
     public async Task A_host_whose_host_key_changed_is_refused_naming_both_fingerprints()
     {
