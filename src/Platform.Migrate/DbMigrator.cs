@@ -77,16 +77,25 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
             {
                 throw Edited(ex.Message.Trim(), ex);
             }
-            catch (EvolveException ex)
+            // Evolve's rollback on a connection that broke throws ObjectDisposedException, with the cause inside.
+            catch (Exception ex) when (ex is EvolveException || Inner<NpgsqlException>(ex) is not null)
             {
                 var failed = selected.FirstOrDefault(s => ex.Message.Contains(s.FileName, StringComparison.Ordinal));
                 var pg = Inner<PostgresException>(ex);
                 var detail = pg is null ? ex.Message : $"{pg.SqlState}: {pg.MessageText}{(pg.Detail is null ? string.Empty : " (" + pg.Detail + ")")}{(pg.Line is null ? string.Empty : ", line " + pg.Line)}";
+                // Class 57 (the server shut down or ended the session) and a lost connection are no fault of the script.
+                var databaseWentAway = pg?.SqlState.StartsWith("57", StringComparison.Ordinal) == true || (pg is null && Inner<NpgsqlException>(ex) is not null);
                 throw new PlatformException(
-                    $"Migration {failed?.DisplayPath ?? "(unknown script)"} failed and was rolled back: {detail}. Migrations applied before it in this run stay applied; fix the script and run MigrateDb again.", ex);
+                    $"{(failed is null ? "A migration" : "Migration " + failed.DisplayPath)} failed and was rolled back: {detail}. Migrations applied before it in this run stay applied; " +
+                    (databaseWentAway
+                        ? "the database went away while it ran: once it is back (Apply starts a stopped local database), run MigrateDb (or the Deploy) again."
+                        : "fix the script and run MigrateDb again."),
+                    ex);
             }
 
-            var after = await AppliedAsync(cancellation);
+            // Evolve runs to its end once started (a Ctrl+C waits for it): what it committed is read even then, so
+            // that it is reported and audited rather than found applied, unsaid, by the next run.
+            var after = await AppliedAsync(CancellationToken.None);
             var done = selected.Where(s => after.ContainsKey(s.Version) && !applied.ContainsKey(s.Version)).Select(s => s.DisplayPath).ToList();
             return new MigrationReport(pending, done, after.Keys.DefaultIfEmpty(0).Max());
         }

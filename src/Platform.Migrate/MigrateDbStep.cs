@@ -73,7 +73,8 @@ public sealed class MigrateDbStep(RunContext run)
             return report;
         }
 
-        await database.RestrictJournalAsync(DbMigrator.JournalTable, run.Cancellation);
+        // Not cut short by a Ctrl+C: what was applied is reported and audited (the next step stops the run).
+        await database.RestrictJournalAsync(DbMigrator.JournalTable, CancellationToken.None);
         run.Reporter.Info(report.Applied.Count == 0
             ? $"Nothing to do: schema is at version {report.SchemaVersion}."
             : $"Applied {report.Applied.Count} migration(s), schema now at version {report.SchemaVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, report.Applied.Select(p => "  " + p)));

@@ -59,6 +59,11 @@ public sealed class MigrationLock : IAsyncDisposable
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({Key})", _connection);
             await release.ExecuteScalarAsync();
         }
+        catch (NpgsqlException)
+        {
+            // The connection is gone (the database stopped): the lock went with it. Saying so here would hide
+            // the failure the run is reporting.
+        }
         finally
         {
             await _connection.DisposeAsync();

@@ -764,7 +764,20 @@ public sealed class ZeroDowntimeTests
             Assert.That(withoutInventory!.Message, Does.Contain("alice"));
             Assert.That(_h.LastOutput.Text, Does.Contain("was missing: written again from Terraform's state"));
             Assert.That(File.ReadAllText(inventory), Is.EqualTo(File.ReadAllText(inventory + ".aside")), "the same inventory");
+
+            // A damaged one (truncated by a full disk) too, and it is kept for a look.
+            await File.WriteAllTextAsync(inventory, string.Empty);
+            var damagedInventory = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Apply", DeployHarness.NextN, async run =>
+            {
+                await new Provision.PlanStep(run).RunAsync();
+                return await new LockedApplyStep(run).RunAsync();
+            }, ("var", "app_nodes=4")));
+            Assert.That(damagedInventory!.Message, Does.Contain("alice"));
+            Assert.That(_h.LastOutput.Text, Does.Contain("could not be read").And.Contain("written again from Terraform's state").And.Contain("inventory.json.damaged"));
+            Assert.That(File.ReadAllText(inventory), Is.EqualTo(File.ReadAllText(inventory + ".aside")));
+            Assert.That(File.ReadAllText(inventory + ".damaged"), Is.Empty);
             File.Delete(inventory + ".aside");
+            File.Delete(inventory + ".damaged");
 
             // Check mode takes no lock, but says the real run would be refused.
             var said = new RecordingReporter();

@@ -181,6 +181,53 @@ public sealed class MigrationTests
         Assert.That(reporter.Text, Does.Contain("Waiting for the migration lock"));
     }
 
+    // Ctrl+C while a migration runs: Evolve finishes it (it cannot be stopped half-way), and what it committed is reported, not lost.
+    [Test]
+    public async Task A_run_interrupted_while_a_migration_runs_reports_what_was_committed()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__slow.sql"), "SELECT pg_sleep(1.5);\nALTER TABLE items ADD COLUMN sku text;");
+        var scripts = MigrationScript.LoadAll(dbDir);
+        using var interrupt = new CancellationTokenSource();
+        var running = new DbMigrator(cs, new RecordingReporter()).RunLockedAsync(scripts, MigrationPhase.Expand, false, _scratch, TimeSpan.FromSeconds(30), interrupt.Token);
+        await Poll.UntilAsync(() => SlowMigrationRunsAsync(cs), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), "V5 never began");
+
+        await interrupt.CancelAsync();
+        var report = await running;
+
+        Assert.That(report.Applied, Does.Contain("db/expand/V5__slow.sql"));
+        Assert.That(report.SchemaVersion, Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task A_database_that_goes_away_during_a_migration_is_named_as_such_not_as_a_faulty_script()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__slow.sql"), "SELECT pg_sleep(30);\nALTER TABLE items ADD COLUMN sku text;");
+        var scripts = MigrationScript.LoadAll(dbDir);
+        var running = new DbMigrator(cs, new RecordingReporter()).RunLockedAsync(scripts, MigrationPhase.Expand, false, _scratch, TimeSpan.FromSeconds(30), CancellationToken.None);
+        await Poll.UntilAsync(() => SlowMigrationRunsAsync(cs), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), "V5 never began");
+
+        // As a database shutting down does to its sessions (57P01).
+        await using (var admin = new NpgsqlConnection(cs))
+        {
+            await admin.OpenAsync();
+            await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND pid <> pg_backend_pid()", admin);
+            await terminate.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => running);
+        Assert.That(error!.Message, Does.Contain("57P01").And.Contain("the database went away while it ran").And.Contain("run MigrateDb (or the Deploy) again").And.Not.Contain("fix the script"));
+    }
+
+    private static async Task<bool> SlowMigrationRunsAsync(string cs)
+    {
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(%' AND pid <> pg_backend_pid()", connection);
+        return (long)(await query.ExecuteScalarAsync())! > 0;
+    }
+
     // PostgreSQL hashes a password it is given itself; the verifier Platform sends instead must be the
     // very one it would store for the same salt, or the roles could not log in.
     [Test]
