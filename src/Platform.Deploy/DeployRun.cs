@@ -223,7 +223,16 @@ public sealed class DeployRun : IAsyncDisposable
 
             if (current is not null && lb is not null)
             {
-                await current.Lock.ReleaseAsync(lb, cleanup.Token);
+                try
+                {
+                    await current.Lock.ReleaseAsync(lb, cleanup.Token);
+                }
+                catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+                {
+                    // The connection to the lb host broke during the run: the report and the audit line are still written.
+                    run.Reporter.Warn($"This run's deploy lock could not be released on the lb host ({ex.Message}): it stays held. Run ./build.sh --target=Unlock --environment={run.Environment} once the lb host answers again.");
+                    lb = null;
+                }
             }
 
             // Reports are of rollouts and their checks: an Unlock or a MigrateDb on its own writes none.
@@ -239,7 +248,7 @@ public sealed class DeployRun : IAsyncDisposable
                 var result = succeeded ? "succeeded" : run.Cancellation.IsCancellationRequested ? "interrupted" : "failed";
                 var version = current?.Version ?? run.Arguments.Get("version") ?? await DefaultVersionAsync(run, deploying);
                 var line = AuditLog.Line(DateTimeOffset.UtcNow, run.Operator, string.Join("+", deploying), version, result, run.CiBuild, run.Arguments.Get("node"), overrides: AuditLog.Overrides(run.Arguments));
-                await AuditLog.AppendAsync(run, lb, line, cleanup.Token);
+                await AuditLog.RecordAsync(run, lb is null ? null : _ => Task.FromResult<HostSession?>(lb), line);
             }
         }
         finally

@@ -738,7 +738,33 @@ public sealed class ZeroDowntimeTests
         Assert.That(said.Text, Does.Not.Contain("FAILED"));
     }
 
+    // The lb host's sshd dies with the run's connection while the run holds the lock: the run still ends with its
+    // audit line, and says that the lock stays held and how to free it, instead of crashing in Cake's teardown.
     [Test, DependsOnTest(nameof(After_the_database_crashed_apply_starts_it_and_verify_passes_at_once), AllowFailure = true)]
+    public async Task A_run_that_loses_the_lb_host_still_audits_and_names_the_lock_it_could_not_release()
+    {
+        var said = new RecordingReporter(TestContext.Progress);
+        var run = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN }, reporter: said);
+        await (await DeployRun.ForAsync(run)).LockAsync("RollNode", DeployHarness.NextN);
+        var lbSshd = Path.Combine(Path.GetDirectoryName(_h.Inventory.SingleWithRole("lb").BaseDir)!, "sshd.pid");
+        var pid = (await File.ReadAllTextAsync(lbSshd)).Trim();
+        // The listener and the connections it forked, this run's among them.
+        await LocalTools.BashAsync($"pkill -KILL -P {pid}; kill -KILL {pid}");
+        try
+        {
+            await DeployRun.FinishAsync(run, ["RollNode"], false, "the lb host went away");
+
+            Assert.That(said.Text, Does.Contain("This run's deploy lock could not be released on the lb host").And.Contain("--target=Unlock"));
+            Assert.That(File.ReadAllLines(run.Layout.AuditLogFile)[^1], Does.Contain("target=RollNode").And.Contain($"version={DeployHarness.NextN}").And.Contain("result=failed"));
+        }
+        finally
+        {
+            await _h.Env.ApplyAsync();
+            await _h.RunAsync("Unlock", DeployHarness.NextN, unlock => new UnlockStep(unlock).RunAsync(), ("force", "true"));
+        }
+    }
+
+    [Test, DependsOnTest(nameof(A_run_that_loses_the_lb_host_still_audits_and_names_the_lock_it_could_not_release), AllowFailure = true)]
     public async Task Destroy_is_refused_while_another_run_holds_the_deploy_lock()
     {
         var holder = _h.Env.NewRun(new Dictionary<string, string> { ["as"] = "alice" });
