@@ -4,6 +4,14 @@
 #   ./build.sh --target=Deploy        provision and deploy the local environment
 #   ./build.sh --target=Test          run every test project
 set -euo pipefail
+# Bash cannot trap a signal that was ignored when it started, as a script's background job (`./build.sh … &`)
+# starts with SIGINT and SIGQUIT ignored: this script starts again with them at their defaults (where env
+# can), so that a SIGINT sent to it alone still reaches Cake's cleanup.
+if [ -z "${PLATFORM_SIGNALS_RESET:-}" ] && [ -r "/proc/$$/status" ] \
+  && (( 0x$(awk '/^SigIgn:/ {print $2}' "/proc/$$/status") & 2 )) && env --default-signal=INT true 2>/dev/null; then
+  export PLATFORM_SIGNALS_RESET=1
+  exec env --default-signal=INT,QUIT bash "$0" "$@"
+fi
 # Paths given as arguments (--plan=, --key=, --state-dir= …) are relative to where this was run from.
 export PLATFORM_CALLER_DIR="$PWD"
 cd "$(dirname "$0")"

@@ -74,7 +74,14 @@ public static class RememberedVariables
 
         try
         {
-            return JsonSerializer.Deserialize<List<string>>(File.ReadAllText(file)) ?? [];
+            // "null" (or a null inside) is no list of values: read as none, the next plan would go back to the defaults.
+            var values = JsonSerializer.Deserialize<List<string?>>(File.ReadAllText(file));
+            if (values is null || values.Any(v => v is null || !v.Contains('=', StringComparison.Ordinal)))
+            {
+                throw new JsonException("not a list of \"name=value\" strings", null, 0, null);
+            }
+
+            return values!;
         }
         catch (JsonException e)
         {

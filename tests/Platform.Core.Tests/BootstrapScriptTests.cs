@@ -144,11 +144,12 @@ public sealed class BootstrapScriptTests
         Assert.That(File.Exists(Log), Is.False, "Cake did not run");
     }
 
-    [TestCase("-TERM", "term", 143, TestName = "A SIGTERM sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
-    [TestCase("-INT", "int", 130, TestName = "A SIGINT sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
-    public void A_signal_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup(string signal, string logged, int status)
+    [TestCase("-TERM", "term", 143, false, TestName = "A SIGTERM sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
+    [TestCase("-INT", "int", 130, false, TestName = "A SIGINT sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
+    [TestCase("-INT", "int", 130, true, TestName = "A SIGINT sent to build.sh alone reaches Cake when build.sh was started with SIGINT ignored")]
+    public void A_signal_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup(string signal, string logged, int status, bool ignoringSigint)
     {
-        using var script = Start(["--target=RollNode"], ("FAKE_WAIT", "1"));
+        using var script = Start(["--target=RollNode"], [("FAKE_WAIT", "1")], newSession: false, ignoringSigint);
         script.StandardInput.Close();
         WaitForCake();
 

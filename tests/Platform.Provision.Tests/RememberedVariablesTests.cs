@@ -50,10 +50,13 @@ public sealed class RememberedVariablesTests
         Assert.That(RememberedVariables.Merge(_layout, [], new RecordingReporter()), Is.Empty);
     }
 
-    [Test]
-    public void A_damaged_file_is_named_with_what_to_do()
+    [TestCase("{oops")]
+    [TestCase("null")]
+    [TestCase("[null]")]
+    [TestCase("[\"app_nodes\"]")]
+    public void A_damaged_file_is_named_with_what_to_do(string content)
     {
-        File.WriteAllText(RememberedVariables.FileOf(_layout), "{oops");
+        File.WriteAllText(RememberedVariables.FileOf(_layout), content);
 
         Assert.That(() => RememberedVariables.Merge(_layout, [], new RecordingReporter()),
             Throws.TypeOf<PlatformException>().With.Message.Contains(RememberedVariables.FileOf(_layout)).And.Message.Contains("restore it").And.Message.Not.Contains("System.Collections"));
