@@ -87,6 +87,8 @@ public static class ReleaseUploader
             keep=' '
             for v in {{string.Join(" ", kept)}} $(cat {{Q(l.BaseDir)}}/slots/*/release 2>/dev/null); do keep+="$v "; done
             for d in */; do v=${d%/}; case "$keep" in *" $v "*) ;; *) rm -rf -- "$v" ;; esac; done
+            # Uploads a run cut off left half-unpacked: under the deploy lock, no other upload is in flight here.
+            rm -rf -- .incoming-*
             """;
     }
 

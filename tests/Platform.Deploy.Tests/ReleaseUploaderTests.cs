@@ -43,6 +43,8 @@ public sealed class ReleaseUploaderTests
             Directory.CreateDirectory(_layout.AppDir(v));
         }
 
+        // An upload a killed run left half-unpacked.
+        Directory.CreateDirectory(Path.Combine(_layout.ReleasesDir, ".incoming-0123abcd", "app"));
         // A slot still runs 1.0.0 (its process is stopped after the record is written).
         Directory.CreateDirectory(_layout.SlotDir(8082));
         File.WriteAllText(_layout.SlotReleaseFile(8082), "1.0.0\n");
@@ -51,7 +53,7 @@ public sealed class ReleaseUploaderTests
         var (_, errors, exit) = await LocalTools.BashAsync(ReleaseUploader.RecordScript(_layout, record, keep: 3), input: null);
 
         Assert.That(exit, Is.Zero, errors);
-        Assert.That(Directory.GetDirectories(_layout.ReleasesDir).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "1.0.0", "1.2.0", "1.3.0", "1.4.0" }));
+        Assert.That(Directory.GetDirectories(_layout.ReleasesDir).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[] { "1.0.0", "1.2.0", "1.3.0", "1.4.0" }), "the half-unpacked upload gone too");
         Assert.That(NodeRelease.Parse(File.ReadAllText(_layout.CurrentFile)), Is.EqualTo(record).Using<NodeRelease>((a, b) => a.Version == b.Version && a.Slot == b.Slot && a.Previous.SequenceEqual(b.Previous)));
     }
 
