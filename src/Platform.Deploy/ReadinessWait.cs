@@ -57,6 +57,11 @@ public static class ReadinessWait
                 return (true, "ready");
             }
         }
+        catch (PlatformException ex) when (ex.InnerException is Renci.SshNet.Common.SshException)
+        {
+            // Platform's own connection to the lb host broke: nothing is known of the port between them.
+            return (false, $"ready on the node, but the load balancer ({lb.Name}) could not be asked whether it reaches it: {ex.Message}");
+        }
         catch (PlatformException ex)
         {
             // A connection that hangs (a firewall dropping packets) outlasts the script: its command timed out.

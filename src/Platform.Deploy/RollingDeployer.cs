@@ -107,8 +107,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             // turn never came is stopped; stops, records and uploads in flight end before the sessions do.
             foreach (var (node, start) in roll.ClaimAllUnturned())
             {
-                Out.Info($"[roll] {node.Node.Name}: {options.Version} started ahead on its idle slot is stopped unused (the roll ended before its turn; it never took traffic)");
-                roll.Finish(DiscardAsync(node, start, roll));
+                roll.Finish(DiscardAsync(node, start, roll, "the roll ended before its turn"));
             }
 
             await Task.WhenAll(roll.Pending().Concat(prepared.Values).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
@@ -151,14 +150,13 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     // Not rolled because an earlier node failed or the roll was stopped: N+1, if it was started ahead there, is stopped unused.
     private NodeOutcome Skip(NodeState s, RollInFlight roll)
     {
-        var start = roll.ClaimUnturned(s);
-        if (start is not null)
+        var why = RollStop.Why(run, roll.Token);
+        Out.Info($"[roll] {s.Node.Name}: skipped ({why})");
+        if (roll.ClaimUnturned(s) is { } start)
         {
-            roll.Finish(DiscardAsync(s, start, roll));
+            roll.Finish(DiscardAsync(s, start, roll, "it was skipped"));
         }
 
-        var why = RollStop.Why(run, roll.Token);
-        Out.Info($"[roll] {s.Node.Name}: skipped ({why}{(start is not null ? $"; {roll.Options.Version} started ahead on its idle slot is stopped, it never took traffic" : string.Empty)})");
         roll.Recap.Record(s.Node.Name, Outcome.Skipped);
         roll.Recap.Conclude(s.Node.Name, $"skipped: {why}");
         return new NodeOutcome(s.Node.Name, Outcome.Skipped, $"not rolled: {why}");
@@ -166,10 +164,17 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
     // The start was cancelled (or ended); whatever it left on the idle slot is stopped. With a token of
     // its own: after Ctrl+C too. A failure here is reported, not thrown over the roll's own outcome.
-    private async Task DiscardAsync(NodeState s, NodeStart start, RollInFlight roll)
+    private async Task DiscardAsync(NodeState s, NodeStart start, RollInFlight roll, string why)
     {
         await start.Task.ContinueWith(_ => { }, TaskScheduler.Default);
         var idle = s.IdleSlot(deploy.SlotPorts);
+        // Said only of a start that got as far as starting the process (one still waiting for its upload started
+        // nothing); the idle slot is stopped either way.
+        if (Timeline.Spans.Any(span => span.Node == s.Node.Name && span.Phase == "start"))
+        {
+            Out.Info($"[roll] {s.Node.Name}: {roll.Options.Version} started ahead on its idle slot is stopped unused ({why}; it never took traffic)");
+        }
+
         using var cleanup = new CancellationTokenSource(roll.Options.StopTimeout + TimeSpan.FromSeconds(30));
         try
         {

@@ -20,7 +20,10 @@ internal static class SwitchCheck
         var release = status == 200 ? RemoteHttp.ReleaseIn(body) : null;
         if (release != version)
         {
-            throw new NodeRollException(node.Name, "verify", $"/version on port {port} answered {status} '{release ?? body.Trim()}', expected release {version}");
+            // Status 0: the new process died or hung after the switch; said as such, not as an answer.
+            throw new NodeRollException(node.Name, "verify", status == 200
+                ? $"/version on port {port} answered release '{release ?? body.Trim()}', expected {version}"
+                : $"/version on port {port} {RemoteHttp.Describe(status, body)}; expected release {version}");
         }
 
         if (up.Result is { } notUp)
