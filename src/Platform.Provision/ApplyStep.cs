@@ -41,6 +41,7 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
         // A plan given by name, or saved by an earlier run, was there to be read; one Plan made just now was not.
         var reviewed = given is not null || !snapshot.NewerThanRun;
         DestructionGuard.Check(run, planFile, summary, environment.Settings.Replaceable, reviewed);
+        LostStateGuard.Check(run, showJson, summary, planFile);
         if (run.CheckMode)
         {
             run.Reporter.Info("Check mode: nothing applied.");

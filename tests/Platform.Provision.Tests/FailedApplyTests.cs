@@ -107,6 +107,25 @@ public sealed class FailedApplyTests
         Assert.That(Remembered(), Is.EqualTo(new[] { "hosts=2", "breaks=true" }), "the next Plan goes on towards web-2, not back to one host");
     }
 
+    // The state file emptied (a full disk, a wrong backend) while the hosts run: applying would make them all again.
+    [Test]
+    public async Task A_plan_from_an_emptied_state_is_refused_while_the_inventory_lists_hosts()
+    {
+        await PlanAndApplyAsync("hosts=2");
+        var state = Directory.GetFiles(_scratch, "terraform.tfstate", SearchOption.AllDirectories).Single();
+        File.WriteAllText(state, string.Empty);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => PlanAndApplyAsync("hosts=2"));
+
+        Assert.That(error!.Message, Does.Contain("Terraform's state holds no resource").And.Contain("web-1, web-2").And.Contain("terraform.tfstate.backup").And.Contain("Nothing was changed"));
+        Assert.That(File.ReadAllText(state), Is.Empty, "nothing applied");
+
+        // Hosts really gone: without the inventory, the environment is made anew.
+        File.Delete(_layout.InventoryFile);
+        await PlanAndApplyAsync("hosts=2");
+        Assert.That(Inventory.Load(_layout.InventoryFile).Hosts, Has.Count.EqualTo(2));
+    }
+
     [Test]
     public async Task An_apply_that_failed_before_changing_anything_remembers_nothing_new()
     {
