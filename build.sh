@@ -12,6 +12,8 @@ if [ -z "${PLATFORM_SIGNALS_RESET:-}" ] && [ -r "/proc/$$/status" ] \
   export PLATFORM_SIGNALS_RESET=1
   exec env --default-signal=INT,QUIT bash "$0" "$@"
 fi
+# Not passed on: a build.sh that Cake or a test starts must make its own check.
+unset PLATFORM_SIGNALS_RESET
 # Paths given as arguments (--plan=, --key=, --state-dir= …) are relative to where this was run from.
 export PLATFORM_CALLER_DIR="$PWD"
 cd "$(dirname "$0")"

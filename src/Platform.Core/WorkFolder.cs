@@ -15,16 +15,26 @@ public sealed class WorkFolder : IDisposable
     public static WorkFolder Create(EnvironmentLayout layout, string name)
     {
         var path = System.IO.Path.Combine(TempDir(layout), $"{name}-{Guid.NewGuid():N}");
-        if (OperatingSystem.IsWindows())
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
+            try
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(path);
+                }
+                else
+                {
+                    Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
 
-        return new WorkFolder(path);
+                return new WorkFolder(path);
+            }
+            catch (DirectoryNotFoundException) when (attempt < 5)
+            {
+                // Another run removed tmp/ between its making and this folder's: made again.
+            }
+        }
     }
 
     private static string TempDir(EnvironmentLayout layout) => System.IO.Path.Combine(layout.StateDir, "tmp");
@@ -42,7 +52,7 @@ public sealed class WorkFolder : IDisposable
 
         try
         {
-            // Fails while another run's folder is there (or one is being made): that run removes tmp/.
+            // Fails while another run's folder is there: that run removes tmp/ (one being made meanwhile is made again).
             Directory.Delete(System.IO.Path.GetDirectoryName(Path)!);
         }
         catch (IOException)

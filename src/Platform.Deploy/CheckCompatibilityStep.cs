@@ -34,7 +34,8 @@ public sealed class CheckCompatibilityStep(RunContext run)
         // HAProxy restarted (after a crash or a reboot) keeps every slot in maintenance until a roll readies one: no
         // traffic is served, so none depends on the running release working on the new schema. Failing here would
         // leave the service down for good, as only the roll brings the slots back.
-        if ((await (await deploy.HaproxyAsync()).ShowStatAsync(run.Cancellation)).All(s => s.IsMaintenance))
+        // A failed roll then leaves N's slots in maintenance too, as they were (RollingDeployer puts back only what served).
+        if ((await (await deploy.HaproxyAsync()).ShowStatAsync(run.Cancellation)) is { Count: > 0 } slots && slots.All(s => s.IsMaintenance))
         {
             run.Reporter.Warn($"Every slot is in maintenance in HAProxy (restarted after a crash or a reboot?): nothing is served, so no traffic depends on {running} working on {version}'s schema, and its smoke tests are not run. The roll brings the nodes back into service on {version}.");
             deploy.Note($"CheckCompatibility: not run, nothing was served (every slot in maintenance)");

@@ -10,6 +10,9 @@ internal sealed class NodeStart(CancellationTokenSource cancel, Task<int> task) 
 
     public bool Discarded { get; private set; }
 
+    /// <summary>The start command ran: a process of N+1 was launched on the idle slot (it may since have failed its readiness).</summary>
+    public bool Launched { get; set; }
+
     public NodeStart Discard()
     {
         Discarded = true;

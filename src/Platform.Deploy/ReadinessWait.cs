@@ -137,7 +137,9 @@ public static class ReadinessWait
 
         if (line == "died")
         {
-            return (false, "died: the process exited before it was ready");
+            // A release's files are checked when they arrive, not at each start: one damaged on the node since then
+            // dies here, and Stage and RollNode take it as there.
+            return (false, "died: the process exited before it was ready (if its log says the release's files are damaged, remove that release's folder under releases/ on the node: the next roll uploads it anew)");
         }
 
         var last = line.StartsWith("timeout", StringComparison.Ordinal) ? line["timeout".Length..].Trim() : line;

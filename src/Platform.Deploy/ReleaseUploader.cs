@@ -40,7 +40,10 @@ public static class ReleaseUploader
             command -v {{tool}} > /dev/null || fail "{{tool}} is not installed on this node, and the release is compressed with it: install it (Debian/Ubuntu: apt-get install -y {{tool}})"
             mkdir -p {{Q(layout.ReleasesDir)}} && mkdir "$in" || fail "cannot create $in"
             # At a lower priority than what serves: unpacking must not slow the node's answers.
-            nice -n 10 tar -x {{flag}} -f - -C "$in" || fail "the release could not be unpacked (see above): the upload broke off or is not a {{Path.GetFileName(release.Tarball)}} as Package writes it"
+            nice -n 10 tar -x --no-same-owner {{flag}} -f - -C "$in" || fail "the release could not be unpacked (see above): the upload broke off or is not a {{Path.GetFileName(release.Tarball)}} as Package writes it"
+            # Readable by everyone and changed by no one but its owner, however it was packed (a release packed
+            # under a strict umask before Package set the modes): a slot's service may run as a user of its own.
+            chmod -R u+rwX,go+rX,go-w "$in" || fail "cannot set the modes of $in"
             echo {{Q(release.Sha256)}} > "$in/release.sha256" || fail "cannot write $in/release.sha256"
             if [ -e "$dest" ]; then mv -T -- "$dest" "$in.old" || fail "cannot move the previous $dest aside"; fi
             # The previous copy goes back if the new one cannot take its place: the node keeps one or the other.

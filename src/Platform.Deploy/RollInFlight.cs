@@ -22,6 +22,18 @@ internal sealed record RollInFlight(IReadOnlyList<NodeState> Order, IReadOnlyDic
         }
     }
 
+    /// <summary>Notes that the node's start launched N+1 (so that a discard says it stopped something).</summary>
+    public void MarkLaunched(NodeState node)
+    {
+        lock (_starts)
+        {
+            if (_starts.TryGetValue(node, out var started))
+            {
+                started.Launched = true;
+            }
+        }
+    }
+
     /// <summary>The start of a node whose own roll has not taken it over, claimed for discarding (null: none).</summary>
     public NodeStart? ClaimUnturned(NodeState node)
     {

@@ -168,9 +168,9 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
     {
         await start.Task.ContinueWith(_ => { }, TaskScheduler.Default);
         var idle = s.IdleSlot(deploy.SlotPorts);
-        // Said only of a start that got as far as starting the process (one still waiting for its upload started
-        // nothing); the idle slot is stopped either way.
-        if (Timeline.Spans.Any(span => span.Node == s.Node.Name && span.Phase == "start"))
+        // Said only of a start that launched the process (one still waiting for its upload launched nothing);
+        // the idle slot is stopped either way.
+        if (start.Launched)
         {
             Out.Info($"[roll] {s.Node.Name}: {roll.Options.Version} started ahead on its idle slot is stopped unused ({why}; it never took traffic)");
         }
@@ -200,6 +200,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             await roll.Lb.SetStateAsync(node.Layout.ServerName(idle), SlotState.Maint, roll.Token);
             return await deploy.Processes.StartAsync(node, version, idle, roll.Token);
         });
+        roll.MarkLaunched(s);
         Report(roll.Recap, node.Name, "start", Outcome.Changed, $"{version} on port {idle}, pid {pid}");
 
         var lbShell = new NodeSession(await deploy.LbAsync(), new NodeLayout(deploy.Inventory.SingleWithRole("lb")));
@@ -308,7 +309,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         {
             // Whatever went wrong (a check that failed, the deadline, Ctrl+C, or an SSH connection that
             // dropped mid-way), traffic goes back to N before anything else happens.
-            var restored = await RevertAsync(node, lb, s.ActiveSlot, activeServer, idle, idleServer, switched, options);
+            // Put back as it was: N's slot returns to the pool only if it was there before the roll. One in maintenance
+            // (HAProxy restarted after a crash) stays there: N was not proven on the new schema (CheckCompatibility).
+            var wasServing = activeServer is not null && s.Stats.Any(st => st.Server == activeServer && !st.IsMaintenance);
+            var restored = await RevertAsync(node, lb, s.ActiveSlot, wasServing ? activeServer : null, idle, idleServer, switched, options);
             // What the node is left with: in the recap in short, on the console with what to do.
             var left = !restored ? "HAProxy not put back" : s.Current is not null && s.ActiveSlot is not null ? $"kept on {s.Current.Version}" : "nothing running";
             var kept = restored ? left : $"HAProxy could not be put back, so {version} keeps running on {idle} (its traffic may still go there): roll the node again once HAProxy answers";

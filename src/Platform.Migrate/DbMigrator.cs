@@ -24,10 +24,17 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
     /// <see cref="RunAsync"/> under the migration lock (<see cref="MigrationLock"/>), as MigrateDb runs it: a second run
     /// waits up to <paramref name="lockTimeout"/>, then finds applied what the first applied.
     /// </summary>
-    public async Task<MigrationReport> RunLockedAsync(IReadOnlyList<MigrationScript> scripts, MigrationPhase phase, bool checkMode, string workDir, TimeSpan lockTimeout, CancellationToken cancellation)
+    /// <param name="whileLocked">What else must not run beside another run's migrations (MigrateDb: the journal's grants), given the report.</param>
+    public async Task<MigrationReport> RunLockedAsync(IReadOnlyList<MigrationScript> scripts, MigrationPhase phase, bool checkMode, string workDir, TimeSpan lockTimeout, CancellationToken cancellation, Func<MigrationReport, Task>? whileLocked = null)
     {
         await using var held = await MigrationLock.AcquireAsync(connectionString, lockTimeout, reporter, cancellation);
-        return await RunAsync(scripts, phase, checkMode, workDir, cancellation);
+        var report = await RunAsync(scripts, phase, checkMode, workDir, cancellation);
+        if (whileLocked is not null)
+        {
+            await whileLocked(report);
+        }
+
+        return report;
     }
 
     public async Task<MigrationReport> RunAsync(IReadOnlyList<MigrationScript> scripts, MigrationPhase phase, bool checkMode, string workDir, CancellationToken cancellation)
@@ -83,8 +90,10 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
                 var failed = selected.FirstOrDefault(s => ex.Message.Contains(s.FileName, StringComparison.Ordinal));
                 var pg = Inner<PostgresException>(ex);
                 var detail = pg is null ? ex.Message : $"{pg.SqlState}: {pg.MessageText}{(pg.Detail is null ? string.Empty : " (" + pg.Detail + ")")}{(pg.Line is null ? string.Empty : ", line " + pg.Line)}";
-                // Class 57 (the server shut down or ended the session) and a lost connection are no fault of the script.
-                var databaseWentAway = pg?.SqlState.StartsWith("57", StringComparison.Ordinal) == true || (pg is null && Inner<NpgsqlException>(ex) is not null);
+                // The server shut down or ended the session (57P01-57P03), or the connection broke: no fault of the script.
+                // A timeout (Npgsql's or statement_timeout, 57014) is not: running it again would time out again.
+                var databaseWentAway = pg?.SqlState is "57P01" or "57P02" or "57P03"
+                    || (pg is null && Inner<TimeoutException>(ex) is null && (Inner<IOException>(ex) is not null || Inner<System.Net.Sockets.SocketException>(ex) is not null));
                 throw new PlatformException(
                     $"{(failed is null ? "A migration" : "Migration " + failed.DisplayPath)} failed and was rolled back: {detail}. Migrations applied before it in this run stay applied; " +
                     (databaseWentAway

@@ -62,8 +62,10 @@ public sealed class MigrateDbStep(RunContext run)
             return new MigrationReport(scripts.Select(s => s.DisplayPath).ToList(), [], 0);
         }
 
+        // The journal's grants change under the lock (two runs at once could clash on them); not cut short by a
+        // Ctrl+C, so that what was applied is reported and audited (the next step stops the run).
         var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
-            .RunLockedAsync(scripts, phase, run.CheckMode, work, LockTimeout(run.Arguments), run.Cancellation);
+            .RunLockedAsync(scripts, phase, run.CheckMode, work, LockTimeout(run.Arguments), run.Cancellation, run.CheckMode ? null : _ => database.RestrictJournalAsync(DbMigrator.JournalTable, CancellationToken.None));
 
         if (run.CheckMode)
         {
@@ -73,8 +75,6 @@ public sealed class MigrateDbStep(RunContext run)
             return report;
         }
 
-        // Not cut short by a Ctrl+C: what was applied is reported and audited (the next step stops the run).
-        await database.RestrictJournalAsync(DbMigrator.JournalTable, CancellationToken.None);
         run.Reporter.Info(report.Applied.Count == 0
             ? $"Nothing to do: schema is at version {report.SchemaVersion}."
             : $"Applied {report.Applied.Count} migration(s), schema now at version {report.SchemaVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, report.Applied.Select(p => "  " + p)));

@@ -34,7 +34,8 @@ public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = n
         if (!await environment.Runner.StateHasResourcesAsync())
         {
             // Never applied, or destroyed already (another --state-dir, a second Destroy): no lock taken, nothing audited.
-            run.Reporter.Info($"Environment '{run.Environment}' has no resources in its Terraform state: nothing to destroy.");
+            run.Reporter.Info($"Environment '{run.Environment}' has no resources in its Terraform state: nothing to destroy." +
+                (File.Exists(run.Layout.InventoryFile) ? $" {run.Layout.InventoryFile} still lists hosts: if the state was lost rather than destroyed, they still run (restore the state to destroy them); if they are gone, remove it." : string.Empty));
             return;
         }
 

@@ -21,7 +21,13 @@ public static class InventoryRestore
         var outputs = await runner.OutputsAsync();
         if (outputs["inventory"] is null)
         {
-            return; // Nothing provisioned yet: no host holds a lock.
+            // Nothing provisioned yet (no host holds a lock), or the state was lost with it: LostStateGuard decides.
+            if (damage != "was missing")
+            {
+                run.Reporter.Warn($"{file} {damage}, and Terraform's state holds no inventory to write it again from.");
+            }
+
+            return;
         }
 
         try

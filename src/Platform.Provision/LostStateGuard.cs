@@ -17,23 +17,25 @@ public static class LostStateGuard
             return;
         }
 
-        Inventory inventory;
+        string hosts;
         try
         {
-            inventory = Inventory.Load(run.Layout.InventoryFile);
+            var inventory = Inventory.Load(run.Layout.InventoryFile);
+            if (inventory.Hosts.Count == 0)
+            {
+                return;
+            }
+
+            hosts = $"lists its hosts ({string.Join(", ", inventory.Hosts.Select(h => h.Name))})";
         }
         catch (PlatformException)
         {
-            return; // Nothing to go by.
-        }
-
-        if (inventory.Hosts.Count == 0)
-        {
-            return;
+            // Damaged with the state (a full disk truncates both): it may well have listed hosts that run.
+            hosts = "exists but cannot be read, so it may list hosts that run";
         }
 
         throw new PlatformException(
-            $"{planFile} makes the environment from nothing: Terraform's state holds no resource, but {run.Layout.InventoryFile} lists its hosts ({string.Join(", ", inventory.Hosts.Select(h => h.Name))}). " +
+            $"{planFile} makes the environment from nothing: Terraform's state holds no resource, but {run.Layout.InventoryFile} {hosts}. " +
             "The state was lost or emptied, and applying would make every host again beside those that run. Restore the state (a local state keeps its previous version as terraform.tfstate.backup beside it), " +
             $"or, if those hosts are really gone, remove {run.Layout.InventoryFile} and run again. Nothing was changed.");
     }

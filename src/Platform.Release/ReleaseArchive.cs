@@ -30,7 +30,7 @@ public static class ReleaseArchive
     public static async Task CreateAsync(string folder, string tarball, CommandRunner commands, CancellationToken cancellation = default) =>
         await commands.RunAsync("tar", [$"--use-compress-program={Compressor} -9 -q", "--owner=0", "--group=0", "--numeric-owner", "--mode=u+rwX,go+rX,go-w", "-cf", tarball, "-C", folder, "."], cancellation: cancellation);
 
-    /// <summary>Unpacks a tarball (either format) into an existing folder.</summary>
+    /// <summary>Unpacks a tarball (either format) into an existing folder, whose own mode it leaves as it is (an owner-only work folder stays so).</summary>
     public static async Task ExtractAsync(string tarball, string destination, CommandRunner commands, CancellationToken cancellation = default) =>
-        await commands.RunAsync("tar", [TarFlag(tarball), "-xf", tarball, "-C", destination], cancellation: cancellation);
+        await commands.RunAsync("tar", [TarFlag(tarball), "--no-overwrite-dir", "-xf", tarball, "-C", destination], cancellation: cancellation);
 }

@@ -96,7 +96,7 @@ public sealed class ReadinessWaitTests
 
         // No progress dot before it: the first check saw the process gone, not the 30 s timeout.
         Assert.That(output, Is.EqualTo("died\n"));
-        Assert.That(ReadinessWait.Parse(output, TimeSpan.FromSeconds(30)), Is.EqualTo((false, "died: the process exited before it was ready")));
+        Assert.That(ReadinessWait.Parse(output, TimeSpan.FromSeconds(30)), Is.EqualTo((false, "died: the process exited before it was ready (if its log says the release's files are damaged, remove that release's folder under releases/ on the node: the next roll uploads it anew)")));
     }
 
     [TestCase(2.0, 200, 20)]

@@ -35,6 +35,30 @@ public sealed class ReleaseUploaderTests
         Assert.That(Directory.GetFileSystemEntries(_layout.ReleasesDir).Select(Path.GetFileName), Is.EqualTo(new[] { Version }), "no temp folder, fifo or old copy left");
     }
 
+    // DigitalOcean's slots run as a user of their own, which must read and run the release.
+    [Test]
+    public async Task A_release_packed_under_a_strict_umask_is_readable_and_runnable_by_everyone_once_unpacked()
+    {
+        var folder = Path.Combine(_root, "strict");
+        var app = Directory.CreateDirectory(Path.Combine(folder, "app")).FullName;
+        var program = Path.Combine(app, "Catalog.Service");
+        File.WriteAllText(program, "native");
+        File.SetUnixFileMode(program, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(app, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var tarball = Path.Combine(_root, $"catalog-{Version}{ReleaseArchive.Extension}");
+        // As Package packed before it set the modes itself.
+        var (_, packErrors, packed) = await LocalTools.BashAsync($"tar --zstd -cf '{tarball}' -C '{folder}' .", input: null);
+        Assert.That(packed, Is.Zero, packErrors);
+        var release = new PackagedRelease(Version, tarball, await ReleaseStore.Sha256Async(tarball), null!);
+
+        var (_, errors, exit) = await UnpackAsync(release, await File.ReadAllBytesAsync(tarball));
+
+        Assert.That(exit, Is.Zero, errors);
+        var everyoneRuns = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        Assert.That(File.GetUnixFileMode(_layout.AppDir(Version)), Is.EqualTo(everyoneRuns));
+        Assert.That(File.GetUnixFileMode(Path.Combine(_layout.AppDir(Version), "Catalog.Service")), Is.EqualTo(everyoneRuns));
+    }
+
     [Test]
     public async Task Recording_keeps_the_newest_releases_of_the_history_and_those_the_slots_run_and_removes_the_rest()
     {

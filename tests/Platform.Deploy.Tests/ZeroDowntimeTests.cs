@@ -652,6 +652,24 @@ public sealed class ZeroDowntimeTests
         Assert.That(early!.Message, Does.Contain($"Refusing to contract the database for {DeployHarness.NextN}: web-2 runs {DeployHarness.N}").And.Contain("Nothing was changed"));
         var migrate = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new CheckedMigrateDbStep(run).RunAsync(), ("phase", "contract")));
         Assert.That(migrate!.Message, Does.Contain("Refusing to contract"), "MigrateDb --phase=contract is refused the same way");
+        // --force passes over it (asked in check mode, which contracts nothing).
+        var forced = new RecordingReporter();
+        var unforced = new RecordingReporter();
+        foreach (var (reporter, arguments) in new[] { (forced, new Dictionary<string, string> { ["target"] = "ContractDb", ["force"] = "true" }), (unforced, new Dictionary<string, string> { ["target"] = "ContractDb" }) })
+        {
+            var check = _h.Env.NewRun(arguments, checkMode: true, reporter: reporter);
+            try
+            {
+                await ContractReadiness.CheckAsync(check, DeployHarness.NextN);
+            }
+            finally
+            {
+                await DeployRun.FinishAsync(check, ["ContractDb"], true, null);
+            }
+        }
+
+        Assert.That(unforced.Text, Does.Contain($"Check mode: the real run would refuse to contract for {DeployHarness.NextN}: web-2 runs {DeployHarness.N}"));
+        Assert.That(forced.Text, Does.Not.Contain("refuse to contract"), "--force");
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
         // Left for later, it says what is left.
         var later = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync(), ("contract", "false"));

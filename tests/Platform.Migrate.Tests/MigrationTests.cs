@@ -186,17 +186,38 @@ public sealed class MigrationTests
     public async Task A_run_interrupted_while_a_migration_runs_reports_what_was_committed()
     {
         var (dbDir, cs) = await FreshAsync();
-        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__slow.sql"), "SELECT pg_sleep(1.5);\nALTER TABLE items ADD COLUMN sku text;");
+        // V5 waits for a lock this test holds: the interruption comes while it runs, however busy the machine.
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__waits.sql"), "SELECT pg_advisory_xact_lock(4242);\nALTER TABLE items ADD COLUMN sku text;");
         var scripts = MigrationScript.LoadAll(dbDir);
+        await using var holder = new NpgsqlConnection(cs);
+        await holder.OpenAsync();
+        await using (var hold = new NpgsqlCommand("SELECT pg_advisory_lock(4242)", holder))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
         using var interrupt = new CancellationTokenSource();
         var running = new DbMigrator(cs, new RecordingReporter()).RunLockedAsync(scripts, MigrationPhase.Expand, false, _scratch, TimeSpan.FromSeconds(30), interrupt.Token);
-        await Poll.UntilAsync(() => SlowMigrationRunsAsync(cs), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), "V5 never began");
+        await Poll.UntilAsync(() => WaitingForTheTestsLockAsync(cs), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50), "V5 never began");
 
         await interrupt.CancelAsync();
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4242)", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
         var report = await running;
 
-        Assert.That(report.Applied, Does.Contain("db/expand/V5__slow.sql"));
+        Assert.That(report.Applied, Does.Contain("db/expand/V5__waits.sql"));
         Assert.That(report.SchemaVersion, Is.EqualTo(5));
+    }
+
+    private static async Task<bool> WaitingForTheTestsLockAsync(string cs)
+    {
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted", connection);
+        return (long)(await query.ExecuteScalarAsync())! > 0;
     }
 
     [Test]

@@ -120,6 +120,11 @@ public sealed class FailedApplyTests
         Assert.That(error!.Message, Does.Contain("Terraform's state holds no resource").And.Contain("web-1, web-2").And.Contain("terraform.tfstate.backup").And.Contain("Nothing was changed"));
         Assert.That(File.ReadAllText(state), Is.Empty, "nothing applied");
 
+        // Truncated with the state (a full disk): it may have listed hosts that run, so still refused.
+        File.WriteAllText(_layout.InventoryFile, string.Empty);
+        var damaged = await Assert.ThrowsAsync<PlatformException>(() => PlanAndApplyAsync("hosts=2"));
+        Assert.That(damaged!.Message, Does.Contain("exists but cannot be read, so it may list hosts that run"));
+
         // Hosts really gone: without the inventory, the environment is made anew.
         File.Delete(_layout.InventoryFile);
         await PlanAndApplyAsync("hosts=2");
