@@ -319,8 +319,10 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
             recap.Record(node.Name, Outcome.Failed);
             if (ex is OperationCanceledException)
             {
-                Out.Error($"[roll] {node.Name}: interrupted; {kept}");
-                recap.Conclude(node.Name, restored ? $"reverted (interrupted): {left}" : $"interrupted: {left}");
+                // Ctrl+C or the progress deadline, named as the nodes skipped for the same reason name it.
+                var why = RollStop.Why(run, token);
+                Out.Error($"[roll] {node.Name}: interrupted ({why}); {kept}");
+                recap.Conclude(node.Name, restored ? $"reverted ({why}): {left}" : $"interrupted ({why}): {left}");
                 throw;
             }
 

@@ -490,8 +490,8 @@ public sealed class ZeroDowntimeTests
 
         Assert.That(error!.Message, Does.Contain("progress deadline"));
         Assert.That(_h.LastOutput.Text, Does.Contain($"[roll] web-1: waiting for {DeployHarness.NeverReady} on port").And.Contain("s of --ready-timeout=60)"), "a long wait says it is still going");
-        Assert.That(_h.LastOutput.Text, Does.Contain("web-1: interrupted; kept on " + DeployHarness.NextN));
-        Assert.That(_h.LastOutput.Text, Does.Match($@"web-1 +ok=\d+ changed=\d+ failed=1 skipped=0  reverted \(interrupted\): kept on {DeployHarness.NextN}"), "the recap lists every node with how it ended");
+        Assert.That(_h.LastOutput.Text, Does.Contain("web-1: interrupted (the progress deadline ran out); kept on " + DeployHarness.NextN));
+        Assert.That(_h.LastOutput.Text, Does.Match($@"web-1 +ok=\d+ changed=\d+ failed=1 skipped=0  reverted \(the progress deadline ran out\): kept on {DeployHarness.NextN}"), "the recap lists every node with how it ended");
         Assert.That(_h.LastOutput.Text, Does.Match(@"web-3 +ok=\d+ changed=0 failed=0 skipped=1  skipped: the progress deadline ran out"));
         Assert.That(load.Failed, Is.Zero, load.ToString());
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
