@@ -1,10 +1,35 @@
+using Platform.Core;
 using Platform.Deploy;
 using Platform.Load;
+using Platform.TestSupport;
 
 namespace Platform.Bench.Tests;
 
 public sealed class BenchTests
 {
+    [Test]
+    public async Task Check_mode_says_what_it_would_measure_and_measures_nothing()
+    {
+        var reporter = new RecordingReporter();
+        var arguments = RunArguments.From(new Dictionary<string, string> { ["bench-runs"] = "2", ["bench-nodes"] = "3,12", ["bench-rps"] = "500" });
+        var run = new RunContext(new EnvironmentLayout(RepositoryRoot.Path, "local"), arguments, checkMode: true, reporter);
+
+        var results = await new BenchmarkStep(run).RunAsync();
+
+        Assert.That(reporter.Text, Does.Contain("Check mode: would benchmark 2 runs of each measure at 500 requests/s, scaling over 3, 12 nodes."));
+        Assert.That(results.Runs, Is.EqualTo(2));
+    }
+
+    [TestCase("bench-runs", "0")]
+    [TestCase("bench-nodes", "3,x")]
+    [TestCase("bench-rps", "fast")]
+    public void A_bad_option_is_refused_naming_it_before_anything_runs(string name, string value)
+    {
+        var run = new RunContext(new EnvironmentLayout(RepositoryRoot.Path, "local"), RunArguments.From(new Dictionary<string, string> { [name] = value }), checkMode: true, new RecordingReporter());
+
+        Assert.That(async () => await new BenchmarkStep(run).RunAsync(), Throws.TypeOf<PlatformException>().With.Message.Contains($"--{name}"));
+    }
+
     [Test]
     public void A_cpu_sample_adds_busy_fields_and_keeps_steal_apart()
     {
