@@ -16,6 +16,8 @@ namespace Platform.Deploy;
 /// </summary>
 public sealed class LockedApplyStep(RunContext run)
 {
+    private readonly List<string> _drained = [];
+
     /// <param name="targets">The run's targets: the lock names Deploy when Apply runs as part of one.</param>
     public async Task<Inventory?> RunAsync(IReadOnlyCollection<string>? targets = null)
     {
@@ -42,6 +44,7 @@ public sealed class LockedApplyStep(RunContext run)
         }
         catch (Exception ex) when (applied is not null && ex is PlatformException or OperationCanceledException)
         {
+            await UndrainKeptAsync((ex as IAppliedInPart)?.Changed);
             // Terraform may have changed part of the plan before it failed: the line names what was planned and,
             // when the state told, what of it changed.
             await AuditAsync(applied, ex is OperationCanceledException ? "interrupted" : "failed", (ex as IAppliedInPart)?.Changed);
@@ -80,8 +83,40 @@ public sealed class LockedApplyStep(RunContext run)
         var timeout = RollOptions.From(run.Arguments, "-").DrainTimeout;
         foreach (var slot in (await lb.ShowStatAsync(run.Cancellation)).Where(s => !s.IsMaintenance && leaving.Any(prefix => s.Server.StartsWith(prefix, StringComparison.Ordinal))))
         {
+            _drained.Add(slot.Server);
             var left = await lb.DrainAsync(slot.Server, timeout, run.Cancellation);
             run.Reporter.Info($"{slot.Server}: drained{(left > 0 ? $" ({left} session(s) left at the timeout)" : string.Empty)} and in maintenance: its node goes with this plan");
+        }
+    }
+
+    // Terraform failed or was stopped before it removed a drained node (a stale plan, a state lock, Ctrl+C): the
+    // node still runs and is put back into the pool, instead of staying out of it until a roll or Verify finds it.
+    // Nodes whose resources Terraform changed (per the state) are left out: they may be gone.
+    private async Task UndrainKeptAsync(IReadOnlyList<string>? changed)
+    {
+        if (_drained.Count == 0 || DeployRun.Current(run) is not { } deploy)
+        {
+            return;
+        }
+
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        foreach (var server in _drained)
+        {
+            var node = server[..server.LastIndexOf('_')];
+            if (changed?.Any(address => address.Contains($"[\"{node}\"]", StringComparison.Ordinal)) == true)
+            {
+                continue;
+            }
+
+            try
+            {
+                await (await deploy.HaproxyAsync()).SetStateAsync(server, SlotState.Ready, cleanup.Token);
+                run.Reporter.Info($"{server}: back in the pool (Terraform did not remove {node})");
+            }
+            catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+            {
+                run.Reporter.Warn($"{server} could not be put back into the pool ({ex.Message}): it takes no traffic until ./build.sh --target=RollNode --version=<the running release> puts it back.");
+            }
         }
     }
 

@@ -435,6 +435,43 @@ public sealed class ZeroDowntimeTests
             await DeployRun.FinishAsync(apply, ["Deploy"], true, null);
         }
 
+        // A reviewed scale-in plan gone stale (the state moved on since): Terraform refuses it after web-4 was drained,
+        // and web-4, which still runs, goes back into the pool rather than staying out of it.
+        var review = _h.Env.NewRun(new Dictionary<string, string> { ["var"] = "app_nodes=3" });
+        await new Provision.PlanStep(review).RunAsync();
+        var stalePlan = Path.Combine(_h.Env.Scratch, "scale-in.tfplan");
+        File.Copy(review.Layout.PlanFile, stalePlan, overwrite: true);
+        var moveOn = _h.Env.NewRun(new Dictionary<string, string> { ["var"] = "app_nodes=4", ["replace"] = "terraform_data.haproxy_backends" });
+        await new Provision.PlanStep(moveOn).RunAsync();
+        await new Provision.ApplyStep(moveOn).RunAsync();
+        var staleSaid = new RecordingReporter(TestContext.Progress);
+        var stale = _h.Env.NewRun(new Dictionary<string, string> { ["plan"] = stalePlan, ["target"] = "Apply" }, reporter: staleSaid);
+        try
+        {
+            var refused = await Assert.ThrowsAsync<PlatformException>(() => new LockedApplyStep(stale).RunAsync());
+            Assert.That(refused!.Message, Does.Contain("stale"));
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(stale, ["Apply"], false, "stale");
+        }
+
+        Assert.That(staleSaid.Text, Does.Match(@"web-4_808[12]: drained and in maintenance").And.Match(@"web-4_808[12]: back in the pool \(Terraform did not remove web-4\)"));
+        var asking = await DeployRun.ForAsync(_h.Env.NewRun());
+        try
+        {
+            var haproxy = await asking.HaproxyAsync();
+            await Poll.UntilAsync(
+                async () => (await haproxy.ShowStatAsync()).Any(st => st.Server.StartsWith("web-4_", StringComparison.Ordinal) && st.Status.StartsWith("UP", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(15),
+                TimeSpan.FromMilliseconds(100),
+                "web-4 did not serve again");
+        }
+        finally
+        {
+            await asking.DisposeAsync();
+        }
+
         // Scaling in under load: web-4 leaves HAProxy's pool drained before Terraform stops it.
         var load = await _h.UnderLoadAsync(async () =>
         {
@@ -453,8 +490,10 @@ public sealed class ZeroDowntimeTests
         Assert.That(load.Failed, Is.Zero, load + "\n" + web4.Text);
         Assert.That(web4.Text, Does.Match(@"web-4_808[12]: drained and in maintenance: its node goes with this plan"));
         Assert.That(File.Exists(Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "deploy.lock")), Is.False, "released at the end of the run");
-        var applies = (await File.ReadAllLinesAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log"))).Where(l => l.Contains("target=Apply", StringComparison.Ordinal)).ToList();
-        Assert.That(applies, Has.Count.EqualTo(2), "the refused Apply changed nothing and is not audited as a change");
+        var audited = (await File.ReadAllLinesAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log"))).Where(l => l.Contains("target=Apply", StringComparison.Ordinal)).ToList();
+        Assert.That(audited.Where(l => l.Contains("result=failed", StringComparison.Ordinal)), Has.Exactly(1).Contains("planned="), "the stale plan, which Terraform refused");
+        var applies = audited.Where(l => !l.Contains("result=failed", StringComparison.Ordinal)).ToList();
+        Assert.That(applies, Has.Count.EqualTo(2), "the Apply refused by the lock changed nothing and is not audited as a change");
         Assert.That(applies[0], Does.Contain("result=succeeded changed=+terraform_data.host[\"web-4\"]"));
         Assert.That(applies[1], Does.Contain("result=succeeded changed=").And.Contain("-terraform_data.host[\"web-4\"]"));
         Assert.That(await File.ReadAllTextAsync(Path.Combine(_h.Inventory.SingleWithRole("lb").BaseDir, "audit.log")), Does.Contain(applies[0]), "on the lb host too");
