@@ -43,6 +43,9 @@ defaults
     option redispatch 1
     retries 3
     retry-on conn-failure empty-response response-timeout
+    # On a reload the old process keeps an idle keep-alive connection until it has answered one more
+    # request (with Connection: close), rather than closing it as the client sends that request.
+    option idle-close-on-response
     default-server inter 1s fastinter 500ms downinter 1s rise 1 fall 2 slowstart 0s
 
 frontend catalog
