@@ -30,6 +30,14 @@ public static class RollbackTarget
     public static (string Version, string Why) Choose(IReadOnlyDictionary<string, NodeRelease?> records)
     {
         var running = Running(records);
+        // Split evenly, no release is the fleet's and none the canary: which way to go is the operator's choice.
+        var split = records.Where(r => r.Value is not null).GroupBy(r => r.Value!.Version).OrderByDescending(g => g.Count()).ToList();
+        if (split.Count > 1 && split[0].Count() == split[1].Count())
+        {
+            var sides = string.Join("; ", split.Where(g => g.Count() == split[0].Count()).Select(g => $"{g.Key} on {string.Join(", ", g.Select(r => r.Key).Order(StringComparer.Ordinal))}"));
+            throw new PlatformException($"The nodes are split evenly ({sides}): no release is the one most of them run, so Rollback cannot tell which way is back. Pass --version= with the release to go back to. Nothing was changed.");
+        }
+
         var off = records.Where(r => r.Value is not null && r.Value.Version != running).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
         // Not a node an earlier Rollback took off the running release (a Rollback that stopped part-way): that would send it forward again.
         if (off.Count > 0 && off.All(r => r.Value!.Previous.Contains(running) && !(r.Value.RolledBackFrom ?? []).Contains(running)))

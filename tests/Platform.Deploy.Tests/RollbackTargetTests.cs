@@ -28,6 +28,22 @@ public sealed class RollbackTargetTests
         Assert.That(why, Is.EqualTo("Rolling back web-2 from 2.1 to 2.0, which the other nodes run"));
     }
 
+    // Two nodes back on 1.9.0, two on 1.10.0: neither is the canary, whatever order the names sort in.
+    [Test]
+    public void Nodes_split_evenly_leave_the_choice_to_the_operator()
+    {
+        var nodes = new Dictionary<string, NodeRelease?>
+        {
+            ["web-1"] = Runs("1.9.0", "1.10.0", "1.9.0"), ["web-2"] = Runs("1.9.0", "1.10.0", "1.9.0"),
+            ["web-3"] = Runs("1.10.0", "1.9.0"), ["web-4"] = Runs("1.10.0", "1.9.0"),
+        };
+
+        var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(nodes));
+
+        Assert.That(error!.Message, Does.Contain("split evenly (1.9.0 on web-1, web-2; 1.10.0 on web-3, web-4)").And.Contain("Pass --version=").And.Contain("Nothing was changed"));
+        Assert.That(RollbackTarget.Check(nodes, "1.9.0").Version, Is.EqualTo("1.9.0"), "--version decides");
+    }
+
     [Test]
     public void A_canary_rolled_back_already_does_not_send_the_others_to_it()
     {
