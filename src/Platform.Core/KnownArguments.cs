@@ -44,15 +44,34 @@ public static class KnownArguments
             .Where(n => n.Length > 0 && !n.Contains('_', StringComparison.Ordinal))
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <exception cref="PlatformException">An argument is unknown: names it, and the closest known one.</exception>
+    /// <summary>Platform's arguments that take several values, one per occurrence; every other one takes one.</summary>
+    public static readonly IReadOnlySet<string> Repeatable = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "var", "replace" };
+
+    /// <exception cref="PlatformException">An argument is unknown (names it, and the closest known one), or one that takes one value is given more than once.</exception>
     public static void Check(IEnumerable<string> commandLine)
     {
-        var unknown = Unknown(commandLine);
+        var line = commandLine.ToList();
+        var unknown = Unknown(line);
         if (unknown.Count > 0)
         {
             throw new PlatformException(
                 string.Join(" ", unknown.Select(n => $"--{n} is not an argument Platform or Cake knows{(Closest(n) is { } c ? $" (did you mean --{c}?)" : string.Empty)}.")) +
                 " See README.md, \"Arguments\". Nothing was run.");
+        }
+
+        // Only the last value would count: --node=web-1 --node=web-2 would roll web-2 alone, silently.
+        var repeated = line
+            .Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2))
+            .Where(p => Platform.Contains(p[0]) && !Repeatable.Contains(p[0]))
+            .GroupBy(p => p[0] == "release-version" ? "version" : p[0].ToLowerInvariant())
+            .Where(g => g.Count() > 1)
+            .ToList();
+        if (repeated.Count > 0)
+        {
+            throw new PlatformException(
+                string.Join(" ", repeated.Select(g => $"--{g.Key} is given {g.Count()} times ({string.Join(", ", g.Select(p => p[1]))}), and it takes one value: only the last would count.")) +
+                " Pass it once (only --var and --replace take several). Nothing was run.");
         }
     }
 

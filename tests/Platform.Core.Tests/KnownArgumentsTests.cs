@@ -14,6 +14,16 @@ public sealed partial class KnownArgumentsTests
     }
 
     [Test]
+    public void An_argument_that_takes_one_value_given_twice_is_refused_naming_both_values()
+    {
+        var error = Assert.Throws<PlatformException>(() => KnownArguments.Check(["/x/Cake.dll", "build/build.cake", "--target=RollNode", "--node=web-1", "--release-version=1.4.0", "--Node=web-2"]));
+
+        Assert.That(error!.Message, Does.Contain("--node is given 2 times (web-1, web-2), and it takes one value").And.Contain("Nothing was run"));
+        Assert.That(Assert.Throws<PlatformException>(() => KnownArguments.Check(["--release-version=1.4.0", "--release-version=1.5.0"]))!.Message, Does.StartWith("--version is given 2 times"), "named as the user typed it");
+        Assert.DoesNotThrow(() => KnownArguments.Check(["--var=app_nodes=4", "--var=x=1", "--replace=a", "--replace=b", "--node=web-1"]), "--var and --replace take several");
+    }
+
+    [Test]
     public void Platform_and_Cake_options_values_and_Cake_configuration_pass()
     {
         string[] line = ["/x/Cake.dll", "build/build.cake", "--target=Deploy", "-v", "diagnostic", "--verbosity=quiet", "--var=app_nodes=4", "--var", "x=1", "--settings_skipverification=true", "--dryrun", "--surge=0", "--batch-size", "-1", "--Environment=local", "--no-report", "--invalidate-script-cache"];
