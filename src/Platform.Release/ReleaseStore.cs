@@ -81,7 +81,8 @@ public sealed class ReleaseStore(string directory)
         ReleaseVersion.Validate(version);
         if (!Exists(version))
         {
-            throw new PlatformException($"No release {version} in {directory}. Build it first: ./build.sh --target=Package --version={version}.");
+            // Packaging now builds the current sources: release N only when they are N's (its tag checked out).
+            throw new PlatformException($"No release {version} in {directory}. A release built before: restore its files there (catalog-{version}.*: the tarballs, their .sha256 and the manifest; CI keeps them as artifacts). A new one: build it with ./build.sh --target=Package --version={version}, from the sources of that release (for an older release, check out its tag first).");
         }
 
         var tarball = Packed(Stem(version))!;

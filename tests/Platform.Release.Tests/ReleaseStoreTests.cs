@@ -23,6 +23,15 @@ public sealed class ReleaseStoreTests
     [TearDown]
     public void RemoveStore() => RepositoryRoot.RemoveScratch(_root);
 
+    // Packaging builds the current sources: the advice for a missing old release is to restore it, not to rebuild it.
+    [Test]
+    public void A_missing_release_is_named_with_how_to_restore_it_before_how_to_build_it()
+    {
+        var error = Assert.Throws<PlatformException>(() => _store.Find("0.9.0"));
+
+        Assert.That(error!.Message, Does.StartWith($"No release 0.9.0 in {_store.Directory}. A release built before: restore its files there (catalog-0.9.0.*").And.Contain("check out its tag first"));
+    }
+
     [Test]
     public void The_contract_migrations_any_kept_release_ships_are_known()
     {
