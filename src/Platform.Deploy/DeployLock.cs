@@ -54,11 +54,12 @@ public sealed class DeployLock(HostSession lb)
     }
 
     /// <summary>Releases the lock if this holder still holds it (checked and removed in one command), and notes when.</summary>
-    public async Task ReleaseAsync(LockHolder holder, CancellationToken cancellation) =>
-        await lb.RunCheckedAsync(
-            $"if grep -qF {ShellQuote.Quote(holder.Token)} {ShellQuote.Quote(Path)} 2>/dev/null; then rm -f {ShellQuote.Quote(Path)} && date +%s%3N > {ShellQuote.Quote(ReleasedPath)}; fi",
+    /// <returns>False when the lock was no longer <paramref name="holder"/>'s (broken by Unlock --force, maybe taken by another run since).</returns>
+    public async Task<bool> ReleaseAsync(LockHolder holder, CancellationToken cancellation) =>
+        (await lb.RunCheckedAsync(
+            $"if grep -qF {ShellQuote.Quote(holder.Token)} {ShellQuote.Quote(Path)} 2>/dev/null; then rm -f {ShellQuote.Quote(Path)} && date +%s%3N > {ShellQuote.Quote(ReleasedPath)} && echo released; else echo lost; fi",
             "releasing the deploy lock",
-            cancellation);
+            cancellation)).Trim() == "released";
 
     internal static TimeSpan? ReleasedAgo(string output) =>
         output.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var released, var now]

@@ -62,7 +62,12 @@ public sealed class RunLock(RunContext run, PhaseTimeline timeline)
     {
         if (_held is { } held)
         {
-            await new DeployLock(lb).ReleaseAsync(held, cancellation);
+            if (!await new DeployLock(lb).ReleaseAsync(held, cancellation))
+            {
+                // Broken while this run held it (Unlock --force on a run that seemed dead): another run may have changed the hosts meanwhile.
+                run.Reporter.Warn($"This run's deploy lock was no longer its own when it ended: it was broken (Unlock --force) while the run went on, and another run may have changed the hosts since. Check them with ./build.sh --target=Verify --environment={run.Environment}.");
+            }
+
             Forget();
         }
     }

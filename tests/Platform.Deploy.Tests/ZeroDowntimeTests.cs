@@ -357,7 +357,8 @@ public sealed class ZeroDowntimeTests
         await DeployRun.FinishAsync(next, ["RollNode"], true, null);
 
         // A lock whose run is alive here (this very process) is kept: breaking it would let two rolls run at once.
-        var dead = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN, ["as"] = "bob" });
+        var bobSaid = new RecordingReporter();
+        var dead = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.NextN, ["as"] = "bob" }, reporter: bobSaid);
         await (await DeployRun.ForAsync(dead)).LockAsync("Rollback", DeployHarness.NextN);
         var alive = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Unlock", DeployHarness.NextN, run => new UnlockStep(run).RunAsync()));
         Assert.That(alive!.Message, Does.Contain($"still going: bob on {Environment.MachineName} (Rollback, version 91.1.0, process {Environment.ProcessId})").And.Contain("--force"));
@@ -368,7 +369,9 @@ public sealed class ZeroDowntimeTests
         Assert.That(Directory.GetFiles(_h.Env.NewRun().Layout.ReportsDir), Has.Length.EqualTo(reports), "an Unlock is no rollout: no deploy report");
         Assert.That(removed!.Operator, Is.EqualTo("bob"));
         Assert.That(_h.LastOutput.Text, Does.Contain("Released the deploy lock of bob"));
-        await (await DeployRun.ForAsync(dead)).DisposeAsync();
+        // Had bob's run been alive after all (paused), it learns at its end that its lock was broken.
+        await DeployRun.FinishAsync(dead, ["Rollback"], false, "went on after its lock was broken");
+        Assert.That(bobSaid.Text, Does.Contain("This run's deploy lock was no longer its own when it ended").And.Contain("--target=Verify"));
 
         var audit = await File.ReadAllTextAsync(Path.Combine(_h.Env.ArtifactsDir, "audit.log"));
         Assert.That(audit, Does.Contain("operator=alice target=Deploy version=91.1.0 result=succeeded"));
