@@ -27,8 +27,10 @@ public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operato
         var errors = await NodeLog.ErrorCountAsync(node, version, slot, token);
         results.Add(new ComplianceResult("logs", errors == 0, errors == 0 ? "no error-level entries since start" : $"{errors} error-level entries in {node.Layout.LogFile(version, slot)}"));
 
-        var keys = AuthorizedKeysPlan.For(await node.Ssh.ReadFileAsync(node.Layout.Node.AuthorizedKeysFile, token), circle);
-        results.Add(new ComplianceResult("authorized_keys", !keys.Changes, keys.Changes ? $"differs from the trusted circle ({keys.Describe()}); run SeedKeys" : "exactly the trusted circle"));
+        var (current, expired) = AuthorizedKeysPlan.WithoutExpired(await node.Ssh.ReadFileAsync(node.Layout.Node.AuthorizedKeysFile, token), DateTimeOffset.UtcNow);
+        var keys = AuthorizedKeysPlan.For(current, circle);
+        var stillListed = expired.Count == 0 ? string.Empty : $" (and the expired key(s) of {string.Join(", ", expired)}, which sshd refuses; the next SeedKeys removes them)";
+        results.Add(new ComplianceResult("authorized_keys", !keys.Changes, keys.Changes ? $"differs from the trusted circle ({keys.Describe()}); run SeedKeys" : "exactly the trusted circle" + stillListed));
 
         try
         {

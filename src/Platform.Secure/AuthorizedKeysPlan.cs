@@ -8,7 +8,7 @@ namespace Platform.Secure;
 /// not in the circle (revoked, rotated out, expired, or added by hand) are removed, named by their
 /// comment (Platform writes the operator's name there). Only fingerprints and names are ever reported.
 /// </summary>
-public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, int UnreadableLines, bool ContentDiffers)
+public sealed partial record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Added, IReadOnlyList<string> Removed, int UnreadableLines, bool ContentDiffers)
 {
     public bool Changes => ContentDiffers;
 
@@ -50,6 +50,36 @@ public sealed record AuthorizedKeysPlan(string Desired, IReadOnlyList<string> Ad
         var updated = wanted.Where(w => presentLines.TryGetValue(w.Key, out var line) && line != wantedLines[w.Key]).Select(w => $"{w.Key} ({w.Value})").ToList();
         return new AuthorizedKeysPlan(desired, added, removed, unreadable, !string.Equals(current, desired, StringComparison.Ordinal)) { Updated = updated };
     }
+
+    /// <summary>
+    /// <paramref name="current"/> without the lines sshd refuses already, their <c>expiry-time</c> (as SeedKeys writes it,
+    /// <c>yyyyMMddHHmmZ</c>) past at <paramref name="now"/>, and the names of those keys: an operator who expired is out
+    /// of the circle from that moment, and their line is no drift until the next SeedKeys removes it.
+    /// </summary>
+    public static (string? Content, IReadOnlyList<string> Expired) WithoutExpired(string? current, DateTimeOffset now)
+    {
+        if (current is null)
+        {
+            return (null, []);
+        }
+
+        var expired = new List<string>();
+        var kept = current.Split('\n').Where(line =>
+        {
+            var match = ExpiryTime().Match(line.Trim());
+            if (!match.Success || !DateTimeOffset.TryParseExact(match.Groups[1].Value, "yyyyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var until) || until > now)
+            {
+                return true;
+            }
+
+            expired.Add(OpenSshPublicKey.TryParseLine(line.Trim(), out var key, out _) && key!.Comment.Length > 0 ? Truncate(key.Comment) : "a key");
+            return false;
+        });
+        return (string.Join('\n', kept), expired);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^expiry-time=\"(\\d{12})Z\"\\s")]
+    private static partial System.Text.RegularExpressions.Regex ExpiryTime();
 
     private static string Truncate(string comment) => comment.Length <= 40 ? comment : comment[..40] + "…";
 

@@ -35,6 +35,23 @@ public sealed class AuthorizedKeysPlanTests
         Assert.That(current, Is.EqualTo(_alice.AuthorizedKeysLine + "\n" + _deploy.AuthorizedKeysLine + "\n"), "sorted by operator name");
     }
 
+    // carol expired yesterday: sshd refuses her line already, so a Verify before the next SeedKeys finds no drift in it.
+    [Test]
+    public void A_line_whose_expiry_passed_is_left_out_of_the_comparison_and_named()
+    {
+        var now = new DateTimeOffset(2030, 6, 2, 12, 0, 0, TimeSpan.Zero);
+        var carol = new Operator { Name = "carol", PublicKey = _stranger.KeyText, AddedAt = DateTimeOffset.UnixEpoch, ExpiresAt = now.AddDays(-1) };
+        var seeded = AuthorizedKeysPlan.For(null, [_deploy, _alice, carol]).Desired;
+
+        var (current, expired) = AuthorizedKeysPlan.WithoutExpired(seeded, now);
+
+        Assert.That(expired, Is.EqualTo(new[] { "carol" }));
+        Assert.That(AuthorizedKeysPlan.For(current, [_deploy, _alice]).Changes, Is.False, "exactly the circle once her line is set aside");
+        var (later, none) = AuthorizedKeysPlan.WithoutExpired(seeded, now.AddDays(-2));
+        Assert.That(none, Is.Empty, "before her expiry her line counts");
+        Assert.That(AuthorizedKeysPlan.For(later, [_deploy, _alice]).Removed, Has.Count.EqualTo(1));
+    }
+
     [Test]
     public void A_key_whose_owner_or_expiry_changes_is_reported()
     {
