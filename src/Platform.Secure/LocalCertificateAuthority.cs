@@ -35,7 +35,13 @@ public sealed class LocalCertificateAuthority(ISecretStore store, CommandRunner 
             AtomicFile.WriteAllText(ca, (await store.GetAsync(PrivateKeyEntry, cancellation))!, AtomicFile.OwnerOnly);
             var pub = Path.Combine(dir, "key.pub");
             await File.WriteAllTextAsync(pub, key.KeyText + "\n", cancellation);
-            await commands.RunAsync("ssh-keygen", ["-q", "-s", ca, "-I", identity, "-n", principal, "-V", $"{validFrom}:{validTo}", pub], cancellation: cancellation);
+            // A serial of its own (a KRL can revoke one certificate), and none of the forwarding Platform never uses:
+            // the hosts' sshd turns it off as well, this is the second line.
+            var serial = (BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)) >> 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await commands.RunAsync(
+                "ssh-keygen",
+                ["-q", "-s", ca, "-I", identity, "-n", principal, "-V", $"{validFrom}:{validTo}", "-z", serial, "-O", "no-port-forwarding", "-O", "no-agent-forwarding", "-O", "no-x11-forwarding", pub],
+                cancellation: cancellation);
             return (await File.ReadAllTextAsync(Path.Combine(dir, "key-cert.pub"), cancellation)).Trim();
         });
     }

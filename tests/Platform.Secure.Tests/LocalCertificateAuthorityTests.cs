@@ -75,6 +75,29 @@ public sealed class LocalCertificateAuthorityTests
         Assert.That(SshCertificateValidity.ValidFrom(certificate).LocalDateTime, Is.EqualTo(from), "read as ssh-keygen reads it");
     }
 
+    [Test]
+    public async Task Each_certificate_has_a_serial_of_its_own_and_permits_no_forwarding()
+    {
+        var user = await SshKeygen.NewKeyAsync(_dir, "user");
+        var authority = NewRunsAuthority();
+
+        var first = await ListAsync(await authority.SignAsync(user.Public, "root", TimeSpan.FromMinutes(5), "test"));
+        var second = await ListAsync(await authority.SignAsync(user.Public, "root", TimeSpan.FromMinutes(5), "test"));
+
+        var serials = new[] { first, second }.Select(l => l.Single(x => x.StartsWith("Serial:", StringComparison.Ordinal))).ToList();
+        Assert.That(serials.Distinct().Count(), Is.EqualTo(2), string.Join(" / ", serials));
+        Assert.That(serials, Has.None.EqualTo("Serial: 0"));
+        var extensions = first.SkipWhile(l => l != "Extensions:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
+        Assert.That(extensions, Does.Contain("permit-pty").And.None.Contains("forwarding"));
+    }
+
+    private async Task<List<string>> ListAsync(string certificate)
+    {
+        var file = Path.Combine(_dir, "cert-" + Guid.NewGuid().ToString("N") + "-cert.pub");
+        await File.WriteAllTextAsync(file, certificate + "\n");
+        return (await _commands.RunAsync("ssh-keygen", ["-L", "-f", file])).StandardOutput.Split('\n').Select(l => l.Trim()).ToList();
+    }
+
     private async Task<string> PublicKeyOfAsync(string privateKey)
     {
         var file = Path.Combine(_dir, "check-" + Guid.NewGuid().ToString("N"));
