@@ -36,8 +36,8 @@ public static class LostStateGuard
 
         throw new PlatformException(
             $"{planFile} makes the environment from nothing: Terraform's state holds no resource, but {run.Layout.InventoryFile} {hosts}. " +
-            "The state was lost or emptied, and applying would make every host again beside those that run. Restore the state (a local state keeps its previous version as terraform.tfstate.backup beside it), " +
-            $"or, if those hosts are really gone, remove {run.Layout.InventoryFile} and run again. Nothing was changed.");
+            "Either this plan was made against another, empty state (another --state-dir or backend): plan again here. Or the state was lost or emptied, and applying would make every host again beside those that run: " +
+            $"restore the state (a local state keeps its previous version as terraform.tfstate.backup beside it), or, if those hosts are really gone, remove {run.Layout.InventoryFile} and run again. Nothing was changed.");
     }
 
     // Managed resources only: the data sources a plan reads are in its prior state too, even for an empty state.

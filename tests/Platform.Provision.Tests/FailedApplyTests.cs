@@ -117,7 +117,7 @@ public sealed class FailedApplyTests
 
         var error = await Assert.ThrowsAsync<PlatformException>(() => PlanAndApplyAsync("hosts=2"));
 
-        Assert.That(error!.Message, Does.Contain("Terraform's state holds no resource").And.Contain("web-1, web-2").And.Contain("terraform.tfstate.backup").And.Contain("Nothing was changed"));
+        Assert.That(error!.Message, Does.Contain("Terraform's state holds no resource").And.Contain("web-1, web-2").And.Contain("terraform.tfstate.backup").And.Contain("made against another, empty state").And.Contain("Nothing was changed"));
         Assert.That(File.ReadAllText(state), Is.Empty, "nothing applied");
 
         // Truncated with the state (a full disk): it may have listed hosts that run, so still refused.
