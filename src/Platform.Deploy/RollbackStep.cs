@@ -4,7 +4,8 @@ namespace Platform.Deploy;
 
 /// <summary>
 /// The Rollback target: rolls the app nodes back (see <see cref="RollbackTarget"/> for which release;
-/// <c>--version=</c> picks another one they ran) with the same zero-downtime steps.
+/// <c>--version=</c> picks another one they ran; <c>--node=</c> rolls back that node alone, by its own record) with the
+/// same zero-downtime steps.
 /// Refused when the database was already contracted past that release (see <see cref="ContractGuard"/>).
 /// </summary>
 public sealed class RollbackStep(RunContext run)
@@ -13,7 +14,9 @@ public sealed class RollbackStep(RunContext run)
     {
         var deploy = await DeployRun.ForAsync(run);
         var damaged = new List<string>();
-        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation, damaged);
+        // With --node, that node's own record decides (it ran the release it goes back to): the other nodes need not
+        // be reachable, as in an incident where one host is down and a bad release must come off another.
+        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation, damaged, run.Arguments.Get("node"));
         string release, why;
         try
         {

@@ -11,10 +11,11 @@ namespace Platform.Deploy;
 public static class RunningRelease
 {
     /// <param name="damaged">Given, told of each node whose record is damaged (its record reads as null), as "name (file)".</param>
-    public static async Task<IReadOnlyDictionary<string, NodeRelease?>> ReadAllAsync(DeployRun deploy, CancellationToken token, ICollection<string>? damaged = null)
+    /// <param name="only">One node's record only (the others need not be reachable): null, every app node's.</param>
+    public static async Task<IReadOnlyDictionary<string, NodeRelease?>> ReadAllAsync(DeployRun deploy, CancellationToken token, ICollection<string>? damaged = null, string? only = null)
     {
         var stats = ReadStatsAsync(deploy, token);
-        var records = await Task.WhenAll(deploy.Inventory.AppNodes.Select(async host =>
+        var records = await Task.WhenAll(deploy.Inventory.AppNodes.Where(h => only is null || h.Name == only).Select(async host =>
         {
             var node = await deploy.NodeAsync(host);
             var probe = await NodeProbe.ReadAsync(node, deploy.Processes, deploy.SlotPorts, "-", token);

@@ -215,6 +215,22 @@ public sealed class ZeroDowntimeTests
             Assert.That(said, Does.Contain("[verify] web-3: FAILED reachable:"));
             Assert.That(said, Does.Contain("[verify] web-1: ok version").And.Contain("[verify] web-2: ok version"), "the others are still checked");
             Assert.That(said, Does.Match(@"web-1\s+ok=\d+ changed=0 failed=0").And.Match(@"web-3\s+ok=0 changed=0 failed=1"), "and the recap printed");
+
+            // An incident with a host down: Rollback --node takes web-1 back by its own record, without web-3.
+            var back = new RecordingReporter(TestContext.Progress);
+            var rollback = _h.Env.NewRun(new Dictionary<string, string> { ["node"] = "web-1", ["target"] = "Rollback" }, reporter: back);
+            try
+            {
+                await new RollbackStep(rollback).RunAsync();
+            }
+            finally
+            {
+                await DeployRun.FinishAsync(rollback, ["Rollback"], true, null);
+            }
+
+            Assert.That(back.Text, Does.Contain($"Rolling back from {DeployHarness.NextN} to {DeployHarness.N}"));
+            Assert.That(NodeRelease.Parse(await File.ReadAllTextAsync(Path.Combine(_h.Inventory.Host("web-1").BaseDir, "current.json")))!.Version, Is.EqualTo(DeployHarness.N));
+            await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-1"));
         }
         finally
         {
