@@ -51,6 +51,12 @@ public sealed partial class EnvironmentLayout
     /// <summary>The plan Plan writes and Apply applies by default, in this mode.</summary>
     public string PlanFileFor(bool checkMode) => checkMode ? CheckPlanFile : PlanFile;
 
+    /// <summary>
+    /// The variables file Platform hands Terraform: beside the state, or in check mode beside the check plan,
+    /// so that a dry run leaves <c>.platform/&lt;env&gt;/</c> as it was.
+    /// </summary>
+    public string VariablesFileFor(bool checkMode) => Path.Combine(checkMode ? Path.GetDirectoryName(CheckPlanFile)! : StateDir, "platform.tfvars.json");
+
     public string KeysDir => Path.Combine(StateDir, "keys");
 
     public string DeployKeyFile => Path.Combine(KeysDir, "id_ed25519");

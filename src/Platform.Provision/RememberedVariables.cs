@@ -20,10 +20,17 @@ public static class RememberedVariables
     /// <summary>The remembered values the run does not set itself, then the run's own (<c>name=value</c> each).</summary>
     /// <param name="reporter">Told of each value kept; null: nobody (a saved plan is applied with the values it was made with).</param>
     /// <param name="platformFilled">Variables Platform passes itself: a value remembered for one (from before they were refused as --var) is dropped, and said.</param>
-    public static IReadOnlyList<string> Merge(EnvironmentLayout layout, IReadOnlyList<string> given, IReporter? reporter, IReadOnlySet<string>? platformFilled = null)
+    /// <param name="sensitive">Variables the configuration declares sensitive (name → declaring file): one remembered from before it was declared so refuses the run, its value unsaid.</param>
+    public static IReadOnlyList<string> Merge(EnvironmentLayout layout, IReadOnlyList<string> given, IReporter? reporter, IReadOnlySet<string>? platformFilled = null, IReadOnlyDictionary<string, string>? sensitive = null)
     {
         var names = given.Select(Name).ToHashSet(StringComparer.Ordinal);
         var remembered = Read(FileOf(layout));
+        if (remembered.Select(Name).FirstOrDefault(n => sensitive?.ContainsKey(n) == true) is { } secret)
+        {
+            // Dropping it would plan the variable back to its default; keeping it would print it. The user moves it.
+            throw new PlatformException($"{FileOf(layout)} keeps a --var value for {secret}, which {sensitive![secret]} now declares sensitive. Move it to the secrets store (printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment={layout.Environment} --secret=KEY, then \"TF_VAR_{secret}\": \"secret:KEY\" under terraformEnvironment in {layout.SettingsFile}) and remove it from {FileOf(layout)}. Nothing was changed.");
+        }
+
         foreach (var dropped in remembered.Where(v => platformFilled?.Contains(Name(v)) == true))
         {
             reporter?.Warn($"Not keeping --var={Name(dropped)}=… from an earlier Apply ({FileOf(layout)}): Platform passes {Name(dropped)} to Terraform itself.");

@@ -53,14 +53,15 @@ public sealed class TerraformEnvironment
             ["deployKeyFile"] = JsonValue.Create(run.Layout.DeployKeyFile),
             ["circlePublicKeys"] = new JsonArray(circle.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
         };
-        var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), saysVariables ? run.Reporter : null, TerraformVariables.PlatformFilled(settings.TerraformVariables));
-        var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, overrides);
+        var sensitive = SensitiveVariables.In(run.Layout.InfraDir);
+        var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), saysVariables ? run.Reporter : null, TerraformVariables.PlatformFilled(settings.TerraformVariables), sensitive);
+        var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, overrides, sensitive);
         var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();
 
         var runner = new TerraformRunner(run, terraformEnvironment);
         run.Reporter.Verbose($"terraform init in {run.Layout.InfraDir}");
         await runner.InitAsync(backendConfig);
-        var arguments = variables.ToArguments(Path.Combine(run.Layout.StateDir, "platform.tfvars.json"));
+        var arguments = variables.ToArguments(run.Layout.VariablesFileFor(run.CheckMode));
         return new TerraformEnvironment(run, settings, runner, arguments, overrides);
     }
 

@@ -23,7 +23,8 @@ public sealed class TerraformVariables
         IReadOnlyDictionary<string, JsonNode?> templates,
         string source,
         IReadOnlyDictionary<string, JsonNode> placeholders,
-        IEnumerable<string> overrides)
+        IEnumerable<string> overrides,
+        IReadOnlyDictionary<string, string>? sensitive = null)
     {
         var result = new TerraformVariables();
         foreach (var (name, template) in templates)
@@ -31,7 +32,7 @@ public sealed class TerraformVariables
             result._values[name] = Fill(template, placeholders, $"{source}.{name}");
         }
 
-        result._overrides.AddRange(ParseOverrides(overrides, templates, source));
+        result._overrides.AddRange(ParseOverrides(overrides, templates, source, sensitive));
         return result;
     }
 
@@ -39,9 +40,10 @@ public sealed class TerraformVariables
     /// The user's <c>--var=name=value</c> overrides, refusing a malformed one and one of the variables
     /// Platform fills in itself (those of platform.json's <c>terraformVariables</c> made of <c>${…}</c>
     /// placeholders: where state lives, who the hosts trust), which no run may move. A plain value there is
-    /// the environment's default, which <c>--var</c> may override.
+    /// the environment's default, which <c>--var</c> may override. A variable the configuration declares
+    /// sensitive (<paramref name="sensitive"/>: name → declaring file) is refused too: its value comes from the secrets store.
     /// </summary>
-    public static IReadOnlyList<(string Name, string Value)> ParseOverrides(IEnumerable<string> overrides, IReadOnlyDictionary<string, JsonNode?> templates, string source)
+    public static IReadOnlyList<(string Name, string Value)> ParseOverrides(IEnumerable<string> overrides, IReadOnlyDictionary<string, JsonNode?> templates, string source, IReadOnlyDictionary<string, string>? sensitive = null)
     {
         var platformVariables = PlatformFilled(templates);
         var parsed = new List<(string Name, string Value)>();
@@ -59,11 +61,23 @@ public sealed class TerraformVariables
                 throw new PlatformException($"--var={name}=… cannot be given: Platform passes {name} to Terraform itself ({source}). Leave it out.");
             }
 
+            if (sensitive?.GetValueOrDefault(name) is { } declaredIn)
+            {
+                throw SensitiveGiven(name, declaredIn);
+            }
+
             parsed.Add((name, raw[(eq + 1)..]));
         }
 
         return parsed;
     }
+
+    /// <summary>
+    /// A sensitive variable given as <c>--var</c>: its value would show in the process list, the output and the files that
+    /// remember <c>--var</c> values. The value is not repeated here.
+    /// </summary>
+    public static PlatformException SensitiveGiven(string name, string declaredIn) =>
+        new($"--var={name}=… cannot be given: {declaredIn} declares {name} sensitive, and a --var value shows in the process list and the run's output and is kept in files. Store it in the secrets store (printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment=… --secret=KEY) and name it in the environment's platform.json, under terraformEnvironment: \"TF_VAR_{name}\": \"secret:KEY\". Nothing was changed.");
 
     /// <summary>The variables of platform.json's <c>terraformVariables</c> that Platform fills in (made of <c>${…}</c> placeholders).</summary>
     public static IReadOnlySet<string> PlatformFilled(IReadOnlyDictionary<string, JsonNode?> templates) => templates

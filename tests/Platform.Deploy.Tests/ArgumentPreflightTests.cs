@@ -43,4 +43,19 @@ public sealed class ArgumentPreflightTests
     [Test]
     public void A_var_of_the_environments_own_variables_passes() =>
         Assert.DoesNotThrow(() => ArgumentPreflight.Check(Run(("var", "app_nodes=4")), ["Plan"]));
+
+    [Test]
+    public void A_var_of_a_variable_declared_sensitive_fails_the_run_before_anything_runs()
+    {
+        using var repository = ScratchFolder.Create("preflight-sensitive");
+        var infra = Path.Combine(repository.Path, "infra", "shop");
+        Directory.CreateDirectory(infra);
+        File.WriteAllText(Path.Combine(infra, "platform.json"), """{ "terraformVariables": { "environment": "${environment}" } }""");
+        File.WriteAllText(Path.Combine(infra, "variables.tf"), "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}\n");
+        var run = new RunContext(new EnvironmentLayout(repository.Path, "shop"), RunArguments.From(new Dictionary<string, string> { ["var"] = "db_password=hunter2" }), checkMode: false, new RecordingReporter());
+
+        var error = Assert.Throws<PlatformException>(() => ArgumentPreflight.Check(run, ["Package", "Plan", "Apply"]));
+
+        Assert.That(error!.Message, Does.Contain($"{Path.Combine(infra, "variables.tf")} declares db_password sensitive").And.Not.Contain("hunter2"));
+    }
 }

@@ -147,6 +147,7 @@ public sealed class LocalEnvironmentTests
     {
         var layout = _env.NewRun().Layout;
         var reviewed = await File.ReadAllBytesAsync(layout.PlanFile);
+        var variables = await File.ReadAllBytesAsync(layout.VariablesFileFor(checkMode: false));
         var said = new RecordingReporter();
         var check = _env.NewRun(new Dictionary<string, string> { ["var"] = "app_nodes=3" }, checkMode: true, reporter: said);
 
@@ -156,6 +157,8 @@ public sealed class LocalEnvironmentTests
         Assert.That(summary.Add, Is.EqualTo(new[] { "terraform_data.host[\"web-3\"]" }), "the check shows what a real run would do");
         Assert.That(await File.ReadAllBytesAsync(layout.PlanFile), Is.EqualTo(reviewed), "the plan Apply applies is untouched");
         Assert.That(File.Exists(layout.CheckPlanFile), Is.True);
+        Assert.That(await File.ReadAllBytesAsync(layout.VariablesFileFor(checkMode: false)), Is.EqualTo(variables), "the state folder is left as it was");
+        Assert.That(File.Exists(layout.VariablesFileFor(checkMode: true)), Is.True);
         Assert.That(Inventory.Load(layout.InventoryFile).AppNodes.Count(), Is.EqualTo(2), "nothing applied");
         Assert.That(said.Text, Does.Contain("the plan adds web-3; the steps after Apply cannot ask it"));
     }
