@@ -52,6 +52,36 @@ public sealed class ContractGuard
         }
     }
 
+    /// <summary>
+    /// Of <paramref name="versions"/>, those <see cref="CheckAsync"/> would refuse, each with the contracts that block it: for
+    /// a message offering releases to go back to. Releases missing from the store are not judged here; none when the guard
+    /// is off (<c>--force</c>) or the database cannot be asked (the check itself still runs, and says why, when one is chosen).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RefusedAmongAsync(IEnumerable<string> versions)
+    {
+        var refused = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        IReadOnlyList<string> applied;
+        try
+        {
+            applied = _applied is null ? [] : await _applied;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return refused;
+        }
+
+        var contracts = _deploy.Releases.KnownContractMigrations();
+        foreach (var version in versions.Distinct().Where(_deploy.Releases.Exists))
+        {
+            if (Blocking(applied, contracts, _deploy.Releases.Find(version).Manifest) is { Count: > 0 } blocking)
+            {
+                refused[version] = blocking;
+            }
+        }
+
+        return refused;
+    }
+
     /// <summary>The contract migrations applied (<paramref name="applied"/> among <paramref name="contracts"/>) that <paramref name="target"/> does not ship.</summary>
     public static IReadOnlyList<string> Blocking(IEnumerable<string> applied, IReadOnlySet<string> contracts, ReleaseManifest target)
     {

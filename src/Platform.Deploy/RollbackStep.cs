@@ -22,14 +22,31 @@ public sealed class RollbackStep(RunContext run)
         {
             (release, why) = run.Arguments.Get("version") is { } chosen ? RollbackTarget.Check(records, chosen) : RollbackTarget.Choose(records);
         }
-        catch (PlatformException ex) when (damaged.Count > 0)
+        catch (PlatformException ex)
         {
             // The refusal is about what the records say; a damaged one says nothing, and that is the cause to name.
-            throw new PlatformException($"{ex.Message} The record of {string.Join(", ", damaged.Order(StringComparer.Ordinal))} is damaged (empty, or not the JSON Platform writes): what that node ran before is unknown; pass --version= with a release the nodes ran (a roll rewrites the record and keeps the damaged one beside it).", ex);
+            var damagedNote = damaged.Count == 0 ? string.Empty : $" The record of {string.Join(", ", damaged.Order(StringComparer.Ordinal))} is damaged (empty, or not the JSON Platform writes): what that node ran before is unknown; pass --version= with a release the nodes ran (a roll rewrites the record and keeps the damaged one beside it).";
+            var refusedNote = await RefusedNoteAsync(deploy, records);
+            if (damagedNote.Length == 0 && refusedNote.Length == 0)
+            {
+                throw;
+            }
+
+            throw new PlatformException(ex.Message + damagedNote + refusedNote, ex);
         }
 
         // Said once: RollNode then only checks that HAProxy sends each node traffic on its slot.
         run.Reporter.Info(records.Values.All(r => r?.Version == release) ? $"Every node already runs {release}: nothing to roll back." : why);
         return await new RollNodeStep(run).RunAsync(release, "Rollback");
+    }
+
+    // A refusal offers the releases the nodes ran: those the contract guard would refuse in turn are named, so that the
+    // operator does not pick one only to be refused again.
+    private async Task<string> RefusedNoteAsync(DeployRun deploy, IReadOnlyDictionary<string, NodeRelease?> records)
+    {
+        var ran = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous.Prepend(r.Version));
+        var refused = await new ContractGuard(run, deploy, run.Cancellation).RefusedAmongAsync(ran);
+        return refused.Count == 0 ? string.Empty
+            : $" Among the releases named, the database was contracted past {string.Join("; ", refused.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} ({string.Join(", ", r.Value)} applied)"))}: going back to {(refused.Count == 1 ? "it" : "them")} is refused too, unless --force.";
     }
 }

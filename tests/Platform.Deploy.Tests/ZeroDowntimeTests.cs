@@ -740,6 +740,9 @@ public sealed class ZeroDowntimeTests
 
         Assert.That(error!.Message, Does.Contain("contracted past it").And.Contain("V4__drop_items_search_name.sql"));
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
+        // A refusal that offers the releases the nodes ran names the one the contract rules out as well.
+        var offered = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Rollback", "0.0.1", run => new RollbackStep(run).RunAsync()));
+        Assert.That(offered!.Message, Does.Contain("0.0.1 is not one of them").And.Contain($"Among the releases named, the database was contracted past {DeployHarness.N} (V4__drop_items_search_name.sql applied): going back to it is refused too, unless --force."));
 
         // RollNode to N (one node or all) would break the same way: refused before any node is touched.
         var pids = Pids();
