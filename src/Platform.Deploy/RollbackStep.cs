@@ -1,4 +1,5 @@
 using Platform.Core;
+using Platform.Secure;
 
 namespace Platform.Deploy;
 
@@ -16,7 +17,16 @@ public sealed class RollbackStep(RunContext run)
         var damaged = new List<string>();
         // With --node, that node's own record decides (it ran the release it goes back to): the other nodes need not
         // be reachable, as in an incident where one host is down and a bad release must come off another.
-        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation, damaged, run.Arguments.Get("node"));
+        IReadOnlyDictionary<string, NodeRelease?> records;
+        try
+        {
+            records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation, damaged, run.Arguments.Get("node"));
+        }
+        catch (HostUnreachableException ex) when (run.Arguments.Get("node") is null && deploy.Inventory.AppNodes.Any(h => h.Name == ex.Host))
+        {
+            throw new PlatformException($"{ex.Message} A Rollback of every node needs each of them; to take a bad release off the nodes that answer meanwhile, run Rollback --node=NAME for each (it goes by that node's own record). Nothing was changed.", ex);
+        }
+
         string release, why;
         try
         {

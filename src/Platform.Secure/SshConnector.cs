@@ -94,7 +94,8 @@ public sealed class SshConnector(SshCredentials credentials, TimeSpan? timeout =
             {
                 SshAuthenticationException => new PlatformException(
                     $"'{host.Name}' ({endpoint}) refused the login with {credentials.PrivateKeyFile}{(credentials.CertificateFile is null ? string.Empty : " and its certificate")}: {ex.Message.TrimEnd('.')}. Is this key in the trusted circle on that host (SeedKeys)?", ex),
-                SocketException or SshOperationTimeoutException or TimeoutException => new PlatformException(
+                SocketException or SshOperationTimeoutException or TimeoutException => new HostUnreachableException(
+                    host.Name,
                     $"Cannot reach '{host.Name}' at {host.Address}:{host.SshPort}: {ex.Message}. Is the environment up? In the local environment, Apply (and so Deploy) starts again the hosts a reboot or a crash stopped. " + (host.Roles.All(r => r == "app")
                         ? $"If this host is gone for good, Terraform still counts it as created: replace it with ./build.sh --target=Apply --replace=ADDRESS (its resource address; in the local environment terraform_data.host[\"{host.Name}\"])."
                         : $"Bring it back rather than replace it: replacing the {string.Join("/", host.Roles)} host destroys what it holds."), ex),

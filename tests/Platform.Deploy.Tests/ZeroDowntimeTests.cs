@@ -216,7 +216,19 @@ public sealed class ZeroDowntimeTests
             Assert.That(said, Does.Contain("[verify] web-1: ok version").And.Contain("[verify] web-2: ok version"), "the others are still checked");
             Assert.That(said, Does.Match(@"web-1\s+ok=\d+ changed=0 failed=0").And.Match(@"web-3\s+ok=0 changed=0 failed=1"), "and the recap printed");
 
-            // An incident with a host down: Rollback --node takes web-1 back by its own record, without web-3.
+            // An incident with a host down: a Rollback of every node is refused naming the way on, Rollback --node ...
+            var whole = _h.Env.NewRun(new Dictionary<string, string> { ["target"] = "Rollback" }, reporter: new RecordingReporter());
+            try
+            {
+                var refused = await Assert.ThrowsAsync<PlatformException>(() => new RollbackStep(whole).RunAsync());
+                Assert.That(refused!.Message, Does.StartWith("Cannot reach 'web-3'").And.Contain("run Rollback --node=NAME for each").And.EndWith("Nothing was changed."));
+            }
+            finally
+            {
+                await DeployRun.FinishAsync(whole, ["Rollback"], false, "refused");
+            }
+
+            // ... which takes web-1 back by its own record, without web-3.
             var back = new RecordingReporter(TestContext.Progress);
             var rollback = _h.Env.NewRun(new Dictionary<string, string> { ["node"] = "web-1", ["target"] = "Rollback" }, reporter: back);
             try
