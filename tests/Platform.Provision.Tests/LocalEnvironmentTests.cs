@@ -166,6 +166,11 @@ public sealed class LocalEnvironmentTests
     [Test, DependsOnTest(nameof(Check_mode_plans_aside_and_leaves_the_plan_under_review_as_it_was), AllowFailure = true)]
     public async Task One_more_app_node_adds_exactly_that_node()
     {
+        var handover = Path.Combine(_env.StateDir, "hosts", "lb", "haproxy", "admin.sock");
+        Assume.That(handover.Length, Is.LessThanOrEqualTo(90), "below a deeper folder HAProxy's reload binds anew (a unix socket path's limit)");
+        var frontend = ListenerInodes(_env.Range.Address(10), 8080);
+        Assert.That(frontend, Has.Count.EqualTo(1));
+
         var summary = await _env.ApplyAsync(new Dictionary<string, string> { ["var"] = "app_nodes=3" });
 
         Assert.That(summary.Add, Is.EqualTo(new[] { "terraform_data.host[\"web-3\"]" }), summary.Describe());
@@ -175,6 +180,9 @@ public sealed class LocalEnvironmentTests
         Assert.That(await File.ReadAllTextAsync(RememberedVariables.FileOf(_env.NewRun().Layout)), Does.Contain("\"app_nodes=3\""), "the next Plan keeps the applied value");
         await using var session = await HostSession.OpenAsync(_env.Inventory.Host("web-3"), Connector());
         Assert.That((await session.RunCheckedAsync("echo ok", "echo")).Trim(), Is.EqualTo("ok"));
+        // HAProxy reloaded for the new backend list by taking the listening socket over, not binding a second one:
+        // a connection queued on the old process's socket as it stopped would have been reset.
+        Assert.That(ListenerInodes(_env.Range.Address(10), 8080), Is.EqualTo(frontend), "the frontend's listening socket was handed over");
     }
 
     [Test, DependsOnTest(nameof(One_more_app_node_adds_exactly_that_node), AllowFailure = true)]
@@ -386,13 +394,17 @@ public sealed class LocalEnvironmentTests
 
     /// <summary>TCP ports in LISTEN state on addresses starting with <paramref name="prefix"/>, from /proc/net/tcp.</summary>
     private static List<int> ListenersOn(string prefix) =>
+        Listeners().Where(l => l.Address.StartsWith(prefix, StringComparison.Ordinal)).Select(l => l.Port).ToList();
+
+    /// <summary>The inodes of the sockets listening on exactly <paramref name="address"/>:<paramref name="port"/>.</summary>
+    private static List<string> ListenerInodes(string address, int port) =>
+        Listeners().Where(l => l.Address == address && l.Port == port).Select(l => l.Inode).ToList();
+
+    private static IEnumerable<(string Address, int Port, string Inode)> Listeners() =>
         File.ReadAllLines("/proc/net/tcp").Skip(1)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f[3] == "0A")
-            .Select(f => (Address: DecodeAddress(f[1].Split(':')[0]), Port: int.Parse(f[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture)))
-            .Where(l => l.Address.StartsWith(prefix, StringComparison.Ordinal))
-            .Select(l => l.Port)
-            .ToList();
+            .Select(f => (DecodeAddress(f[1].Split(':')[0]), int.Parse(f[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture), f[9]));
 
     private static string DecodeAddress(string hex)
     {

@@ -12,6 +12,16 @@ dir="$LB_DIR/haproxy"
 mkdir -p "$dir"
 command -v haproxy >/dev/null || fail "haproxy not found: install it with 'sudo apt-get install -y haproxy'."
 
+# Seamless reloads: the new process takes the listening sockets over from the old one (-x below) through
+# a local socket exposing them, so a connection the kernel queued on the old process's socket as it stopped
+# is accepted, not reset. A unix socket path holds at most 107 bytes (HAProxy binds "<path>.<pid>.tmp" first):
+# below a deep folder there is none, and a reload binds anew as before.
+handover="$dir/admin.sock"
+handover_socket=""
+if [ ${#handover} -le 90 ]; then
+  handover_socket="    stats socket $handover mode 600 level admin expose-fd listeners"
+fi
+
 servers=""
 while read -r name target; do
   [ -n "$name" ] || continue
@@ -26,6 +36,7 @@ cat >"$new" <<CONFIG
 global
     # Runtime API, admin level, on the lb host's own loopback address only; reached through SSH.
     stats socket ipv4@$RUNTIME_API level admin
+$handover_socket
     stats timeout 10s
     server-state-file $dir/haproxy.state
     maxconn 4096
@@ -79,7 +90,13 @@ if is_running "$dir/haproxy.pid" haproxy; then
   } >"$dir/haproxy.state.tmp" && mv "$dir/haproxy.state.tmp" "$dir/haproxy.state"
   mv "$new" "$dir/haproxy.cfg"
   old=$(tr -dc '0-9' <"$dir/haproxy.pid")
-  haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -sf "$old"
+  # HAProxy exits when it cannot take the sockets over (a process started before this change, a stale socket
+  # file): the old process still serves, and the reload binds anew.
+  if ! { [ -S "$handover" ] && [ -n "$handover_socket" ] && haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -x "$handover" -sf "$old" 2>"$dir/handover.err"; }; then
+    [ ! -s "$dir/handover.err" ] || log "haproxy could not take the listening sockets over ($(tail -n 1 "$dir/handover.err")); binding them anew"
+    haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -sf "$old"
+  fi
+  rm -f "$dir/handover.err"
   log "haproxy reloaded (servers kept their states)"
   wait_port "$LB_ADDRESS" "$FRONTEND_PORT" 10 || fail "haproxy did not listen on $LB_ADDRESS:$FRONTEND_PORT"
   wait_port "$runtime_host" "$runtime_port" 10 || fail "haproxy runtime API did not listen on $RUNTIME_API"
