@@ -105,7 +105,16 @@ env --default-signal=INT true 2>/dev/null && default_signals=(env --default-sign
 ( trap - INT QUIT; exec ${default_signals[@]+"${default_signals[@]}"} dotnet cake build/build.cake ${args[@]+"${args[@]}"} ) <&0 &
 cake=$!
 trap 'kill -TERM "$cake" 2>/dev/null || true' TERM HUP
-trap 'kill -INT "$cake" 2>/dev/null || true' INT
+# `dotnet cake` is the SDK's host, with Cake a child of it: the host passes SIGTERM on but not SIGINT (which
+# a terminal sends the whole group), so a SIGINT goes to its children too.
+interrupt_cake() {
+  if command -v pgrep >/dev/null; then
+    kill -INT "$cake" $(pgrep -P "$cake") 2>/dev/null || true
+  else
+    kill -TERM "$cake" 2>/dev/null || true # no way to find the child: the host passes SIGTERM on
+  fi
+}
+trap interrupt_cake INT
 # `wait` returns early when a trapped signal arrives: wait again until Cake has ended, then take its
 # exit status (the shell keeps it for a child already waited for).
 while kill -0 "$cake" 2>/dev/null; do wait "$cake" || true; done

@@ -4,20 +4,33 @@ using Platform.TestSupport;
 namespace Platform.Core.Tests;
 
 /// <summary>
-/// build.sh as users and CI run it, with a stand-in <c>dotnet</c> first on PATH: the arguments Cake
+/// build.sh as users and CI run it, with a stand-in <c>dotnet</c> (host and Cake child, as the SDK runs it) first on PATH: the arguments Cake
 /// gets, its exit status, the stdin it reads, a SIGTERM sent to build.sh alone reaching Cake, and
 /// Ctrl+C (SIGINT to the whole process group) stopping Cake while build.sh waits for it.
 /// </summary>
 [NonParallelizable]
 public sealed class BootstrapScriptTests
 {
-    // Stands in for `dotnet tool restore`, `dotnet publish` and `dotnet cake`; the latter logs what it
-    // got, and on SIGTERM takes a moment to "clean up" before it exits, as Cake reverting a roll would.
+    // Stands in for `dotnet tool restore`, `dotnet publish` and `dotnet cake`. As the SDK's host does, `dotnet cake`
+    // runs Cake as a child process (FakeCake), passes SIGTERM on to it and not SIGINT (a terminal's Ctrl+C reaches
+    // the whole process group, so the host leaves it to Cake).
     private const string FakeDotnet = """
         #!/usr/bin/env bash
         if [ "$1 $2" = "tool restore" ] && [ -n "${FAKE_RESTORE_ERROR:-}" ]; then echo "$FAKE_RESTORE_ERROR"; exit 1; fi
         [ "$1" = cake ] || exit 0
         shift 2
+        ( trap - INT; exec "$(dirname "$0")/fake-cake" "$@" ) <&0 &
+        child=$!
+        trap ':' INT
+        trap 'kill -TERM $child 2>/dev/null' TERM
+        while kill -0 $child 2>/dev/null; do wait $child; done
+        wait $child
+        """;
+
+    // Cake itself: logs what it got, and on SIGTERM or SIGINT takes a moment to "clean up" before it exits, as
+    // Cake reverting a roll would.
+    private const string FakeCake = """
+        #!/usr/bin/env bash
         echo "args: $*" >> "$FAKE_LOG"
         echo "NO_COLOR=${NO_COLOR:-}" >> "$FAKE_LOG"
         if IFS= read -r -t 5 line; then echo "stdin: $line" >> "$FAKE_LOG"; fi
@@ -43,8 +56,11 @@ public sealed class BootstrapScriptTests
         _dir = RepositoryRoot.NewScratch("bootstrap");
         File.Copy(Path.Combine(RepositoryRoot.Path, "build.sh"), Path.Combine(_dir, "build.sh"));
         Directory.CreateDirectory(Path.Combine(_dir, "bin"));
-        File.WriteAllText(Path.Combine(_dir, "bin", "dotnet"), FakeDotnet.ReplaceLineEndings("\n") + "\n");
-        File.SetUnixFileMode(Path.Combine(_dir, "bin", "dotnet"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var (name, text) in new[] { ("dotnet", FakeDotnet), ("fake-cake", FakeCake) })
+        {
+            File.WriteAllText(Path.Combine(_dir, "bin", name), text.ReplaceLineEndings("\n") + "\n");
+            File.SetUnixFileMode(Path.Combine(_dir, "bin", name), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     [TearDown]
