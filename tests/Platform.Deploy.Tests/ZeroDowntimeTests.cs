@@ -718,6 +718,13 @@ public sealed class ZeroDowntimeTests
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync());
         // Not while a node still runs N, which the contract would break: refused, nothing applied.
         await _h.RunAsync("RollNode", DeployHarness.N, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
+        // Most nodes run N+1 already; web-2, back on N, is still proven on N+1's schema before a Deploy rolls it.
+        await _h.RunAsync("CheckCompatibility", DeployHarness.NextN, async run =>
+        {
+            await new CheckCompatibilityStep(run).RunAsync();
+            return true;
+        });
+        Assert.That(_h.LastOutput.Text, Does.Contain($"Running the smoke tests of release {DeployHarness.N} against {_h.Inventory.ServiceUrl} (proving {DeployHarness.N} still works on {DeployHarness.NextN}'s schema"));
         var early = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("ContractDb", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync()));
         Assert.That(early!.Message, Does.Contain($"Refusing to contract the database for {DeployHarness.NextN}: web-2 runs {DeployHarness.N}").And.Contain("Nothing was changed"));
         var migrate = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("MigrateDb", DeployHarness.NextN, run => new CheckedMigrateDbStep(run).RunAsync(), ("phase", "contract")));
