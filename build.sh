@@ -20,7 +20,9 @@ cd "$(dirname "$0")"
 
 # Cake owns the flag --version (it prints Cake's version), so Platform's --version=X.Y.Z travels
 # to the script as --release-version=X.Y.Z; build.cake reads it back as "version".
-# --version with its value after a space is taken the same way; --version alone (or before another flag) stays Cake's.
+# --version with its value after a space is taken the same way; --version alone stays Cake's (it prints Cake's
+# version). Given with other arguments but no value (`--version "$VERSION"` with VERSION unset), it is refused:
+# Cake would print its version and exit 0 without running the target, and a CI job would pass having done nothing.
 args=()
 set -- "$@" ""
 while [ $# -gt 1 ]; do
@@ -31,11 +33,14 @@ while [ $# -gt 1 ]; do
     --*=) echo "Error: ${arg} has no value: give one (${arg}VALUE) or leave the argument out." >&2; exit 1 ;;
     --version=*) args+=("--release-version=${arg#--version=}") ;;
     --version)
-      if [ $# -gt 1 ] && [ "${1#-}" = "$1" ]; then
+      if [ $# -gt 1 ] && [ -n "$1" ] && [ "${1#-}" = "$1" ]; then
         args+=("--release-version=$1")
         shift
-      else
+      elif [ ${#args[@]} -eq 0 ] && [ $# -eq 1 ]; then
         args+=("$arg")
+      else
+        echo "Error: --version has no value: give one (--version=X.Y.Z), or leave it out for the version from git. (./build.sh --version alone prints Cake's version.)" >&2
+        exit 1
       fi
       ;;
     *) args+=("$arg") ;;

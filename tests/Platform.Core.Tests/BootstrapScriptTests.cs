@@ -120,18 +120,34 @@ public sealed class BootstrapScriptTests
         Assert.That(File.ReadAllText(kept), Is.EqualTo("tests: 5 passed, 0 failed\n"));
     }
 
-    // Alone, or before another flag, --version is Cake's own (it prints Cake's version): passed on as it is.
-    [TestCase("--version")]
-    [TestCase("--version", "--target=RollNode")]
-    public void A_version_without_a_value_after_it_is_cakes_own(params string[] arguments)
+    // Alone, --version is Cake's own (it prints Cake's version): passed on as it is.
+    [Test]
+    public void A_version_alone_is_cakes_own()
     {
-        using var script = Start(arguments);
+        using var script = Start(["--version"]);
         script.StandardInput.Close();
         script.StandardOutput.ReadToEnd();
         script.WaitForExit();
 
         Assert.That(script.ExitCode, Is.Zero);
-        Assert.That(File.ReadAllText(Log), Does.Contain($"args: {string.Join(' ', arguments)}\n"));
+        Assert.That(File.ReadAllText(Log), Does.Contain("args: --version\n"));
+    }
+
+    // With a target, a --version whose value went missing (`--version "$VERSION"`, VERSION unset) would have Cake print
+    // its version and exit 0 without running the target: a CI job passing having done nothing.
+    [TestCase("--target=Deploy", "--version")]
+    [TestCase("--version", "--target=RollNode")]
+    [TestCase("--target=Deploy", "--version", "")]
+    public void A_version_without_a_value_beside_other_arguments_is_refused_before_cake_runs(params string[] arguments)
+    {
+        using var script = Start(arguments);
+        script.StandardInput.Close();
+        var error = script.StandardError.ReadToEnd();
+        script.WaitForExit();
+
+        Assert.That(script.ExitCode, Is.EqualTo(1));
+        Assert.That(error, Does.Contain("--version has no value: give one (--version=X.Y.Z)"));
+        Assert.That(File.Exists(Log), Is.False, "Cake did not run");
     }
 
     [Test]
