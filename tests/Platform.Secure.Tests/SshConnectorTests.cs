@@ -21,11 +21,12 @@ public sealed class SshConnectorTests
             };
             var connector = new SshConnector(new SshCredentials(key.PrivateFile));
 
-            var app = await Assert.ThrowsAsync<PlatformException>(() => HostSession.OpenAsync(Host("web-1", "app"), connector));
-            var db = await Assert.ThrowsAsync<PlatformException>(() => HostSession.OpenAsync(Host("db", "db"), connector));
+            var app = await Assert.ThrowsAsync<HostUnreachableException>(() => HostSession.OpenAsync(Host("web-1", "app"), connector));
+            var db = await Assert.ThrowsAsync<HostUnreachableException>(() => HostSession.OpenAsync(Host("db", "db"), connector));
 
             Assert.That(app!.Message, Does.Contain("Cannot reach 'web-1'").And.Contain("--replace=ADDRESS").And.Contain("terraform_data.host[\"web-1\"]"));
             Assert.That(db!.Message, Does.Contain("Cannot reach 'db'").And.Contain("Bring it back rather than replace it").And.Not.Contain("--replace"));
+            Assert.That((app.Host, db.Host), Is.EqualTo(("web-1", "db")), "a step that can go on without the host is told which it is");
         }
         finally
         {
