@@ -113,10 +113,14 @@ trap 'kill -TERM "$cake" 2>/dev/null || true' TERM HUP
 # `dotnet cake` is the SDK's host, with Cake a child of it: the host passes SIGTERM on but not SIGINT (which
 # a terminal sends the whole group), so a SIGINT goes to its children too.
 interrupt_cake() {
-  if command -v pgrep >/dev/null; then
-    kill -INT "$cake" $(pgrep -P "$cake") 2>/dev/null || true
+  local children
+  children=$(pgrep -P "$cake" 2>/dev/null) || children=""
+  if [ -n "$children" ]; then
+    kill -INT "$cake" $children 2>/dev/null || true
   else
-    kill -TERM "$cake" 2>/dev/null || true # no way to find the child: the host passes SIGTERM on
+    # No pgrep, or Cake not started yet: the host passes SIGTERM on (to a Cake started later, its handler is
+    # not there yet, and the run ends as a Ctrl+C ends it).
+    kill -TERM "$cake" 2>/dev/null || true
   fi
 }
 trap interrupt_cake INT

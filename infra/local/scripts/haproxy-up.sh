@@ -10,18 +10,13 @@ umask 022
 
 dir="$LB_DIR/haproxy"
 mkdir -p "$dir"
+dir=$(cd "$dir" && pwd) # absolute: HAProxy runs from inside it
 command -v haproxy >/dev/null || fail "haproxy not found: install it with 'sudo apt-get install -y haproxy'."
 
 # Seamless reloads: the new process takes the listening sockets over from the old one (-x below) through
 # a local socket exposing them, so a connection the kernel queued on the old process's socket as it stopped
-# is accepted, not reset. A unix socket path holds at most 107 bytes (HAProxy binds "<path>.<pid>.tmp" first):
-# below a deep folder there is none, and a reload binds anew as before.
-handover="$dir/admin.sock"
-handover_socket=""
-if [ ${#handover} -le 90 ]; then
-  handover_socket="    stats socket $handover mode 600 level admin expose-fd listeners"
-fi
-
+# is accepted, not reset. Its path is relative to the folder HAProxy starts in ($dir): a unix socket's path
+# holds at most 107 bytes, and the repository may lie deeper than that leaves room for.
 servers=""
 while read -r name target; do
   [ -n "$name" ] || continue
@@ -36,7 +31,7 @@ cat >"$new" <<CONFIG
 global
     # Runtime API, admin level, on the lb host's own loopback address only; reached through SSH.
     stats socket ipv4@$RUNTIME_API level admin
-$handover_socket
+    stats socket unix@admin.sock mode 600 level admin expose-fd listeners
     stats timeout 10s
     server-state-file $dir/haproxy.state
     maxconn 4096
@@ -92,9 +87,9 @@ if is_running "$dir/haproxy.pid" haproxy; then
   old=$(tr -dc '0-9' <"$dir/haproxy.pid")
   # HAProxy exits when it cannot take the sockets over (a process started before this change, a stale socket
   # file): the old process still serves, and the reload binds anew.
-  if ! { [ -S "$handover" ] && [ -n "$handover_socket" ] && haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -x "$handover" -sf "$old" 2>"$dir/handover.err"; }; then
+  if ! (cd "$dir" && [ -S admin.sock ] && haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -x admin.sock -sf "$old" 2>handover.err); then
     [ ! -s "$dir/handover.err" ] || log "haproxy could not take the listening sockets over ($(tail -n 1 "$dir/handover.err")); binding them anew"
-    haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -sf "$old"
+    (cd "$dir" && haproxy -D -f "$dir/haproxy.cfg" -p "$dir/haproxy.pid" -sf "$old")
   fi
   rm -f "$dir/handover.err"
   log "haproxy reloaded (servers kept their states)"
