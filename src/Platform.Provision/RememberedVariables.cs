@@ -28,7 +28,7 @@ public static class RememberedVariables
         if (remembered.Select(Name).FirstOrDefault(n => sensitive?.ContainsKey(n) == true) is { } secret)
         {
             // Dropping it would plan the variable back to its default; keeping it would print it. The user moves it.
-            throw new PlatformException($"{FileOf(layout)} keeps a --var value for {secret}, which {sensitive![secret]} now declares sensitive. Move it to the secrets store (printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment={layout.Environment} --secret=KEY, then \"TF_VAR_{secret}\": \"secret:KEY\" under terraformEnvironment in {layout.SettingsFile}) and remove it from {FileOf(layout)}. Nothing was changed.");
+            throw new PlatformException($"{FileOf(layout)} keeps a --var value for {secret}, which {sensitive![secret]} now declares sensitive. Move it to the secrets store: {TerraformVariables.FromSecretsStore(secret, sensitive[secret])} Then remove it from {FileOf(layout)}. Nothing was changed.");
         }
 
         foreach (var dropped in remembered.Where(v => platformFilled?.Contains(Name(v)) == true))

@@ -23,12 +23,19 @@ public static partial class SensitiveVariables
             return result;
         }
 
-        foreach (var file in Directory.EnumerateFiles(infraDir).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(infraDir).Where(ReadByTerraform).Order(StringComparer.Ordinal))
         {
-            var names = file.EndsWith(".tf", StringComparison.Ordinal) ? InHcl(File.ReadAllText(file))
-                : file.EndsWith(".tf.json", StringComparison.Ordinal) ? InJson(File.ReadAllText(file), file)
-                : [];
-            foreach (var name in names)
+            string text;
+            try
+            {
+                text = File.ReadAllText(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new PlatformException($"{file} cannot be read ({e.Message}): Terraform reads it too. Fix or remove it. Nothing was changed.", e);
+            }
+
+            foreach (var name in file.EndsWith(".tf.json", StringComparison.Ordinal) ? InJson(text, file) : InHcl(text))
             {
                 result.TryAdd(name, file);
             }
@@ -37,17 +44,24 @@ public static partial class SensitiveVariables
         return result;
     }
 
+    // The files Terraform loads: *.tf and *.tf.json, but not an editor's leftovers (.#x.tf, #x.tf#, x.tf~) or hidden files.
+    private static bool ReadByTerraform(string path)
+    {
+        var name = Path.GetFileName(path);
+        return (name.EndsWith(".tf", StringComparison.Ordinal) || name.EndsWith(".tf.json", StringComparison.Ordinal))
+            && !name.StartsWith('.') && !name.StartsWith('#');
+    }
+
     /// <summary>The variables a native-syntax file declares sensitive.</summary>
     public static IReadOnlyList<string> InHcl(string text)
     {
-        var code = WithoutComments(text);
+        var code = Skeleton(text);
         var names = new List<string>();
         foreach (Match block in VariableBlock().Matches(code))
         {
-            var body = Body(code, block.Index + block.Length);
-            if (SensitiveTrue().IsMatch(TopLevel(body)))
+            if (SensitiveTrue().IsMatch(TopLevel(code, block.Index + block.Length)))
             {
-                names.Add(block.Groups["name"].Value);
+                names.Add(block.Groups["quoted"].Success ? block.Groups["quoted"].Value : block.Groups["bare"].Value);
             }
         }
 
@@ -59,112 +73,163 @@ public static partial class SensitiveVariables
         try
         {
             return JsonNode.Parse(text)?["variable"] is JsonObject variables
-                ? [.. variables.Where(v => v.Value?["sensitive"] is JsonValue s && s.TryGetValue<bool>(out var on) && on).Select(v => v.Key)]
+                ? [.. variables.Where(v => IsTrue(v.Value?["sensitive"])).Select(v => v.Key)]
                 : [];
         }
         catch (JsonException e)
         {
             throw new PlatformException($"{file} is not valid JSON ({e.Message}): Terraform cannot read it either. Fix the file. Nothing was changed.");
         }
+
+        // Terraform converts the string "true" to the bool.
+        static bool IsTrue(JsonNode? value) => value is JsonValue v
+            && ((v.TryGetValue<bool>(out var on) && on) || (v.TryGetValue<string>(out var text) && text == "true"));
     }
 
-    // The text with comments (#, //, /* */) blanked out, strings kept: a brace or "sensitive" in a comment counts for nothing.
-    private static string WithoutComments(string text)
+    /// <summary>
+    /// The code without what cannot declare anything: comments removed; each string and heredoc reduced to the
+    /// letters, digits, <c>_</c> and <c>-</c> of its literal text (so a label or <c>"true"</c> stays, and no brace
+    /// inside one counts), template interpolations with the strings nested in them dropped.
+    /// </summary>
+    private static string Skeleton(string text)
     {
         var result = new StringBuilder(text.Length);
         var i = 0;
         while (i < text.Length)
         {
-            if (text[i] == '"')
+            var c = text[i];
+            if (c == '"')
             {
-                var end = StringEnd(text, i);
-                result.Append(text, i, end - i);
-                i = end;
+                result.Append('"');
+                i = SkipString(text, i, result);
+                result.Append('"');
             }
-            else if (text[i] == '#' || (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '/'))
+            else if (c == '#' || (c == '/' && At(text, i + 1) == '/'))
             {
                 while (i < text.Length && text[i] != '\n')
                 {
                     i++;
                 }
             }
-            else if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '*')
+            else if (c == '/' && At(text, i + 1) == '*')
             {
                 var end = text.IndexOf("*/", i + 2, StringComparison.Ordinal);
                 i = end < 0 ? text.Length : end + 2;
                 result.Append(' ');
             }
+            else if (c == '<' && At(text, i + 1) == '<' && Heredoc().Match(text, i) is { Success: true } heredoc && heredoc.Index == i)
+            {
+                result.Append("\"\"");
+                i = HeredocEnd(text, heredoc.Index + heredoc.Length, heredoc.Groups["id"].Value);
+            }
             else
             {
-                result.Append(text[i++]);
+                result.Append(c);
+                i++;
             }
         }
 
         return result.ToString();
     }
 
-    // The index just past the string that opens at start (a backslash escapes the next character).
-    private static int StringEnd(string text, int start)
+    private static char At(string text, int i) => i < text.Length ? text[i] : '\0';
+
+    // Past the string opening at start (a backslash escapes the next character; ${…} and %{…} may hold strings of
+    // their own). Its literal identifier characters go to kept; an unterminated one ends at the line's end.
+    private static int SkipString(string text, int start, StringBuilder? kept)
     {
         var i = start + 1;
         while (i < text.Length && text[i] != '"' && text[i] != '\n')
         {
-            i += text[i] == '\\' ? 2 : 1;
+            if (text[i] == '\\')
+            {
+                i += 2;
+            }
+            else if ((text[i] == '$' || text[i] == '%') && At(text, i + 1) == '{')
+            {
+                i = SkipTemplate(text, i + 2);
+            }
+            else
+            {
+                if (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '-')
+                {
+                    kept?.Append(text[i]);
+                }
+
+                i++;
+            }
         }
 
         return Math.Min(i + 1, text.Length);
     }
 
-    // The block's body up to its closing brace (open is just past its opening brace).
-    private static string Body(string code, int open)
+    // Past the interpolation whose body starts at start (just after "${").
+    private static int SkipTemplate(string text, int start)
     {
         var depth = 1;
-        var i = open;
-        while (i < code.Length && depth > 0)
+        var i = start;
+        while (i < text.Length && depth > 0)
         {
-            if (code[i] == '"')
+            if (text[i] == '"')
             {
-                i = StringEnd(code, i);
+                i = SkipString(text, i, null);
                 continue;
             }
 
-            depth += code[i] switch { '{' => 1, '}' => -1, _ => 0 };
+            depth += text[i] switch { '{' => 1, '}' => -1, _ => 0 };
             i++;
         }
 
-        return code[open..Math.Max(open, i - 1)];
+        return i;
     }
 
-    // The body with nested blocks (validation { … }) and strings left out: only the block's own attributes.
-    private static string TopLevel(string body)
+    // Past the line that closes a heredoc (only its identifier, indented or not); the heredoc's first line starts at start.
+    private static int HeredocEnd(string text, int start, string id)
     {
-        var result = new StringBuilder(body.Length);
-        var depth = 0;
-        var i = 0;
-        while (i < body.Length)
+        var i = start;
+        while (i < text.Length)
         {
-            if (body[i] == '"')
+            var end = text.IndexOf('\n', i);
+            var line = end < 0 ? text[i..] : text[i..end];
+            i = end < 0 ? text.Length : end + 1;
+            if (line.Trim() == id)
             {
-                i = StringEnd(body, i);
-                result.Append("\"\"");
-                continue;
+                return end < 0 ? text.Length : end;
+            }
+        }
+
+        return text.Length;
+    }
+
+    // The block's own attributes (nested blocks such as validation { … } left out), from just past its opening brace
+    // to its closing one.
+    private static string TopLevel(string code, int open)
+    {
+        var result = new StringBuilder();
+        var depth = 0;
+        for (var i = open; i < code.Length; i++)
+        {
+            depth += code[i] switch { '{' or '[' or '(' => 1, '}' or ']' or ')' => -1, _ => 0 };
+            if (depth < 0)
+            {
+                break;
             }
 
-            depth += body[i] switch { '{' or '[' or '(' => 1, '}' or ']' or ')' => -1, _ => 0 };
             if (depth == 0)
             {
-                result.Append(body[i]);
+                result.Append(code[i]);
             }
-
-            i++;
         }
 
         return result.ToString();
     }
 
-    [GeneratedRegex("""(?:^|[\s}])variable\s+"(?<name>[^"]+)"\s*\{""")]
+    [GeneratedRegex("""(?:^|[\s};])variable\s+(?:"(?<quoted>[\w-]+)"|(?<bare>[A-Za-z_][\w-]*))\s*\{""")]
     private static partial Regex VariableBlock();
 
-    [GeneratedRegex(@"(?:^|[\n;])\s*sensitive\s*=\s*true\b")]
+    [GeneratedRegex(@"(?:^|[\n;{])[ \t]*sensitive\s*=\s*(?:true|""true"")(?![\w-])")]
     private static partial Regex SensitiveTrue();
+
+    [GeneratedRegex(@"\G<<-?(?<id>[A-Za-z_][\w-]*)[ \t]*\r?\n")]
+    private static partial Regex Heredoc();
 }

@@ -77,7 +77,15 @@ public sealed class TerraformVariables
     /// remember <c>--var</c> values. The value is not repeated here.
     /// </summary>
     public static PlatformException SensitiveGiven(string name, string declaredIn) =>
-        new($"--var={name}=… cannot be given: {declaredIn} declares {name} sensitive, and a --var value shows in the process list and the run's output and is kept in files. Store it in the secrets store (printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment=… --secret=KEY) and name it in the environment's platform.json, under terraformEnvironment: \"TF_VAR_{name}\": \"secret:KEY\". Nothing was changed.");
+        new($"--var={name}=… cannot be given: {declaredIn} declares {name} sensitive, and a --var value shows in the process list and the run's output and is kept in files. {FromSecretsStore(name, declaredIn)} Nothing was changed.");
+
+    /// <summary>How a sensitive variable gets its value: named in platform.json first (StoreSecret takes only the keys it names), then stored.</summary>
+    public static string FromSecretsStore(string name, string declaredIn)
+    {
+        var infraDir = Path.GetDirectoryName(Path.GetFullPath(declaredIn))!;
+        var environment = Path.GetFileName(infraDir);
+        return $"Name it in {Path.Combine(infraDir, "platform.json")} under terraformEnvironment (\"TF_VAR_{name}\": \"secret:KEY\"), then store the value: printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment={environment} --secret=KEY.";
+    }
 
     /// <summary>The variables of platform.json's <c>terraformVariables</c> that Platform fills in (made of <c>${…}</c> placeholders).</summary>
     public static IReadOnlySet<string> PlatformFilled(IReadOnlyDictionary<string, JsonNode?> templates) => templates

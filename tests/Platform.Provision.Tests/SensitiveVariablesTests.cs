@@ -36,17 +36,66 @@ public sealed class SensitiveVariablesTests
         Assert.That(SensitiveVariables.InHcl(Hcl), Is.EqualTo(new[] { "db_password", "api_token" }));
     }
 
+    // What a reader that only counts braces and quotes gets wrong: heredocs, labels without quotes, "true" as a
+    // string (Terraform converts it), strings nested in an interpolation.
+    [Test]
+    public void Heredocs_bare_labels_quoted_true_and_nested_template_strings_are_read_as_terraform_reads_them()
+    {
+        const string Hcl = """
+            variable "described" {
+              description = <<EOT
+            A brace } here, an opening { there, and cp /tmp/* /opt
+            EOT
+              sensitive = true
+            }
+            variable "user_data" {
+              default = <<-EOT
+                variable "app_nodes" { sensitive = true }
+                EOT
+            }
+            variable bare_label {
+              sensitive = "true"
+            }
+            variable "templated" {
+              default   = "${replace(var.x, "}", "")}"
+              sensitive = true
+            }
+            variable "app_nodes" {
+              type = object({ count = number, tags = map(string) })
+              default = { count = 3, tags = { sensitive = "true" } }
+            }
+            """;
+
+        Assert.That(SensitiveVariables.InHcl(Hcl.ReplaceLineEndings("\n")), Is.EqualTo(new[] { "described", "bare_label", "templated" }));
+        Assert.That(SensitiveVariables.InHcl(Hcl.ReplaceLineEndings("\r\n")), Is.EqualTo(new[] { "described", "bare_label", "templated" }), "CRLF");
+    }
+
+    [Test]
+    public void Files_terraform_skips_are_skipped_too_and_one_that_cannot_be_read_is_named()
+    {
+        using var scratch = ScratchFolder.Create("sensitive-skipped");
+        File.WriteAllText(Path.Combine(scratch.Path, "#variables.tf#"), "variable \"a\" { sensitive = true }");
+        File.WriteAllText(Path.Combine(scratch.Path, "variables.tf~"), "variable \"b\" { sensitive = true }");
+        File.CreateSymbolicLink(Path.Combine(scratch.Path, ".#variables.tf"), "root@host.1234:1700000000"); // an editor's lock: dangling
+
+        Assert.That(SensitiveVariables.In(scratch.Path), Is.Empty);
+
+        File.CreateSymbolicLink(Path.Combine(scratch.Path, "gone.tf"), Path.Combine(scratch.Path, "nowhere.tf"));
+        var error = Assert.Throws<PlatformException>(() => SensitiveVariables.In(scratch.Path));
+        Assert.That(error!.Message, Does.Contain("gone.tf cannot be read").And.Contain("Nothing was changed"));
+    }
+
     [Test]
     public void Both_syntaxes_are_read_from_the_environment_folder_and_each_name_keeps_its_file()
     {
         using var scratch = ScratchFolder.Create("sensitive");
         File.WriteAllText(Path.Combine(scratch.Path, "variables.tf"), "variable \"db_password\" {\n  sensitive = true\n}\n");
-        File.WriteAllText(Path.Combine(scratch.Path, "extra.tf.json"), """{ "variable": { "token": { "sensitive": true }, "size": { "default": 1 } } }""");
+        File.WriteAllText(Path.Combine(scratch.Path, "extra.tf.json"), """{ "variable": { "token": { "sensitive": true }, "key": { "sensitive": "true" }, "size": { "default": 1 } } }""");
         File.WriteAllText(Path.Combine(scratch.Path, "notes.txt"), "variable \"ignored\" { sensitive = true }");
 
         var found = SensitiveVariables.In(scratch.Path);
 
-        Assert.That(found.Keys, Is.EquivalentTo(new[] { "db_password", "token" }));
+        Assert.That(found.Keys, Is.EquivalentTo(new[] { "db_password", "token", "key" }));
         Assert.That(found["token"], Is.EqualTo(Path.Combine(scratch.Path, "extra.tf.json")));
     }
 
