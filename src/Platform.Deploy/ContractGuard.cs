@@ -60,23 +60,22 @@ public sealed class ContractGuard
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RefusedAmongAsync(IEnumerable<string> versions)
     {
         var refused = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        IReadOnlyList<string> applied;
         try
         {
-            applied = _applied is null ? [] : await _applied;
+            var applied = _applied is null ? [] : await _applied;
+            var contracts = _deploy.Releases.KnownContractMigrations();
+            foreach (var version in versions.Distinct().Where(_deploy.Releases.Exists))
+            {
+                if (Blocking(applied, contracts, _deploy.Releases.Find(version).Manifest) is { Count: > 0 } blocking)
+                {
+                    refused[version] = blocking;
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return refused;
-        }
-
-        var contracts = _deploy.Releases.KnownContractMigrations();
-        foreach (var version in versions.Distinct().Where(_deploy.Releases.Exists))
-        {
-            if (Blocking(applied, contracts, _deploy.Releases.Find(version).Manifest) is { Count: > 0 } blocking)
-            {
-                refused[version] = blocking;
-            }
+            // Only a note on a refusal already made: a database or manifest that cannot be read leaves it out, not the refusal.
+            refused.Clear();
         }
 
         return refused;

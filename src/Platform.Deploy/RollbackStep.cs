@@ -24,7 +24,8 @@ public sealed class RollbackStep(RunContext run)
         }
         catch (HostUnreachableException ex) when (run.Arguments.Get("node") is null && deploy.Inventory.AppNodes.Any(h => h.Name == ex.Host))
         {
-            throw new PlatformException($"{ex.Message} A Rollback of every node needs each of them; to take a bad release off the nodes that answer meanwhile, run Rollback --node=NAME for each (it goes by that node's own record). Nothing was changed.", ex);
+            var answered = await WhatEachRunsAsync(deploy, ex.Host);
+            throw new PlatformException($"{ex.Message} A Rollback of every node needs each of them ({answered}). To take a bad release off the nodes that answer meanwhile, run Rollback --node=NAME for each node that runs it: a node goes back to the release before its own (from its record), so one already on the release to keep would go back further. Nothing was changed.", ex);
         }
 
         string release, why;
@@ -36,7 +37,7 @@ public sealed class RollbackStep(RunContext run)
         {
             // The refusal is about what the records say; a damaged one says nothing, and that is the cause to name.
             var damagedNote = damaged.Count == 0 ? string.Empty : $" The record of {string.Join(", ", damaged.Order(StringComparer.Ordinal))} is damaged (empty, or not the JSON Platform writes): what that node ran before is unknown; pass --version= with a release the nodes ran (a roll rewrites the record and keeps the damaged one beside it).";
-            var refusedNote = await RefusedNoteAsync(deploy, records);
+            var refusedNote = ex is RollbackRefusedException { Offered.Count: > 0 } refused ? await RefusedNoteAsync(deploy, refused.Offered) : string.Empty;
             if (damagedNote.Length == 0 && refusedNote.Length == 0)
             {
                 throw;
@@ -50,12 +51,31 @@ public sealed class RollbackStep(RunContext run)
         return await new RollNodeStep(run).RunAsync(release, "Rollback");
     }
 
-    // A refusal offers the releases the nodes ran: those the contract guard would refuse in turn are named, so that the
-    // operator does not pick one only to be refused again.
-    private async Task<string> RefusedNoteAsync(DeployRun deploy, IReadOnlyDictionary<string, NodeRelease?> records)
+    // Which node runs what, of those that answer: the operator picks the nodes to roll back one by one.
+    private async Task<string> WhatEachRunsAsync(DeployRun deploy, string unreachable)
     {
-        var ran = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous.Prepend(r.Version));
-        var refused = await new ContractGuard(run, deploy, run.Cancellation).RefusedAmongAsync(ran);
+        var said = new List<string>();
+        foreach (var host in deploy.Inventory.AppNodes)
+        {
+            try
+            {
+                var record = host.Name == unreachable ? null : (await RunningRelease.ReadAllAsync(deploy, run.Cancellation, only: host.Name))[host.Name];
+                said.Add(host.Name == unreachable ? $"{host.Name} cannot be reached" : $"{host.Name} runs {record?.Version ?? "nothing"}");
+            }
+            catch (HostUnreachableException)
+            {
+                said.Add($"{host.Name} cannot be reached");
+            }
+        }
+
+        return string.Join(", ", said);
+    }
+
+    // A refusal offers releases the nodes ran: those the contract guard would refuse in turn are named, so that the
+    // operator does not pick one only to be refused again.
+    private async Task<string> RefusedNoteAsync(DeployRun deploy, IReadOnlyList<string> offered)
+    {
+        var refused = await new ContractGuard(run, deploy, run.Cancellation).RefusedAmongAsync(offered);
         return refused.Count == 0 ? string.Empty
             : $" Among the releases named, the database was contracted past {string.Join("; ", refused.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} ({string.Join(", ", r.Value)} applied)"))}: going back to {(refused.Count == 1 ? "it" : "them")} is refused too, unless --force.";
     }

@@ -19,7 +19,7 @@ public static class RollbackTarget
         if (!ranBefore.Contains(chosen))
         {
             var named = string.Join(", ", ranBefore.Select(v => v == running ? $"{v} (what most of them run)" : v));
-            throw new PlatformException($"Rollback goes back to a release the nodes ran before, and {chosen} is not one of them (their records name {named}). To put {chosen} on the nodes, run RollNode --version={chosen}. Nothing was changed.");
+            throw new RollbackRefusedException($"Rollback goes back to a release the nodes ran before, and {chosen} is not one of them (their records name {named}). To put {chosen} on the nodes, run RollNode --version={chosen}. Nothing was changed.", ranBefore);
         }
 
         return (chosen, $"Rolling back from {running} to {chosen}");
@@ -35,7 +35,7 @@ public static class RollbackTarget
         if (split.Count > 1 && split[0].Count() == split[1].Count())
         {
             var sides = string.Join("; ", split.Where(g => g.Count() == split[0].Count()).Select(g => $"{g.Key} on {string.Join(", ", g.Select(r => r.Key).Order(StringComparer.Ordinal))}"));
-            throw new PlatformException($"The nodes are split evenly ({sides}): no release is the one most of them run, so Rollback cannot tell which way is back. Pass --version= with the release to go back to. Nothing was changed.");
+            throw new RollbackRefusedException($"The nodes are split evenly ({sides}): no release is the one most of them run, so Rollback cannot tell which way is back. Pass --version= with the release to go back to. Nothing was changed.", [.. split.Where(g => g.Count() == split[0].Count()).Select(g => g.Key)]);
         }
 
         var off = records.Where(r => r.Value is not null && r.Value.Version != running).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
@@ -61,12 +61,14 @@ public static class RollbackTarget
         var ranBefore = records.Values.Where(r => r is not null).SelectMany(r => r!.Previous).Distinct().Where(v => v != running).ToList();
         if (previous is [null])
         {
-            throw new PlatformException(ranBefore.Count == 0
-                ? $"The nodes run {running} and keep no earlier release ({each}): there is nothing to roll back to. To put another release on them, run RollNode --version=X.Y.Z. Nothing was changed."
-                : $"The nodes run {running}, and every earlier release they keep was left by a Rollback or failed to start in place ({string.Join(", ", ranBefore)}): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed.");
+            throw new RollbackRefusedException(
+                ranBefore.Count == 0
+                    ? $"The nodes run {running} and keep no earlier release ({each}): there is nothing to roll back to. To put another release on them, run RollNode --version=X.Y.Z. Nothing was changed."
+                    : $"The nodes run {running}, and every earlier release they keep was left by a Rollback or failed to start in place ({string.Join(", ", ranBefore)}): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed.",
+                ranBefore);
         }
 
-        throw new PlatformException($"The nodes did not all run the same release before ({each}): pass --version= with the release to go back to, one of {string.Join(", ", ranBefore)}. Nothing was changed.");
+        throw new RollbackRefusedException($"The nodes did not all run the same release before ({each}): pass --version= with the release to go back to, one of {string.Join(", ", ranBefore)}. Nothing was changed.", ranBefore);
     }
 
     // The release a node ran before, leaving out those a Rollback left.

@@ -38,9 +38,10 @@ public sealed class RollbackTargetTests
             ["web-3"] = Runs("1.10.0", "1.9.0"), ["web-4"] = Runs("1.10.0", "1.9.0"),
         };
 
-        var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(nodes));
+        var error = Assert.Throws<RollbackRefusedException>(() => RollbackTarget.Choose(nodes));
 
         Assert.That(error!.Message, Does.Contain("split evenly (1.9.0 on web-1, web-2; 1.10.0 on web-3, web-4)").And.Contain("Pass --version=").And.Contain("Nothing was changed"));
+        Assert.That(error.Offered, Is.EquivalentTo(new[] { "1.9.0", "1.10.0" }), "what the message names");
         Assert.That(RollbackTarget.Check(nodes, "1.9.0").Version, Is.EqualTo("1.9.0"), "--version decides");
     }
 
@@ -48,18 +49,20 @@ public sealed class RollbackTargetTests
     public void A_canary_rolled_back_already_does_not_send_the_others_to_it()
     {
         // web-2 ran the rejected canary 2.1 and is back on 2.0: its "previous" is the canary, the others keep none.
-        var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(Nodes(Runs("2.0"), Runs("2.0", "2.1"), Runs("2.0"))));
+        var error = Assert.Throws<RollbackRefusedException>(() => RollbackTarget.Choose(Nodes(Runs("2.0"), Runs("2.0", "2.1"), Runs("2.0"))));
 
         Assert.That(error!.Message, Is.EqualTo("The nodes did not all run the same release before (web-1: 2.0, before it nothing kept, web-2: 2.0, before it 2.1, web-3: 2.0, before it nothing kept): pass --version= with the release to go back to, one of 2.1. Nothing was changed."));
+        Assert.That(error.Offered, Is.EqualTo(new[] { "2.1" }));
     }
 
     [Test]
     public void Nodes_that_keep_no_earlier_release_leave_the_choice_to_the_operator()
     {
-        var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(Nodes(Runs("2.0"), Runs("2.0"), null)));
+        var error = Assert.Throws<RollbackRefusedException>(() => RollbackTarget.Choose(Nodes(Runs("2.0"), Runs("2.0"), null)));
 
         Assert.That(error!.Message, Does.StartWith("The nodes run 2.0 and keep no earlier release (web-1: 2.0, before it nothing kept, web-2: 2.0, before it nothing kept, web-3: nothing)")
             .And.Contain("run RollNode --version=X.Y.Z").And.Not.Contain("pass --version"), "Rollback --version= only takes a release the nodes ran");
+        Assert.That(error.Offered, Is.Empty);
     }
 
     [Test]
@@ -72,7 +75,8 @@ public sealed class RollbackTargetTests
         var nodes = Nodes(Runs("2.0", "1.0"), Runs("2.0", "1.0"), Runs("2.0", "1.0"));
 
         Assert.That(RollbackTarget.Check(nodes, "1.0"), Is.EqualTo(("1.0", "Rolling back from 2.0 to 1.0")));
-        Assert.That(() => RollbackTarget.Check(nodes, "0.5"), Throws.TypeOf<PlatformException>().With.Message.Contains("0.5 is not one of them (their records name 2.0 (what most of them run), 1.0)"));
+        Assert.That(() => RollbackTarget.Check(nodes, "0.5"), Throws.TypeOf<RollbackRefusedException>().With.Message.Contains("0.5 is not one of them (their records name 2.0 (what most of them run), 1.0)")
+            .And.Property(nameof(RollbackRefusedException.Offered)).EqualTo(new[] { "2.0", "1.0" }));
     }
 
     [Test]
@@ -111,7 +115,7 @@ public sealed class RollbackTargetTests
         var back = NodeRelease.After(NodeRelease.After(null, "2.0", 8081, now), "1.0", 8082, now, rollback: false);
         back = NodeRelease.After(NodeRelease.After(back, "2.0", 8081, now), "1.0", 8082, now, rollback: true);
 
-        var error = Assert.Throws<PlatformException>(() => RollbackTarget.Choose(Nodes(back, back, back)));
+        var error = Assert.Throws<RollbackRefusedException>(() => RollbackTarget.Choose(Nodes(back, back, back)));
 
         Assert.That(error!.Message, Is.EqualTo("The nodes run 1.0, and every earlier release they keep was left by a Rollback or failed to start in place (2.0): a plain Rollback would go forward again. To go back to one of those, pass --version=. Nothing was changed."));
     }

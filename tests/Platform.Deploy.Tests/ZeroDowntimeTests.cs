@@ -221,7 +221,8 @@ public sealed class ZeroDowntimeTests
             try
             {
                 var refused = await Assert.ThrowsAsync<PlatformException>(() => new RollbackStep(whole).RunAsync());
-                Assert.That(refused!.Message, Does.StartWith("Cannot reach 'web-3'").And.Contain("run Rollback --node=NAME for each").And.EndWith("Nothing was changed."));
+                Assert.That(refused!.Message, Does.StartWith("Cannot reach 'web-3'").And.Contain($"(web-1 runs {DeployHarness.NextN}, web-2 runs {DeployHarness.NextN}, web-3 cannot be reached)")
+                    .And.Contain("run Rollback --node=NAME for each node that runs it").And.EndWith("Nothing was changed."));
             }
             finally
             {
