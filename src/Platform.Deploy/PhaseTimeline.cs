@@ -11,6 +11,9 @@ namespace Platform.Deploy;
 public sealed record PhaseSpan(string Node, string Phase, double StartSeconds, double EndSeconds)
 {
     public double Seconds => EndSeconds - StartSeconds;
+
+    /// <summary>How the phase ended when not as it should: <c>failed</c> (it threw), <c>stopped</c> (cancelled: the roll was stopped, or Ctrl+C); null when it completed.</summary>
+    public string? Ended { get; init; }
 }
 
 /// <summary>Records how long each phase of each node took, for the deploy report and the benchmark.</summary>
@@ -26,16 +29,25 @@ public sealed class PhaseTimeline
     public IReadOnlyList<PhaseSpan> Spans => _spans.ToArray();
 
     /// <summary>Times <paramref name="body"/> as one phase of one node (recorded even when it fails).</summary>
-    public async Task<T> MeasureAsync<T>(string node, string phase, Func<Task<T>> body)
+    /// <param name="judge">For a body that reports a failure rather than throwing it: "failed" (or another mark) from its result, null when it went well.</param>
+    public async Task<T> MeasureAsync<T>(string node, string phase, Func<Task<T>> body, Func<T, string?>? judge = null)
     {
         var start = Now;
+        string? ended = "failed";
         try
         {
-            return await body();
+            var result = await body();
+            ended = judge?.Invoke(result);
+            return result;
+        }
+        catch (OperationCanceledException)
+        {
+            ended = "stopped";
+            throw;
         }
         finally
         {
-            _spans.Enqueue(new PhaseSpan(node, phase, start, Now));
+            _spans.Enqueue(new PhaseSpan(node, phase, start, Now) { Ended = ended });
         }
     }
 

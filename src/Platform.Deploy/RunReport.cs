@@ -47,7 +47,7 @@ internal sealed class RunReport(RunContext run, PhaseTimeline timeline)
             timeline.Now,
             succeeded,
             error is null ? null : run.Redactor.Redact(error),
-            timeline.Spans.Select(s => new ReportPhase(s.Node, s.Phase, s.StartSeconds, s.EndSeconds)).ToList(),
+            timeline.Spans.Select(s => new ReportPhase(s.Node, s.Phase, s.StartSeconds, s.EndSeconds) { Ended = s.Ended }).ToList(),
             _recapLines,
             seconds,
             seconds is null ? null : $"{seconds.Sum(s => s.Requests)} requests, {seconds.Sum(s => s.Failed)} failed")

@@ -36,7 +36,8 @@ public sealed class VerifyStep(RunContext run)
         var nodes = deploy.Inventory.AppNodes.ToList();
         var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor("Verify", run.CheckMode));
 
-        await Task.WhenAll(nodes.Select(host => deploy.Timeline.MeasureAsync(host.Name, "verify", async () =>
+        // "checks", not the roll's own post-switch "verify": a Deploy's report shows both, apart.
+        await Task.WhenAll(nodes.Select(host => deploy.Timeline.MeasureAsync(host.Name, "checks", async () =>
         {
             IReadOnlyList<ComplianceResult> results;
             try
@@ -62,7 +63,9 @@ public sealed class VerifyStep(RunContext run)
                 }
                 recap.Record(host.Name, result.Passed ? Outcome.Ok : Outcome.Failed);
             }
-        })));
+
+            return results.All(r => r.Passed);
+        }, passed => passed ? null : "failed")));
         recap.Print(run.Reporter);
         if (recap.HasFailures)
         {

@@ -4,6 +4,9 @@ namespace Platform.Reports;
 public sealed record ReportPhase(string Node, string Phase, double StartSeconds, double EndSeconds)
 {
     public double DurationSeconds => EndSeconds - StartSeconds;
+
+    /// <summary>How the phase ended when not as it should (<c>failed</c>, <c>stopped</c>): marked on the chart and in the table; null when it completed.</summary>
+    public string? Ended { get; init; }
 }
 
 /// <summary>

@@ -62,13 +62,17 @@ public static class DeployReportMarkdown
         md.AppendLine(Row(["---", .. durations.Phases.Select(_ => "---:"), "---:"]));
         foreach (var node in durations.Nodes)
         {
-            var cells = durations.Phases.Select(phase => durations.Of(node, phase) is { } seconds ? InvariantNumbers.Seconds(seconds) : Missing);
+            var cells = durations.Phases.Select(phase => durations.Of(node, phase) is { } seconds
+                ? InvariantNumbers.Seconds(seconds) + (durations.EndedOf(node, phase) is { } ended ? $" ({ended})" : string.Empty)
+                : Missing);
             md.AppendLine(Row([node, .. cells, InvariantNumbers.Seconds(durations.TotalOf(node))]));
         }
         var slowest = durations.Slowest!.Value;
         md.AppendLine().AppendLine($"Slowest phase: {slowest.Phase} on {slowest.Node} ({InvariantNumbers.Seconds(slowest.Seconds)} s)").AppendLine();
         // Totals are wall time, so they exceed the sum of their row wherever a node waited between phases.
         md.AppendLine("Total: from the start of the node's first phase to the end of its last, the waits between them included (its turn in the roll, the nodes ahead of it).").AppendLine();
+        if (durations.AnyEnded)
+            md.AppendLine("(failed): the phase failed; (stopped): it was cut short, because the roll was stopped (another node failed) or interrupted.").AppendLine();
     }
 
     private static void AppendLoad(StringBuilder md, IReadOnlyList<ReportLoadSecond> load, string? summary)

@@ -23,6 +23,13 @@ internal sealed class PhaseDurations
         return matching.Count == 0 ? null : matching.Sum(p => p.DurationSeconds);
     }
 
+    /// <summary>How the node's phase ended when not as it should (the last time it ran: a retry that succeeded clears it), or null.</summary>
+    public string? EndedOf(string node, string phase) =>
+        _phases.Where(p => p.Node == node && p.Phase == phase).MaxBy(p => p.EndSeconds)?.Ended;
+
+    /// <summary>Whether any phase failed or was stopped (the table then explains its marks).</summary>
+    public bool AnyEnded => _phases.Any(p => p.Ended is not null);
+
     /// <summary>Wall time of the node's roll, from the start of its first phase to the end of its last; gaps between phases count.</summary>
     public double TotalOf(string node)
     {

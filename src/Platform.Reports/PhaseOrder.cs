@@ -7,7 +7,7 @@ namespace Platform.Reports;
 /// </summary>
 internal static class PhaseOrder
 {
-    public static IReadOnlyList<string> Canonical { get; } = ["connect", "lock", "discover", "upload", "start", "ready", "drain", "stop", "verify"];
+    public static IReadOnlyList<string> Canonical { get; } = ["connect", "lock", "discover", "upload", "start", "ready", "drain", "stop", "verify", "checks"];
 
     public static IReadOnlyList<string> Of(IEnumerable<ReportPhase> phases)
     {

@@ -20,7 +20,8 @@ internal static class TimelinePlot
         // One BarPlot per phase, so each phase has one color and one legend entry.
         foreach (var phase in phases)
         {
-            Bar[] bars = [.. data.Phases.Where(p => p.Phase == phase).Select(p => new Bar
+            var spans = data.Phases.Where(p => p.Phase == phase).ToList();
+            Bar[] bars = [.. spans.Select(p => new Bar
             {
                 Position = lanes[p.Node],
                 ValueBase = p.StartSeconds,
@@ -32,9 +33,19 @@ internal static class TimelinePlot
             barPlot.Horizontal = true;
             barPlot.Color = colors[phase];
             barPlot.LegendText = phase;
+            // A phase that failed or was stopped keeps its phase's colour, outlined and hatched in red and named on the bar.
+            foreach (var (bar, span) in bars.Zip(spans).Where(b => b.Second.Ended is not null))
+            {
+                bar.LineColor = PhaseColors.Failed;
+                bar.LineWidth = 2;
+                bar.FillHatch = new ScottPlot.Hatches.Striped();
+                bar.FillHatchColor = PhaseColors.Failed.WithAlpha(0.6);
+                bar.Label = span.Ended!;
+                bar.CenterLabel = true;
+            }
         }
 
-        plot.Title($"{data.Target} {data.Version} on {data.Environment}");
+        plot.Title($"{data.Target} {data.Version} on {data.Environment}{(data.Succeeded ? string.Empty : ": FAILED")}");
         plot.XLabel("seconds since start");
         plot.Axes.Left.SetTicks([.. lanes.Values], [.. lanes.Keys]);
         plot.Axes.Left.MajorTickStyle.Length = 0;

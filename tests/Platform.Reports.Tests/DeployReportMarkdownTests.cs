@@ -231,4 +231,21 @@ public sealed class DeployReportMarkdownTests
         Assert.That(markdown, Does.Not.Contain("## Recap"));
         Assert.That(markdown, Does.Contain("## Timeline"));
     }
+
+    [Test]
+    public void A_failed_or_stopped_phase_is_marked_in_its_cell_and_the_marks_explained()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create(
+        [
+            new("web-1", "ready", 0, 5.25) { Ended = "failed" },
+            new("web-2", "ready", 0, 1.5) { Ended = "stopped" },
+            new("web-3", "ready", 0, 0.5),
+            new("web-3", "verify", 1, 1.25) { Ended = "failed" },
+            new("web-3", "verify", 2, 2.25),
+        ]));
+
+        Assert.That(markdown, Does.Contain("| web-1 | 5.25 (failed) |").And.Contain("| web-2 | 1.50 (stopped) |").And.Contain("| web-3 | 0.50 | 0.50 |"), "a retry that went well clears the mark");
+        Assert.That(markdown, Does.Contain("(failed): the phase failed; (stopped): it was cut short"));
+        Assert.That(DeployReportMarkdown.Render(SampleReports.Create(SampleReports.Roll(2))), Does.Not.Contain("(stopped): it was cut short"), "explained only when used");
+    }
 }

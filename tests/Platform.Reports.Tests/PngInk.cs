@@ -18,4 +18,17 @@ internal static class PngInk
                     dark++;
         return (double)dark / ((toRow - fromRow) * gray.GetLength(1));
     }
+
+    /// <summary>Fraction of pixels that are strongly red (the colour of failure in the charts).</summary>
+    public static double RedFraction(byte[] png)
+    {
+        using var image = new ScottPlot.Image(png);
+        var rgb = image.GetArrayRGB(); // [row, column, channel]
+        var red = 0;
+        for (var y = 0; y < rgb.GetLength(0); y++)
+            for (var x = 0; x < rgb.GetLength(1); x++)
+                if (rgb[y, x, 0] > 200 && rgb[y, x, 1] < 80 && rgb[y, x, 2] < 80)
+                    red++;
+        return (double)red / (rgb.GetLength(0) * rgb.GetLength(1));
+    }
 }

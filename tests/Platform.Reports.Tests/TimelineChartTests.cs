@@ -22,6 +22,20 @@ public sealed class TimelineChartTests
         return File.ReadAllBytes(path);
     }
 
+    // Red marks failure: a phase that failed or was stopped is outlined and hatched in it; a run where all went well has none.
+    [Test]
+    public void A_failed_or_stopped_phase_is_marked_in_red_and_a_good_run_has_no_red()
+    {
+        var roll = SampleReports.Roll(3);
+        var failed = roll.Select(p => p is { Node: "web-2", Phase: "ready" } ? p with { Ended = "failed" } : p is { Node: "web-3", Phase: "upload" } ? p with { Ended = "stopped" } : p).ToList();
+
+        var good = RenderToFile(SampleReports.Create(roll));
+        var bad = RenderToFile(SampleReports.Create(failed) with { Succeeded = false, Error = "web-2: not ready" });
+
+        Assert.That(PngInk.RedFraction(good), Is.Zero);
+        Assert.That(PngInk.RedFraction(bad), Is.GreaterThan(0.001));
+    }
+
     [TestCase(3, false, 320)]
     [TestCase(3, true, 320 + 250)]
     [TestCase(12, false, 680)]
