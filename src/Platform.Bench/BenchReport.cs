@@ -30,11 +30,11 @@ public static class BenchReport
             md.AppendLine(CultureInfo.InvariantCulture, $"| Roll with `--surge=0` (one node strictly after another) (s) / floor (s) / failed | {F(r.RollSerial.Seconds)} / {F(r.RollSerial.FloorSeconds)} / {r.RollSerial.Failed} | {string.Join(", ", r.RollSerialRuns.Select(x => $"{F(x.Seconds)}/{F(x.FloorSeconds)}/{x.Failed}"))} |");
         }
 
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Restart baseline (s) / requests / failed | {F(r.RestartBaseline.Seconds)} / {r.RestartBaseline.Requests} / {r.RestartBaseline.Failed} | {string.Join(", ", r.RestartBaselineRuns.Select(x => $"{F(x.Seconds)}/{x.Requests}/{x.Failed}"))} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Restart baseline (s) / requests / failed (worst run) | {F(r.RestartBaseline.Seconds)} / {r.RestartBaseline.Requests} / {r.RestartBaseline.Failed} | {string.Join(", ", r.RestartBaselineRuns.Select(x => $"{F(x.Seconds)}/{x.Requests}/{x.Failed}"))} |");
         md.AppendLine();
         if (r.Roll.FailuresByKind.Count > 0)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"Failed requests over the rolls' load windows, by kind: {string.Join(", ", r.Roll.FailuresByKind.Select(kv => $"{kv.Key} {kv.Value}"))} (`client saturated`: the load generator's own cap of requests in flight was reached, i.e. answers took that long). The deploy reports draw when they happened.").AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Failed requests of the worst roll's load window, by kind: {string.Join(", ", r.Roll.FailuresByKind.Select(kv => $"{kv.Key} {kv.Value}"))} (`client saturated`: the load generator's own cap of requests in flight was reached, i.e. answers took that long). The deploy reports draw when they happened.").AppendLine();
         }
 
         md.AppendLine("Per-node floor of the median roll (start→ready + drain):").AppendLine();

@@ -73,7 +73,7 @@ internal static class BenchSummary
     }
 
     // The median roll (by duration) with its own floor and nodes, requests and latencies taken as
-    // medians, failures as the worst run's (their kinds summed over the runs).
+    // medians, failures as the worst run's (with that run's kinds).
     private static RollMeasure MedianRoll(List<RollMeasure> rolls)
     {
         if (rolls.Count == 0)
@@ -90,7 +90,7 @@ internal static class BenchSummary
             LoadSeconds = BenchResults.Median(rolls.Select(r => r.LoadSeconds)),
             RequestsDuringRoll = (int)BenchResults.Median(rolls.Select(r => (double)r.RequestsDuringRoll)),
             FailedDuringRoll = rolls.Max(r => r.FailedDuringRoll),
-            FailuresByKind = rolls.SelectMany(r => r.FailuresByKind).GroupBy(kv => kv.Key).ToDictionary(g => g.Key, g => g.Sum(kv => kv.Value)),
+            FailuresByKind = rolls.MaxBy(r => r.Failed)!.FailuresByKind, // the worst run's, as Failed: they add up to it
             P50Ms = BenchResults.Median(rolls.Select(r => r.P50Ms)),
             P99Ms = BenchResults.Median(rolls.Select(r => r.P99Ms)),
             StageSeconds = rolls.All(r => r.StageSeconds is not null) ? BenchResults.Median(rolls.Select(r => r.StageSeconds!.Value)) : null,

@@ -207,12 +207,13 @@ public sealed class BenchTests
             FailuresByKind = failed == 0 ? new Dictionary<string, int>() : new Dictionary<string, int> { ["client saturated"] = failed },
         };
 
-        var results = BenchSummary.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(9.9, 3097), Run(0.8, 0)], [], [], []);
+        var results = BenchSummary.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(9.9, 3097), Run(0.8, 12)], [], [], []);
 
         Assert.That(results.Roll.Seconds, Is.EqualTo(0.8), "the median roll");
         Assert.That(results.Roll.Failed, Is.EqualTo(3097), "failures are the worst run's, not the median's");
         Assert.That(results.Targets.Single(t => t.Key.StartsWith("roll.failed", StringComparison.Ordinal)).Value, Is.False);
-        Assert.That(BenchReport.Render(results), Does.Contain("by kind: client saturated 3097"));
+        Assert.That(BenchReport.Render(results), Does.Contain("by kind: client saturated 3097"), "the worst run's kinds, adding up to its failures");
+        Assert.That(results.Roll.FailuresByKind.Values.Sum(), Is.EqualTo(results.Roll.Failed));
         Assert.That(BenchSummary.Summarize(3, [6.0], [3.0], [Run(0.7, 0), Run(0.8, 0)], [], [], []).Targets.Single(t => t.Key.StartsWith("roll.failed", StringComparison.Ordinal)).Value, Is.True);
     }
 
