@@ -43,8 +43,10 @@ public static class ReadinessWait
         var (ready, detail) = await UntilReadyAsync(node, port, pid, timeout, cancellation);
         if (!ready)
         {
+            // Not waited for: the lb's command notices the cancellation at its next dot (up to a second), and the
+            // node's failure is known now. Its end is still observed.
             await fromLb.CancelAsync();
-            await seen.ContinueWith(_ => { }, TaskScheduler.Default);
+            _ = seen.ContinueWith(t => t.Exception, TaskScheduler.Default);
             return (false, detail);
         }
 
