@@ -30,6 +30,11 @@ internal sealed class RunReport(RunContext run, PhaseTimeline timeline)
         return _recap = new Recap(hosts) { Title = title };
     }
 
+    // Which window the counts cover: the load runs before the timeline's first connection and after the report is drawn.
+    private static string LoadSummary(IReadOnlyList<ReportLoadSecond> seconds) =>
+        $"{seconds.Sum(s => s.Requests)} requests, {seconds.Sum(s => s.Failed)} failed" + (seconds.Count == 0 ? string.Empty
+            : $", answered from {Math.Max(0, seconds[0].Second):0.0} s to {seconds[^1].Second + seconds[^1].Width:0.0} s of the timeline (the load's lead-in before the first connection and what it answered after this report was drawn are not counted here)");
+
     /// <summary>Writes <c>artifacts/&lt;env&gt;/reports/&lt;timestamp&gt;-&lt;target&gt;.md</c> and its <c>.png</c>: phases per node, recaps, load.</summary>
     public void Write(string target, string? version, LoadGenerator? load, bool succeeded, string? error)
     {
@@ -50,7 +55,7 @@ internal sealed class RunReport(RunContext run, PhaseTimeline timeline)
             timeline.Spans.Select(s => new ReportPhase(s.Node, s.Phase, s.StartSeconds, s.EndSeconds) { Ended = s.Ended }).ToList(),
             _recapLines,
             seconds,
-            seconds is null ? null : $"{seconds.Sum(s => s.Requests)} requests, {seconds.Sum(s => s.Failed)} failed")
+            seconds is null ? null : LoadSummary(seconds))
         {
             Problems = run.Problems.Problems,
             Steps = Steps(),

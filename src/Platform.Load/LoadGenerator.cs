@@ -16,6 +16,8 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
     private readonly ConcurrentBag<double> _latencies = [];
     private int _requests;
     private int _failed;
+    private Stopwatch? _clock;
+    private double? _stoppedAt;
 
     /// <summary>When the run began (per-second counts are relative to it).</summary>
     public DateTimeOffset StartedAt { get; private set; } = DateTimeOffset.UtcNow;
@@ -27,12 +29,21 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
     public IReadOnlyList<LoadSecond> Seconds() =>
         [.. Samples(10).Select(s => new LoadSecond((int)Math.Round(s.Start), s.Requests, s.Failed))];
 
-    /// <summary>The counts so far in samples of <paramref name="tenths"/> tenths of a second, safe to read while the load runs.</summary>
-    public IReadOnlyList<LoadSample> Samples(int tenths) =>
-        [.. _tenths.ToArray()
+    /// <summary>
+    /// The counts so far in samples of <paramref name="tenths"/> tenths of a second, safe to read while the load runs.
+    /// The last sample, when the load was read (or stopped) part-way through it, is only as wide as the time it covered,
+    /// so that its rate is not shown as a drop (a fifth of a sample at least: a sliver's rate is noise).
+    /// </summary>
+    public IReadOnlyList<LoadSample> Samples(int tenths)
+    {
+        var width = tenths / 10.0;
+        var covered = _stoppedAt ?? _clock?.Elapsed.TotalSeconds ?? double.MaxValue;
+        return [.. _tenths.ToArray()
             .GroupBy(t => t.Key / tenths)
             .OrderBy(g => g.Key)
-            .Select(g => new LoadSample(g.Key * tenths / 10.0, tenths / 10.0, g.Sum(t => t.Value.Requests), g.Sum(t => t.Value.Failed)))];
+            .Select(g => (Start: g.Key * width, Requests: g.Sum(t => t.Value.Requests), Failed: g.Sum(t => t.Value.Failed)))
+            .Select(g => new LoadSample(g.Start, Math.Clamp(covered - g.Start, width / 5, width), g.Requests, g.Failed))];
+    }
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled, then waits for requests in flight.</summary>
     public async Task<LoadReport> RunAsync(CancellationToken stop)
@@ -47,6 +58,8 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
         using var inFlight = new SemaphoreSlim(maxInFlight);
         var pending = new ConcurrentDictionary<Task, byte>();
         var clock = Stopwatch.StartNew();
+        _clock = clock;
+        _stoppedAt = null;
         StartedAt = DateTimeOffset.UtcNow;
         long issued = 0;
         while (!stop.IsCancellationRequested)
@@ -77,6 +90,7 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
         }
 
         var duration = clock.Elapsed;
+        _stoppedAt = duration.TotalSeconds;
         await Task.WhenAll(pending.Keys);
         var sorted = _latencies.Order().ToArray();
         return new LoadReport(
