@@ -8,7 +8,8 @@ namespace Platform.Reports;
 /// </summary>
 internal static class InvariantNumbers
 {
-    public static string Seconds(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>Two decimals; a phase that took time but less than 5 ms reads "&lt;0.01", not "0.00" (which looks like it did not happen).</summary>
+    public static string Seconds(double seconds) => seconds is > 0 and < 0.005 ? "<0.01" : seconds.ToString("0.00", CultureInfo.InvariantCulture);
 
     public static string Integer(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -248,4 +248,12 @@ public sealed class DeployReportMarkdownTests
         Assert.That(markdown, Does.Contain("(failed): the phase failed; (stopped): it was cut short"));
         Assert.That(DeployReportMarkdown.Render(SampleReports.Create(SampleReports.Roll(2))), Does.Not.Contain("(stopped): it was cut short"), "explained only when used");
     }
+
+    [Test]
+    public void A_phase_shorter_than_the_table_shows_reads_as_under_a_hundredth_not_as_zero()
+    {
+        var markdown = DeployReportMarkdown.Render(SampleReports.Create([new("web-1", "upload", 0, 0.003), new("web-1", "drain", 0.003, 0.003), new("web-1", "verify", 1, 1.25)]));
+
+        Assert.That(markdown, Does.Contain("| web-1 | <0.01 | 0.00 | 0.25 |"), "a drain with nothing to wait for took no time at all");
+    }
 }
