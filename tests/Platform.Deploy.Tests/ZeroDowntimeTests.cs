@@ -164,10 +164,11 @@ public sealed class ZeroDowntimeTests
         // on the lb, each node asked what it runs, then its roll.
         var report = _h.LatestReport();
         Assert.That(report, Does.Contain("| Node | connect | lock | discover | upload | start | ready | drain | stop | verify | Total |"));
-        Assert.That(report, Does.Match(@"\| lb \| \d+\.\d\d \| \d+\.\d\d \| – \|"));
+        const string Took = @"(?:\d+\.\d\d|<0\.01)"; // a cell of a phase that ran
+        Assert.That(report, Does.Match($@"\| lb \| {Took} \| {Took} \| – \|"));
         foreach (var node in _h.Inventory.AppNodes)
         {
-            Assert.That(report, Does.Match($@"\| {node.Name} \| \d+\.\d\d \| – \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \| \d+\.\d\d \|"), report);
+            Assert.That(report, Does.Match($@"\| {node.Name} \| {Took} \| – \| {Took} \| {Took} \| {Took} \| {Took} \|"), report);
         }
 
         Assert.That(report, Does.Match(@"STAGE RECAP\r?\n  web-1 +ok=\d+[^`]*ROLLNODE RECAP\r?\n  web-1 +ok=\d+ changed=[1-9]"), "each step's recap under its heading");
