@@ -58,6 +58,7 @@ internal sealed class RunReport(RunContext run, PhaseTimeline timeline)
             seconds is null ? null : LoadSummary(seconds))
         {
             Problems = run.Problems.Problems,
+            OnlyNode = run.Arguments.Get("node"),
             Steps = Steps(),
             RunStartedAt = new DateTimeOffset(DateTime.SpecifyKind(run.StartedUtc, DateTimeKind.Utc)),
         };

@@ -43,6 +43,12 @@ public sealed record DeployReportData(
     /// <summary>What the steps around the roll did (migrations applied, the compatibility proof, a contract left for later), in order.</summary>
     public IReadOnlyList<string> Steps { get; init; } = [];
 
+    /// <summary>The node the run was limited to (<c>--node</c>), or null: every node. The other hosts' lanes show only their connection.</summary>
+    public string? OnlyNode { get; init; }
+
+    /// <summary>"Target version" for titles; a run refused before it knew its release shows the target alone.</summary>
+    public string Heading => Version is "" or "-" ? Target : $"{Target} {Version}";
+
     /// <summary>When the whole run began (Package and Apply come before the timeline's first connection); null: at <see cref="StartedAt"/>.</summary>
     public DateTimeOffset? RunStartedAt { get; init; }
 }

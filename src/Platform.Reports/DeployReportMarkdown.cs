@@ -13,8 +13,10 @@ public static class DeployReportMarkdown
     public static string Render(DeployReportData data, string? chartProblem = null)
     {
         var md = new StringBuilder();
-        md.AppendLine($"# Deploy report: {data.Target} {data.Version} on {data.Environment}").AppendLine();
+        md.AppendLine($"# Deploy report: {data.Heading} on {data.Environment}").AppendLine();
         md.AppendLine($"- Result: **{(data.Succeeded ? "succeeded" : "failed")}**");
+        if (data.OnlyNode is { } only)
+            md.AppendLine($"- Only {only} (--node={only}); the other hosts were only connected to");
         md.AppendLine($"- Started: {data.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");
         md.AppendLine($"- Duration: {InvariantNumbers.Seconds(data.DurationSeconds)} s");
         // The timeline starts at the first SSH connection; what ran before it (Package, Apply) counts in the whole run.

@@ -256,4 +256,15 @@ public sealed class DeployReportMarkdownTests
 
         Assert.That(markdown, Does.Contain("| web-1 | <0.01 | 0.00 | 0.25 |"), "a drain with nothing to wait for took no time at all");
     }
+
+    [Test]
+    public void A_run_limited_to_one_node_says_so_and_a_run_refused_before_its_release_was_known_shows_no_dash()
+    {
+        var one = DeployReportMarkdown.Render(SampleReports.Create(SampleReports.Roll(2)) with { Target = "RollNode", OnlyNode = "web-2" });
+        var refused = DeployReportMarkdown.Render(SampleReports.Create([]) with { Target = "Rollback", Version = "-", Succeeded = false });
+
+        Assert.That(one, Does.StartWith("# Deploy report: RollNode 1.4.2 on staging").And.Contain("- Only web-2 (--node=web-2); the other hosts were only connected to"));
+        Assert.That(refused, Does.StartWith("# Deploy report: Rollback on staging"));
+        Assert.That(DeployReportMarkdown.Render(SampleReports.Create(SampleReports.Roll(2))), Does.Not.Contain("- Only "));
+    }
 }
