@@ -38,7 +38,7 @@ internal sealed class InPlaceRestarter(RunContext run, DeployRun deploy)
         await deploy.Timeline.MeasureAsync(node.Name, "stop", () => deploy.Processes.StopAsync(node, slot, options.StopTimeout, token));
         var pid = await deploy.Timeline.MeasureAsync(node.Name, "start", () => deploy.Processes.StartAsync(node, options.Version, slot, token));
         var (ready, detail) = await deploy.Timeline.MeasureAsync(node.Name, "ready", () => ProgressTicker.WhileAsync(
-            () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token), ReadyProgress.Every, ReadyProgress.StillWaiting(Out, node.Name, options.Version, slot, options.ReadyTimeout), token));
+            () => ReadinessWait.UntilReadyAsync(node, slot, pid, options.ReadyTimeout, token), ReadyProgress.Every, ReadyProgress.StillWaiting(Out, node.Name, options.Version, slot, options.ReadyTimeout), token), r => r.Ready ? null : "failed");
         if (!ready)
         {
             // The slot's last log lines say why, as a roll's failure does (a release that exits at once says no more than "died").

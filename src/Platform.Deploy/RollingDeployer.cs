@@ -205,7 +205,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
 
         var lbShell = new NodeSession(await deploy.LbAsync(), new NodeLayout(deploy.Inventory.SingleWithRole("lb")));
         var (ready, detail) = await Timeline.MeasureAsync(node.Name, "ready", () => ProgressTicker.WhileAsync(
-            () => ReadinessWait.UntilReadyForLbAsync(node, lbShell, idle, pid, roll.Options.ReadyTimeout, token), ReadyProgress.Every, ReadyProgress.StillWaiting(Out, node.Name, version, idle, roll.Options.ReadyTimeout), token));
+            () => ReadinessWait.UntilReadyForLbAsync(node, lbShell, idle, pid, roll.Options.ReadyTimeout, token), ReadyProgress.Every, ReadyProgress.StillWaiting(Out, node.Name, version, idle, roll.Options.ReadyTimeout), token), r => r.Ready ? null : "failed");
         if (!ready)
         {
             throw new NodeRollException(node.Name, "ready", $"{version} did not become ready on port {idle}: {detail}{await NodeLog.TailAsync(node, version, idle, token)}");

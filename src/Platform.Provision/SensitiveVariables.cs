@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Platform.Core;
 
@@ -49,7 +48,7 @@ public static partial class SensitiveVariables
     {
         var name = Path.GetFileName(path);
         return (name.EndsWith(".tf", StringComparison.Ordinal) || name.EndsWith(".tf.json", StringComparison.Ordinal))
-            && !name.StartsWith('.') && !name.StartsWith('#');
+            && !name.StartsWith('.') && !(name.StartsWith('#') && name.EndsWith('#'));
     }
 
     /// <summary>The variables a native-syntax file declares sensitive.</summary>
@@ -68,22 +67,39 @@ public static partial class SensitiveVariables
         return names;
     }
 
+    // Terraform's JSON syntax: "variable" is an object of variables or an array of such objects, each variable an object
+    // or an array of objects; a key may be repeated (JsonDocument keeps every one, as Terraform reads them).
     private static IReadOnlyList<string> InJson(string text, string file)
     {
         try
         {
-            return JsonNode.Parse(text)?["variable"] is JsonObject variables
-                ? [.. variables.Where(v => IsTrue(v.Value?["sensitive"])).Select(v => v.Key)]
-                : [];
+            using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return [];
+            }
+
+            return [.. document.RootElement.EnumerateObject().Where(p => p.Name == "variable")
+                .SelectMany(p => Objects(p.Value))
+                .SelectMany(variables => variables.EnumerateObject())
+                .Where(variable => Objects(variable.Value).Any(body => body.EnumerateObject().Any(a => a.Name == "sensitive" && IsTrue(a.Value))))
+                .Select(variable => variable.Name)
+                .Distinct(StringComparer.Ordinal)];
         }
         catch (JsonException e)
         {
             throw new PlatformException($"{file} is not valid JSON ({e.Message}): Terraform cannot read it either. Fix the file. Nothing was changed.");
         }
 
+        static IEnumerable<JsonElement> Objects(JsonElement element) => element.ValueKind switch
+        {
+            JsonValueKind.Object => [element],
+            JsonValueKind.Array => element.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object),
+            _ => [],
+        };
+
         // Terraform converts the string "true" to the bool.
-        static bool IsTrue(JsonNode? value) => value is JsonValue v
-            && ((v.TryGetValue<bool>(out var on) && on) || (v.TryGetValue<string>(out var text) && text == "true"));
+        static bool IsTrue(JsonElement value) => value.ValueKind == JsonValueKind.True || (value.ValueKind == JsonValueKind.String && value.GetString() == "true");
     }
 
     /// <summary>
@@ -145,13 +161,17 @@ public static partial class SensitiveVariables
             {
                 i += 2;
             }
+            else if ((text[i] == '$' || text[i] == '%') && At(text, i + 1) == text[i] && At(text, i + 2) == '{')
+            {
+                i += 3; // $${ and %%{ are a literal ${ and %{, no interpolation
+            }
             else if ((text[i] == '$' || text[i] == '%') && At(text, i + 1) == '{')
             {
                 i = SkipTemplate(text, i + 2);
             }
             else
             {
-                if (char.IsAsciiLetterOrDigit(text[i]) || text[i] is '_' or '-')
+                if (char.IsLetterOrDigit(text[i]) || text[i] is '_' or '-')
                 {
                     kept?.Append(text[i]);
                 }
@@ -224,7 +244,7 @@ public static partial class SensitiveVariables
         return result.ToString();
     }
 
-    [GeneratedRegex("""(?:^|[\s};])variable\s+(?:"(?<quoted>[\w-]+)"|(?<bare>[A-Za-z_][\w-]*))\s*\{""")]
+    [GeneratedRegex("""(?:^|[\s};])variable\s+(?:"(?<quoted>[\w-]+)"|(?<bare>[\p{L}_][\w-]*))\s*\{""")]
     private static partial Regex VariableBlock();
 
     [GeneratedRegex(@"(?:^|[\n;{])[ \t]*sensitive\s*=\s*(?:true|""true"")(?![\w-])")]

@@ -551,6 +551,9 @@ public sealed class ZeroDowntimeTests
         {
             Assert.That(LiveSlots(node), Has.Count.EqualTo(1), $"{node.Name}: only the slot serving N has a process; {SlotsDescribed(node)}\n{_h.LastOutput.Text}");
         }
+
+        // The report marks the node that failed, at the phase it failed in.
+        Assert.That(_h.LatestReport(), Does.Match(@"\| web-1 \|[^\n]*\| \d+\.\d\d \(failed\) \|").And.Contain("(failed): the phase failed"));
     }
 
     [Test, DependsOnTest(nameof(A_release_that_never_gets_ready_leaves_every_node_on_its_release), AllowFailure = true)]

@@ -64,10 +64,15 @@ public sealed class SensitiveVariablesTests
               type = object({ count = number, tags = map(string) })
               default = { count = 3, tags = { sensitive = "true" } }
             }
+            variable "escaped" {
+              description = "write $${ or %%{ to escape them"
+            }
+            variable "pässwörd" { sensitive = true }
             """;
+        string[] expected = ["described", "bare_label", "templated", "pässwörd"];
 
-        Assert.That(SensitiveVariables.InHcl(Hcl.ReplaceLineEndings("\n")), Is.EqualTo(new[] { "described", "bare_label", "templated" }));
-        Assert.That(SensitiveVariables.InHcl(Hcl.ReplaceLineEndings("\r\n")), Is.EqualTo(new[] { "described", "bare_label", "templated" }), "CRLF");
+        Assert.That(SensitiveVariables.InHcl(Hcl.ReplaceLineEndings("\n")), Is.EqualTo(expected));
+        Assert.That(SensitiveVariables.InHcl(Hcl.ReplaceLineEndings("\r\n")), Is.EqualTo(expected), "CRLF");
     }
 
     [Test]
@@ -75,10 +80,11 @@ public sealed class SensitiveVariablesTests
     {
         using var scratch = ScratchFolder.Create("sensitive-skipped");
         File.WriteAllText(Path.Combine(scratch.Path, "#variables.tf#"), "variable \"a\" { sensitive = true }");
+        File.WriteAllText(Path.Combine(scratch.Path, "#read.tf"), "variable \"c\" { sensitive = true }"); // only #…# is an editor's
         File.WriteAllText(Path.Combine(scratch.Path, "variables.tf~"), "variable \"b\" { sensitive = true }");
         File.CreateSymbolicLink(Path.Combine(scratch.Path, ".#variables.tf"), "root@host.1234:1700000000"); // an editor's lock: dangling
 
-        Assert.That(SensitiveVariables.In(scratch.Path), Is.Empty);
+        Assert.That(SensitiveVariables.In(scratch.Path).Keys, Is.EqualTo(new[] { "c" }));
 
         File.CreateSymbolicLink(Path.Combine(scratch.Path, "gone.tf"), Path.Combine(scratch.Path, "nowhere.tf"));
         var error = Assert.Throws<PlatformException>(() => SensitiveVariables.In(scratch.Path));
@@ -91,11 +97,13 @@ public sealed class SensitiveVariablesTests
         using var scratch = ScratchFolder.Create("sensitive");
         File.WriteAllText(Path.Combine(scratch.Path, "variables.tf"), "variable \"db_password\" {\n  sensitive = true\n}\n");
         File.WriteAllText(Path.Combine(scratch.Path, "extra.tf.json"), """{ "variable": { "token": { "sensitive": true }, "key": { "sensitive": "true" }, "size": { "default": 1 } } }""");
+        // Arrays at both levels and a repeated key, as Terraform's JSON syntax allows.
+        File.WriteAllText(Path.Combine(scratch.Path, "more.tf.json"), """{ "variable": [ { "listed": [ { "sensitive": true } ] } ], "variable": { "again": { "sensitive": true } } }""");
         File.WriteAllText(Path.Combine(scratch.Path, "notes.txt"), "variable \"ignored\" { sensitive = true }");
 
         var found = SensitiveVariables.In(scratch.Path);
 
-        Assert.That(found.Keys, Is.EquivalentTo(new[] { "db_password", "token", "key" }));
+        Assert.That(found.Keys, Is.EquivalentTo(new[] { "db_password", "token", "key", "listed", "again" }));
         Assert.That(found["token"], Is.EqualTo(Path.Combine(scratch.Path, "extra.tf.json")));
     }
 
