@@ -66,6 +66,11 @@ public sealed class RollbackStep(RunContext run)
             {
                 said.Add($"{host.Name} cannot be reached");
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Detail for a refusal already made: a node that cannot be asked must not replace it with its own error.
+                said.Add($"{host.Name}: unknown ({e.Message.Split('\n')[0].TrimEnd('.')})");
+            }
         }
 
         return string.Join(", ", said);

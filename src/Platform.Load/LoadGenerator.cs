@@ -17,7 +17,7 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
     private int _requests;
     private int _failed;
     private Stopwatch? _clock;
-    private double? _stoppedAt;
+    private double _stoppedAt = double.NaN; // NaN while the load runs
 
     /// <summary>When the run began (per-second counts are relative to it).</summary>
     public DateTimeOffset StartedAt { get; private set; } = DateTimeOffset.UtcNow;
@@ -29,20 +29,14 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
     public IReadOnlyList<LoadSecond> Seconds() =>
         [.. Samples(10).Select(s => new LoadSecond((int)Math.Round(s.Start), s.Requests, s.Failed))];
 
-    /// <summary>
-    /// The counts so far in samples of <paramref name="tenths"/> tenths of a second, safe to read while the load runs.
-    /// The last sample, when the load was read (or stopped) part-way through it, is only as wide as the time it covered,
-    /// so that its rate is not shown as a drop (a fifth of a sample at least: a sliver's rate is noise).
-    /// </summary>
+    /// <summary>The counts so far in samples of <paramref name="tenths"/> tenths of a second, safe to read while the load runs (see <see cref="LoadSampling"/>).</summary>
     public IReadOnlyList<LoadSample> Samples(int tenths)
     {
-        var width = tenths / 10.0;
-        var covered = _stoppedAt ?? _clock?.Elapsed.TotalSeconds ?? double.MaxValue;
-        return [.. _tenths.ToArray()
-            .GroupBy(t => t.Key / tenths)
-            .OrderBy(g => g.Key)
-            .Select(g => (Start: g.Key * width, Requests: g.Sum(t => t.Value.Requests), Failed: g.Sum(t => t.Value.Failed)))
-            .Select(g => new LoadSample(g.Start, Math.Clamp(covered - g.Start, width / 5, width), g.Requests, g.Failed))];
+        var counts = _tenths.ToArray();
+        // Read after the counts: every answer counted lies within the time covered.
+        var stopped = Volatile.Read(ref _stoppedAt);
+        var covered = !double.IsNaN(stopped) ? stopped : _clock?.Elapsed.TotalSeconds ?? double.MaxValue;
+        return LoadSampling.Group(counts.Select(c => (c.Key, c.Value.Requests, c.Value.Failed)), tenths, covered);
     }
 
     /// <summary>Runs until <paramref name="stop"/> is cancelled, then waits for requests in flight.</summary>
@@ -59,7 +53,7 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
         var pending = new ConcurrentDictionary<Task, byte>();
         var clock = Stopwatch.StartNew();
         _clock = clock;
-        _stoppedAt = null;
+        Volatile.Write(ref _stoppedAt, double.NaN);
         StartedAt = DateTimeOffset.UtcNow;
         long issued = 0;
         while (!stop.IsCancellationRequested)
@@ -90,8 +84,8 @@ public sealed class LoadGenerator(Uri target, int requestsPerSecond, int maxInFl
         }
 
         var duration = clock.Elapsed;
-        _stoppedAt = duration.TotalSeconds;
         await Task.WhenAll(pending.Keys);
+        Volatile.Write(ref _stoppedAt, clock.Elapsed.TotalSeconds); // the last answers included
         var sorted = _latencies.Order().ToArray();
         return new LoadReport(
             duration,

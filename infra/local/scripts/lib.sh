@@ -77,7 +77,7 @@ start_haproxy() {
   require_free "${3%:*}" "${3##*:}" "haproxy's runtime API"
   printf '1\n' >"$1/haproxy.state" # the format's version line, no servers: no warning that the file has none
   # In DIR: the configuration names its handover socket relative to it (see haproxy-up.sh).
-  (cd "$1" && haproxy -D -f "$1/haproxy.cfg" -p "$1/haproxy.pid")
+  (cd "$1" && haproxy -D -f "$PWD/haproxy.cfg" -p "$PWD/haproxy.pid")
   wait_port "${2%:*}" "${2##*:}" 10 || fail "haproxy did not listen on $2"
   wait_port "${3%:*}" "${3##*:}" 10 || fail "haproxy runtime API did not listen on $3"
 }
