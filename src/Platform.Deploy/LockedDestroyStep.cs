@@ -26,7 +26,8 @@ public sealed class LockedDestroyStep(RunContext run)
         }
         catch (Exception ex) when (started && ex is PlatformException or OperationCanceledException)
         {
-            await AuditAsync("failed");
+            await ReleaseIfTheLbRemainsAsync();
+            await AuditAsync(run.Cancellation.IsCancellationRequested ? "interrupted" : "failed");
             throw;
         }
         finally
@@ -40,6 +41,26 @@ public sealed class LockedDestroyStep(RunContext run)
         if (started)
         {
             await AuditAsync("succeeded");
+        }
+    }
+
+    // A Destroy that failed or was stopped part-way may have left the lb host, and the lock on it, in place: released
+    // there now, or the next run (the Destroy again) would be refused by this one's lock. One that is gone took it along.
+    private async Task ReleaseIfTheLbRemainsAsync()
+    {
+        if (DeployRun.Current(run) is not { Lock.Held: true } deploy)
+        {
+            return;
+        }
+
+        using var cleanup = new CancellationTokenSource(TimeSpan.FromSeconds(15)); // the run's own token may be cancelled
+        try
+        {
+            await deploy.Lock.ReleaseAsync(await deploy.LbAsync(cleanup.Token), cleanup.Token);
+        }
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
+        {
+            run.Reporter.Warn($"The deploy lock could not be released on the lb host ({ex.Message}). If that host was destroyed, the lock went with it; if it still runs, release the lock with ./build.sh --target=Unlock --environment={run.Environment}.");
         }
     }
 

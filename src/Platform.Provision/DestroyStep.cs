@@ -55,6 +55,9 @@ public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = n
             await beforeDestroying();
         }
 
+        // Stopped while taking the lock: nothing destroyed yet, and Terraform (which a stop does not kill) is not started.
+        run.Cancellation.ThrowIfCancellationRequested();
+
         run.Reporter.Info($"Destroying environment '{run.Environment}': its hosts, and the data of its database with them (keys, secrets and the Terraform state are kept)");
         await environment.Runner.DestroyAsync(environment.VariableArguments);
 

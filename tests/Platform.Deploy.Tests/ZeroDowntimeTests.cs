@@ -994,6 +994,34 @@ public sealed class ZeroDowntimeTests
             return true;
         }, args);
 
+        // Stopped (Ctrl+C) once it holds the lock, before Terraform destroys anything: the lock on the lb host, which is
+        // still there, is released (it used to stay, refusing the Destroy run again), and the audit says interrupted.
+        using (var stop = new CancellationTokenSource())
+        {
+            var stopping = _h.Env.NewRun(new Dictionary<string, string> { ["target"] = "Destroy" }, reporter: new RecordingReporter(new CancelOnLine("Deploy lock taken", stop)), cancellation: stop.Token);
+            Exception? stopped = null;
+            try
+            {
+                await new LockedDestroyStep(stopping).RunAsync();
+            }
+            catch (Exception e)
+            {
+                stopped = e;
+            }
+            finally
+            {
+                await DeployRun.FinishAsync(stopping, ["Destroy"], false, "stopped");
+            }
+
+            Assert.That(stopped, Is.InstanceOf<OperationCanceledException>().Or.InstanceOf<PlatformException>());
+
+            Assert.That(File.Exists(Path.Combine(lb.BaseDir, "deploy.lock")), Is.False, "the lock released on the lb host");
+            Assert.That((await File.ReadAllLinesAsync(audit))[^1], Does.Contain("target=Destroy").And.Contain("result=interrupted"));
+            Assert.That(File.Exists(layout.InventoryFile), "nothing destroyed");
+        }
+
+        var audited = (await File.ReadAllLinesAsync(audit)).Length;
+
         // The lb host answers with another host key than the inventory pins (as after a rebuild, or an attack).
         var pinned = Inventory.Load(layout.InventoryFile);
         Provision.InventoryBuilder.Write(pinned with { Hosts = [.. pinned.Hosts.Select(h => h.Name == "lb" ? h with { HostKeyFingerprint = "SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } : h)] }, layout.InventoryFile);
@@ -1011,14 +1039,14 @@ public sealed class ZeroDowntimeTests
         Assert.That(refused.Message, Does.Not.Contain("cannot be reached"));
         Assert.That(await File.ReadAllTextAsync(layout.InventoryFile), Is.EqualTo(inventory), "nothing was changed");
         Assert.That(_h.NodeVersions().Values, Is.All.EqualTo(DeployHarness.NextN));
-        Assert.That(await File.ReadAllTextAsync(audit), Does.Not.Contain("target=Destroy"), "a refused Destroy is no change on record");
+        Assert.That((await File.ReadAllLinesAsync(audit)).Skip(audited), Has.None.Contain("target=Destroy"), "a refused Destroy is no change on record");
 
         await _h.Env.DestroyAsync(() => Destroy(("force", "true")));
 
         Assert.That(_h.LastOutput.Text, Does.Contain("Destroying without the deploy lock (--force): the lb host lb could not be asked who holds it"));
         Assert.That(File.Exists(layout.InventoryFile), Is.False);
         Assert.That(Directory.Exists(Path.Combine(_h.Env.StateDir, "hosts")), Is.False);
-        Assert.That((await File.ReadAllLinesAsync(audit)).Where(l => l.Contains("target=Destroy", StringComparison.Ordinal)).ToList(),
+        Assert.That((await File.ReadAllLinesAsync(audit)).Skip(audited).Where(l => l.Contains("target=Destroy", StringComparison.Ordinal)).ToList(),
             Has.Count.EqualTo(1).And.All.Contain("result=succeeded").And.All.Contain("overrides=force"), "the override is on record");
     }
 
@@ -1046,5 +1074,19 @@ public sealed class ZeroDowntimeTests
         var hostDir = Path.GetDirectoryName(host.AuthorizedKeysFile)!;
         var listening = $"(exec 3<>/dev/tcp/{host.Address}/{host.SshPort}) 2>/dev/null";
         return LocalTools.BashAsync($"{listening} && exit 0; /usr/sbin/sshd -f {hostDir}/sshd_config -E {hostDir}/sshd.log; for i in $(seq 200); do {listening} && exit 0; sleep 0.02; done");
+    }
+
+    // Cancels a run when it says a given line: a Ctrl+C at a chosen point.
+    private sealed class CancelOnLine(string marker, CancellationTokenSource stop) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void WriteLine(string? value)
+        {
+            if (value?.Contains(marker, StringComparison.Ordinal) == true)
+            {
+                stop.Cancel();
+            }
+        }
     }
 }
