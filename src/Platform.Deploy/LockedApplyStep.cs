@@ -42,12 +42,18 @@ public sealed class LockedApplyStep(RunContext run)
                 applied = applying ? summary : null;
             }).RunAsync();
         }
-        catch (Exception ex) when (applied is not null && ex is PlatformException or OperationCanceledException)
+        catch (Exception ex) when (ex is PlatformException or OperationCanceledException)
         {
+            // Also when stopped during the drain itself, before Terraform ran: what was drained goes back.
             await UndrainKeptAsync((ex as IAppliedInPart)?.Changed);
-            // Terraform may have changed part of the plan before it failed: the line names what was planned and,
-            // when the state told, what of it changed.
-            await AuditAsync(applied, ex is OperationCanceledException ? "interrupted" : "failed", (ex as IAppliedInPart)?.Changed);
+            // Stopped before Terraform started (while taking the lock or draining): nothing changed, nothing to audit.
+            if (applied is not null && (ex is not OperationCanceledException || ex is IAppliedInPart))
+            {
+                // Terraform may have changed part of the plan before it failed: the line names what was planned and,
+                // when the state told, what of it changed.
+                await AuditAsync(applied, ex is OperationCanceledException ? "interrupted" : "failed", (ex as IAppliedInPart)?.Changed);
+            }
+
             throw;
         }
 

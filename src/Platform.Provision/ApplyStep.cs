@@ -62,6 +62,9 @@ public sealed class ApplyStep(RunContext run, Func<PlanSummary, bool, Task>? bef
             await beforeApplying(summary, applying);
         }
 
+        // Stopped while taking the lock or draining the nodes the plan removes: Terraform (which a stop does not kill) is not started.
+        run.Cancellation.ThrowIfCancellationRequested();
+
         if (applying)
         {
             try

@@ -505,6 +505,29 @@ public sealed class ZeroDowntimeTests
             await asking.DisposeAsync();
         }
 
+        // Stopped (Ctrl+C) once web-4 was drained, before Terraform ran: web-4 goes back into the pool, and Terraform is not started.
+        using (var stop = new CancellationTokenSource())
+        {
+            var reviewed = _h.Env.NewRun(new Dictionary<string, string> { ["var"] = "app_nodes=3" });
+            await new Provision.PlanStep(reviewed).RunAsync();
+            var scaleIn = Path.Combine(_h.Env.Scratch, "scale-in-stopped.tfplan");
+            File.Copy(reviewed.Layout.PlanFile, scaleIn, overwrite: true);
+            File.Copy(Provision.RememberedVariables.BesidePlan(reviewed.Layout.PlanFile), Provision.RememberedVariables.BesidePlan(scaleIn), overwrite: true);
+            var stoppedSaid = new RecordingReporter(new CancelOnLine("drained and in maintenance", stop));
+            var stopping = _h.Env.NewRun(new Dictionary<string, string> { ["plan"] = scaleIn, ["target"] = "Apply" }, reporter: stoppedSaid, cancellation: stop.Token);
+            try
+            {
+                Assert.That(async () => await new LockedApplyStep(stopping).RunAsync(), Throws.InstanceOf<OperationCanceledException>());
+            }
+            finally
+            {
+                await DeployRun.FinishAsync(stopping, ["Apply"], false, "stopped");
+            }
+
+            Assert.That(stoppedSaid.Text, Does.Match(@"web-4_808[12]: back in the pool \(Terraform did not remove web-4\)"), stoppedSaid.Text);
+            Assert.That(Inventory.Load(_h.Env.NewRun().Layout.InventoryFile).AppNodes.Count(), Is.EqualTo(4), "Terraform did not run");
+        }
+
         // Scaling in under load: web-4 leaves HAProxy's pool drained before Terraform stops it.
         var load = await _h.UnderLoadAsync(async () =>
         {
