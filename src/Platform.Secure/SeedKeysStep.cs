@@ -47,7 +47,9 @@ public sealed class SeedKeysStep(RunContext run)
         await Task.WhenAll(inventory.Hosts.Select(host => SeedHostAsync(host, pool, connector, circle, caContent, recap)));
 
         recap.Print(run.Reporter, Recap.TitleFor("SeedKeys", run.CheckMode));
+        // Stopped (Ctrl+C): the hosts changed before the stop are on record all the same.
         await AuditAsync(inventory, pool, circle, recap);
+        run.Cancellation.ThrowIfCancellationRequested();
         if (recap.HasFailures)
         {
             var failed = recap.Hosts.Where(h => recap.Count(h, Outcome.Failed) > 0);
@@ -72,7 +74,7 @@ public sealed class SeedKeysStep(RunContext run)
             run.Operator,
             "SeedKeys",
             "-",
-            recap.HasFailures ? "failed" : "succeeded",
+            recap.HasFailures ? "failed" : run.Cancellation.IsCancellationRequested ? "interrupted" : "succeeded",
             run.CiBuild,
             subject: string.Join(",", circle.Select(o => o.Name)),
             changed: changed.Count == 0 ? "-" : string.Join(",", changed));
@@ -107,17 +109,28 @@ public sealed class SeedKeysStep(RunContext run)
                 return;
             }
 
+            // A host whose change has begun finishes it (its files written, a login proven, or the old files back) even
+            // when the run is stopped meanwhile: half a change, unproven and unrecorded, is what a stop must not leave.
+            // One not begun yet is left as it is.
+            if (run.Cancellation.IsCancellationRequested)
+            {
+                run.Reporter.Info($"{host.Name}: not changed (the run was stopped)");
+                recap.Record(host.Name, Outcome.Skipped);
+                return;
+            }
+
+            using var finish = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             if (caChanges)
             {
-                await session.WriteFileAtomicAsync(host.TrustedUserCaKeysFile, caContent, CaFileMode, run.Cancellation);
+                await session.WriteFileAtomicAsync(host.TrustedUserCaKeysFile, caContent, CaFileMode, finish.Token);
             }
 
             if (plan.Changes)
             {
-                await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, plan.Desired, AtomicFile.OwnerOnly, run.Cancellation);
+                await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, plan.Desired, AtomicFile.OwnerOnly, finish.Token);
             }
 
-            await ProveLoginOrRestoreAsync(host, session, connector, currentKeys, currentCa, plan.Changes, caChanges);
+            await ProveLoginOrRestoreAsync(host, session, connector, currentKeys, currentCa, plan.Changes, caChanges, finish.Token);
             run.Reporter.Info($"{host.Name}: changed ({description})");
             recap.Record(host.Name, Outcome.Changed);
         }
@@ -126,26 +139,32 @@ public sealed class SeedKeysStep(RunContext run)
             run.Reporter.Error($"{host.Name}: failed: {ex.Message}");
             recap.Record(host.Name, Outcome.Failed);
         }
+        catch (OperationCanceledException) when (run.Cancellation.IsCancellationRequested)
+        {
+            // Stopped while the host was asked what it has: nothing written there.
+            run.Reporter.Info($"{host.Name}: not changed (the run was stopped)");
+            recap.Record(host.Name, Outcome.Skipped);
+        }
     }
 
     // A new connection must still get in with this run's credentials; if not, put the old files back.
-    private async Task ProveLoginOrRestoreAsync(InventoryHost host, HostSession session, SshConnector connector, string? oldKeys, string? oldCa, bool keysWritten, bool caWritten)
+    private async Task ProveLoginOrRestoreAsync(InventoryHost host, HostSession session, SshConnector connector, string? oldKeys, string? oldCa, bool keysWritten, bool caWritten, CancellationToken token)
     {
         try
         {
-            await using var probe = await HostSession.OpenAsync(host, connector, run.Cancellation);
-            await probe.RunCheckedAsync("true", "login check", run.Cancellation);
+            await using var probe = await HostSession.OpenAsync(host, connector, token);
+            await probe.RunCheckedAsync("true", "login check", token);
         }
         catch (PlatformException ex)
         {
             if (keysWritten)
             {
-                await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, oldKeys ?? string.Empty, AtomicFile.OwnerOnly, run.Cancellation);
+                await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, oldKeys ?? string.Empty, AtomicFile.OwnerOnly, token);
             }
 
             if (caWritten)
             {
-                await session.WriteFileAtomicAsync(host.TrustedUserCaKeysFile, oldCa ?? string.Empty, CaFileMode, run.Cancellation);
+                await session.WriteFileAtomicAsync(host.TrustedUserCaKeysFile, oldCa ?? string.Empty, CaFileMode, token);
             }
 
             throw new PlatformException($"after the change a new login failed ({ex.Message}); the previous files were restored.", ex);

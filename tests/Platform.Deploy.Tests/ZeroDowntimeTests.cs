@@ -1098,18 +1098,4 @@ public sealed class ZeroDowntimeTests
         var listening = $"(exec 3<>/dev/tcp/{host.Address}/{host.SshPort}) 2>/dev/null";
         return LocalTools.BashAsync($"{listening} && exit 0; /usr/sbin/sshd -f {hostDir}/sshd_config -E {hostDir}/sshd.log; for i in $(seq 200); do {listening} && exit 0; sleep 0.02; done");
     }
-
-    // Cancels a run when it says a given line: a Ctrl+C at a chosen point.
-    private sealed class CancelOnLine(string marker, CancellationTokenSource stop) : TextWriter
-    {
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-
-        public override void WriteLine(string? value)
-        {
-            if (value?.Contains(marker, StringComparison.Ordinal) == true)
-            {
-                stop.Cancel();
-            }
-        }
-    }
 }

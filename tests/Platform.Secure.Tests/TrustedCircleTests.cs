@@ -87,6 +87,40 @@ public sealed class TrustedCircleTests
         }
     }
 
+    // Stopped (Ctrl+C) once a host changed: every host either took the whole change, proven, or none of it, and the
+    // hosts that changed are on record (an interrupted SeedKeys used to change hosts with no audit line).
+    [Test]
+    public async Task A_seedkeys_stopped_part_way_records_the_hosts_it_changed_and_leaves_none_half_done()
+    {
+        var carol = await SshKeygen.NewKeyAsync(_keys, "carol");
+        await new OperatorSteps(Run(("operator", "carol"), ("key", carol.PrivateFile + ".pub"))).OnboardAsync();
+        try
+        {
+            using var stop = new CancellationTokenSource();
+            var run = _env.NewRun(reporter: new RecordingReporter(new CancelOnLine(": changed (", stop)), cancellation: stop.Token);
+
+            Assert.That(async () => await new SeedKeysStep(run).RunAsync(), Throws.InstanceOf<OperationCanceledException>());
+
+            var audit = File.ReadAllLines(run.Layout.AuditLogFile)[^1];
+            Assert.That(audit, Does.Contain("target=SeedKeys version=- result=interrupted"));
+            var changed = audit.Split(" changed=")[1].Split(' ')[0].Split(',');
+            foreach (var host in _env.Inventory.Hosts)
+            {
+                var hasCarol = (await File.ReadAllTextAsync(host.AuthorizedKeysFile)).Contains(carol.Public.Base64, StringComparison.Ordinal);
+                Assert.That(hasCarol, Is.EqualTo(changed.Contains(host.Name)), $"{host.Name}: changed exactly when on record ({audit})");
+                if (hasCarol)
+                {
+                    Assert.That(await CanLogInAsync(host, new SshCredentials(carol.PrivateFile)), Is.True, host.Name);
+                }
+            }
+        }
+        finally
+        {
+            await new OperatorSteps(Run(("operator", "carol"))).RevokeAsync();
+            await new SeedKeysStep(Run()).RunAsync();
+        }
+    }
+
     [Test]
     public async Task A_key_added_by_hand_is_reported_as_drift_and_removed()
     {
