@@ -59,6 +59,7 @@ internal sealed class RunReport(RunContext run, PhaseTimeline timeline)
         {
             Problems = run.Problems.Problems,
             OnlyNode = run.Arguments.Get("node"),
+            Interrupted = !succeeded && run.Cancellation.IsCancellationRequested,
             Steps = Steps(),
             RunStartedAt = new DateTimeOffset(DateTime.SpecifyKind(run.StartedUtc, DateTimeKind.Utc)),
         };

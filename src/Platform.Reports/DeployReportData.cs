@@ -43,6 +43,12 @@ public sealed record DeployReportData(
     /// <summary>What the steps around the roll did (migrations applied, the compatibility proof, a contract left for later), in order.</summary>
     public IReadOnlyList<string> Steps { get; init; } = [];
 
+    /// <summary>Stopped by Ctrl+C, SIGTERM or a CI timeout, rather than failing on its own (as the audit line tells them apart).</summary>
+    public bool Interrupted { get; init; }
+
+    /// <summary>How the run ended, in words: succeeded, failed or interrupted.</summary>
+    public string Result => Succeeded ? "succeeded" : Interrupted ? "interrupted" : "failed";
+
     /// <summary>The node the run was limited to (<c>--node</c>), or null: every node. The other hosts' lanes show only their connection.</summary>
     public string? OnlyNode { get; init; }
 

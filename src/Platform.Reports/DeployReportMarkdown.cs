@@ -14,7 +14,7 @@ public static class DeployReportMarkdown
     {
         var md = new StringBuilder();
         md.AppendLine($"# Deploy report: {data.Heading} on {data.Environment}").AppendLine();
-        md.AppendLine($"- Result: **{(data.Succeeded ? "succeeded" : "failed")}**");
+        md.AppendLine($"- Result: **{data.Result}**");
         if (data.OnlyNode is { } only)
             md.AppendLine($"- Only {only} (--node={only}); the other hosts were only connected to");
         md.AppendLine($"- Started: {data.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC");

@@ -45,7 +45,7 @@ internal static class TimelinePlot
             }
         }
 
-        plot.Title($"{data.Heading} on {data.Environment}{(data.OnlyNode is { } only ? $" ({only} only)" : string.Empty)}{(data.Succeeded ? string.Empty : ": FAILED")}");
+        plot.Title($"{data.Heading} on {data.Environment}{(data.OnlyNode is { } only ? $" ({only} only)" : string.Empty)}{(data.Succeeded ? string.Empty : $": {data.Result.ToUpperInvariant()}")}");
         plot.XLabel("seconds since start");
         plot.Axes.Left.SetTicks([.. lanes.Values], [.. lanes.Keys]);
         plot.Axes.Left.MajorTickStyle.Length = 0;

@@ -267,4 +267,13 @@ public sealed class DeployReportMarkdownTests
         Assert.That(refused, Does.StartWith("# Deploy report: Rollback on staging"));
         Assert.That(DeployReportMarkdown.Render(SampleReports.Create(SampleReports.Roll(2))), Does.Not.Contain("- Only "));
     }
+
+    [Test]
+    public void A_run_stopped_by_a_signal_reads_interrupted_not_failed()
+    {
+        var data = SampleReports.Create(SampleReports.Roll(2)) with { Succeeded = false, Error = "Stopped by SIGINT" };
+
+        Assert.That(DeployReportMarkdown.Render(data with { Interrupted = true }), Does.Contain("- Result: **interrupted**"));
+        Assert.That(DeployReportMarkdown.Render(data), Does.Contain("- Result: **failed**"));
+    }
 }
