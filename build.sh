@@ -78,6 +78,11 @@ fi
 echo "Building src/ (Release, ReadyToRun)"
 # Quiet when it works (a line every 15 s while it goes on: a first build takes about half a minute).
 build_log=$(mktemp "${TMPDIR:-/tmp}/platform-build.XXXXXX")
+# Stopped while building: the build stops too (a background job ignores SIGINT: it would go on alone) and its log goes.
+build=""
+stop_build() { [ -z "$build" ] || { kill "$build" 2>/dev/null; wait "$build" 2>/dev/null || true; }; rm -f "$build_log"; exit "$1"; }
+trap 'stop_build 130' INT
+trap 'stop_build 143' TERM HUP
 dotnet publish src/Platform.Targets/Platform.Targets.csproj -c Release --nologo -v q >"$build_log" 2>&1 &
 build=$!
 # The ticker ends on its own within a second of the build (no sleep of its own is left holding the output).
@@ -92,6 +97,7 @@ if [ "$built" -ne 0 ]; then
   exit 1
 fi
 rm -f "$build_log"
+trap - TERM HUP
 
 # The Test target's total, written by this run only (a run of another target beside it leaves that one's alone).
 summary=$(mktemp "${TMPDIR:-/tmp}/platform-test-summary.XXXXXX")

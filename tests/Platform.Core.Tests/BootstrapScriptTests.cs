@@ -17,6 +17,7 @@ public sealed class BootstrapScriptTests
     private const string FakeDotnet = """
         #!/usr/bin/env bash
         if [ "$1 $2" = "tool restore" ] && [ -n "${FAKE_RESTORE_ERROR:-}" ]; then echo "$FAKE_RESTORE_ERROR"; exit 1; fi
+        if [ "$1" = publish ] && [ -n "${FAKE_BUILD_WAIT:-}" ]; then echo "building $$" >> "$FAKE_LOG"; exec sleep 10; fi
         [ "$1" = cake ] || exit 0
         shift 2
         ( trap - INT; exec "$(dirname "$0")/fake-cake" "$@" ) <&0 &
@@ -190,6 +191,26 @@ public sealed class BootstrapScriptTests
         Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
         Assert.That(File.ReadAllText(Log), Does.Contain($"{logged}\ncleaned"), "Cake got the signal, and finished its cleanup before build.sh returned");
         Assert.That(script.ExitCode, Is.EqualTo(status), "Cake's own status");
+    }
+
+    // Stopped while it builds src/: the build (a background job, which ignores SIGINT) stops too, its log goes, Cake never starts.
+    [Test]
+    public void A_sigint_while_building_stops_the_build_and_leaves_no_log_behind()
+    {
+        var temp = Path.Combine(_dir, "tmp");
+        Directory.CreateDirectory(temp);
+        using var script = Start(["--target=Deploy"], ("FAKE_BUILD_WAIT", "1"), ("TMPDIR", temp));
+        script.StandardInput.Close();
+        Assert.That(() => File.Exists(Log) && File.ReadAllText(Log).Contains("building", StringComparison.Ordinal), Is.True.After(20_000, 50), "the build started");
+        var build = int.Parse(File.ReadAllText(Log).Split("building ")[1].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+
+        Signal("-INT", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
+        Assert.That(script.ExitCode, Is.EqualTo(130));
+        Assert.That(Directory.Exists($"/proc/{build}"), Is.False, "the build was stopped, not left running");
+        Assert.That(Directory.GetFiles(temp, "platform-build.*"), Is.Empty, "its log removed");
+        Assert.That(File.ReadAllText(Log), Does.Not.Contain("args:"), "Cake did not start");
     }
 
     // In a session of its own, as a terminal's foreground job: Ctrl+C signals its whole process group.
