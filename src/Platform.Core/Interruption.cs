@@ -15,7 +15,8 @@ public sealed class Interruption : IDisposable
     private readonly List<PosixSignalRegistration> _registrations = [];
     private DateTime? _first;
     private bool _interrupted;
-    private PosixSignal _signal;
+    private string _signal = "SIGINT";
+    private readonly Timer? _orphanWatch;
 
     /// <param name="say">Where to say that the run is stopping (Cake's log).</param>
     /// <param name="listen">False in tests: no process-wide handlers, signals are simulated with <see cref="OnSignal"/>.</param>
@@ -26,6 +27,56 @@ public sealed class Interruption : IDisposable
         {
             _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal));
             _registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal));
+            if (OperatingSystem.IsLinux())
+            {
+                _orphanWatch = WatchParent(ParentProcessId, TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    /// <summary>For tests: no signal handlers, the parent read with <paramref name="parent"/> every <paramref name="interval"/>.</summary>
+    internal Interruption(Action<string> say, Func<int> parent, TimeSpan interval)
+    {
+        _say = say;
+        _orphanWatch = WatchParent(parent, interval);
+    }
+
+    // The process that started Cake (the dotnet host under build.sh) killed outright (SIGKILL: a CI that kills only the
+    // job's top process) leaves this one orphaned, finishing a roll nobody watches: that counts as a stop, as SIGTERM would.
+    private Timer? WatchParent(Func<int> parent, TimeSpan interval)
+    {
+        var started = parent();
+        if (started <= 1)
+        {
+            return null;
+        }
+
+        return new Timer(
+            _ =>
+            {
+                var now = parent();
+                if (now > 0 && now != started)
+                {
+                    Stop($"the end of the process that started this run (pid {started})");
+                }
+            },
+            null,
+            interval,
+            interval);
+    }
+
+    // This process's parent, from /proc/self/stat (after the command name, which may hold spaces): 0 when unreadable.
+    private static int ParentProcessId()
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var ppid) ? ppid : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
         }
     }
 
@@ -86,15 +137,32 @@ public sealed class Interruption : IDisposable
         }
 
         context.Cancel = true;
-        _signal = context.Signal;
-        Volatile.Write(ref _interrupted, true);
-        _say($"{context.Signal} received: stopping safely (what is in flight is finished or put back: a roll returns its nodes in flight to the release they ran, Terraform finishes its step; then the deploy lock is released). Send it again to stop at once.");
+        Stop(context.Signal.ToString(), "Send it again to stop at once.");
+    }
+
+    private void Stop(string cause, string? more = null)
+    {
+        lock (_cancel)
+        {
+            if (_interrupted)
+            {
+                return;
+            }
+
+            _signal = cause;
+            _first ??= DateTime.UtcNow;
+            Volatile.Write(ref _interrupted, true);
+        }
+
+        _say($"{(cause.StartsWith("SIG", StringComparison.Ordinal) ? $"{cause} received" : $"Stopping on {cause}")}: stopping safely (what is in flight is finished or put back: a roll returns its nodes in flight to the release they ran, Terraform finishes its step; then the deploy lock is released).{(more is null ? string.Empty : " " + more)}");
+        _orphanWatch?.Change(Timeout.Infinite, Timeout.Infinite);
         // Off the signal thread: cancellation callbacks run synchronously and may take a while.
         _ = Task.Run(_cancel.Cancel);
     }
 
     public void Dispose()
     {
+        _orphanWatch?.Dispose();
         foreach (var registration in _registrations)
         {
             registration.Dispose();

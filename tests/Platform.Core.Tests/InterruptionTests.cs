@@ -79,4 +79,24 @@ public sealed class InterruptionTests
         Assert.That(interruption.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5)), Is.True);
         Assert.That(term.Cancel, Is.True);
     }
+
+    // build.sh and the dotnet host killed outright (SIGKILL) leave Cake orphaned: it stops as on SIGTERM rather than
+    // finishing a roll nobody watches. A parent that stays is no reason to stop.
+    [Test]
+    public void A_run_whose_parent_process_ends_stops_as_on_a_signal_and_one_whose_parent_stays_goes_on()
+    {
+        var parent = 4242;
+        var said = new List<string>();
+        using var orphaned = new Interruption(said.Add, () => Volatile.Read(ref parent), TimeSpan.FromMilliseconds(20));
+        using var watched = new Interruption(_ => { }, () => 4242, TimeSpan.FromMilliseconds(20));
+
+        Assert.That(orphaned.Token.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200)), Is.False, "the parent is still there");
+        Volatile.Write(ref parent, 1); // reparented to init
+        var stopped = orphaned.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(5));
+
+        Assert.That(stopped, Is.True);
+        Assert.That(said, Has.Count.EqualTo(1).And.Some.Contains("Stopping on the end of the process that started this run (pid 4242)"));
+        Assert.That(() => orphaned.ThrowIfInterrupted("RollNode"), Throws.TypeOf<PlatformException>().With.Message.EqualTo("Stopped by the end of the process that started this run (pid 4242) before RollNode."));
+        Assert.That(watched.Token.IsCancellationRequested, Is.False);
+    }
 }
