@@ -14,6 +14,7 @@ public sealed class WorkFolder : IDisposable
     /// <param name="name">What the folder is for, the start of its name (e.g. <c>apply</c>, <c>smoke-1.2.0</c>).</param>
     public static WorkFolder Create(EnvironmentLayout layout, string name)
     {
+        RemoveAbandoned(TempDir(layout));
         var path = System.IO.Path.Combine(TempDir(layout), $"{name}-{Guid.NewGuid():N}");
         for (var attempt = 1; ; attempt++)
         {
@@ -38,6 +39,33 @@ public sealed class WorkFolder : IDisposable
     }
 
     private static string TempDir(EnvironmentLayout layout) => System.IO.Path.Combine(layout.StateDir, "tmp");
+
+    /// <summary>How long a folder may sit untouched before it counts as left by a run that ended without its cleanup (killed, a second Ctrl+C).</summary>
+    public static readonly TimeSpan Abandoned = TimeSpan.FromDays(1);
+
+    // A run ended at once leaves its folder (a release's migrations, a plan): the next run removes those a day old.
+    private static void RemoveAbandoned(string tempDir)
+    {
+        if (!Directory.Exists(tempDir))
+        {
+            return;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(tempDir))
+        {
+            try
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(dir) > Abandoned)
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another run's, or being removed meanwhile: left alone.
+            }
+        }
+    }
 
     public void Dispose()
     {

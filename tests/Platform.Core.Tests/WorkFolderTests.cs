@@ -42,4 +42,19 @@ public sealed class WorkFolderTests
         Assert.That(Directory.Exists(_layout.StateDir), Is.True, "only tmp/ goes");
         Assert.DoesNotThrow(second.Dispose, "disposing twice is harmless");
     }
+
+    [Test]
+    public void A_folder_a_killed_run_left_a_day_ago_is_removed_by_the_next_run_and_a_recent_one_is_kept()
+    {
+        var tmp = Path.Combine(_layout.StateDir, "tmp");
+        var abandoned = Directory.CreateDirectory(Path.Combine(tmp, "migrate-abandoned")).FullName;
+        File.WriteAllText(Path.Combine(abandoned, "V1__x.sql"), "select 1;");
+        Directory.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow - WorkFolder.Abandoned - TimeSpan.FromMinutes(1));
+        var recent = Directory.CreateDirectory(Path.Combine(tmp, "apply-running")).FullName;
+
+        using var folder = WorkFolder.Create(_layout, "smoke");
+
+        Assert.That(Directory.Exists(abandoned), Is.False);
+        Assert.That(Directory.Exists(recent), Is.True, "another run's, still going");
+    }
 }
