@@ -34,6 +34,12 @@ public sealed class CheckedMigrateDbStep(RunContext run)
                 : $"{target}: applied {string.Join(", ", report.Applied.Select(Path.GetFileName))} (schema now {report.SchemaVersion})");
         }
 
+        // Stopped between migrations, what was applied now on record: the run ends as stopped, not as done.
+        if (!run.CheckMode && report.Pending.Except(report.Applied).Any())
+        {
+            run.Cancellation.ThrowIfCancellationRequested();
+        }
+
         return report;
     }
 

@@ -45,7 +45,8 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
         Directory.CreateDirectory(folder);
         try
         {
-            foreach (var script in selected)
+            // The applied ones first (Evolve checks them); the pending ones go in one at a time below.
+            foreach (var script in selected.Where(s => applied.ContainsKey(s.Version) || checkMode))
             {
                 File.Copy(script.Path, Path.Combine(folder, script.FileName));
             }
@@ -78,7 +79,18 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
                     return new MigrationReport(pending, [], applied.Keys.DefaultIfEmpty(0).Max());
                 }
 
-                await Task.Run(evolve.Migrate, cancellation);
+                // One migration per Evolve run, in version order: a Ctrl+C lets the one running finish (committed or
+                // rolled back whole) and starts no other, rather than running every pending one to the end.
+                foreach (var next in selected.Where(s => !applied.ContainsKey(s.Version)).OrderBy(s => s.Version))
+                {
+                    if (cancellation.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    File.Copy(next.Path, Path.Combine(folder, next.FileName));
+                    await Task.Run(evolve.Migrate, CancellationToken.None);
+                }
             }
             catch (EvolveValidationException ex)
             {
@@ -102,8 +114,8 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
                     ex);
             }
 
-            // Evolve runs to its end once started (a Ctrl+C waits for it): what it committed is read even then, so
-            // that it is reported and audited rather than found applied, unsaid, by the next run.
+            // What was committed is read even after a Ctrl+C, so that it is reported and audited rather than found
+            // applied, unsaid, by the next run; what was left is still pending.
             var after = await AppliedAsync(CancellationToken.None);
             var done = selected.Where(s => after.ContainsKey(s.Version) && !applied.ContainsKey(s.Version)).Select(s => s.DisplayPath).ToList();
             return new MigrationReport(pending, done, after.Keys.DefaultIfEmpty(0).Max());

@@ -75,9 +75,22 @@ public sealed class MigrateDbStep(RunContext run)
             return report;
         }
 
-        run.Reporter.Info(report.Applied.Count == 0
-            ? $"Nothing to do: schema is at version {report.SchemaVersion}."
-            : $"Applied {report.Applied.Count} migration(s), schema now at version {report.SchemaVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, report.Applied.Select(p => "  " + p)));
+        var left = report.Pending.Except(report.Applied).ToList();
+        if (report.Applied.Count > 0)
+        {
+            run.Reporter.Info($"Applied {report.Applied.Count} migration(s), schema now at version {report.SchemaVersion}:" + Environment.NewLine + string.Join(Environment.NewLine, report.Applied.Select(p => "  " + p)));
+        }
+        else if (left.Count == 0)
+        {
+            run.Reporter.Info($"Nothing to do: schema is at version {report.SchemaVersion}.");
+        }
+
+        if (left.Count > 0)
+        {
+            // Stopped (Ctrl+C) between migrations: the ones not started are still pending, for the next run.
+            run.Reporter.Warn($"Stopped before {left.Count} migration(s), still pending (the next MigrateDb or Deploy applies them):" + Environment.NewLine + string.Join(Environment.NewLine, left.Select(p => "  " + p)));
+        }
+
         return report;
     }
 }

@@ -181,13 +181,15 @@ public sealed class MigrationTests
         Assert.That(reporter.Text, Does.Contain("Waiting for the migration lock"));
     }
 
-    // Ctrl+C while a migration runs: Evolve finishes it (it cannot be stopped half-way), and what it committed is reported, not lost.
+    // Ctrl+C while a migration runs: Evolve finishes it (it cannot be stopped half-way), what it committed is reported, not lost,
+    // and the migrations after it are not started.
     [Test]
     public async Task A_run_interrupted_while_a_migration_runs_reports_what_was_committed()
     {
         var (dbDir, cs) = await FreshAsync();
         // V5 waits for a lock this test holds: the interruption comes while it runs, however busy the machine.
         File.WriteAllText(Path.Combine(dbDir, "expand", "V5__waits.sql"), "SELECT pg_advisory_xact_lock(4242);\nALTER TABLE items ADD COLUMN sku text;");
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V6__after.sql"), "ALTER TABLE items ADD COLUMN colour text;");
         var scripts = MigrationScript.LoadAll(dbDir);
         await using var holder = new NpgsqlConnection(cs);
         await holder.OpenAsync();
@@ -209,7 +211,8 @@ public sealed class MigrationTests
         var report = await running;
 
         Assert.That(report.Applied, Does.Contain("db/expand/V5__waits.sql"));
-        Assert.That(report.SchemaVersion, Is.EqualTo(5));
+        Assert.That(report.SchemaVersion, Is.EqualTo(5), "the migration after it was not started");
+        Assert.That(report.Pending.Except(report.Applied), Is.EqualTo(new[] { "db/expand/V6__after.sql" }), "and is still pending");
     }
 
     private static async Task<bool> WaitingForTheTestsLockAsync(string cs)
