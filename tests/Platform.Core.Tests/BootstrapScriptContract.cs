@@ -1,15 +1,17 @@
 using System.Diagnostics;
+using System.Globalization;
 using Platform.TestSupport;
 
 namespace Platform.Core.Tests;
 
 /// <summary>
-/// build.sh as users and CI run it, with a stand-in <c>dotnet</c> (host and Cake child, as the SDK runs it) first on PATH: the arguments Cake
-/// gets, its exit status, the stdin it reads, a SIGTERM sent to build.sh alone reaching Cake, and
-/// Ctrl+C (SIGINT to the whole process group) stopping Cake while build.sh waits for it.
+/// What both bootstraps (build.sh, build.ps1) promise, as users and CI run them, with a stand-in <c>dotnet</c> (host and
+/// Cake child, as the SDK runs it) first on PATH: the arguments Cake gets, its exit status, the stdin it reads, the
+/// Test target's total as the last line, a failed restore or build said before Cake runs, and Ctrl+C (SIGINT to the
+/// whole process group) stopping Cake while the script waits for its cleanup and ends with Cake's status.
 /// </summary>
 [NonParallelizable]
-public sealed class BootstrapScriptTests
+public abstract class BootstrapScriptContract
 {
     // Stands in for `dotnet tool restore`, `dotnet publish` and `dotnet cake`. As the SDK's host does, `dotnet cake`
     // runs Cake as a child process (FakeCake), passes SIGTERM on to it and not SIGINT (a terminal's Ctrl+C reaches
@@ -18,6 +20,7 @@ public sealed class BootstrapScriptTests
         #!/usr/bin/env bash
         if [ "$1 $2" = "tool restore" ] && [ -n "${FAKE_RESTORE_ERROR:-}" ]; then echo "$FAKE_RESTORE_ERROR"; exit 1; fi
         if [ "$1" = publish ] && [ -n "${FAKE_BUILD_WAIT:-}" ]; then echo "building $$" >> "$FAKE_LOG"; exec sleep 10; fi
+        if [ "$1" = publish ] && [ -n "${FAKE_BUILD_ERROR:-}" ]; then echo "$FAKE_BUILD_ERROR"; exit 1; fi
         [ "$1" = cake ] || exit 0
         shift 2
         ( trap - INT; exec "$(dirname "$0")/fake-cake" "$@" ) <&0 &
@@ -46,28 +49,35 @@ public sealed class BootstrapScriptTests
         exit "${FAKE_EXIT:-0}"
         """;
 
-    private string _dir = null!;
     private readonly List<Process> _started = [];
 
-    private string Log => Path.Combine(_dir, "fake.log");
+    protected string Dir { get; private set; } = null!;
+
+    protected string Log => Path.Combine(Dir, "fake.log");
+
+    /// <summary>build.sh or build.ps1.</summary>
+    protected abstract string Script { get; }
+
+    /// <summary>The command that runs <paramref name="script"/> with <paramref name="arguments"/>.</summary>
+    protected abstract ProcessStartInfo Command(string script, string[] arguments, bool ignoringSigint);
 
     [SetUp]
     public void CopyScript()
     {
-        _dir = RepositoryRoot.NewScratch("bootstrap");
-        File.Copy(Path.Combine(RepositoryRoot.Path, "build.sh"), Path.Combine(_dir, "build.sh"));
-        Directory.CreateDirectory(Path.Combine(_dir, "bin"));
+        Dir = RepositoryRoot.NewScratch("bootstrap");
+        File.Copy(Path.Combine(RepositoryRoot.Path, Script), Path.Combine(Dir, Script));
+        Directory.CreateDirectory(Path.Combine(Dir, "bin"));
         foreach (var (name, text) in new[] { ("dotnet", FakeDotnet), ("fake-cake", FakeCake) })
         {
-            File.WriteAllText(Path.Combine(_dir, "bin", name), text.ReplaceLineEndings("\n") + "\n");
-            File.SetUnixFileMode(Path.Combine(_dir, "bin", name), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.WriteAllText(Path.Combine(Dir, "bin", name), text.ReplaceLineEndings("\n") + "\n");
+            File.SetUnixFileMode(Path.Combine(Dir, "bin", name), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
     [TearDown]
     public void Remove()
     {
-        // A test that failed before build.sh ended must not leave it (or the stand-in Cake's sleep) running.
+        // A test that failed before the script ended must not leave it (or the stand-in Cake's sleep) running.
         foreach (var script in _started)
         {
             try
@@ -84,7 +94,7 @@ public sealed class BootstrapScriptTests
         }
 
         _started.Clear();
-        RepositoryRoot.RemoveScratch(_dir);
+        RepositoryRoot.RemoveScratch(Dir);
     }
 
     [TestCase("--version=1.2.0")]
@@ -107,7 +117,7 @@ public sealed class BootstrapScriptTests
     [Test]
     public void A_run_repeats_only_its_own_test_total_and_leaves_the_kept_one_alone()
     {
-        var kept = Path.Combine(_dir, "artifacts", "tests", "summary.txt");
+        var kept = Path.Combine(Dir, "artifacts", "tests", "summary.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
         File.WriteAllText(kept, "tests: 5 passed, 0 failed\n");
 
@@ -166,61 +176,37 @@ public sealed class BootstrapScriptTests
         Assert.That(File.Exists(Log), Is.False, "Cake did not run");
     }
 
-    [TestCase("-TERM", "term", 143, false, TestName = "A SIGTERM sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
-    [TestCase("-INT", "int", 130, false, TestName = "A SIGINT sent to build.sh alone reaches Cake and build.sh waits for its cleanup")]
-    [TestCase("-INT", "int", 130, true, TestName = "A SIGINT sent to build.sh alone reaches Cake when build.sh was started with SIGINT ignored")]
-    public void A_signal_sent_to_build_sh_alone_reaches_cake_and_build_sh_waits_for_its_cleanup(string signal, string logged, int status, bool ignoringSigint)
-    {
-        using var script = Start(["--target=RollNode"], [("FAKE_WAIT", "1")], newSession: false, ignoringSigint);
-        script.StandardInput.Close();
-        WaitForCake();
-
-        Signal(signal, script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
-        Assert.That(File.ReadAllText(Log), Does.Contain($"{logged}\ncleaned"), "Cake got the signal, and finished its cleanup before build.sh returned");
-        Assert.That(script.ExitCode, Is.EqualTo(status), "Cake's own status");
-    }
-
-    // Stopped while it builds src/: the build (a background job, which ignores SIGINT) stops too, its log goes, Cake never starts.
     [Test]
-    public void A_sigint_while_building_stops_the_build_and_leaves_no_log_behind()
+    public void A_failed_build_shows_its_log_and_fails_before_cake_runs()
     {
-        var temp = Path.Combine(_dir, "tmp");
-        Directory.CreateDirectory(temp);
-        using var script = Start(["--target=Deploy"], ("FAKE_BUILD_WAIT", "1"), ("TMPDIR", temp));
+        using var script = Start(["--target=Deploy"], ("FAKE_BUILD_ERROR", "src/Platform.Core/Run.cs(3,1): error CS1002: ; expected"));
         script.StandardInput.Close();
-        Assert.That(() => File.Exists(Log) && File.ReadAllText(Log).Contains("building", StringComparison.Ordinal), Is.True.After(20_000, 50), "the build started");
-        var build = int.Parse(File.ReadAllText(Log).Split("building ")[1].Split('\n')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var output = script.StandardOutput.ReadToEnd();
+        script.WaitForExit();
 
-        Signal("-INT", script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
-        Assert.That(script.ExitCode, Is.EqualTo(130));
-        Assert.That(Directory.Exists($"/proc/{build}"), Is.False, "the build was stopped, not left running");
-        Assert.That(Directory.GetFiles(temp, "platform-build.*"), Is.Empty, "its log removed");
-        Assert.That(File.ReadAllText(Log), Does.Not.Contain("args:"), "Cake did not start");
+        Assert.That(script.ExitCode, Is.EqualTo(1));
+        Assert.That(output, Does.Contain("error CS1002: ; expected"), "the build's own log says what failed");
+        Assert.That(File.Exists(Log), Is.False, "Cake did not run");
     }
 
     // In a session of its own, as a terminal's foreground job: Ctrl+C signals its whole process group.
-    // Started with SIGINT and SIGQUIT ignored, as a script's background job (`./build.sh … &`) inherits them:
-    // Cake must still get Ctrl+C (a background job would have it ignored) and finish its cleanup.
-    [TestCase(false, TestName = "Ctrl+C stops Cake itself and build.sh waits for its cleanup")]
-    [TestCase(true, TestName = "Ctrl+C stops Cake when build.sh was started with SIGINT ignored")]
-    public void Ctrl_c_stops_cake_and_build_sh_waits_for_its_cleanup(bool ignoringSigint)
+    [Test]
+    public void Ctrl_c_stops_cake_and_the_script_waits_for_its_cleanup_and_ends_with_its_status() => StopWithCtrlC(ignoringSigint: false);
+
+    protected void StopWithCtrlC(bool ignoringSigint)
     {
         using var script = Start(["--target=RollNode"], [("FAKE_WAIT", "1")], newSession: true, ignoringSigint);
         script.StandardInput.Close();
         WaitForCake();
 
-        Signal("-INT", $"-{script.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        Signal("-INT", $"-{script.Id.ToString(CultureInfo.InvariantCulture)}");
 
-        Assert.That(script.WaitForExit(10_000), Is.True, "build.sh ended");
-        Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"));
-        Assert.That(script.ExitCode, Is.EqualTo(130));
+        Assert.That(script.WaitForExit(10_000), Is.True, "the script ended");
+        Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"), "Cake got Ctrl+C, and finished its cleanup before the script returned");
+        Assert.That(script.ExitCode, Is.EqualTo(130), "Cake's own status, not the 0 of a script stopped early");
     }
 
-    private void WaitForCake()
+    protected void WaitForCake()
     {
         var until = DateTime.UtcNow.AddSeconds(20);
         while (!(File.Exists(Log) && File.ReadAllText(Log).Contains("waiting", StringComparison.Ordinal)) && DateTime.UtcNow < until)
@@ -231,27 +217,33 @@ public sealed class BootstrapScriptTests
         Assert.That(File.Exists(Log) && File.ReadAllText(Log).Contains("waiting", StringComparison.Ordinal), "the stand-in Cake started");
     }
 
-    private static void Signal(string signal, string target)
+    protected static void Signal(string signal, string target)
     {
         using var kill = Process.Start("kill", [signal, "--", target]);
         kill.WaitForExit();
     }
 
-    private Process Start(string[] arguments, params (string Name, string Value)[] environment) => Start(arguments, environment, newSession: false);
+    protected Process Start(string[] arguments, params (string Name, string Value)[] environment) => Start(arguments, environment, newSession: false);
 
-    private Process Start(string[] arguments, (string Name, string Value)[] environment, bool newSession, bool ignoringSigint = false)
+    protected Process Start(string[] arguments, (string Name, string Value)[] environment, bool newSession, bool ignoringSigint = false)
     {
-        string[] command = ignoringSigint
-            ? ["-c", "trap '' INT QUIT; exec bash \"$0\" \"$@\"", Path.Combine(_dir, "build.sh"), .. arguments]
-            : [Path.Combine(_dir, "build.sh"), .. arguments];
-        var start = new ProcessStartInfo(newSession ? "setsid" : "bash", newSession ? ["bash", .. command] : command)
+        var start = Command(Path.Combine(Dir, Script), arguments, ignoringSigint);
+        if (newSession)
         {
-            WorkingDirectory = _dir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["PATH"] = $"{Path.Combine(_dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}";
+            string[] command = [start.FileName, .. start.ArgumentList];
+            start.FileName = "setsid";
+            start.ArgumentList.Clear();
+            foreach (var argument in command)
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        start.WorkingDirectory = Dir;
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.Environment["PATH"] = $"{Path.Combine(Dir, "bin")}:{Environment.GetEnvironmentVariable("PATH")}";
         start.Environment["FAKE_LOG"] = Log;
         // As on a laptop or a plain CI log, whatever the machine running the tests sets.
         start.Environment.Remove("PLATFORM_SIGNALS_RESET");
