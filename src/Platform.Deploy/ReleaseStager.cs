@@ -54,20 +54,36 @@ internal sealed class ReleaseStager(RunContext run, DeployRun deploy)
         {
             Out.Info($"Staging {release.Version} on {missing.Count} node(s), {Math.Min(options.UploadParallel, missing.Count)} at a time");
             using var uploads = new UploadQueue(run, deploy.Timeline, release, options.UploadParallel, token);
-            outcomes.AddRange(await Task.WhenAll(missing.Select(async s =>
+            try
             {
-                try
+                outcomes.AddRange(await Task.WhenAll(missing.Select(async s =>
                 {
-                    await uploads.UploadAsync(s, settings: null, recap, "stage");
-                    return new NodeOutcome(s.Node.Name, Outcome.Changed, $"release {release.Version} uploaded");
-                }
-                catch (PlatformException ex)
-                {
-                    Out.Error($"[stage] {s.Node.Name}: failed ({ex.Message})");
-                    recap.Record(s.Node.Name, Outcome.Failed);
-                    return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
-                }
-            })));
+                    try
+                    {
+                        await uploads.UploadAsync(s, settings: null, recap, "stage");
+                        return new NodeOutcome(s.Node.Name, Outcome.Changed, $"release {release.Version} uploaded");
+                    }
+                    catch (PlatformException ex)
+                    {
+                        Out.Error($"[stage] {s.Node.Name}: failed ({ex.Message})");
+                        recap.Record(s.Node.Name, Outcome.Failed);
+                        return new NodeOutcome(s.Node.Name, Outcome.Failed, ex.Message);
+                    }
+                    catch (OperationCanceledException) when (token.IsCancellationRequested)
+                    {
+                        // An upload broken off leaves nothing under the version's name (it is unpacked aside and renamed once complete).
+                        recap.Record(s.Node.Name, Outcome.Skipped);
+                        recap.Conclude(s.Node.Name, $"not staged: {(run.Cancellation.IsCancellationRequested ? "the run was stopped" : "the progress deadline ran out")}");
+                        throw;
+                    }
+                })));
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // Stopped: what was staged and what was not, before the run ends.
+                recap.Print(Out);
+                throw;
+            }
         }
 
         recap.Print(Out);

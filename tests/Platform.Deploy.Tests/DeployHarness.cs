@@ -65,6 +65,24 @@ public sealed class DeployHarness : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one target body as <see cref="RunAsync{T}"/> does, stopped as by Ctrl+C once it says a line holding <paramref name="stopAt"/>: what it said.</summary>
+    public async Task<RecordingReporter> RunStoppedAsync(string target, string version, string stopAt, Func<RunContext, Task> body)
+    {
+        using var stop = new CancellationTokenSource();
+        var reporter = new RecordingReporter(new CancelOnLine(stopAt, stop));
+        var run = Env.NewRun(Args(version, []), reporter: reporter, cancellation: stop.Token);
+        try
+        {
+            Assert.That(async () => await body(run), Throws.InstanceOf<OperationCanceledException>(), reporter.Text);
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(run, [target], false, "stopped");
+        }
+
+        return reporter;
+    }
+
     public RecordingReporter LastOutput { get; private set; } = new();
 
     /// <summary>Deploy's database and roll steps for a version (Apply, SeedKeys and Package are done once).</summary>

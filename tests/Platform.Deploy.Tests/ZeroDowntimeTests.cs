@@ -132,6 +132,12 @@ public sealed class ZeroDowntimeTests
     {
         var pids = Pids();
 
+        // Stopped (Ctrl+C) as the uploads begin: the recap says which nodes were not staged, and nothing half-unpacked is left.
+        var stopped = await _h.RunStoppedAsync("Stage", DeployHarness.NextN, "Staging ", run => new StageStep(run).RunAsync());
+        Assert.That(stopped.Text, Does.Contain("STAGE RECAP"), stopped.Text);
+        Assert.That(stopped.Text, Does.Match(@"web-1 +ok=0 changed=0 failed=0 skipped=1  not staged: the run was stopped"), stopped.Text);
+        AssertNothingHalfUnpacked();
+
         var staged = await _h.RunAsync("Stage", DeployHarness.NextN, run => new StageStep(run).RunAsync());
         var again = await _h.RunAsync("Stage", DeployHarness.NextN, run => new StageStep(run).RunAsync());
 
@@ -143,7 +149,16 @@ public sealed class ZeroDowntimeTests
         {
             Assert.That(File.Exists(Path.Combine(node.AppDir(DeployHarness.NextN), "Catalog.Service")), Is.True, node.Node.Name);
             Assert.That(File.ReadAllText(node.ReleaseChecksumFile(DeployHarness.NextN)).Trim(), Has.Length.EqualTo(64), node.Node.Name);
-            Assert.That(Directory.GetDirectories(node.ReleasesDir, ".incoming-*"), Is.Empty, "nothing half-unpacked left");
+        }
+
+        AssertNothingHalfUnpacked();
+    }
+
+    private void AssertNothingHalfUnpacked()
+    {
+        foreach (var node in _h.Inventory.AppNodes.Select(n => new NodeLayout(n)))
+        {
+            Assert.That(Directory.Exists(node.ReleasesDir) ? Directory.GetDirectories(node.ReleasesDir, ".incoming-*") : [], Is.Empty, $"{node.Node.Name}: nothing half-unpacked left");
         }
     }
 
