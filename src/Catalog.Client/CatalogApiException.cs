@@ -32,6 +32,13 @@ public class CatalogApiException : Exception
     /// <summary>How long the server asked to wait before trying again (Retry-After, e.g. with 429 or 503); null when it did not say.</summary>
     public TimeSpan? RetryAfter { get; internal init; }
 
+    /// <summary>
+    /// The answer's body as the server sent it (its first 2048 characters; empty when it had none), e.g. a proxy's
+    /// error page or a plain-text error that carries no problem details. Not part of <see cref="Exception.Message"/>:
+    /// it is the server's text, so log it with the care any server output needs.
+    /// </summary>
+    public string ResponseBody { get; internal init; } = string.Empty;
+
     /// <summary>A 404 that came to a retry: an earlier attempt of the same call may have been carried out unanswered.</summary>
     internal bool AfterRetry { get; init; }
 

@@ -21,13 +21,14 @@ public sealed class CatalogClientOptions
 
     /// <summary>
     /// The longest one attempt may take (default 10 s). A GET, PUT or DELETE that times out is retried, so
-    /// one call may take up to (<see cref="MaxRetries"/> + 1) × Timeout plus short back-off delays.
+    /// one call may take up to (<see cref="MaxRetries"/> + 1) × Timeout + <see cref="MaxRetries"/> × 5 s (the
+    /// longest wait before a retry); pass a <see cref="CancellationToken"/> to bound it tighter.
     /// </summary>
     public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
     /// <summary>
     /// Retries after the first attempt (default 2, 0 to 10), only for idempotent calls (GET, PUT, DELETE)
-    /// and only on transient failures: 5xx, 408, 429, connection failures and timeouts. POST is never
+    /// and only on transient failures: 5xx (but 501 and 505), 408, 429, connection failures and timeouts. POST is never
     /// retried: a lost answer would otherwise create the item twice.
     /// </summary>
     public int MaxRetries { get; set; } = DefaultMaxRetries;

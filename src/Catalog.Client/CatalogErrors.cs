@@ -18,31 +18,37 @@ internal static class CatalogErrors
 
     public static async Task<CatalogApiException> FromResponseAsync(HttpResponseMessage response, HttpRequestMessage request, string call, CancellationToken cancellationToken)
     {
-        var problem = await ReadProblemAsync(response, cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var problem = ReadProblem(response, body);
         var message = Describe(call, response, problem);
+        // The server's own words, when they are not problem details (a proxy's page, a stack trace in plain text), are
+        // kept for the caller to look at, not put in the message, which goes to logs.
+        var kept = body.Length <= MaxKeptBody ? body : body[..MaxKeptBody];
         // Only the catalog's own "no such item" means that: any other 404 (a proxy's page, a gateway's JSON, an
         // unknown route) means the base address is wrong, which FindAsync must not pass off as "no item" (null).
         return response.StatusCode switch
         {
-            HttpStatusCode.BadRequest => new CatalogValidationException(message, problem?.Title, problem?.Detail, problem?.Errors),
-            HttpStatusCode.NotFound when problem is { Title: ItemNotFoundTitle } => new CatalogNotFoundException(message, problem.Title, problem.Detail) { AfterRetry = CatalogResilience.WasRetried(request) },
-            HttpStatusCode.NotFound => new CatalogApiException(message + NotTheCatalogsNotFound, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors),
-            _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { RetryAfter = RetryAfter.Of(response) },
+            HttpStatusCode.BadRequest => new CatalogValidationException(message, problem?.Title, problem?.Detail, problem?.Errors) { ResponseBody = kept },
+            HttpStatusCode.NotFound when problem is { Title: ItemNotFoundTitle } => new CatalogNotFoundException(message, problem.Title, problem.Detail) { AfterRetry = CatalogResilience.WasRetried(request), ResponseBody = kept },
+            HttpStatusCode.NotFound => new CatalogApiException(message + NotTheCatalogsNotFound, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { ResponseBody = kept },
+            _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { RetryAfter = RetryAfter.Of(response), ResponseBody = kept },
         };
     }
 
+    /// <summary>The most of an error answer's body kept in <see cref="CatalogApiException.ResponseBody"/> (characters).</summary>
+    internal const int MaxKeptBody = 2048;
+
     /// <summary>The problem details, or null when the body is none (e.g. an error page from a proxy in front).</summary>
-    private static async Task<ProblemBody?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static ProblemBody? ReadProblem(HttpResponseMessage response, string body)
     {
-        if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.OrdinalIgnoreCase) != true)
+        if (response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.OrdinalIgnoreCase) != true || body.Length == 0)
         {
             return null;
         }
 
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-            return await JsonSerializer.DeserializeAsync(body, CatalogJsonContext.Default.ProblemBody, cancellationToken);
+            return JsonSerializer.Deserialize(body, CatalogJsonContext.Default.ProblemBody);
         }
         catch (JsonException)
         {

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 
@@ -15,10 +16,11 @@ internal static class CatalogResilience
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
 
-    // Set on a request that was sent more than once: an earlier attempt may have been carried out unanswered.
+    // Set on a request retried after an attempt that may have been carried out unanswered (not after a 503 or 429,
+    // which say that nothing was done): a 404 then may be that attempt's doing.
     private static readonly HttpRequestOptionsKey<bool> RetriedKey = new("Catalog.Client.Retried");
 
-    /// <summary>True when <paramref name="request"/> was retried, so an earlier attempt may have reached the server.</summary>
+    /// <summary>True when <paramref name="request"/> was retried after an attempt that may have been carried out unanswered.</summary>
     public static bool WasRetried(HttpRequestMessage request) => request.Options.TryGetValue(RetriedKey, out var retried) && retried;
 
     public static ResiliencePipeline<HttpResponseMessage> Build(CatalogClientOptions options) =>
@@ -43,7 +45,11 @@ internal static class CatalogResilience
                 ShouldHandle = args => ValueTask.FromResult(IsRetriable(args.Context, args.Outcome)),
                 OnRetry = args =>
                 {
-                    args.Context.GetRequestMessage()?.Options.Set(RetriedKey, true);
+                    if (MayHaveBeenCarriedOut(args.Outcome))
+                    {
+                        args.Context.GetRequestMessage()?.Options.Set(RetriedKey, true);
+                    }
+
                     return ValueTask.CompletedTask;
                 },
             });
@@ -55,14 +61,22 @@ internal static class CatalogResilience
     }
 
     /// <summary>
-    /// 5xx, 408, 429, connection failures and attempt timeouts, for idempotent methods only, unless the server
-    /// asks for a longer wait than <see cref="MaxRetryDelay"/>: then its answer goes to the caller at once.
+    /// 5xx (but 501 and 505, which no retry changes), 408, 429, connection failures and attempt timeouts, for
+    /// idempotent methods only, unless the server asks for a longer wait than <see cref="MaxRetryDelay"/>: then its
+    /// answer goes to the caller at once.
     /// </summary>
     private static bool IsRetriable(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
         context.GetRequestMessage() is { } request
         && IsIdempotent(request.Method)
         && HttpClientResiliencePredicates.IsTransient(outcome)
+        && outcome.Result?.StatusCode is not (HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported)
         && !(RetryAfter.Of(outcome.Result) > MaxRetryDelay);
+
+    // No answer (a timeout, a dropped connection) or one from a server that may have failed part-way (500, 502 from
+    // a proxy that lost it, 504): the attempt may have been done. 503, 429 and 408 say it was not taken on.
+    private static bool MayHaveBeenCarriedOut(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Result is not { } answer
+        || answer.StatusCode is HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout;
 
     // POST creates an item per attempt: retrying one whose answer was lost would create it twice.
     private static bool IsIdempotent(HttpMethod method) =>

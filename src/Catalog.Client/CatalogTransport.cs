@@ -22,10 +22,11 @@ internal sealed class CatalogTransport(HttpClient http, Uri root)
         {
             response = await http.SendAsync(request, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutRejectedException or OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is TimeoutRejectedException || e is TaskCanceledException { InnerException: TimeoutException }))
         {
-            // The caller's own cancellation stays an OperationCanceledException; anything else that gave up waiting is a timeout.
-            cancellationToken.ThrowIfCancellationRequested();
+            // The per-attempt timeout (after the retries), or HttpClient's own (a caller's handler setting one). Any other
+            // cancellation is not a timeout: the caller's own stays an OperationCanceledException, and so does a call cut
+            // off by disposing the client (an application shutting down).
             var timeout = e is TimeoutRejectedException rejected ? rejected.Timeout : http.Timeout;
             throw new CatalogTimeoutException($"{call} got no answer within {timeout.TotalSeconds:0.###} s.", timeout, e);
         }

@@ -3,7 +3,8 @@ namespace Catalog.Client;
 /// <summary>
 /// The catalog's API. Errors are typed: <see cref="CatalogValidationException"/> (400, with errors per
 /// field), <see cref="CatalogNotFoundException"/> (404), <see cref="CatalogApiException"/> (any other error
-/// status), <see cref="CatalogTimeoutException"/> (no answer in time); the caller's own cancellation is an
+/// status), <see cref="CatalogTimeoutException"/> (no answer in time); the caller's own cancellation (or the client
+/// disposed during a call) is an
 /// <see cref="OperationCanceledException"/>; a catalog that cannot be reached is an HttpRequestException.
 /// </summary>
 public interface ICatalogClient

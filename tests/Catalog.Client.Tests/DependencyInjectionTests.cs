@@ -25,6 +25,18 @@ public sealed class DependencyInjectionTests : ServiceFixture
         }
     }
 
+    // A second registration would share the first's client and options (a dry run's DryRun lost) and stack its retries.
+    [Test]
+    public void RegisteringTheClientTwiceIsRefused()
+    {
+        var services = new ServiceCollection();
+        services.AddCatalogClient(options => options.BaseAddress = Host.Server.BaseAddress);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => services.AddCatalogClient(options => options.DryRun = true));
+
+        Assert.That(refused.Message, Does.Contain("AddCatalogClient was called twice").And.Contain("CatalogClient.Create"));
+    }
+
     [Test]
     public async Task TheRegisteredOptionsApplyDryRunIncluded()
     {

@@ -133,6 +133,54 @@ public sealed class RetryTests
     }
 
     [Test]
+    public async Task InvalidAndConflictingRequestsAreNotRetried([Values(400, 409)] int status)
+    {
+        var stub = StubHandler.Answering((HttpStatusCode)status, "{}");
+
+        await Assert.CatchAsync<CatalogApiException>(() => stub.CreateClient().UpdateAsync(7, new ItemDraft("Lamp", 20m)));
+
+        Assert.That(stub.Attempts, Is.EqualTo(1));
+    }
+
+    // No retry changes a method the server does not implement or an HTTP version it refuses.
+    [Test]
+    public async Task NotImplementedAndHttpVersionNotSupportedAreNotRetried([Values(501, 505)] int status)
+    {
+        var stub = StubHandler.Answering((HttpStatusCode)status, "{}");
+
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => stub.CreateClient().GetAsync(7));
+
+        Assert.That((failure.StatusCode, stub.Attempts), Is.EqualTo(((HttpStatusCode)status, 1)));
+    }
+
+    // A 503, 429 or 408 says the attempt was not taken on: the retry's 404 is about an item that does not exist, not one
+    // an earlier attempt deleted.
+    [Test]
+    public async Task ADeleteOfAMissingItemRetriedAfterAnAnswerThatDidNothingIsNotFound([Values(503, 429, 408)] int first)
+    {
+        var stub = new StubHandler((attempt, _, _) => Task.FromResult(attempt == 1
+            ? new HttpResponseMessage((HttpStatusCode)first)
+            : StubHandler.Json(HttpStatusCode.NotFound, Payloads.NotFoundProblem, "application/problem+json")));
+
+        await Assert.ThrowsAsync<CatalogNotFoundException>(() => stub.CreateClient().DeleteAsync(424242));
+
+        Assert.That(stub.Attempts, Is.EqualTo(2));
+    }
+
+    // A 500, 502 or 504 may come after the server did the work: the retry's 404 then means the item is gone.
+    [Test]
+    public async Task ADeleteRetriedAfterAnAnswerThatMayHaveDoneItIsDoneWhenTheItemIsGone([Values(500, 502, 504)] int first)
+    {
+        var stub = new StubHandler((attempt, _, _) => Task.FromResult(attempt == 1
+            ? new HttpResponseMessage((HttpStatusCode)first)
+            : StubHandler.Json(HttpStatusCode.NotFound, Payloads.NotFoundProblem, "application/problem+json")));
+
+        var change = await stub.CreateClient().DeleteAsync(7);
+
+        Assert.That((change.Action, change.Item, stub.Attempts), Is.EqualTo((ItemChange.DeleteAction, (Item?)null, 2)));
+    }
+
+    [Test]
     public async Task RetriesStopAtMaxRetriesAndTheLastAnswerSurfaces()
     {
         var stub = StubHandler.Answering(HttpStatusCode.ServiceUnavailable, "{}");

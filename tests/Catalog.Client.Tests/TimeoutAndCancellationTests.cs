@@ -1,5 +1,6 @@
 using Catalog.Client.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.TestSupport;
 
 namespace Catalog.Client.Tests;
 
@@ -95,6 +96,21 @@ public sealed class TimeoutAndCancellationTests
             Assert.That(cancelled.CancellationToken, Is.EqualTo(cancellation.Token));
             Assert.That(stub.Attempts, Is.EqualTo(1));
         }
+    }
+
+    // An application shutting down disposes its client under a call: that is no timeout (no alert, no retry), and says so.
+    [Test]
+    public async Task DisposingTheClientDuringACallIsACancellationNotATimeout()
+    {
+        var stub = StubHandler.Hanging();
+        var client = stub.CreateClient();
+        var call = client.GetAsync(7);
+        await Poll.UntilAsync(() => Task.FromResult(stub.Attempts == 1), Patience, TimeSpan.FromMilliseconds(10), "the call was not sent");
+
+        client.Dispose();
+
+        Assert.That(async () => await call.WaitAsync(Patience), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(stub.Attempts, Is.EqualTo(1), "not retried");
     }
 
     [Test]

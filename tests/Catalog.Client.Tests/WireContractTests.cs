@@ -150,6 +150,26 @@ public sealed class WireContractTests
         }
     }
 
+    // The server's own words are kept for the caller (a plain-text error says more than its status), not put in the
+    // message that goes to logs; a long page is cut.
+    [Test]
+    public async Task AnErrorsBodyIsKeptForTheCallerOutsideTheMessage()
+    {
+        const string said = "Npgsql.NpgsqlException: Failed to connect to 127.0.10.20:5432";
+        var plain = StubHandler.Answering(HttpStatusCode.InternalServerError, said, "text/plain");
+        var page = StubHandler.Answering(HttpStatusCode.BadGateway, new string('x', 10_000), "text/html");
+
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => plain.CreateClient(o => o.MaxRetries = 0).ListAsync());
+        var cut = await Assert.ThrowsAsync<CatalogApiException>(() => page.CreateClient(o => o.MaxRetries = 0).ListAsync());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failure.ResponseBody, Is.EqualTo(said));
+            Assert.That(failure.Message, Does.Not.Contain("Npgsql"));
+            Assert.That(cut.ResponseBody, Has.Length.EqualTo(2048));
+        }
+    }
+
     // A reverse proxy or gateway that does not route the base address's path prefix to the catalog: its 404 page,
     // a gateway's JSON, or problem details without the catalog's "Item not found" (ASP.NET's status code pages).
     [TestCase("<html><body>404 Not Found</body></html>", "text/html")]
