@@ -68,7 +68,8 @@ var steps = new Dictionary<string, Func<RunContext, Task>>();
 CakeTaskBuilder Step(string name, string description, Func<RunContext, Task> body)
 {
     steps[name] = body;
-    return Task(name).Description(description).Does(() => interruption.RunAsync(() => body(Run()), name));
+    // What Cake prints of a failure is redacted too (it bypasses the run's reporter).
+    return Task(name).Description(description).Does(() => RedactedErrors.RunAsync(() => interruption.RunAsync(() => body(Run()), name), Run().Redactor));
 }
 CakeTaskBuilder SyncStep(string name, string description, Action<RunContext> body) =>
     Step(name, description, r => { body(r); return System.Threading.Tasks.Task.CompletedTask; });

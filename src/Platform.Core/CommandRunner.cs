@@ -46,7 +46,8 @@ public sealed class CommandFailedException(string command, int exitCode, string 
 }
 
 /// <summary>Runs external programs through CliWrap, with redacted, optionally streamed output.</summary>
-public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
+/// <param name="withheld">More variables no program inherits, beside <see cref="WithheldVariables"/>.</param>
+public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor, IEnumerable<string>? withheld = null)
 {
     private const int TailLines = 25;
 
@@ -56,6 +57,11 @@ public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
     /// <see cref="CommandOptions.Environment"/>.
     /// </summary>
     public static readonly IReadOnlyList<string> WithheldVariables = ["VAULT_TOKEN", "VAULT_ROLE_ID", "VAULT_SECRET_ID"];
+
+    private readonly IReadOnlyDictionary<string, string?> _withheld = WithheldVariables.Concat(withheld ?? []).Distinct(StringComparer.Ordinal).ToDictionary(v => v, string? (_) => null, StringComparer.Ordinal);
+
+    /// <summary>The variables no program this runner starts inherits (each given back only where a command sets it).</summary>
+    public IReadOnlyCollection<string> Withheld => [.. _withheld.Keys];
 
     private static string? Shown(string line, CommandOptions options) =>
         !options.Stream ? null : options.StreamedLine is { } edit ? edit(line) : line;
@@ -70,7 +76,7 @@ public sealed class CommandRunner(IReporter reporter, SecretRedactor redactor)
         var command = Cli.Wrap(program)
             .WithArguments(args)
             .WithValidation(CommandResultValidation.None)
-            .WithEnvironmentVariables(e => e.Set(WithheldVariables.ToDictionary(v => v, string? (_) => null)).Set(options.Environment));
+            .WithEnvironmentVariables(e => e.Set(_withheld).Set(options.Environment));
         if (options.WorkingDirectory is not null)
         {
             command = command.WithWorkingDirectory(options.WorkingDirectory);

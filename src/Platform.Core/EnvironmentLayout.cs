@@ -70,8 +70,11 @@ public sealed partial class EnvironmentLayout
 
     public string AuditLogFile => Path.Combine(ArtifactsDir, "audit.log");
 
+    /// <summary>The name of an environment's settings file.</summary>
+    public const string SettingsFileName = "platform.json";
+
     /// <summary>The environment's settings file (<c>infra/&lt;env&gt;/platform.json</c>).</summary>
-    public string SettingsFile => Path.Combine(InfraDir, "platform.json");
+    public string SettingsFile => Path.Combine(InfraDir, SettingsFileName);
 
     /// <summary>Fails with a list of the known environments when <c>infra/&lt;env&gt;</c> does not exist.</summary>
     public void RequireInfraDir()

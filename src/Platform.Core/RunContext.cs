@@ -17,7 +17,25 @@ public sealed class RunContext
         Problems = new ProblemRecorder(reporter);
         Reporter = new RedactingReporter(Problems, Redactor);
         Cancellation = cancellation;
-        Commands = new CommandRunner(Reporter, Redactor);
+        Commands = new CommandRunner(Reporter, Redactor, StoreCredentials(layout));
+    }
+
+    // The variables platform.json's terraformEnvironment gives Terraform (a cloud token, a state backend's connection
+    // string): exported in the shell as the documented fallback, they would reach every program a run starts (git, tar,
+    // the release's build and smoke tests); Terraform is given them by name. An unreadable platform.json names none
+    // here: the step that loads it says what is wrong.
+    private static IEnumerable<string> StoreCredentials(EnvironmentLayout layout)
+    {
+        try
+        {
+            return File.Exists(layout.SettingsFile)
+                ? EnvironmentSettings.Parse(File.ReadAllText(layout.SettingsFile), layout.SettingsFile).Section("terraformEnvironment")?.Select(p => p.Key).ToList() ?? []
+                : [];
+        }
+        catch (Exception e) when (e is PlatformException or IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     public EnvironmentLayout Layout { get; }

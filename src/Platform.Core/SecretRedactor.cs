@@ -13,14 +13,28 @@ public sealed partial class SecretRedactor
 
     private readonly ConcurrentDictionary<string, byte> _secrets = new(StringComparer.Ordinal);
 
-    /// <summary>Registers a value that must never be printed. Very short values are ignored: masking them would garble output.</summary>
+    /// <summary>
+    /// Registers a value that must never be printed. Very short values are ignored: masking them would garble output.
+    /// Each line of a value of several lines (a private key) is registered too: output read line by line (a
+    /// command's, streamed) or cut to its last lines (an error's tail) holds it only in pieces.
+    /// </summary>
     public void Register(string? secret)
     {
-        if (!string.IsNullOrEmpty(secret) && secret.Length >= 6)
+        if (string.IsNullOrEmpty(secret) || secret.Length < 6)
         {
-            _secrets.TryAdd(secret, 0);
+            return;
+        }
+
+        _secrets.TryAdd(secret, 0);
+        foreach (var line in secret.Split('\n').Select(l => l.Trim()).Where(l => l.Length >= MinLineLength && l != secret && !l.StartsWith("-----", StringComparison.Ordinal)))
+        {
+            _secrets.TryAdd(line, 0);
         }
     }
+
+    // A line of a key's body is 64 or 70 characters; shorter ones are too common to mask wherever they appear, and a
+    // key's "-----BEGIN/END …-----" lines are no secret (the key's shape is masked whole where it shows whole).
+    private const int MinLineLength = 16;
 
     public string Redact(string? text)
     {
@@ -38,6 +52,7 @@ public sealed partial class SecretRedactor
         result = PrivateKeyBlock().Replace(result, "-----BEGIN $1PRIVATE KEY----- " + Mask + " -----END $1PRIVATE KEY-----");
         result = VaultToken().Replace(result, Mask);
         result = PasswordSetting().Replace(result, "$1=" + Mask);
+        result = UrlCredentials().Replace(result, "$1" + Mask + "@");
         return result;
     }
 
@@ -50,4 +65,8 @@ public sealed partial class SecretRedactor
 
     [GeneratedRegex(@"(?i)\b(password|pwd|secret_id|token)\s*=\s*[^;\s""']+")]
     private static partial Regex PasswordSetting();
+
+    // The password of a URL's user info (postgres://user:password@host/db, https://user:token@host/).
+    [GeneratedRegex(@"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]+:)[^@/\s]+@", RegexOptions.IgnoreCase)]
+    private static partial Regex UrlCredentials();
 }

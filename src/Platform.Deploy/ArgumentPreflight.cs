@@ -27,7 +27,7 @@ public static class ArgumentPreflight
         if (run.Arguments.All("var") is { Count: > 0 } variables)
         {
             var settings = EnvironmentSettings.Load(run.Layout);
-            TerraformVariables.ParseOverrides(variables, settings.TerraformVariables, $"{settings.Source}: terraformVariables", SensitiveVariables.In(run.Layout.InfraDir));
+            TerraformVariables.ParseOverrides(variables, settings.TerraformVariables, $"{settings.Source}: terraformVariables", SensitiveVariables.Of(run.Layout.InfraDir, settings));
         }
 
         foreach (var flag in KnownArguments.Flags)

@@ -44,7 +44,7 @@ public sealed class DestroyStep(RunContext run, Func<Task>? beforeDestroying = n
             var planFile = Path.Combine(Path.GetDirectoryName(run.Layout.CheckPlanFile)!, "destroy.tfplan");
             Directory.CreateDirectory(Path.GetDirectoryName(planFile)!);
             await environment.Runner.PlanAsync(planFile, environment.VariableArguments, destroy: true);
-            await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter);
+            await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter, run.Redactor);
             run.Reporter.Info("Check mode: nothing destroyed.");
             return;
         }

@@ -19,7 +19,7 @@ public sealed class PlanStep(RunContext run)
         await environment.Runner.PlanAsync(planFile, environment.VariableArguments, extra: run.Arguments.All("replace").Select(r => $"-replace={r}"));
         PlanOfThisRun.Remember(run, planFile);
         RememberedVariables.WriteBesidePlan(planFile, environment.Overrides);
-        var summary = await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter);
+        var summary = await PlanFiles.WriteAsync(environment.Runner, planFile, run.Reporter, run.Redactor);
         if (run.CheckMode)
         {
             run.Reporter.Info($"Check mode: {run.Layout.PlanFile}, the plan Apply applies, is left as it was.");

@@ -31,11 +31,23 @@ public static class SavedPlanVariables
                 continue;
             }
 
-            var was = had is { } q ? $"was made with {name}={Show(q)}" : $"has no variable {name}";
+            // The value of a variable declared sensitive is not repeated (nor the one given: it would be refused as --var anyway).
+            var was = had is not { } q ? $"has no variable {name}" : DeclaredSensitive(doc.RootElement, name) ? $"was made with another value of {name}" : $"was made with {name}={Show(q)}";
             throw new PlatformException(
                 $"--var={pair}: the plan {planFile} {was}, and a saved plan is applied exactly as it was made (Terraform takes no variables with it). Plan again with this value and review that plan (./build.sh --target=Plan --var={pair}), or leave --var out to apply this one. Nothing was changed.");
         }
     }
+
+    // As terraform show -json describes the configuration: "configuration": {"root_module": {"variables": {"x": {"sensitive": true}}}}.
+    private static bool DeclaredSensitive(JsonElement plan, string name) =>
+        plan.TryGetProperty("configuration", out var configuration)
+        && configuration.TryGetProperty("root_module", out var root)
+        && root.TryGetProperty("variables", out var declared)
+        && declared.TryGetProperty(name, out var variable)
+        && variable.TryGetProperty("sensitive", out var sensitive)
+        && sensitive.ValueKind == JsonValueKind.True;
+
+    private static string Show(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 
     // A number or a list compares by its text without spaces (--var=app_nodes=3, --var='slot_ports=[8081, 8082]').
     private static bool Same(JsonElement planned, string given) => planned.ValueKind switch
@@ -43,6 +55,4 @@ public static class SavedPlanVariables
         JsonValueKind.String => planned.GetString() == given,
         _ => string.Concat(planned.GetRawText().Where(c => !char.IsWhiteSpace(c))) == string.Concat(given.Where(c => !char.IsWhiteSpace(c))),
     };
-
-    private static string Show(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
 }

@@ -43,6 +43,28 @@ public static partial class SensitiveVariables
         return result;
     }
 
+    /// <summary>
+    /// <see cref="In"/>, and the variables platform.json takes from the secrets store (<c>terraformEnvironment</c>'s
+    /// <c>"TF_VAR_name": "secret:KEY"</c>), each with platform.json: their values are secrets whether or not the
+    /// configuration declares them so.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Of(string infraDir, EnvironmentSettings settings)
+    {
+        var result = new Dictionary<string, string>(In(infraDir), StringComparer.Ordinal);
+        foreach (var variable in StoreFed(settings))
+        {
+            result.TryAdd(variable, settings.Source);
+        }
+
+        return result;
+    }
+
+    /// <summary>The Terraform variables platform.json takes from the secrets store (<c>TF_VAR_name</c> of <c>secret:KEY</c>).</summary>
+    public static IEnumerable<string> StoreFed(EnvironmentSettings settings) =>
+        settings.UserSecrets.Keys.Where(v => v.StartsWith(TfVar, StringComparison.Ordinal) && v.Length > TfVar.Length).Select(v => v[TfVar.Length..]);
+
+    private const string TfVar = "TF_VAR_";
+
     // The files Terraform loads: *.tf and *.tf.json, but not an editor's leftovers (.#x.tf, #x.tf#, x.tf~) or hidden files.
     private static bool ReadByTerraform(string path)
     {

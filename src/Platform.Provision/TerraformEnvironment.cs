@@ -53,7 +53,15 @@ public sealed class TerraformEnvironment
             ["deployKeyFile"] = JsonValue.Create(run.Layout.DeployKeyFile),
             ["circlePublicKeys"] = new JsonArray(circle.Select(k => (JsonNode)JsonValue.Create(k)!).ToArray()),
         };
-        var sensitive = SensitiveVariables.In(run.Layout.InfraDir);
+        var sensitive = SensitiveVariables.Of(run.Layout.InfraDir, settings);
+        var declared = SensitiveVariables.In(run.Layout.InfraDir);
+        foreach (var undeclared in SensitiveVariables.StoreFed(settings).Where(v => !declared.ContainsKey(v)))
+        {
+            // Platform masks it in what it prints and in plan.txt, but Terraform's own files (plan.json, the state) and any
+            // other tool reading the plan show it.
+            run.Reporter.Warn($"{settings.Source} takes {undeclared} from the secrets store, but {run.Layout.InfraDir} does not declare it sensitive: Terraform shows its value in plans. Add `sensitive = true` to variable \"{undeclared}\".");
+        }
+
         var overrides = RememberedVariables.Merge(run.Layout, run.Arguments.All("var"), saysVariables ? run.Reporter : null, TerraformVariables.PlatformFilled(settings.TerraformVariables), sensitive);
         var variables = TerraformVariables.Resolve(settings.TerraformVariables, $"{settings.Source}: terraformVariables", placeholders, overrides, sensitive);
         var backendConfig = TerraformVariables.Resolve(settings.TerraformBackendConfig, $"{settings.Source}: terraformBackendConfig", placeholders, []).AsPairs();

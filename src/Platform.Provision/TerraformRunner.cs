@@ -57,6 +57,9 @@ public sealed partial class TerraformRunner
     {
         Directory.CreateDirectory(Path.GetDirectoryName(planFile)!);
         var written = planFile + ".new";
+        // Created owner-only before Terraform writes it (Terraform keeps an existing file's mode): under the umask it
+        // would be readable by every user of the machine until it is closed, with every variable's value in it.
+        AtomicFile.WriteAllText(written, string.Empty, AtomicFile.OwnerOnly);
         try
         {
             var result = await RunAsync(

@@ -77,7 +77,9 @@ public sealed class TerraformVariables
     /// remember <c>--var</c> values. The value is not repeated here.
     /// </summary>
     public static PlatformException SensitiveGiven(string name, string declaredIn) =>
-        new($"--var={name}=… cannot be given: {declaredIn} declares {name} sensitive, and a --var value shows in the process list and the run's output and is kept in files. {FromSecretsStore(name, declaredIn)} Nothing was changed.");
+        Path.GetFileName(declaredIn) == EnvironmentLayout.SettingsFileName
+            ? new($"--var={name}=… cannot be given: {declaredIn} takes {name} from the secrets store (terraformEnvironment: TF_VAR_{name}), and a --var value shows in the process list and the run's output and is kept in files. To change it, store the new value under the key named there: printf '%s' \"$VALUE\" | ./build.sh --target=StoreSecret --environment={Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(declaredIn)))} --secret=KEY. Nothing was changed.")
+            : new($"--var={name}=… cannot be given: {declaredIn} declares {name} sensitive, and a --var value shows in the process list and the run's output and is kept in files. {FromSecretsStore(name, declaredIn)} Nothing was changed.");
 
     /// <summary>How a sensitive variable gets its value: named in platform.json first (StoreSecret takes only the keys it names), then stored.</summary>
     public static string FromSecretsStore(string name, string declaredIn)

@@ -151,6 +151,16 @@ public sealed partial class VaultClient : IDisposable
     {
         if (reply is JsonObject body && body["warnings"] is JsonArray warnings && VaultErrors.Lines(warnings) is { Count: > 0 } lines)
         {
+            // A warning may quote the answer it came with: its secrets (a KV read's values, a login's token) are known
+            // before it is said, not only once the caller has taken them.
+            foreach (var secret in new[] { body["auth"]?["client_token"] }.Concat((body["data"]?["data"] as JsonObject)?.Select(f => f.Value) ?? []))
+            {
+                if (secret is JsonValue value && value.GetValueKind() == JsonValueKind.String)
+                {
+                    _redactor.Register(value.GetValue<string>());
+                }
+            }
+
             _reporter.Warn(_redactor.Redact($"Vault warned on {method} {display}: {string.Join("; ", lines)}"));
         }
     }

@@ -141,7 +141,8 @@ public sealed class TestStep(RunContext run)
             // The tests must not see build.sh's summary file: a test of this step would write its total there.
             new CommandOptions { WorkingDirectory = run.Layout.RepoRoot, AllowFailure = true, Environment = new Dictionary<string, string?> { [SummaryVariable] = null } },
             run.Cancellation);
-        await File.WriteAllTextAsync(Path.Combine(resultsDir, name + ".log"), result.StandardOutput + result.StandardError, run.Cancellation);
+        // CI publishes these logs: redacted as the console is.
+        await File.WriteAllTextAsync(Path.Combine(resultsDir, name + ".log"), run.Redactor.Redact(result.StandardOutput + result.StandardError), run.Cancellation);
 
         var report = File.Exists(trx) ? TrxReport.Load(trx) : null;
         var (totals, problem) = ProjectOutcome.Judge(result.ExitCode, report);

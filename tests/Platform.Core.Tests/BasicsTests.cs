@@ -172,6 +172,32 @@ public sealed class BasicsTests
         }
     }
 
+    // A cloud token or state backend's connection string exported in the shell (platform.json's documented fallback)
+    // reaches Terraform, which is given it by name, and no other program a run starts.
+    [Test]
+    [NonParallelizable]
+    public async Task The_variables_platform_json_gives_terraform_are_withheld_from_every_other_program()
+    {
+        using var repository = ScratchFolder.Create("withheld");
+        var infra = Path.Combine(repository.Path, "infra", "cloud");
+        Directory.CreateDirectory(infra);
+        File.WriteAllText(Path.Combine(infra, "platform.json"), """{ "terraformEnvironment": { "PG_CONN_STR": "secret:terraform/pg", "TF_VAR_region": "ams3" } }""");
+        var run = new RunContext(new EnvironmentLayout(repository.Path, "cloud"), RunArguments.Empty, false, new RecordingReporter());
+        Environment.SetEnvironmentVariable("PG_CONN_STR", "postgres://tf:hunter2hunter@db/state");
+        try
+        {
+            var plain = await run.Commands.RunAsync("sh", ["-c", "echo \"${PG_CONN_STR-withheld}\""]);
+            var terraform = await run.Commands.RunAsync("sh", ["-c", "echo \"${PG_CONN_STR-withheld}\""], new CommandOptions { Environment = new Dictionary<string, string?> { ["PG_CONN_STR"] = "given" } });
+
+            Assert.That((plain.StandardOutput.Trim(), terraform.StandardOutput.Trim()), Is.EqualTo(("withheld", "given")));
+            Assert.That(run.Commands.Withheld, Does.Contain("TF_VAR_region").And.Contain("VAULT_TOKEN"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PG_CONN_STR", null);
+        }
+    }
+
     [Test]
     public async Task A_missing_program_says_so()
     {

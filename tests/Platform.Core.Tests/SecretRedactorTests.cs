@@ -23,8 +23,25 @@ public sealed class SecretRedactorTests
         Assert.That(redacted, Does.Not.Contain("b3BlbnNzaC1rZXktdjEAAAAA").And.Contain("before").And.Contain("after"));
     }
 
+    // Output read line by line (a command's, streamed) or cut to its last lines (an error's tail) holds a registered
+    // key only in pieces, without its BEGIN line.
+    [Test]
+    public void Each_line_of_a_registered_key_is_masked_on_its_own()
+    {
+        var redactor = new SecretRedactor();
+        const string body1 = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW";
+        const string body2 = "QyNTUxOQAAACDdvZ6sNq8o0mK4rM1Y9uWqvB3vYt1Q0n6kS2m4Yd5rVgAAAJgz8Q2sM/EN";
+        redactor.Register($"-----BEGIN OPENSSH PRIVATE KEY-----\n{body1}\n{body2}\n-----END OPENSSH PRIVATE KEY-----\n");
+
+        Assert.That(redactor.Redact(body2), Is.EqualTo("***"));
+        Assert.That(redactor.Redact($"tail: {body1}\n{body2}\n-----END OPENSSH PRIVATE KEY-----"), Does.Not.Contain(body1[..20]).And.Not.Contain(body2[..20]));
+        Assert.That(redactor.Redact("-----END OPENSSH PRIVATE KEY-----"), Is.EqualTo("-----END OPENSSH PRIVATE KEY-----"), "a key's frame is no secret");
+    }
+
     [TestCase("token hvs.CAESIJlWc3Hx8l3bC2N0Yz0Z1aA2b3c4d5e6 used", "hvs.")]
     [TestCase("Host=x;Password=hunter2hunter;Database=y", "hunter2hunter")]
+    [TestCase("could not reach postgres://catalog:hunter2hunter@127.0.10.20:5432/catalog", "hunter2hunter")]
+    [TestCase("VAULT_ADDR=https://ops:s3cr3tpass@vault.example/ refused", "s3cr3tpass")]
     public void Token_and_password_shapes_are_masked(string text, string secret) =>
         Assert.That(new SecretRedactor().Redact(text), Does.Not.Contain(secret));
 

@@ -61,11 +61,27 @@ public sealed class PlanSummaryTests
         var plan = Path.Combine(_scratch, "secret-plan.tfplan");
 
         await _terraform.PlanAsync(plan, []);
-        await PlanFiles.WriteAsync(_terraform, plan, new RecordingReporter());
+        await PlanFiles.WriteAsync(_terraform, plan, new RecordingReporter(), new SecretRedactor());
 
         Assert.That(File.GetUnixFileMode(plan), Is.EqualTo(AtomicFile.OwnerOnly));
         Assert.That(File.GetUnixFileMode(Path.Combine(_scratch, "secret-plan.json")), Is.EqualTo(AtomicFile.OwnerOnly));
         Assert.That(File.GetUnixFileMode(Path.Combine(_scratch, "secret-plan.txt")), Is.EqualTo(AtomicFile.Readable), "the masked summary stays readable for review");
+    }
+
+    // plan.txt is published by CI: a value the run knows as a secret (a store-fed TF_VAR_ of a variable the configuration
+    // does not declare sensitive, which Terraform shows in clear) is masked there.
+    [Test]
+    public async Task A_secret_the_run_knows_is_masked_in_the_plan_text()
+    {
+        var plan = Path.Combine(_scratch, "secret-text.tfplan");
+        var redactor = new SecretRedactor();
+        redactor.Register("conn=Vault-Secret-Value-123");
+
+        await _terraform.PlanAsync(plan, ["-var=a_input=conn=Vault-Secret-Value-123"]);
+        await PlanFiles.WriteAsync(_terraform, plan, new RecordingReporter(), redactor);
+
+        var text = await File.ReadAllTextAsync(Path.Combine(_scratch, "secret-text.txt"));
+        Assert.That(text, Does.Contain("terraform_data.a").And.Contain("***").And.Not.Contain("Vault-Secret-Value-123"));
     }
 
     [Test]

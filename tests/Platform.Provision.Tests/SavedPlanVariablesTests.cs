@@ -26,4 +26,18 @@ public sealed class SavedPlanVariablesTests
         Assert.That(error!.Message, Does.Contain($"--var={given}: the plan artifacts/local/plan.tfplan {said}")
             .And.Contain($"./build.sh --target=Plan --var={given}").And.Contain("Nothing was changed"));
     }
+
+    // A variable the configuration declares sensitive: what the plan was made with is not repeated in the refusal.
+    [Test]
+    public void The_planned_value_of_a_sensitive_variable_is_not_repeated()
+    {
+        const string plan = """
+            { "variables": { "db_password": { "value": "Vault-Secret-Value-123" } },
+              "configuration": { "root_module": { "variables": { "db_password": { "sensitive": true } } } } }
+            """;
+
+        var error = Assert.Throws<PlatformException>(() => SavedPlanVariables.Check(plan, ["db_password=guess-guess"], "plan.tfplan"));
+
+        Assert.That(error!.Message, Does.Contain("was made with another value of db_password").And.Not.Contain("Vault-Secret-Value-123"));
+    }
 }

@@ -128,6 +128,22 @@ public sealed class SensitiveVariablesTests
         Assert.That(error.Message, Does.Not.Contain("hunter2"));
     }
 
+    // platform.json feeds it from the secrets store: a secret, whether or not the configuration declares it so.
+    [Test]
+    public void A_variable_platform_json_takes_from_the_secrets_store_is_refused_as_var_too()
+    {
+        using var scratch = ScratchFolder.Create("sensitive-store-fed");
+        var settingsFile = Path.Combine(scratch.Path, "cloud", "platform.json");
+        var settings = EnvironmentSettings.Parse("""{ "terraformEnvironment": { "TF_VAR_db_password": "secret:db/password", "TF_VAR_region": "ams3", "PG_CONN_STR": "secret:tf/pg" } }""", settingsFile);
+
+        var sensitive = SensitiveVariables.Of(scratch.Path, settings);
+        var error = Assert.Throws<PlatformException>(() => TerraformVariables.ParseOverrides(["db_password=hunter2-secret"], new Dictionary<string, JsonNode?>(), "p.json: terraformVariables", sensitive));
+
+        Assert.That(sensitive.Keys, Is.EqualTo(new[] { "db_password" }), "a plain value and a variable that is not Terraform's are no store-fed variable");
+        Assert.That(error!.Message, Does.Contain($"--var=db_password=… cannot be given: {settingsFile} takes db_password from the secrets store")
+            .And.Contain("--target=StoreSecret --environment=cloud").And.Not.Contain("hunter2"));
+    }
+
     [Test]
     public void A_remembered_value_of_a_variable_declared_sensitive_since_refuses_the_run_and_is_not_printed()
     {

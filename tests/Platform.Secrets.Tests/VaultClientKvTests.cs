@@ -51,6 +51,18 @@ public sealed class VaultClientKvTests : VaultStubFixture
         Assert.That(Reporter.Lines, Has.Some.EqualTo("WARN Vault warned on POST /v1/secret/data/app/w: Invalid key \"extra\" for ***; ignored"));
     }
 
+    // A read whose answer carries a warning quoting its own value: the value is known as a secret before the warning is said.
+    [Test]
+    public async Task AWarningQuotingTheValueItCameWith_IsRedacted()
+    {
+        Stub.InjectFaults(1, 200, """{"data":{"data":{"value":"fresh-read-4711"},"metadata":{"version":1,"created_time":"2026-01-01T00:00:00Z"}},"warnings":["value fresh-read-4711 is near its max_versions"]}""");
+
+        var read = await Client().ReadKvAsync("app/r");
+
+        Assert.That(read.Data["value"], Is.EqualTo("fresh-read-4711"));
+        Assert.That(Reporter.Lines, Has.Some.EqualTo("WARN Vault warned on GET /v1/secret/data/app/r: value *** is near its max_versions"));
+    }
+
     [Test]
     public async Task MissingSecret_IsNotFound()
     {
