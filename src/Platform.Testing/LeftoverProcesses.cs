@@ -14,6 +14,26 @@ public sealed class LeftoverProcesses(string folder)
             return killed;
         }
 
+        // A process caught in the middle of an exec (a detached `sh -c "exec tail …"`) shows an empty command line for an
+        // instant: a second look, a moment later, finds it. Looks go on while they find something, a few at most.
+        for (var look = 1; look <= 5; look++)
+        {
+            var found = KillOnce();
+            killed.AddRange(found);
+            if (look > 1 && found.Count == 0)
+            {
+                break;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return killed;
+    }
+
+    private List<string> KillOnce()
+    {
+        var killed = new List<string>();
         var marker = folder.TrimEnd('/') + "/";
         foreach (var dir in Directory.GetDirectories("/proc"))
         {
