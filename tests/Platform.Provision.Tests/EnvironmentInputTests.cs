@@ -141,6 +141,7 @@ public sealed class EnvironmentInputTests
     }
 
     [Test]
+    [Category("Integration")] // runs the real terraform
     public async Task The_installed_terraform_passes_the_version_check()
     {
         var preconditions = new Preconditions(new CommandRunner(new RecordingReporter(), new SecretRedactor()));

@@ -13,6 +13,7 @@ public sealed partial class InfrastructureCodeTests
     private static string Infra(params string[] parts) => Path.Combine([RepositoryRoot.Path, "infra", .. parts]);
 
     [Test]
+    [Category("Integration")] // runs the real terraform
     public async Task Every_environment_passes_terraform_fmt_check()
     {
         var result = await new CommandRunner(new RecordingReporter(), new SecretRedactor())
