@@ -18,6 +18,9 @@ public sealed class CheckedMigrateDbStep(RunContext run)
         var version = await ReleaseVersion.ResolveAsync(run);
         if (phase == MigrationPhase.Contract && File.Exists(run.InventoryFile))
         {
+            // Under the deploy lock, as a roll: a Rollback or RollNode beside it could otherwise put an older release on
+            // the nodes between this check and the contract, or roll back past it on a guard read before it.
+            await (await DeployRun.ForAsync(run)).LockAsync(target, version);
             await ContractReadiness.CheckAsync(run, version);
         }
 

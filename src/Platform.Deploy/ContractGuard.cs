@@ -11,7 +11,8 @@ namespace Platform.Deploy;
 /// still uses, so it would fail on every request while looking healthy). Contract migrations are told
 /// by the manifests of the releases kept in the release store.
 /// Stage, RollNode and Rollback ask before any node is touched; <c>--force</c> overrides. The database is
-/// asked as soon as the guard is created, while the nodes are asked what they run: no wait added.
+/// asked as soon as the run holds the deploy lock, while the nodes are asked what they run: no wait added, and no
+/// contract (which runs under the lock too) can come between the answer and the roll.
 /// </summary>
 public sealed class ContractGuard
 {
@@ -19,15 +20,22 @@ public sealed class ContractGuard
     private readonly DeployRun _deploy;
     private readonly Task<IReadOnlyList<string>>? _applied;
 
-    public ContractGuard(RunContext run, DeployRun deploy, CancellationToken cancellation)
+    /// <param name="locking">The run taking the deploy lock: the database is asked once it holds it (null: at once).</param>
+    public ContractGuard(RunContext run, DeployRun deploy, CancellationToken cancellation, Task? locking = null)
     {
         _run = run;
         _deploy = deploy;
         if (!run.Arguments.GetFlag("force"))
         {
-            _applied = AppliedAsync(run, deploy.Inventory, cancellation);
+            _applied = AppliedUnderLockAsync(run, deploy, locking, cancellation);
             _ = _applied.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when not needed
         }
+    }
+
+    private static async Task<IReadOnlyList<string>> AppliedUnderLockAsync(RunContext run, DeployRun deploy, Task? locking, CancellationToken cancellation)
+    {
+        await (locking ?? Task.CompletedTask);
+        return await AppliedAsync(run, deploy.Inventory, cancellation);
     }
 
     public async Task CheckAsync(PackagedRelease target, string? running)

@@ -6,7 +6,8 @@ namespace Platform.Deploy;
 /// A contract migration drops or changes what older releases still use, so it runs only once no
 /// node runs an older release: ContractDb and <c>MigrateDb --phase=contract</c> are refused while any
 /// app node runs another release than the one contracting (<c>--force</c> overrides), unless every contract
-/// migration that release ships is applied already (there is nothing to contract). Nodes that run nothing do not count.
+/// migration that release ships is applied already (there is nothing to contract). Nodes that run nothing do not count;
+/// a node whose record is damaged, and whose slots do not say what they run, counts as behind.
 /// </summary>
 public static class ContractReadiness
 {
@@ -18,9 +19,12 @@ public static class ContractReadiness
         }
 
         var deploy = await DeployRun.ForAsync(run);
-        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation);
+        var damaged = new List<string>();
+        var records = await RunningRelease.ReadAllAsync(deploy, run.Cancellation, damaged);
         var behind = records.Where(r => r.Value is not null && r.Value.Version != version).OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
-        if (behind.Count == 0)
+        // A node whose record is damaged and whose slots do not say what they run may run an older release: not "nothing".
+        var unknown = damaged.Where(d => records.Any(r => r.Value is null && d.StartsWith(r.Key + " (", StringComparison.Ordinal))).Order(StringComparer.Ordinal).ToList();
+        if (behind.Count == 0 && unknown.Count == 0)
         {
             return;
         }
@@ -34,7 +38,7 @@ public static class ContractReadiness
             return;
         }
 
-        var which = string.Join(", ", behind.Select(r => $"{r.Key} runs {r.Value!.Version}"));
+        var which = string.Join(", ", behind.Select(r => $"{r.Key} runs {r.Value!.Version}").Concat(unknown.Select(u => $"what {u} runs cannot be told (its record is damaged)")));
         if (run.CheckMode)
         {
             // A dry-run Deploy rolls nothing, so its nodes still run the old release here: the real run rolls them first.

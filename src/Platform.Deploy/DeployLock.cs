@@ -25,8 +25,8 @@ public sealed record LockHolder(string Operator, string Target, string Version, 
 }
 
 /// <summary>
-/// One run that changes the environment at a time (Deploy, Stage, RollNode, Rollback, ExpandDb, and an Apply or
-/// Destroy that changes the hosts): a lock file on the lb host, created
+/// One run that changes the environment at a time (Deploy, Stage, RollNode, Rollback, ExpandDb, a contract, and an
+/// Apply or Destroy that changes the hosts): a lock file on the lb host, created
 /// exclusively (O_EXCL, atomic on the host), naming who holds it and since when. A second
 /// run is refused; <c>Unlock</c> releases a lock left by a run that died.
 /// </summary>

@@ -20,7 +20,7 @@ internal sealed class ReleaseStager(RunContext run, DeployRun deploy)
     {
         var nodes = RollOptions.SelectNodes(deploy.Inventory, options.Node);
         var recap = deploy.NewRecap(nodes.Select(n => n.Name), Recap.TitleFor("Stage", run.CheckMode));
-        var guard = new ContractGuard(run, deploy, token);
+        var guard = new ContractGuard(run, deploy, token, locking);
         var states = await new NodeDiscovery(run, deploy).DiscoverOrSayStoppedAsync(nodes, () => Task.FromResult<IReadOnlyList<ServerStat>>([]), options.Version, locking, recap, token);
         // Refused here too, before any upload: a Deploy stages before it rolls.
         await guard.CheckAsync(release, NodeDiscovery.Running(states));

@@ -34,7 +34,7 @@ public sealed class RollingDeployer(RunContext run, DeployRun deploy)
         // The service's settings (read from the database) while the nodes are asked what they run.
         var envFile = run.CheckMode ? null : EnvFileAsync(token);
         _ = envFile?.ContinueWith(t => t.Exception, TaskScheduler.Default); // observed even when discovery fails first
-        var guard = new ContractGuard(run, deploy, token);
+        var guard = new ContractGuard(run, deploy, token, locking);
         // Each node is asked as soon as its own connection is up; HAProxy once for all of them.
         var states = await new NodeDiscovery(run, deploy).DiscoverOrSayStoppedAsync(nodes, () => ShowStatAsync(haproxy, token), options.Version, locking, recap, token);
         var lb = await haproxy;

@@ -14,24 +14,51 @@ public sealed record MigrationReport(IReadOnlyList<string> Pending, IReadOnlyLis
 /// <c>public.changelog</c>, validates checksums and runs each migration in its own transaction).
 /// Expand runs every expand script (plus the contract scripts already applied, so their checksums
 /// are still validated); contract runs them all. Out-of-order is allowed because a contract script
-/// may be older than an expand script that was applied before it.
+/// may be older than an expand script that was applied before it. A migration waits for a table lock only so long
+/// (<see cref="MigrationLockWaits"/>), then is tried again.
 /// </summary>
-public sealed class DbMigrator(string connectionString, IReporter reporter)
+public sealed class DbMigrator(string connectionString, IReporter reporter, MigrationLockWaits? lockWaits = null)
 {
     public const string JournalTable = "changelog";
+
+    // lock_not_available: lock_timeout ran out.
+    private const string LockNotAvailable = "55P03";
+
+    private readonly MigrationLockWaits _waits = lockWaits ?? MigrationLockWaits.Default;
 
     /// <summary>
     /// <see cref="RunAsync"/> under the migration lock (<see cref="MigrationLock"/>), as MigrateDb runs it: a second run
     /// waits up to <paramref name="lockTimeout"/>, then finds applied what the first applied.
     /// </summary>
-    /// <param name="whileLocked">What else must not run beside another run's migrations (MigrateDb: the journal's grants), given the report.</param>
-    public async Task<MigrationReport> RunLockedAsync(IReadOnlyList<MigrationScript> scripts, MigrationPhase phase, bool checkMode, string workDir, TimeSpan lockTimeout, CancellationToken cancellation, Func<MigrationReport, Task>? whileLocked = null)
+    /// <param name="whileLocked">
+    /// What else must not run beside another run's migrations (MigrateDb: the journal's grants), after them whether they
+    /// succeeded or not (a first run that failed has made the journal too); its own failure after a failed run is only said.
+    /// </param>
+    public async Task<MigrationReport> RunLockedAsync(IReadOnlyList<MigrationScript> scripts, MigrationPhase phase, bool checkMode, string workDir, TimeSpan lockTimeout, CancellationToken cancellation, Func<Task>? whileLocked = null)
     {
         await using var held = await MigrationLock.AcquireAsync(connectionString, lockTimeout, reporter, cancellation);
-        var report = await RunAsync(scripts, phase, checkMode, workDir, cancellation);
+        MigrationReport report;
+        try
+        {
+            report = await RunAsync(scripts, phase, checkMode, workDir, cancellation);
+        }
+        catch (PlatformException) when (whileLocked is not null)
+        {
+            try
+            {
+                await whileLocked();
+            }
+            catch (Exception e) when (e is PlatformException or NpgsqlException)
+            {
+                reporter.Warn($"After the failed migration, this could not be done either: {e.Message}. The next MigrateDb does it.");
+            }
+
+            throw;
+        }
+
         if (whileLocked is not null)
         {
-            await whileLocked(report);
+            await whileLocked();
         }
 
         return report;
@@ -52,7 +79,10 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
             }
 
             var pending = selected.Where(s => !applied.ContainsKey(s.Version)).Select(s => s.DisplayPath).ToList();
-            await using var connection = new NpgsqlConnection(connectionString);
+            // The migrations' own session waits for a lock no longer than lock_timeout (the journal's reads above do not change anything).
+            var session = new NpgsqlConnectionStringBuilder(connectionString);
+            session.Options = $"{session.Options} -c lock_timeout={(long)_waits.LockTimeout.TotalMilliseconds}".Trim();
+            await using var connection = new NpgsqlConnection(session.ConnectionString);
             var evolve = new Evolve(connection, message => reporter.Verbose("evolve: " + message), EvolveDb.Dialect.DBMS.PostgreSQL)
             {
                 Locations = [folder],
@@ -62,7 +92,7 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
                 OutOfOrder = true,
                 IsEraseDisabled = true,
                 TransactionMode = TransactionKind.CommitEach,
-                CommandTimeout = 300,
+                CommandTimeout = CommandTimeoutSeconds,
             };
 
             try
@@ -89,7 +119,10 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
                     }
 
                     File.Copy(next.Path, Path.Combine(folder, next.FileName));
-                    await Task.Run(evolve.Migrate, CancellationToken.None);
+                    if (!await MigrateWaitingForLocksAsync(evolve, next, cancellation))
+                    {
+                        break;
+                    }
                 }
             }
             catch (EvolveValidationException ex)
@@ -101,16 +134,25 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
             {
                 var failed = selected.FirstOrDefault(s => ex.Message.Contains(s.FileName, StringComparison.Ordinal));
                 var pg = Inner<PostgresException>(ex);
-                var detail = pg is null ? ex.Message : $"{pg.SqlState}: {pg.MessageText}{(pg.Detail is null ? string.Empty : " (" + pg.Detail + ")")}{(pg.Line is null ? string.Empty : ", line " + pg.Line)}";
+                // Not PostgreSQL's Line: that is a line of its own source code, not of the script.
+                var detail = pg is null ? ex.Message : $"{pg.SqlState}: {pg.MessageText}{(pg.Detail is null ? string.Empty : " (" + pg.Detail + ")")}{(pg.Hint is null ? string.Empty : "; hint: " + pg.Hint)}";
                 // The server shut down or ended the session (57P01-57P03), or the connection broke: no fault of the script.
                 // A timeout (Npgsql's or statement_timeout, 57014) is not: running it again would time out again.
                 var databaseWentAway = pg?.SqlState is "57P01" or "57P02" or "57P03"
                     || (pg is null && Inner<TimeoutException>(ex) is null && (Inner<IOException>(ex) is not null || Inner<System.Net.Sockets.SocketException>(ex) is not null));
+                var what = databaseWentAway
+                    ? "the database went away while it ran: once it is back (Apply starts a stopped local database), run MigrateDb (or the Deploy) again."
+                    : pg?.SqlState == LockNotAvailable
+                        ? $"it could not have the locks it needs in {_waits.Tries} tries of {_waits.LockTimeout.TotalSeconds:0.#} s: another session keeps them (a long transaction, a backup, a report). Find it (SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start) and run MigrateDb (or the Deploy) again once it has ended."
+                        : pg?.SqlState == "57014" || (pg is null && Inner<TimeoutException>(ex) is not null)
+                            ? $"it ran longer than {CommandTimeoutSeconds} s and was stopped (holding its locks all that while): change the data in smaller batches, each a migration of its own, or outside the migrations."
+                            : "fix the script and run MigrateDb again.";
+                // A script run outside a transaction (-- evolve-tx-off, as CREATE INDEX CONCURRENTLY needs) is not rolled back.
+                var undone = failed is not null && !InTransaction(failed)
+                    ? "failed, and ran outside a transaction (evolve-tx-off): what it did before the failure stays (an index left INVALID by CREATE INDEX CONCURRENTLY: drop it with DROP INDEX CONCURRENTLY before trying again)"
+                    : "failed and was rolled back";
                 throw new PlatformException(
-                    $"{(failed is null ? "A migration" : "Migration " + failed.DisplayPath)} failed and was rolled back: {detail}. Migrations applied before it in this run stay applied; " +
-                    (databaseWentAway
-                        ? "the database went away while it ran: once it is back (Apply starts a stopped local database), run MigrateDb (or the Deploy) again."
-                        : "fix the script and run MigrateDb again."),
+                    $"{(failed is null ? "A migration" : "Migration " + failed.DisplayPath)} {undone}: {detail}. Migrations applied before it in this run stay applied; {what}",
                     ex);
             }
 
@@ -126,8 +168,49 @@ public sealed class DbMigrator(string connectionString, IReporter reporter)
         }
     }
 
-    /// <summary>Evolve's checksum of a script: MD5 of its bytes.</summary>
-    public static string Checksum(string path) => Convert.ToHexString(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path)));
+    // The longest one statement of a migration may run.
+    private const int CommandTimeoutSeconds = 300;
+
+    /// <summary>
+    /// Runs Evolve for one migration; one that gave up waiting for a lock (rolled back whole) is tried again after a
+    /// pause, saying so. False when stopped (Ctrl+C) during a pause: the migration is still pending.
+    /// </summary>
+    private async Task<bool> MigrateWaitingForLocksAsync(Evolve evolve, MigrationScript script, CancellationToken cancellation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Task.Run(evolve.Migrate, CancellationToken.None);
+                return true;
+            }
+            // Not one run outside a transaction: what it did before the wait stays, and a second try would meet it.
+            catch (Exception ex) when (Inner<PostgresException>(ex)?.SqlState == LockNotAvailable && attempt < _waits.Tries && InTransaction(script))
+            {
+                var pause = _waits.RetryDelays[attempt - 1];
+                reporter.Warn($"Migration {script.DisplayPath} waited {_waits.LockTimeout.TotalSeconds:0.#} s for a lock another session keeps (a long transaction, a backup, a report) and was rolled back, so the service's queries on that table were held up no longer: trying again in {pause.TotalSeconds:0.#} s (try {attempt + 1} of {_waits.Tries}).");
+                try
+                {
+                    await Task.Delay(pause, cancellation);
+                }
+                catch (OperationCanceledException)
+                {
+                    return false;
+                }
+            }
+        }
+    }
+
+    // Evolve runs a script whose first line says evolve-tx-off outside a transaction.
+    private static bool InTransaction(MigrationScript script) =>
+        !(File.ReadLines(script.Path).FirstOrDefault() ?? string.Empty).Contains("evolve-tx-off", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Evolve's checksum of a script: MD5 of its text, read without a BOM and with CRLF line ends taken as LF (as Evolve
+    /// reads it), so that a script packaged from a Windows checkout is judged in check mode as the real run judges it.
+    /// </summary>
+    public static string Checksum(string path) =>
+        Convert.ToHexString(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal))));
 
     private static PlatformException Edited(string what, Exception? inner) =>
         new($"An applied migration was changed: {what}. Applied migrations are immutable: revert the edit and put the change in a new migration. Nothing was run.", inner!);

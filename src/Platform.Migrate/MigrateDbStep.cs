@@ -65,7 +65,7 @@ public sealed class MigrateDbStep(RunContext run)
         // The journal's grants change under the lock (two runs at once could clash on them); not cut short by a
         // Ctrl+C, so that what was applied is reported and audited (the next step stops the run).
         var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
-            .RunLockedAsync(scripts, phase, run.CheckMode, work, LockTimeout(run.Arguments), run.Cancellation, run.CheckMode ? null : _ => database.RestrictJournalAsync(DbMigrator.JournalTable, CancellationToken.None));
+            .RunLockedAsync(scripts, phase, run.CheckMode, work, LockTimeout(run.Arguments), run.Cancellation, run.CheckMode ? null : () => database.RestrictJournalAsync(DbMigrator.JournalTable, CancellationToken.None));
 
         if (run.CheckMode)
         {

@@ -791,6 +791,44 @@ public sealed class ZeroDowntimeTests
         Assert.That(unforced.Text, Does.Contain($"Check mode: the real run would refuse to contract for {DeployHarness.NextN}: web-2 runs {DeployHarness.N}"));
         Assert.That(forced.Text, Does.Not.Contain("refuse to contract"), "--force");
         await _h.RunAsync("RollNode", DeployHarness.NextN, run => new RollNodeStep(run).RunAsync(), ("node", "web-2"));
+        // A node whose record is damaged (a full disk) and whose slots do not say what they run may still run N: refused too.
+        var web1 = new NodeLayout(_h.Inventory.AppNodes.First(n => n.Name == "web-1"));
+        var record = await File.ReadAllTextAsync(web1.CurrentFile);
+        var slotReleases = Directory.GetFiles(Path.Combine(web1.BaseDir, "slots"), "release", SearchOption.AllDirectories);
+        foreach (var file in slotReleases)
+        {
+            File.Move(file, file + ".aside");
+        }
+
+        await File.WriteAllTextAsync(web1.CurrentFile, "{\"version\": ");
+        try
+        {
+            var unknown = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("ContractDb", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync()));
+            Assert.That(unknown!.Message, Does.Contain($"Refusing to contract the database for {DeployHarness.NextN}: what web-1 (").And.Contain("runs cannot be told (its record is damaged)"));
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(web1.CurrentFile, record);
+            foreach (var file in slotReleases)
+            {
+                File.Move(file + ".aside", file);
+            }
+        }
+
+        // A contract runs under the deploy lock, as a roll does: beside another run holding it (a Rollback to N, which the
+        // contract would break), it is refused before it checks or changes anything.
+        var bob = _h.Env.NewRun(new Dictionary<string, string> { ["version"] = DeployHarness.N, ["as"] = "bob" });
+        await (await DeployRun.ForAsync(bob)).LockAsync("Rollback", DeployHarness.N);
+        try
+        {
+            var locked = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("ContractDb", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync()));
+            Assert.That(locked!.Message, Does.Contain("Another run holds the deploy lock of this environment: bob").And.Contain("Rollback"));
+        }
+        finally
+        {
+            await DeployRun.FinishAsync(bob, ["Rollback"], true, null);
+        }
+
         // Left for later, it says what is left.
         var later = await _h.RunAsync("Deploy", DeployHarness.NextN, run => new ContractDbStep(run).RunAsync(), ("contract", "false"));
         Assert.That(later.Pending, Is.EqualTo(new[] { "V4__drop_items_search_name.sql" }));

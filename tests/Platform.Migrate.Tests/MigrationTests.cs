@@ -136,6 +136,141 @@ public sealed class MigrationTests
         Assert.That((await Migrator(cs).AppliedAsync(CancellationToken.None)).Keys, Is.EquivalentTo(new[] { 1, 2, 3 }));
     }
 
+    // PostgreSQL's own "line" is one of its source code, which used to be quoted as if it were the script's.
+    [Test]
+    public async Task A_failing_statement_is_said_with_postgresqls_error_and_hint_and_no_line_of_postgresqls_source()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__typo.sql"), "-- a typo on line 4\nALTER TABLE items ADD COLUMN sku text;\n\nUPDATE items SET sku = nosuchcolumn;\n");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("42703: column \"nosuchcolumn\" does not exist").And.Contain("fix the script").And.Not.Contain(", line "));
+    }
+
+    // A schema change queued behind a long transaction would hold up every query on its table as long: it gives up after
+    // lock_timeout (rolled back whole), the service's queries go on, and it is tried again.
+    [Test]
+    public async Task A_migration_kept_waiting_for_its_table_gives_up_lets_queries_through_and_is_tried_again()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__items_sku.sql"), "ALTER TABLE items ADD COLUMN sku text;");
+        await using var report = await ReaderInTransactionAsync(cs);
+        var reporter = new RecordingReporter();
+        var waits = new MigrationLockWaits(TimeSpan.FromMilliseconds(300), [TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(5)]);
+
+        var running = new DbMigrator(cs, reporter, waits).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        await Poll.UntilAsync(() => Task.FromResult(reporter.Text.Contains("trying again", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20), "the migration never gave up waiting");
+        var served = await CountItemsAsync(cs, TimeSpan.FromSeconds(2));
+        await report.CommitAsync();
+        var migrated = await running;
+
+        Assert.That(served, Is.Zero, "a query on the table went through while the migration waited to try again");
+        Assert.That(migrated.Applied, Is.EqualTo(new[] { "db/expand/V5__items_sku.sql" }));
+        Assert.That(reporter.Text, Does.Contain("Migration db/expand/V5__items_sku.sql waited 0.3 s for a lock another session keeps").And.Contain("(try 2 of 4)"));
+        Assert.That(await ColumnsAsync(cs, "items"), Does.Contain("sku"));
+    }
+
+    [Test]
+    public async Task A_migration_that_never_gets_its_table_fails_saying_how_to_find_who_keeps_it()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__items_sku.sql"), "ALTER TABLE items ADD COLUMN sku text;");
+        await using var report = await ReaderInTransactionAsync(cs);
+        var waits = new MigrationLockWaits(TimeSpan.FromMilliseconds(200), [TimeSpan.FromMilliseconds(100)]);
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => new DbMigrator(cs, new RecordingReporter(), waits).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("55P03").And.Contain("in 2 tries of 0.2 s").And.Contain("pg_stat_activity").And.Not.Contain("fix the script"));
+        Assert.That(await ColumnsAsync(cs, "items"), Does.Not.Contain("sku"));
+    }
+
+    // CREATE INDEX CONCURRENTLY runs outside a transaction: a failure leaves an INVALID index, which the message names
+    // as left behind (with what to do), not as rolled back.
+    [Test]
+    public async Task A_failing_script_run_outside_a_transaction_says_what_it_may_have_left()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        await using (var connection = new NpgsqlConnection(cs))
+        {
+            await connection.OpenAsync();
+            await using var twice = new NpgsqlCommand("INSERT INTO items (name, price) VALUES ('Lamp', 1), ('Lamp', 2)", connection);
+            await twice.ExecuteNonQueryAsync();
+        }
+
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__items_name_uq.sql"), "-- evolve-tx-off\nCREATE UNIQUE INDEX CONCURRENTLY items_name_uq ON items (name);\n");
+
+        var error = await Assert.ThrowsAsync<PlatformException>(() => Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None));
+
+        Assert.That(error!.Message, Does.Contain("V5__items_name_uq.sql failed, and ran outside a transaction").And.Contain("DROP INDEX CONCURRENTLY").And.Contain("23505").And.Not.Contain("rolled back"));
+    }
+
+    // A report's long transaction on the catalog's table (it keeps an ACCESS SHARE lock until it ends).
+    private static async Task<OpenReader> ReaderInTransactionAsync(string cs)
+    {
+        var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using var read = new NpgsqlCommand("SELECT count(*) FROM items", connection, transaction);
+        await read.ExecuteScalarAsync();
+        return new OpenReader(connection, transaction);
+    }
+
+    private sealed class OpenReader(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public Task CommitAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task<long> CountItemsAsync(string cs, TimeSpan within)
+    {
+        await using var connection = new NpgsqlConnection(cs);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand($"SET statement_timeout = {(long)within.TotalMilliseconds}; SELECT count(*) FROM items", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
+    // A release packaged from a Windows checkout has CRLF line ends (and maybe a BOM): check mode must judge its applied
+    // scripts as Evolve does, not refuse what a real run accepts.
+    [TestCase("\r\n", false)]
+    [TestCase("\r\n", true)]
+    [TestCase("\n", true)]
+    public async Task Check_mode_takes_an_applied_script_as_evolve_does_whatever_its_line_ends_and_bom(string lineEnd, bool bom)
+    {
+        var (dbDir, cs) = await FreshAsync();
+        var script = Path.Combine(dbDir, "expand", "V5__items_sku.sql");
+        var text = string.Join(lineEnd, "-- a release's script", "ALTER TABLE items ADD COLUMN sku text;", string.Empty);
+        File.WriteAllBytes(script, [.. bom ? System.Text.Encoding.UTF8.GetPreamble() : [], .. System.Text.Encoding.UTF8.GetBytes(text)]);
+        await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+
+        var check = await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, true, _scratch, CancellationToken.None);
+
+        Assert.That(check.Pending, Is.Empty);
+        Assert.That(DbMigrator.Checksum(script), Is.EqualTo((await Migrator(cs).AppliedAsync(CancellationToken.None))[5].Checksum).IgnoreCase);
+    }
+
+    // MigrateDb restricts the journal's grants under the lock: after a failed run too (a first one has made the journal).
+    [Test]
+    public async Task What_follows_the_migrations_under_the_lock_follows_a_failed_run_too()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__broken.sql"), "SELECT 1/0;");
+        var followed = 0;
+
+        Assert.That(
+            async () => await Migrator(cs).RunLockedAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, TimeSpan.FromSeconds(30), CancellationToken.None, () => Task.FromResult(++followed)),
+            Throws.TypeOf<PlatformException>().With.Message.Contains("division by zero"));
+        Assert.That(followed, Is.EqualTo(1));
+    }
+
     [Test]
     public async Task Check_mode_lists_pending_migrations_and_runs_nothing()
     {
