@@ -79,11 +79,15 @@ public sealed class DbMigrator(string connectionString, IReporter reporter, Migr
             }
 
             var pending = selected.Where(s => !applied.ContainsKey(s.Version)).Select(s => s.DisplayPath).ToList();
-            // The migrations' own session waits for a lock no longer than lock_timeout (the journal's reads above do not change anything).
+            // A transactional migration's session waits for a lock no longer than lock_timeout (then it is rolled back whole
+            // and tried again). One run outside a transaction (-- evolve-tx-off) waits as long as it must: CREATE INDEX
+            // CONCURRENTLY waits out every older snapshot in the database, which lock_timeout would cut short, leaving an
+            // INVALID index behind; and it holds no lock that stops the service meanwhile.
             var session = new NpgsqlConnectionStringBuilder(connectionString);
             session.Options = $"{session.Options} -c lock_timeout={(long)_waits.LockTimeout.TotalMilliseconds}".Trim();
-            await using var connection = new NpgsqlConnection(session.ConnectionString);
-            var evolve = new Evolve(connection, message => reporter.Verbose("evolve: " + message), EvolveDb.Dialect.DBMS.PostgreSQL)
+            await using var waitingBriefly = new NpgsqlConnection(session.ConnectionString);
+            await using var waitingLong = new NpgsqlConnection(connectionString);
+            Evolve EvolveOn(NpgsqlConnection connection) => new(connection, message => reporter.Verbose("evolve: " + message), EvolveDb.Dialect.DBMS.PostgreSQL)
             {
                 Locations = [folder],
                 MetadataTableName = JournalTable,
@@ -119,7 +123,7 @@ public sealed class DbMigrator(string connectionString, IReporter reporter, Migr
                     }
 
                     File.Copy(next.Path, Path.Combine(folder, next.FileName));
-                    if (!await MigrateWaitingForLocksAsync(evolve, next, cancellation))
+                    if (!await MigrateWaitingForLocksAsync(EvolveOn(InTransaction(next) ? waitingBriefly : waitingLong), next, cancellation))
                     {
                         break;
                     }
@@ -143,9 +147,9 @@ public sealed class DbMigrator(string connectionString, IReporter reporter, Migr
                 var what = databaseWentAway
                     ? "the database went away while it ran: once it is back (Apply starts a stopped local database), run MigrateDb (or the Deploy) again."
                     : pg?.SqlState == LockNotAvailable
-                        ? $"it could not have the locks it needs in {_waits.Tries} tries of {_waits.LockTimeout.TotalSeconds:0.#} s: another session keeps them (a long transaction, a backup, a report). Find it (SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start) and run MigrateDb (or the Deploy) again once it has ended."
+                        ? $"it could not have the locks it needs {(failed is null || InTransaction(failed) ? $"in {_waits.Tries} tries of {_waits.LockTimeout.TotalSeconds:0.#} s" : "within the server's lock_timeout")}: another session keeps them (a long transaction, a backup, a report). Find it (SELECT pid, state, xact_start, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start) and run MigrateDb (or the Deploy) again once it has ended."
                         : pg?.SqlState == "57014" || (pg is null && Inner<TimeoutException>(ex) is not null)
-                            ? $"it ran longer than {CommandTimeoutSeconds} s and was stopped (holding its locks all that while): change the data in smaller batches, each a migration of its own, or outside the migrations."
+                            ? $"it was stopped before it finished (by a statement timeout: Platform's of {CommandTimeoutSeconds} s, or the role's or server's statement_timeout; or by an administrator's cancel). A migration that long holds its locks all that while: change the data in smaller batches, each a migration of its own, or outside the migrations; else run MigrateDb again."
                             : "fix the script and run MigrateDb again.";
                 // A script run outside a transaction (-- evolve-tx-off, as CREATE INDEX CONCURRENTLY needs) is not rolled back.
                 var undone = failed is not null && !InTransaction(failed)

@@ -46,9 +46,12 @@ public sealed class MigrateDbStep(RunContext run)
         var work = folder.Path;
         await new ReleaseStore(run.Layout.ReleasesDir).ExtractAsync(release, work, run.Commands, run.Cancellation);
         var scripts = MigrationScript.LoadAll(Path.Combine(work, "app", "db"));
-        ExpandGuard.Enforce(scripts);
 
         var application = $"platform-migrate:{run.Operator}@{Environment.MachineName}";
+        var owner = database.OwnerConnectionString(application);
+        // Before anything is set up, so that a refusal changes nothing. What the database applied already is exempt: it
+        // cannot change (and passed the rules of its day).
+        ExpandGuard.Enforce(scripts, await AppliedSoFarAsync(owner, database.IsBootstrapped));
         run.Reporter.Info($"MigrateDb {phase.ToString().ToLowerInvariant()} for release {version} on {database.Server.Address}:{database.Server.Port}/{CatalogDatabase.Name}");
         if (!run.CheckMode)
         {
@@ -64,7 +67,7 @@ public sealed class MigrateDbStep(RunContext run)
 
         // The journal's grants change under the lock (two runs at once could clash on them); not cut short by a
         // Ctrl+C, so that what was applied is reported and audited (the next step stops the run).
-        var report = await new DbMigrator(database.OwnerConnectionString(application), run.Reporter)
+        var report = await new DbMigrator(owner, run.Reporter)
             .RunLockedAsync(scripts, phase, run.CheckMode, work, LockTimeout(run.Arguments), run.Cancellation, run.CheckMode ? null : () => database.RestrictJournalAsync(DbMigrator.JournalTable, CancellationToken.None));
 
         if (run.CheckMode)
@@ -92,5 +95,24 @@ public sealed class MigrateDbStep(RunContext run)
         }
 
         return report;
+    }
+
+    // The versions the database has applied; none when it cannot be asked yet (its roles and database come with the
+    // first run; a database that is down is said by the step that sets them up, right after).
+    private async Task<IReadOnlySet<int>> AppliedSoFarAsync(string owner, bool bootstrapped)
+    {
+        if (!bootstrapped)
+        {
+            return new HashSet<int>();
+        }
+
+        try
+        {
+            return (await new DbMigrator(owner, run.Reporter).AppliedAsync(run.Cancellation)).Keys.ToHashSet();
+        }
+        catch (PlatformException)
+        {
+            return new HashSet<int>();
+        }
     }
 }

@@ -283,7 +283,7 @@ public sealed class DeployUnitTests
 
             var error = await Assert.ThrowsAsync<PlatformException>(() => new CheckedPackageStep(run).RunAsync());
 
-            Assert.That(error!.Message, Does.StartWith("Not packaged: these expand migrations would break the release").And.Contain("V2__bad.sql:2").And.Contain("DROP COLUMN"));
+            Assert.That(error!.Message, Does.StartWith("Not packaged (nothing was built or changed): these expand migrations would break or stall the release").And.Contain("V2__bad.sql:2").And.Contain("DROP COLUMN"));
             Assert.That(Directory.Exists(Path.Combine(repo, "releases")), Is.False, "nothing built");
         }
         finally

@@ -47,6 +47,14 @@ public sealed class ExpandGuardTests
     [TestCase("ALTER TABLE items ADD COLUMN created timestamptz DEFAULT now();")]
     [TestCase("ALTER TABLE items ALTER COLUMN description DROP DEFAULT, ALTER COLUMN sku DROP EXPRESSION;")]
     [TestCase("DROP INDEX IF EXISTS items_old;")]
+    // Dollar-quoted text other than a DO block's body is text, or code that runs only when called.
+    [TestCase("COMMENT ON TABLE items IS $c$ rename later $c$;")]
+    [TestCase("INSERT INTO notes (body) VALUES ($$Drop us a line$$);")]
+    [TestCase("CREATE FUNCTION reset_staging() RETURNS void LANGUAGE sql AS $fn$ TRUNCATE staging $fn$;")]
+    [TestCase("ALTER TABLE items ADD COLUMN serial text;")]
+    // A table the script creates is used by no release yet: nothing it does to it stalls N.
+    [TestCase("CREATE TABLE orders (id bigint, item_id bigint);\nALTER TABLE orders ADD PRIMARY KEY (id);\nALTER TABLE orders ADD CONSTRAINT orders_item FOREIGN KEY (item_id) REFERENCES items (id);\nALTER TABLE orders ADD COLUMN uid uuid NOT NULL DEFAULT gen_random_uuid();")]
+    [TestCase("DROP PUBLICATION catalog_pub; DROP EVENT TRIGGER audit_ddl;")]
     [TestCase("ALTER TABLE items ALTER COLUMN description DROP NOT NULL;")]
     [TestCase("ALTER TABLE items ADD CONSTRAINT name_present CHECK (name IS NOT NULL) NOT VALID;")]
     [TestCase("-- DROP TABLE items; (only a comment)\nSELECT 'ALTER TABLE x DROP COLUMN y';")]
@@ -81,6 +89,50 @@ public sealed class ExpandGuardTests
 
             Assert.That(error!.Message, Does.Contain("db/expand/V2__bad.sql:1:").And.Contain("db/expand/V2__bad.sql:2:").And.Contain("db/contract/"));
             Assert.That(error.Message, Does.Not.Contain("V3__drop"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    // A script the database applied cannot change: rules added since do not refuse it (MigrateDb knows which ones).
+    [Test]
+    public void Scripts_the_database_applied_are_exempt()
+    {
+        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "guard-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "expand"));
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "expand", "V7__old_index.sql"), "CREATE INDEX items_name ON items (name);");
+            var scripts = MigrationScript.LoadAll(dir);
+
+            Assert.DoesNotThrow(() => ExpandGuard.Enforce(scripts, new HashSet<int> { 7 }));
+            Assert.That(() => ExpandGuard.Enforce(scripts, new HashSet<int>()), Throws.TypeOf<PlatformException>().With.Message.Contains("V7__old_index.sql:1: CREATE INDEX blocks writes"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    // Package cannot tell what a database applied: what would only stall N is said there, what breaks it refused.
+    [Test]
+    public void Package_warns_of_what_only_stalls_and_refuses_what_breaks()
+    {
+        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "guard-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(dir, "expand"));
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "expand", "V7__old_index.sql"), "CREATE INDEX items_name ON items (name);");
+            var reporter = new Platform.TestSupport.RecordingReporter();
+
+            Assert.DoesNotThrow(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir), warnStalls: reporter));
+            File.WriteAllText(Path.Combine(dir, "expand", "V8__drop.sql"), "ALTER TABLE items DROP COLUMN name;");
+            var refused = Assert.Throws<PlatformException>(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir), warnStalls: reporter, refusal: "Not packaged"));
+
+            Assert.That(reporter.Text, Does.Contain("would stall the release").And.Contain("V7__old_index.sql:1:"));
+            Assert.That(refused!.Message, Does.StartWith("Not packaged: ").And.Contain("V8__drop.sql:1: DROP COLUMN").And.Not.Contain("V7__old_index"));
         }
         finally
         {

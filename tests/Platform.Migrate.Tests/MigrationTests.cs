@@ -162,11 +162,12 @@ public sealed class MigrationTests
 
         var running = new DbMigrator(cs, reporter, waits).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
         await Poll.UntilAsync(() => Task.FromResult(reporter.Text.Contains("trying again", StringComparison.Ordinal)), TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(20), "the migration never gave up waiting");
+        // Behind a waiting ALTER TABLE this query would queue (and time out): it goes through between tries.
         var served = await CountItemsAsync(cs, TimeSpan.FromSeconds(2));
         await report.CommitAsync();
         var migrated = await running;
 
-        Assert.That(served, Is.Zero, "a query on the table went through while the migration waited to try again");
+        Assert.That(served, Is.Zero, "the query went through");
         Assert.That(migrated.Applied, Is.EqualTo(new[] { "db/expand/V5__items_sku.sql" }));
         Assert.That(reporter.Text, Does.Contain("Migration db/expand/V5__items_sku.sql waited 0.3 s for a lock another session keeps").And.Contain("(try 2 of 4)"));
         Assert.That(await ColumnsAsync(cs, "items"), Does.Contain("sku"));
@@ -206,6 +207,34 @@ public sealed class MigrationTests
         var error = await Assert.ThrowsAsync<PlatformException>(() => Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None));
 
         Assert.That(error!.Message, Does.Contain("V5__items_name_uq.sql failed, and ran outside a transaction").And.Contain("DROP INDEX CONCURRENTLY").And.Contain("23505").And.Not.Contain("rolled back"));
+    }
+
+    // CREATE INDEX CONCURRENTLY waits out every older snapshot in the database (a report, a backup on any table): no
+    // lock_timeout cuts that wait short (it would leave an INVALID index), and it stops no query of the service meanwhile.
+    [Test]
+    public async Task A_concurrent_index_build_waits_out_older_transactions_however_long()
+    {
+        var (dbDir, cs) = await FreshAsync();
+        await Migrator(cs).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        File.WriteAllText(Path.Combine(dbDir, "expand", "V5__items_name.sql"), "-- evolve-tx-off\nCREATE INDEX CONCURRENTLY items_name ON items (name);\n");
+        await using var snapshot = new NpgsqlConnection(cs);
+        await snapshot.OpenAsync();
+        await using var older = await snapshot.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var read = new NpgsqlCommand("SELECT count(*) FROM changelog", snapshot, older))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var waits = new MigrationLockWaits(TimeSpan.FromMilliseconds(200), [TimeSpan.FromMilliseconds(100)]);
+        var running = new DbMigrator(cs, new RecordingReporter(), waits).RunAsync(MigrationScript.LoadAll(dbDir), MigrationPhase.Expand, false, _scratch, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.That(running.IsCompleted, Is.False, "the build waits for the older transaction");
+        await older.CommitAsync();
+
+        var report = await running;
+        Assert.That(report.Applied, Is.EqualTo(new[] { "db/expand/V5__items_name.sql" }));
+        await using var valid = new NpgsqlCommand("SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_name'::regclass", snapshot);
+        Assert.That(await valid.ExecuteScalarAsync(), Is.True);
     }
 
     // A report's long transaction on the catalog's table (it keeps an ACCESS SHARE lock until it ends).
