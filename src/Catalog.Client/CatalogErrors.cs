@@ -18,7 +18,7 @@ internal static class CatalogErrors
 
     public static async Task<CatalogApiException> FromResponseAsync(HttpResponseMessage response, HttpRequestMessage request, string call, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var body = await BodyTextAsync(response, cancellationToken);
         var problem = ReadProblem(response, body);
         var message = Describe(call, response, problem);
         // The server's own words, when they are not problem details (a proxy's page, a stack trace in plain text), are
@@ -33,6 +33,24 @@ internal static class CatalogErrors
             HttpStatusCode.NotFound => new CatalogApiException(message + NotTheCatalogsNotFound, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { ResponseBody = kept },
             _ => new CatalogApiException(message, response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors) { RetryAfter = RetryAfter.Of(response), ResponseBody = kept },
         };
+    }
+
+    // As its charset says, else UTF-8: an error answer naming a charset .NET does not know ("utf8", a proxy's typo) must
+    // still become the typed exception, not an InvalidOperationException from decoding it.
+    private static async Task<string> BodyTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        System.Text.Encoding encoding;
+        try
+        {
+            encoding = response.Content.Headers.ContentType?.CharSet is { Length: > 0 } charset ? System.Text.Encoding.GetEncoding(charset.Trim('"')) : System.Text.Encoding.UTF8;
+        }
+        catch (ArgumentException)
+        {
+            encoding = System.Text.Encoding.UTF8;
+        }
+
+        return encoding.GetString(bytes);
     }
 
     /// <summary>The most of an error answer's body kept in <see cref="CatalogApiException.ResponseBody"/> (characters).</summary>

@@ -20,16 +20,16 @@ public sealed class RunContext
         Commands = new CommandRunner(Reporter, Redactor, StoreCredentials(layout));
     }
 
-    // The variables platform.json's terraformEnvironment gives Terraform (a cloud token, a state backend's connection
-    // string): exported in the shell as the documented fallback, they would reach every program a run starts (git, tar,
-    // the release's build and smoke tests); Terraform is given them by name. An unreadable platform.json names none
-    // here: the step that loads it says what is wrong.
+    // The secrets platform.json's terraformEnvironment gives Terraform ("secret:KEY": a cloud token, a state backend's
+    // connection string): exported in the shell as the documented fallback, they would reach every program a run starts
+    // (git, tar, the release's build and smoke tests); Terraform is given them by name. Plain values (a proxy) are no
+    // secret and stay inherited. An unreadable platform.json names none here: the step that loads it says what is wrong.
     private static IEnumerable<string> StoreCredentials(EnvironmentLayout layout)
     {
         try
         {
             return File.Exists(layout.SettingsFile)
-                ? EnvironmentSettings.Parse(File.ReadAllText(layout.SettingsFile), layout.SettingsFile).Section("terraformEnvironment")?.Select(p => p.Key).ToList() ?? []
+                ? [.. EnvironmentSettings.Parse(File.ReadAllText(layout.SettingsFile), layout.SettingsFile).UserSecrets.Keys]
                 : [];
         }
         catch (Exception e) when (e is PlatformException or IOException or UnauthorizedAccessException)

@@ -26,14 +26,15 @@ public sealed partial class SecretRedactor
         }
 
         _secrets.TryAdd(secret, 0);
-        foreach (var line in secret.Split('\n').Select(l => l.Trim()).Where(l => l.Length >= MinLineLength && l != secret && !l.StartsWith("-----", StringComparison.Ordinal)))
+        foreach (var line in secret.Split('\n').Select(l => l.Trim()).Where(l => l.Length >= MinLineLength && l != secret && !l.StartsWith("-----", StringComparison.Ordinal) && !l.Any(char.IsWhiteSpace)))
         {
             _secrets.TryAdd(line, 0);
         }
     }
 
-    // A line of a key's body is 64 or 70 characters; shorter ones are too common to mask wherever they appear, and a
-    // key's "-----BEGIN/END …-----" lines are no secret (the key's shape is masked whole where it shows whole).
+    // A line of a key's body is 64 or 70 characters without a space; shorter ones, and lines with spaces (the
+    // `"type": "service_account",` of a JSON secret), are too common to mask wherever they appear, and a key's
+    // "-----BEGIN/END …-----" lines are no secret (the key's shape is masked whole where it shows whole).
     private const int MinLineLength = 16;
 
     public string Redact(string? text)
@@ -66,7 +67,8 @@ public sealed partial class SecretRedactor
     [GeneratedRegex(@"(?i)\b(password|pwd|secret_id|token)\s*=\s*[^;\s""']+")]
     private static partial Regex PasswordSetting();
 
-    // The password of a URL's user info (postgres://user:password@host/db, https://user:token@host/).
-    [GeneratedRegex(@"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]+:)[^@/\s]+@", RegexOptions.IgnoreCase)]
+    // The password of a URL's user info (postgres://user:password@host/db, https://user:token@host/, redis://:pw@host),
+    // up to the last @ before the host (a password with an @ in it, unescaped).
+    [GeneratedRegex(@"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^/\s]*@", RegexOptions.IgnoreCase)]
     private static partial Regex UrlCredentials();
 }

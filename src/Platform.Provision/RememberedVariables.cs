@@ -28,7 +28,9 @@ public static class RememberedVariables
         if (remembered.Select(Name).FirstOrDefault(n => sensitive?.ContainsKey(n) == true) is { } secret)
         {
             // Dropping it would plan the variable back to its default; keeping it would print it. The user moves it.
-            throw new PlatformException($"{FileOf(layout)} keeps a --var value for {secret}, which {sensitive![secret]} now declares sensitive. Move it to the secrets store: {TerraformVariables.FromSecretsStore(secret, sensitive[secret])} Then remove it from {FileOf(layout)}. Nothing was changed.");
+            throw new PlatformException(Path.GetFileName(sensitive![secret]) == EnvironmentLayout.SettingsFileName
+                ? $"{FileOf(layout)} keeps a --var value for {secret}, which {sensitive[secret]} now takes from the secrets store (terraformEnvironment: TF_VAR_{secret}). Remove it from {FileOf(layout)} (store the value under the key named there, if it is not yet). Nothing was changed."
+                : $"{FileOf(layout)} keeps a --var value for {secret}, which {sensitive[secret]} now declares sensitive. Move it to the secrets store: {TerraformVariables.FromSecretsStore(secret, sensitive[secret])} Then remove it from {FileOf(layout)}. Nothing was changed.");
         }
 
         foreach (var dropped in remembered.Where(v => platformFilled?.Contains(Name(v)) == true))

@@ -150,6 +150,22 @@ public sealed class WireContractTests
         }
     }
 
+    // A charset .NET does not know (a proxy's "utf8") must not turn the error into an InvalidOperationException.
+    [Test]
+    public async Task AnErrorWithACharsetNobodyKnowsIsStillTheTypedError()
+    {
+        var stub = new StubHandler((_, _, _) =>
+        {
+            var answer = StubHandler.Json(HttpStatusCode.ServiceUnavailable, """{"title":"Database unavailable"}""", "application/problem+json");
+            answer.Content.Headers.ContentType!.CharSet = "utf8";
+            return Task.FromResult(answer);
+        });
+
+        var failure = await Assert.ThrowsAsync<CatalogApiException>(() => stub.CreateClient(o => o.MaxRetries = 0).ListAsync());
+
+        Assert.That(failure!.Title, Is.EqualTo("Database unavailable"));
+    }
+
     // The server's own words are kept for the caller (a plain-text error says more than its status), not put in the
     // message that goes to logs; a long page is cut.
     [Test]

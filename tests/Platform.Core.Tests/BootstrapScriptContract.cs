@@ -195,7 +195,8 @@ public abstract class BootstrapScriptContract
 
     protected void StopWithCtrlC(bool ignoringSigint)
     {
-        using var script = Start(["--target=RollNode"], [("FAKE_WAIT", "1")], newSession: true, ignoringSigint);
+        var temp = Directory.CreateDirectory(Path.Combine(Dir, "tmp")).FullName;
+        using var script = Start(["--target=RollNode"], [("FAKE_WAIT", "1"), ("TMPDIR", temp)], newSession: true, ignoringSigint);
         script.StandardInput.Close();
         WaitForCake();
 
@@ -204,6 +205,7 @@ public abstract class BootstrapScriptContract
         Assert.That(script.WaitForExit(10_000), Is.True, "the script ended");
         Assert.That(File.ReadAllText(Log), Does.Contain("int\ncleaned"), "Cake got Ctrl+C, and finished its cleanup before the script returned");
         Assert.That(script.ExitCode, Is.EqualTo(130), "Cake's own status, not the 0 of a script stopped early");
+        Assert.That(Directory.GetFiles(temp), Is.Empty, "the test total's file (and the build's log) removed");
     }
 
     protected void WaitForCake()

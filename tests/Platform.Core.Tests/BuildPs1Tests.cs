@@ -9,6 +9,7 @@ namespace Platform.Core.Tests;
 /// held to what build.sh promises. PowerShell runs from its package folder with the dotnet that runs the tests, so
 /// that the stand-in dotnet first on PATH is the one build.ps1 finds.
 /// </summary>
+[Category("Integration")] // restores PowerShell from the package registry
 public sealed class BuildPs1Tests : BootstrapScriptContract
 {
     private static string _pwsh = null!;

@@ -38,10 +38,23 @@ public sealed class SecretRedactorTests
         Assert.That(redactor.Redact("-----END OPENSSH PRIVATE KEY-----"), Is.EqualTo("-----END OPENSSH PRIVATE KEY-----"), "a key's frame is no secret");
     }
 
+    // A JSON secret's lines with spaces are common text elsewhere; an address with a port is no password.
+    [Test]
+    public void Ordinary_lines_of_a_registered_json_secret_and_ports_stay_readable()
+    {
+        var redactor = new SecretRedactor();
+        redactor.Register("{\n  \"type\": \"service_account\",\n  \"private_key_id\": \"b3BlbnNzaC1rZXktdjEAAAAABG5vbmU\"\n}");
+
+        Assert.That(redactor.Redact("  \"type\": \"service_account\","), Is.EqualTo("  \"type\": \"service_account\","));
+        Assert.That(redactor.Redact("Vault at http://127.0.0.1:8200/v1/sys/health"), Is.EqualTo("Vault at http://127.0.0.1:8200/v1/sys/health"));
+    }
+
     [TestCase("token hvs.CAESIJlWc3Hx8l3bC2N0Yz0Z1aA2b3c4d5e6 used", "hvs.")]
     [TestCase("Host=x;Password=hunter2hunter;Database=y", "hunter2hunter")]
     [TestCase("could not reach postgres://catalog:hunter2hunter@127.0.10.20:5432/catalog", "hunter2hunter")]
     [TestCase("VAULT_ADDR=https://ops:s3cr3tpass@vault.example/ refused", "s3cr3tpass")]
+    [TestCase("connecting to redis://:hunter2pass@127.0.0.1:6379", "hunter2pass")]
+    [TestCase("state in postgres://tf:pa@ss-word@db.internal/state", "pa@ss-word")]
     public void Token_and_password_shapes_are_masked(string text, string secret) =>
         Assert.That(new SecretRedactor().Redact(text), Does.Not.Contain(secret));
 
