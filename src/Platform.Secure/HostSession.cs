@@ -21,6 +21,7 @@ public sealed class HostSession : IAsyncDisposable
 {
     private readonly SshClient _shell;
     private readonly AckNudge _firstCommand;
+    private readonly SemaphoreSlim _reconnecting = new(1, 1);
 
     private HostSession(InventoryHost host, SshClient shell)
     {
@@ -54,6 +55,7 @@ public sealed class HostSession : IAsyncDisposable
     /// <param name="input">Sent to the command's standard input, then closed; null sends nothing.</param>
     private async Task<RemoteResult> RunAsync(string command, Stream? input, CancellationToken cancellation, TimeSpan? timeout)
     {
+        await EnsureConnectedAsync(cancellation);
         using var cmd = _shell.CreateCommand(command);
         cmd.CommandTimeout = timeout ?? TimeSpan.FromMinutes(5);
         try
@@ -108,22 +110,62 @@ public sealed class HostSession : IAsyncDisposable
     /// </summary>
     public async Task<RemotePipe> OpenPipeAsync(string command, CancellationToken cancellation = default)
     {
-        var cmd = _shell.CreateCommand(command);
-        cmd.CommandTimeout = Timeout.InfiniteTimeSpan;
+        for (var attempt = 1; ; attempt++)
+        {
+            await EnsureConnectedAsync(cancellation);
+            var cmd = _shell.CreateCommand(command);
+            cmd.CommandTimeout = Timeout.InfiniteTimeSpan;
+            try
+            {
+                await Task.Run(cmd.BeginExecute, cancellation);
+                return new RemotePipe(cmd, cmd.CreateInputStream());
+            }
+            catch (SshConnectionException) when (attempt == 1 && !_shell.IsConnected)
+            {
+                // The connection went as the command was asked for (its loss not yet seen): the command never started.
+                cmd.Dispose();
+            }
+            catch (SshException ex)
+            {
+                cmd.Dispose();
+                throw CouldNotRun(ex);
+            }
+            catch
+            {
+                cmd.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A connection lost under this session (the network; or sshd, which ends the whole connection when this side's
+    /// data crosses a channel's close, as a relay's end can) is opened again for the next command, to the same pinned
+    /// host key: a roll's later steps (putting a node back in HAProxy's pool) do not fail for it. Commands that ran on
+    /// the lost connection failed, and are not run again here.
+    /// </summary>
+    private async Task EnsureConnectedAsync(CancellationToken cancellation)
+    {
+        if (_shell.IsConnected)
+        {
+            return;
+        }
+
+        await _reconnecting.WaitAsync(cancellation);
         try
         {
-            await Task.Run(cmd.BeginExecute, cancellation);
-            return new RemotePipe(cmd, cmd.CreateInputStream());
+            if (!_shell.IsConnected)
+            {
+                await _shell.ConnectAsync(cancellation);
+            }
         }
-        catch (SshException ex)
+        catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or IOException or TimeoutException)
         {
-            cmd.Dispose();
-            throw CouldNotRun(ex);
+            throw new PlatformException($"{Host.Name}: the SSH connection was lost and could not be opened again ({ex.Message}).", ex);
         }
-        catch
+        finally
         {
-            cmd.Dispose();
-            throw;
+            _reconnecting.Release();
         }
     }
 
@@ -269,6 +311,7 @@ public sealed class HostSession : IAsyncDisposable
     {
         _firstCommand.Stop();
         _shell.Dispose();
+        _reconnecting.Dispose();
         return ValueTask.CompletedTask;
     }
 }

@@ -41,6 +41,7 @@ public sealed class RemotePipe : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
+        ThrowIfEnded();
         try
         {
             _input.Write(buffer, offset, count);
@@ -54,6 +55,7 @@ public sealed class RemotePipe : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ThrowIfEnded();
         try
         {
             await _input.WriteAsync(buffer, cancellationToken);
@@ -62,6 +64,17 @@ public sealed class RemotePipe : Stream
         catch (Exception ex) when (Ended(ex))
         {
             throw new IOException("The remote command's input is closed (the command or the connection ended).", ex);
+        }
+    }
+
+    // Not written once the command said how it ended (sshd sends that just before it closes the channel): data sent
+    // after SSH.NET has answered that close refers to a channel sshd no longer has, and sshd ends the whole connection
+    // for it. Between the two the race is left to the connection being opened again (HostSession).
+    private void ThrowIfEnded()
+    {
+        if (_command.ExitStatus is not null || _command.ExitSignal is not null)
+        {
+            throw new IOException("The remote command's input is closed (the command ended).");
         }
     }
 

@@ -47,6 +47,42 @@ public sealed class HostSessionTests
         await busy;
     }
 
+    // sshd ends the whole connection on a protocol error (data that crossed a relay's close), a network may drop it: the
+    // next command, and the next relay, connect again rather than failing a roll's later steps.
+    [Test]
+    public async Task A_lost_connection_is_opened_again_for_the_next_command_and_relay()
+    {
+        await using var session = await _sshHost.OpenAsync();
+        Assert.That((await session.RunAsync("echo before")).StandardOutput, Is.EqualTo("before\n"));
+
+        _sshHost.DropConnections();
+        var after = await RunOnceSeenLostAsync(session, () => session.RunAsync("echo after"));
+
+        Assert.That(after.StandardOutput, Is.EqualTo("after\n"));
+        _sshHost.DropConnections();
+        await using var pipe = await RunOnceSeenLostAsync(session, () => session.OpenPipeAsync("cat"));
+        await pipe.WriteAsync("relayed\n"u8.ToArray());
+        var buffer = new byte[64];
+        var read = await pipe.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(System.Text.Encoding.ASCII.GetString(buffer, 0, read), Is.EqualTo("relayed\n"));
+    }
+
+    // The loss is seen by SSH.NET a moment after the server's side ends: until then a command may still fail on it.
+    private static async Task<T> RunOnceSeenLostAsync<T>(HostSession session, Func<Task<T>> command)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await command();
+            }
+            catch (PlatformException) when (attempt < 50)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+
     // One command that holds the connection's only session from the moment it is seen running (its
     // marker file) until the test lets it go (the release file, at most 30 s): the next channel is refused
     // for certain rather than by timing.

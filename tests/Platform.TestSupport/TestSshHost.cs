@@ -33,6 +33,27 @@ public sealed class TestSshHost : IAsyncDisposable
 
     public Task<HostSession> OpenAsync() => HostSession.OpenAsync(Host, Connector);
 
+    /// <summary>Ends every connection to this host from the server's side (its sshd's children, killed by PID), as a lost network would.</summary>
+    public void DropConnections()
+    {
+        foreach (var stat in Directory.GetDirectories("/proc").Where(d => int.TryParse(System.IO.Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                var text = File.ReadAllText(System.IO.Path.Combine(stat, "stat"));
+                var parent = int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (parent == _sshd.Pid)
+                {
+                    ProcessSignal.Send("KILL", System.IO.Path.GetFileName(stat));
+                }
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+    }
+
     /// <param name="configure">Given the folder, the host key file and the address: more sshd_config lines (e.g. a host certificate made for it).</param>
     public static async Task<TestSshHost> StartAsync(string scratchName, string hostName, string role, string extraConfig = "", Func<string, string, string, Task<string>>? configure = null)
     {

@@ -24,6 +24,9 @@ public sealed class TestSshd : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The listening sshd: each connection is served by a child of it.</summary>
+    public int Pid => _process.Id;
+
     /// <param name="extraConfig">More sshd_config lines (e.g. <c>MaxSessions 1</c>, <c>HostCertificate …</c>).</param>
     public static async Task<TestSshd> StartAsync(string dir, string address, int port, string hostKey, string authorizedKeys, string extraConfig = "")
     {
