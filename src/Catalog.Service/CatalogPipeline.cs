@@ -20,11 +20,13 @@ internal static class CatalogPipeline
 
         // Outermost, so the log shows the status the client really got (including a 500 from the handler below).
         app.UseMiddleware<RequestLogging>();
+        app.UseMiddleware<KnownMethodsOnly>();
         app.UseRouting();
         // Outside the exception handler, so that failed requests are counted as 500s.
         app.UseHttpMetrics();
         app.UseMiddleware<KeepEndpointForMetrics>();
-        // Unhandled exceptions: logged at Error by the handler, answered as 500 problem details.
+        // Unhandled exceptions: logged at Error by the handler, answered as 500 problem details; a database that cannot be
+        // reached is a 503 and a warning (DatabaseUnavailableHandler).
         app.UseExceptionHandler();
         // Bodyless 4xx answers (malformed JSON, unknown route, bad query value) become problem details.
         app.UseStatusCodePages();

@@ -11,6 +11,9 @@ namespace Catalog.Service;
 /// <summary>Registers the service's parts. Settings are read from configuration when first resolved, so tests can supply them.</summary>
 internal static class CatalogServices
 {
+    /// <summary>The largest request body accepted (64 KiB).</summary>
+    public const int MaxRequestBodyBytes = 64 * 1024;
+
     public static WebApplicationBuilder AddCatalogServices(this WebApplicationBuilder builder)
     {
         ConfigureLogging(builder.Logging);
@@ -31,6 +34,10 @@ internal static class CatalogServices
         services.AddSingleton(TimeProvider.System);
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        // The largest valid item is about 16 KB: a bigger body is refused (413) before it is read into memory, not
+        // parsed whole (Kestrel allows 30 MB) and then found too long.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, CatalogJson.Default));
         // Malformed bodies and bad query values are answered 400 (as problem details by the status code pages),
         // in every environment, instead of surfacing as exceptions.

@@ -207,6 +207,40 @@ public sealed class HealthAndObservabilityTests
         }
     }
 
+    // A scanner's made-up methods would each become a label value of the request metrics, without end.
+    [Test]
+    public async Task AMethodTheCatalogDoesNotUseIs501AndNoMetricLabel()
+    {
+        await using var app = new CatalogApp(_migrated.AppConnectionString);
+        var client = app.CreateClient();
+
+        using var madeUp = await client.SendAsync(new HttpRequestMessage(new HttpMethod("X17"), "/items"));
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.That(madeUp.StatusCode, Is.EqualTo(HttpStatusCode.NotImplemented));
+        Assert.That(metrics, Does.Not.Contain("X17"));
+    }
+
+    // The client's contract: 503 (with Retry-After) while the catalog cannot reach its database; a warning, not an
+    // error entry, which the deployer counts against a release it has just switched to.
+    [Test]
+    public async Task ARequestWhileTheDatabaseIsUnreachableIs503WithRetryAfterLoggedAsAWarning()
+    {
+        using var closed = new ClosedPort(_cluster.Address);
+        await using var app = new CatalogApp(Unreachable(closed));
+
+        using var response = await app.CreateClient().GetAsync("/items/1");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+            Assert.That(app.Logs.Entries.Where(e => e.Level >= LogLevel.Error), Is.Empty);
+            Assert.That(app.Logs.Entries.Where(e => e.Level == LogLevel.Warning).Select(e => e.Message), Has.Some.Contains("GET /items/1 answered 503: the database is unavailable"));
+        }
+    }
+
     [Test]
     public async Task RequestsAreLoggedWithTheClientVersion()
     {

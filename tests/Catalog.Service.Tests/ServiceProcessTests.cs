@@ -81,6 +81,22 @@ public sealed class ServiceProcessTests
         }
     }
 
+    // Kestrel alone would read 30 MB into memory before the item's own limits refuse it: a few such requests at once
+    // exhaust a small node. Refused as it arrives (in Kestrel, so the real process: a test host has no such limit).
+    [Test]
+    public async Task ABodyLargerThanAnyValidItemIs413()
+    {
+        var url = $"http://{_cluster.Address}:{FreePort.On(_cluster.Address)}";
+        _service = ServiceProcess.Start(new Dictionary<string, string> { ["CATALOG_DB"] = _database.AppConnectionString, ["ASPNETCORE_URLS"] = url });
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = Patience };
+        await _service.WaitUntilAnsweringAsync(client, "/health/ready", Patience);
+        var huge = "{\"name\":\"Lamp\",\"price\":1,\"description\":\"" + new string('d', 200_000) + "\"}";
+
+        using var response = await client.PostAsync("/items", new StringContent(huge, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+    }
+
     [Test]
     public async Task WithoutCatalogDbItFailsFastNamingTheVariable()
     {

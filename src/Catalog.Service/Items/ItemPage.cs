@@ -19,6 +19,11 @@ internal sealed record ItemPage(int Limit, int Offset, string? Search)
             errors["offset"] = ["The offset must be 0 or more."];
         }
 
+        if (search?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            errors["search"] = [ItemValidator.NoNul];
+        }
+
         return errors.Count > 0
             ? Validated<ItemPage>.Invalid(errors)
             : Validated<ItemPage>.Valid(new ItemPage(limit ?? DefaultLimit, offset ?? 0, string.IsNullOrEmpty(search) ? null : search));

@@ -9,6 +9,9 @@ internal sealed class ItemValidator(ItemSchemaFeatures features)
     public const decimal MaxPrice = 1_000_000m;
     public const int MaxDescriptionLength = 2000;
 
+    // PostgreSQL's text cannot hold it (it would fail the insert as a 500, an error entry in the log).
+    public const string NoNul = "The text must not contain the NUL character (\\u0000).";
+
     public Validated<ItemFields> Validate(ItemRequest request)
     {
         var errors = new Dictionary<string, string[]>();
@@ -20,6 +23,10 @@ internal sealed class ItemValidator(ItemSchemaFeatures features)
         else if (name.Length > MaxNameLength)
         {
             errors["name"] = [$"The name must be at most {MaxNameLength} characters."];
+        }
+        else if (name.Contains('\0', StringComparison.Ordinal))
+        {
+            errors["name"] = [NoNul];
         }
 
         if (request.Price is not { } price)
@@ -40,6 +47,10 @@ internal sealed class ItemValidator(ItemSchemaFeatures features)
         if (description?.Length > MaxDescriptionLength)
         {
             errors["description"] = [$"The description must be at most {MaxDescriptionLength} characters."];
+        }
+        else if (description?.Contains('\0', StringComparison.Ordinal) == true)
+        {
+            errors["description"] = [NoNul];
         }
 
         return errors.Count > 0
