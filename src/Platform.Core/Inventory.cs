@@ -26,6 +26,13 @@ public sealed record InventoryHost
     /// <summary>The root circle's file on the host (sshd's AuthorizedKeysFile); relative paths are from the SSH user's home.</summary>
     public string AuthorizedKeysFile { get; init; } = ".ssh/authorized_keys";
 
+    /// <summary>
+    /// <c>authorized_keys2</c> beside <see cref="AuthorizedKeysFile"/>, which sshd also reads unless its AuthorizedKeysFile
+    /// setting leaves it out (Debian's default reads both): a key there gets in outside the circle. Null for a circle's
+    /// file of another name, which sshd is set to read alone.
+    /// </summary>
+    public string? SecondAuthorizedKeysFile => AuthorizedKeysFile.EndsWith("authorized_keys", StringComparison.Ordinal) ? AuthorizedKeysFile + "2" : null;
+
     /// <summary>The file sshd reads TrustedUserCAKeys from: the SSH user CA for short-lived certificates.</summary>
     public string TrustedUserCaKeysFile { get; init; } = "/etc/ssh/trusted_user_ca_keys";
 

@@ -30,7 +30,13 @@ public sealed class NodeCompliance(SshConnector connector, IReadOnlyList<Operato
         var (current, expired) = AuthorizedKeysPlan.WithoutExpired(await node.Ssh.ReadFileAsync(node.Layout.Node.AuthorizedKeysFile, token), DateTimeOffset.UtcNow);
         var keys = AuthorizedKeysPlan.For(current, circle);
         var stillListed = expired.Count == 0 ? string.Empty : $" (and the expired key(s) of {string.Join(", ", expired)}, which sshd refuses; the next SeedKeys removes them)";
-        results.Add(new ComplianceResult("authorized_keys", !keys.Changes, keys.Changes ? $"differs from the trusted circle ({keys.Describe()}); run SeedKeys" : "exactly the trusted circle" + stillListed));
+        var second = node.Layout.Node.SecondAuthorizedKeysFile is { } path && await node.Ssh.ReadFileAsync(path, token) is not null ? path : null;
+        results.Add(new ComplianceResult(
+            "authorized_keys",
+            !keys.Changes && second is null,
+            keys.Changes ? $"differs from the trusted circle ({keys.Describe()}); run SeedKeys"
+            : second is not null ? $"{second} exists beside the circle's file, and sshd reads it too (keys there get in outside the circle); run SeedKeys"
+            : "exactly the trusted circle" + stillListed));
 
         try
         {

@@ -262,7 +262,9 @@ public sealed class HostSession : IAsyncDisposable
         }
 
         var empty = content.Length == content.Position;
-        var temp = $"{Path.GetDirectoryName(path)}/.{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp";
+        // Beside the file, so that the rename is atomic: a bare name (relative to the login's home) has its folder ".", not "/".
+        var folder = Path.GetDirectoryName(path) is { Length: > 0 } dir ? dir : ".";
+        var temp = $"{folder}/.{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp";
         var script = $"umask 077; t={ShellQuote.Quote(temp)}; trap 'rm -f \"$t\"' EXIT; " +
                      $"{(empty ? ":" : "cat")} > \"$t\" && chmod {Convert.ToString((int)mode, 8)} \"$t\" && mv -f \"$t\" {ShellQuote.Quote(path)}";
         await RunWithInputCheckedAsync(script, empty ? null : content, what, cancellation, timeout);

@@ -74,6 +74,15 @@ public sealed class OperatorSteps(RunContext run)
 
         await registry.RemoveAsync(name, run.Cancellation);
         await AuditAsync("Revoke", name, op.Key.Fingerprint);
+        // The same key under another name (the deploy key handed over from an operator's own key) stays in the circle:
+        // expected at the end of the deploy key's replacement, a surprise anywhere else.
+        var holders = (await registry.ListAsync(run.Cancellation)).Where(o => o.Key.Fingerprint == op.Key.Fingerprint).Select(o => o.Name).ToList();
+        if (holders.Count > 0)
+        {
+            run.Reporter.Warn($"Revoked {name} ({op.Key.Fingerprint}), but the same key stays in the circle as {string.Join(", ", holders)}'s: SeedKeys keeps it on every host. If that is not the deploy key's planned handover, replace that key too (README.md, \"Replacing the deploy key\").");
+            return op;
+        }
+
         run.Reporter.Info($"Revoked {name} ({op.Key.Fingerprint}). Run SeedKeys to remove the key from every host.");
         return op;
     }

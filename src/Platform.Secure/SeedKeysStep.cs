@@ -94,14 +94,20 @@ public sealed class SeedKeysStep(RunContext run)
             var currentKeys = await session.ReadFileAsync(host.AuthorizedKeysFile, run.Cancellation);
             var plan = AuthorizedKeysPlan.For(currentKeys, circle);
             var caChanges = (currentCa ?? string.Empty) != caContent;
-            if (!plan.Changes && !caChanges)
+            var second = host.SecondAuthorizedKeysFile is { } path && await session.ReadFileAsync(path, run.Cancellation) is not null ? path : null;
+            if (!plan.Changes && !caChanges && second is null)
             {
                 run.Reporter.Info($"{host.Name}: ok");
                 recap.Record(host.Name, Outcome.Ok);
                 return;
             }
 
-            var description = plan.Describe() + (caChanges ? (caContent.Length > 0 ? ", +trusted user CA" : ", -trusted user CA") : string.Empty);
+            var description = string.Join(", ", new[]
+            {
+                plan.Changes ? plan.Describe() : null,
+                caChanges ? (caContent.Length > 0 ? "+trusted user CA" : "-trusted user CA") : null,
+                second is null ? null : $"-{second} (sshd reads it too: keys there get in outside the circle)",
+            }.Where(part => part is not null));
             if (run.CheckMode)
             {
                 run.Reporter.Info($"{host.Name}: would change ({description})");
@@ -130,7 +136,17 @@ public sealed class SeedKeysStep(RunContext run)
                 await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, plan.Desired, AtomicFile.OwnerOnly, finish.Token);
             }
 
-            await ProveLoginOrRestoreAsync(host, session, connector, currentKeys, currentCa, plan.Changes, caChanges, finish.Token);
+            if (plan.Changes || caChanges)
+            {
+                await ProveLoginOrRestoreAsync(host, session, connector, currentKeys, currentCa, plan.Changes, caChanges, finish.Token);
+            }
+
+            // Once Platform is proven to get in through the circle's own file: the second file takes nothing it needs.
+            if (second is not null)
+            {
+                await session.DeleteFileAsync(second, finish.Token);
+            }
+
             run.Reporter.Info($"{host.Name}: changed ({description})");
             recap.Record(host.Name, Outcome.Changed);
         }

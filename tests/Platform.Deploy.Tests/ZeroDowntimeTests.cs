@@ -203,11 +203,14 @@ public sealed class ZeroDowntimeTests
         var web1 = _h.Inventory.Host("web-1");
         var stranger = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBbYH8B3v7N8mEj2l7OvW2M1r9l4iM0V3uHqfXk7yq9b stranger";
         await File.AppendAllTextAsync(web1.AuthorizedKeysFile, stranger + "\n");
+        // And a key in authorized_keys2 beside the circle's file on web-2, which sshd may read too.
+        await File.WriteAllTextAsync(_h.Inventory.Host("web-2").SecondAuthorizedKeysFile!, stranger + "\n");
         try
         {
             var error = await Assert.ThrowsAsync<PlatformException>(() => _h.RunAsync("Verify", DeployHarness.NextN, run => new VerifyStep(run).RunAsync()));
             Assert.That(error!.Message, Does.Contain("web-1"));
             Assert.That(_h.LastOutput.Text, Does.Contain("web-1: FAILED authorized_keys"));
+            Assert.That(_h.LastOutput.Text, Does.Contain("web-2: FAILED authorized_keys").And.Contain("authorized_keys2 exists beside the circle's file"));
         }
         finally
         {

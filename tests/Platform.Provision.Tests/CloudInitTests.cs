@@ -62,8 +62,11 @@ public sealed class CloudInitTests
         Directory.CreateDirectory("/run/sshd");
 
         var check = await RunAsync("/usr/sbin/sshd", "-t", "-f", settings);
+        var effective = await RunAsync("/usr/sbin/sshd", "-T", "-f", settings);
 
         Assert.That(check.ExitCode, Is.Zero, check.StandardError);
+        // The circle's file alone: Debian's default reads .ssh/authorized_keys2 too, where a key gets in outside the circle.
+        Assert.That(effective.StandardOutput.Split('\n'), Has.Some.EqualTo("authorizedkeysfile .ssh/authorized_keys"), effective.StandardOutput + effective.StandardError);
     }
 
     [Test]

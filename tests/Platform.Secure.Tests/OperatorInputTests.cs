@@ -60,6 +60,24 @@ public sealed class OperatorInputTests
         Assert.That((await Assert.ThrowsAsync<PlatformException>(() => new OperatorSteps(Run(new RecordingReporter(), ("operator", "carol"))).RevokeAsync()))!.Message, Does.Contain("No operator named 'carol'"));
     }
 
+    // alice's own key made the deploy key (a lost key's recovery): revoking alice leaves it in the circle as deploy's.
+    [Test]
+    public async Task Revoking_an_operator_whose_key_another_holds_says_that_the_key_stays()
+    {
+        var key = await SshKeygen.NewKeyAsync(_scratch, "alice");
+        var reporter = new RecordingReporter();
+        await new OperatorSteps(Run(reporter, ("operator", "alice"), ("key", key.PrivateFile + ".pub"))).OnboardAsync();
+        var run = Run(reporter);
+        Directory.CreateDirectory(Path.GetDirectoryName(run.Layout.DeployKeyFile)!);
+        File.Copy(key.PrivateFile, run.Layout.DeployKeyFile);
+        File.Copy(key.PrivateFile + ".pub", run.Layout.DeployKeyFile + ".pub");
+        await new OperatorRegistry(Platform.Secrets.SecretStoreFactory.Create(run)).EnsureDeployOperatorAsync(await DeployIdentity.EnsureAsync(run));
+
+        await new OperatorSteps(Run(reporter, ("operator", "alice"))).RevokeAsync();
+
+        Assert.That(reporter.Text, Does.Contain($"Revoked alice ({key.Public.Fingerprint}), but the same key stays in the circle as deploy's"));
+    }
+
     [Test]
     public async Task Onboard_list_and_revoke_print_fingerprints_never_key_bodies()
     {

@@ -144,6 +144,26 @@ public sealed class TrustedCircleTests
         Assert.That(await CanLogInAsync(web1, new SshCredentials(stranger.PrivateFile)), Is.False);
     }
 
+    // Debian's sshd reads authorized_keys2 beside the circle's file unless told otherwise: a key left there by someone
+    // trusted once would outlive their Revoke with every host reporting "ok".
+    [Test]
+    public async Task An_authorized_keys2_beside_the_circles_file_is_drift_and_removed()
+    {
+        await new SeedKeysStep(Run()).RunAsync();
+        var stranger = await SshKeygen.NewKeyAsync(_keys, "stranger-" + Guid.NewGuid().ToString("N")[..6]);
+        var web2 = _env.Inventory.Host("web-2");
+        var second = web2.SecondAuthorizedKeysFile!;
+        await File.WriteAllTextAsync(second, stranger.Public + "\n");
+        var reporter = new RecordingReporter();
+
+        var recap = await new SeedKeysStep(_env.NewRun(reporter: reporter)).RunAsync();
+
+        Assert.That(recap.Count("web-2", Outcome.Changed), Is.EqualTo(1));
+        Assert.That(reporter.Text, Does.Contain($"web-2: changed (-{second} (sshd reads it too"));
+        Assert.That(File.Exists(second), Is.False);
+        Assert.That((await new SeedKeysStep(Run()).RunAsync()).Count("web-2", Outcome.Ok), Is.EqualTo(1), "nothing left to do");
+    }
+
     [Test]
     public async Task A_deploy_key_file_swapped_for_a_key_no_host_takes_is_not_registered()
     {
