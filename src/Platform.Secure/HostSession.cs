@@ -19,14 +19,17 @@ public sealed record RemoteResult(int ExitCode, string StandardOutput, string St
 /// </summary>
 public sealed class HostSession : IAsyncDisposable
 {
-    private readonly SshClient _shell;
+    private readonly SshConnector _connector;
     private readonly AckNudge _firstCommand;
     private readonly SemaphoreSlim _reconnecting = new(1, 1);
+    private volatile SshClient _shell;
+    private volatile bool _disposed;
 
-    private HostSession(InventoryHost host, SshClient shell)
+    private HostSession(InventoryHost host, SshClient shell, SshConnector connector)
     {
         Host = host;
         _shell = shell;
+        _connector = connector;
         _firstCommand = AckNudge.Start(interval => _shell.KeepAliveInterval = interval);
     }
 
@@ -37,7 +40,7 @@ public sealed class HostSession : IAsyncDisposable
         $"{_shell.ConnectionInfo.CurrentKeyExchangeAlgorithm}, {_shell.ConnectionInfo.CurrentClientEncryption}, {_shell.ConnectionInfo.CurrentHostKeyAlgorithm}";
 
     public static async Task<HostSession> OpenAsync(InventoryHost host, SshConnector connector, CancellationToken cancellation = default) =>
-        new(host, await connector.ConnectShellAsync(host, cancellation));
+        new(host, await connector.ConnectShellAsync(host, cancellation), connector);
 
     /// <summary>Runs a command; its exit code and output are the caller's to judge. SSH failures name the host.</summary>
     public async Task<RemoteResult> RunAsync(string command, CancellationToken cancellation = default, TimeSpan? timeout = null)
@@ -139,10 +142,12 @@ public sealed class HostSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// A connection lost under this session (the network; or sshd, which ends the whole connection when this side's
-    /// data crosses a channel's close, as a relay's end can) is opened again for the next command, to the same pinned
-    /// host key: a roll's later steps (putting a node back in HAProxy's pool) do not fail for it. Commands that ran on
-    /// the lost connection failed, and are not run again here.
+    /// A connection seen lost under this session (the network; or sshd, which ends the whole connection when this
+    /// side's data crosses a channel's close, as a relay's end can) is opened anew for the next command, as the first
+    /// was: the host key checked against the pinned one, its failures said as they are (a changed host key, a host
+    /// that cannot be reached). A roll's later steps (putting a node back in HAProxy's pool) do not fail for it.
+    /// Commands that ran on the lost connection failed, and are not run again here; SSH.NET sees a loss only once it
+    /// sends, so the first command after a silent drop may fail too.
     /// </summary>
     private async Task EnsureConnectedAsync(CancellationToken cancellation)
     {
@@ -154,14 +159,19 @@ public sealed class HostSession : IAsyncDisposable
         await _reconnecting.WaitAsync(cancellation);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             if (!_shell.IsConnected)
             {
-                await _shell.ConnectAsync(cancellation);
+                var lost = _shell;
+                var fresh = await _connector.ConnectShellAsync(Host, cancellation);
+                fresh.KeepAliveInterval = lost.KeepAliveInterval;
+                _shell = fresh;
+                lost.Dispose();
+                if (_disposed)
+                {
+                    fresh.Dispose();
+                }
             }
-        }
-        catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or IOException or TimeoutException)
-        {
-            throw new PlatformException($"{Host.Name}: the SSH connection was lost and could not be opened again ({ex.Message}).", ex);
         }
         finally
         {
@@ -311,9 +321,10 @@ public sealed class HostSession : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        // The semaphore is left to the collector: a reconnect still waiting on it must not fail on a disposed one.
+        _disposed = true;
         _firstCommand.Stop();
         _shell.Dispose();
-        _reconnecting.Dispose();
         return ValueTask.CompletedTask;
     }
 }

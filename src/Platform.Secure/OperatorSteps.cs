@@ -66,20 +66,26 @@ public sealed class OperatorSteps(RunContext run)
         var name = run.Arguments.Require("operator", "the operator to revoke, e.g. --operator=alice");
         var registry = Registry();
         var op = await registry.PrepareRevokeAsync(name, run.Cancellation);
+        // The same key under another name still in the circle (the deploy key handed over from an operator's own key)
+        // stays on every host: expected at the end of the deploy key's replacement, a surprise anywhere else.
+        var holders = (await registry.ListAsync(run.Cancellation)).Where(o => o.Name != name && o.Key.Fingerprint == op.Key.Fingerprint && o.IsActive(DateTimeOffset.UtcNow)).Select(o => o.Name).ToList();
+        var stays = holders.Count == 0 ? null : $"the same key stays in the circle as {string.Join(", ", holders)}'s: SeedKeys keeps it on every host. If that is not the deploy key's planned handover, replace that key too (README.md, \"Replacing the deploy key\").";
         if (run.CheckMode)
         {
             run.Reporter.Info($"Check mode: would revoke {name} ({op.Key.Fingerprint}).");
+            if (stays is not null)
+            {
+                run.Reporter.Warn($"Check mode: {stays}");
+            }
+
             return op;
         }
 
         await registry.RemoveAsync(name, run.Cancellation);
         await AuditAsync("Revoke", name, op.Key.Fingerprint);
-        // The same key under another name (the deploy key handed over from an operator's own key) stays in the circle:
-        // expected at the end of the deploy key's replacement, a surprise anywhere else.
-        var holders = (await registry.ListAsync(run.Cancellation)).Where(o => o.Key.Fingerprint == op.Key.Fingerprint).Select(o => o.Name).ToList();
-        if (holders.Count > 0)
+        if (stays is not null)
         {
-            run.Reporter.Warn($"Revoked {name} ({op.Key.Fingerprint}), but the same key stays in the circle as {string.Join(", ", holders)}'s: SeedKeys keeps it on every host. If that is not the deploy key's planned handover, replace that key too (README.md, \"Replacing the deploy key\").");
+            run.Reporter.Warn($"Revoked {name} ({op.Key.Fingerprint}), but {stays}");
             return op;
         }
 

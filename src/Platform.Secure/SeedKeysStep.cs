@@ -136,15 +136,27 @@ public sealed class SeedKeysStep(RunContext run)
                 await session.WriteFileAtomicAsync(host.AuthorizedKeysFile, plan.Desired, AtomicFile.OwnerOnly, finish.Token);
             }
 
-            if (plan.Changes || caChanges)
+            // The second file is moved aside before the login is proven, so that the proof goes through the circle's own
+            // file alone; a failed proof puts it back with the rest.
+            var aside = second is null ? null : $"{second}.removed-by-platform";
+            if (second is not null)
+            {
+                await session.RunCheckedAsync($"mv -f -- {ShellQuote.Quote(second)} {ShellQuote.Quote(aside!)}", $"moving {second} aside", finish.Token);
+            }
+
+            try
             {
                 await ProveLoginOrRestoreAsync(host, session, connector, currentKeys, currentCa, plan.Changes, caChanges, finish.Token);
             }
-
-            // Once Platform is proven to get in through the circle's own file: the second file takes nothing it needs.
-            if (second is not null)
+            catch (PlatformException) when (second is not null)
             {
-                await session.DeleteFileAsync(second, finish.Token);
+                await session.RunCheckedAsync($"mv -f -- {ShellQuote.Quote(aside!)} {ShellQuote.Quote(second)}", $"putting {second} back", finish.Token);
+                throw;
+            }
+
+            if (aside is not null)
+            {
+                await session.DeleteFileAsync(aside, finish.Token);
             }
 
             run.Reporter.Info($"{host.Name}: changed ({description})");

@@ -230,10 +230,13 @@ public sealed class HealthAndObservabilityTests
         await using var app = new CatalogApp(Unreachable(closed));
 
         using var response = await app.CreateClient().GetAsync("/items/1");
+        // A write that could not get a connection sent nothing: a 503 too, which the client may retry.
+        using var write = await Json.PostAsync(app.CreateClient(), "/items", new { name = "Lamp", price = 1m });
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(write.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
             Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
             Assert.That(app.Logs.Entries.Where(e => e.Level >= LogLevel.Error), Is.Empty);

@@ -161,6 +161,7 @@ public sealed class TrustedCircleTests
         Assert.That(recap.Count("web-2", Outcome.Changed), Is.EqualTo(1));
         Assert.That(reporter.Text, Does.Contain($"web-2: changed (-{second} (sshd reads it too"));
         Assert.That(File.Exists(second), Is.False);
+        Assert.That(Directory.GetFiles(Path.GetDirectoryName(second)!, "authorized_keys2*"), Is.Empty, "nothing kept aside once the login was proven without it");
         Assert.That((await new SeedKeysStep(Run()).RunAsync()).Count("web-2", Outcome.Ok), Is.EqualTo(1), "nothing left to do");
     }
 

@@ -3,12 +3,16 @@ using Npgsql;
 
 namespace Catalog.Service.Data;
 
-/// <summary>Reads and writes items in PostgreSQL with the SQL of this release's schema level.</summary>
+/// <summary>
+/// Reads and writes items in PostgreSQL with the SQL of this release's schema level. A connection that cannot be had
+/// is a <see cref="DatabaseUnavailableException"/>: nothing was sent, so the request can be answered 503 and retried.
+/// </summary>
 internal sealed class ItemStore(NpgsqlDataSource database, ItemSql sql)
 {
     public async Task<IReadOnlyList<Item>> ListAsync(ItemPage page, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(page.Search is null ? sql.List : sql.Search);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(page.Search is null ? sql.List : sql.Search, connection);
         command.Parameters.Add(new NpgsqlParameter<int>("limit", page.Limit));
         command.Parameters.Add(new NpgsqlParameter<int>("offset", page.Offset));
         if (page.Search is not null)
@@ -21,14 +25,16 @@ internal sealed class ItemStore(NpgsqlDataSource database, ItemSql sql)
 
     public async Task<Item?> GetAsync(long id, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(sql.Select);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql.Select, connection);
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
     }
 
     public async Task<Item> InsertAsync(ItemFields fields, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(sql.Insert);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql.Insert, connection);
         sql.AddFields(command, fields);
         return (await ReadAllAsync(command, cancellationToken)).Single();
     }
@@ -36,7 +42,8 @@ internal sealed class ItemStore(NpgsqlDataSource database, ItemSql sql)
     /// <returns>The updated item, or null when there is no item with that id.</returns>
     public async Task<Item?> UpdateAsync(long id, ItemFields fields, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(sql.Update);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql.Update, connection);
         sql.AddFields(command, fields);
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         return (await ReadAllAsync(command, cancellationToken)).SingleOrDefault();
@@ -45,9 +52,22 @@ internal sealed class ItemStore(NpgsqlDataSource database, ItemSql sql)
     /// <returns>False when there is no item with that id.</returns>
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
     {
-        await using var command = database.CreateCommand(sql.Delete);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql.Delete, connection);
         command.Parameters.Add(new NpgsqlParameter<long>("id", id));
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await database.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            throw DatabaseUnavailableException.From(e);
+        }
     }
 
     private async Task<List<Item>> ReadAllAsync(NpgsqlCommand command, CancellationToken cancellationToken)
