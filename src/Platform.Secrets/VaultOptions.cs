@@ -146,6 +146,13 @@ public sealed record VaultOptions
             throw new PlatformException($"{name}={value} is not a valid Vault address: expected http(s)://host:port, e.g. https://vault.example:8200.");
         }
 
+        // Vault takes no credentials in its address, and every message naming the address would show them: refused
+        // without repeating the value.
+        if (uri.UserInfo.Length > 0)
+        {
+            throw new PlatformException($"{name} holds a user name or password (user:password@host): Vault takes none there, and messages would show them. Give the address alone (https://host:port) and the login in VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID.");
+        }
+
         // Every request carries the token (and a login the secret ID): in clear only where nothing but this machine can see it.
         if (uri.Scheme == "http" && !uri.IsLoopback)
         {

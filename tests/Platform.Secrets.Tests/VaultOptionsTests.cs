@@ -94,6 +94,18 @@ public sealed class VaultOptionsTests
         Assert.That(error!.Message, Does.StartWith($"VAULT_ADDR={address} is not a valid Vault address"));
     }
 
+    [Test]
+    public void AnAddressWithCredentials_IsRefused_WithoutRepeatingThem()
+    {
+        var error = Assert.Throws<PlatformException>(() => VaultOptions.FromEnvironment(new Dictionary<string, string>
+        {
+            ["VAULT_ADDR"] = "https://ops:s3cr3t-pass@vault.example:8200",
+            ["VAULT_TOKEN"] = "hvs.SomeTokenValue0123456789abcdef",
+        }));
+
+        Assert.That(error!.Message, Does.StartWith("VAULT_ADDR holds a user name or password").And.Not.Contain("s3cr3t-pass"));
+    }
+
     [TestCase("http://vault.example:8200", false)]
     [TestCase("http://10.0.0.5:8200", false)]
     [TestCase("http://127.0.0.1:8200", true)]
