@@ -19,6 +19,9 @@ public sealed record RemoteResult(int ExitCode, string StandardOutput, string St
 /// </summary>
 public sealed class HostSession : IAsyncDisposable
 {
+    // Tries of a pipe's channel (see OpenPipeAsync).
+    private const int PipeAttempts = 3;
+
     private readonly SshConnector _connector;
     private readonly AckNudge _firstCommand;
     private readonly SemaphoreSlim _reconnecting = new(1, 1);
@@ -123,10 +126,13 @@ public sealed class HostSession : IAsyncDisposable
                 await Task.Run(cmd.BeginExecute, cancellation);
                 return new RemotePipe(cmd, cmd.CreateInputStream());
             }
-            catch (SshConnectionException) when (attempt == 1 && !_shell.IsConnected)
+            catch (SshException ex) when (ex is not SshAuthenticationException && attempt < PipeAttempts)
             {
-                // The connection went as the command was asked for (its loss not yet seen): the command never started.
+                // A pipe's command (a relay, a conversation) may be started again. Its channel refused or cut off as it
+                // opened, most often by a connection lost but not yet seen so, is tried again a moment later, on a
+                // connection opened anew when that one is seen lost by then.
                 cmd.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(50 * attempt), cancellation);
             }
             catch (SshException ex)
             {

@@ -33,24 +33,34 @@ public sealed class TestSshHost : IAsyncDisposable
 
     public Task<HostSession> OpenAsync() => HostSession.OpenAsync(Host, Connector);
 
-    /// <summary>Ends every connection to this host from the server's side (its sshd's children, killed by PID), as a lost network would.</summary>
+    /// <summary>
+    /// Ends every connection to this host from the server's side, as a lost network would: every process under its
+    /// listening sshd (each connection's monitor and the process that holds its socket), killed by PID.
+    /// </summary>
     public void DropConnections()
     {
-        foreach (var stat in Directory.GetDirectories("/proc").Where(d => int.TryParse(System.IO.Path.GetFileName(d), out _)))
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
         {
-            try
+            if (int.TryParse(System.IO.Path.GetFileName(dir), out var pid))
             {
-                var text = File.ReadAllText(System.IO.Path.Combine(stat, "stat"));
-                var parent = int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                if (parent == _sshd.Pid)
+                try
                 {
-                    ProcessSignal.Send("KILL", System.IO.Path.GetFileName(stat));
+                    var text = File.ReadAllText(System.IO.Path.Combine(dir, "stat"));
+                    parents[pid] = int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // Gone meanwhile.
                 }
             }
-            catch (IOException)
-            {
-                // Gone meanwhile.
-            }
+        }
+
+        bool Under(int pid) => parents.TryGetValue(pid, out var parent) && (parent == _sshd.Pid || (parent > 1 && Under(parent)));
+        foreach (var pid in parents.Keys.Where(Under))
+        {
+            using var kill = System.Diagnostics.Process.Start("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
         }
     }
 
