@@ -74,65 +74,53 @@ public sealed class ExpandGuardTests
     }
 
     [Test]
-    public void Enforce_lists_every_violation_and_ignores_contract_scripts()
+    public void Enforce_lists_every_violation_and_ignores_contract_scripts() => InScriptsFolder(dir =>
+    {
+        File.WriteAllText(Path.Combine(dir, "expand", "V1__ok.sql"), "CREATE TABLE t (id int);");
+        File.WriteAllText(Path.Combine(dir, "expand", "V2__bad.sql"), "ALTER TABLE t RENAME TO u;\nDROP TABLE v;");
+        File.WriteAllText(Path.Combine(dir, "contract", "V3__drop.sql"), "DROP TABLE w;");
+
+        var error = Assert.Throws<PlatformException>(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir)));
+
+        Assert.That(error!.Message, Does.Contain("db/expand/V2__bad.sql:1:").And.Contain("db/expand/V2__bad.sql:2:").And.Contain("db/contract/"));
+        Assert.That(error.Message, Does.Not.Contain("V3__drop"));
+    });
+
+    // A script the database applied cannot change: rules added since do not refuse it (MigrateDb knows which ones).
+    [Test]
+    public void Scripts_the_database_applied_are_exempt() => InScriptsFolder(dir =>
+    {
+        File.WriteAllText(Path.Combine(dir, "expand", "V7__old_index.sql"), "CREATE INDEX items_name ON items (name);");
+        var scripts = MigrationScript.LoadAll(dir);
+
+        Assert.DoesNotThrow(() => ExpandGuard.Enforce(scripts, new HashSet<int> { 7 }));
+        Assert.That(() => ExpandGuard.Enforce(scripts, new HashSet<int>()), Throws.TypeOf<PlatformException>().With.Message.Contains("V7__old_index.sql:1: CREATE INDEX blocks writes"));
+    });
+
+    // Package cannot tell what a database applied: what would only stall N is said there, what breaks it refused.
+    [Test]
+    public void Package_warns_of_what_only_stalls_and_refuses_what_breaks() => InScriptsFolder(dir =>
+    {
+        File.WriteAllText(Path.Combine(dir, "expand", "V7__old_index.sql"), "CREATE INDEX items_name ON items (name);");
+        var reporter = new Platform.TestSupport.RecordingReporter();
+
+        Assert.DoesNotThrow(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir), warnStalls: reporter));
+        File.WriteAllText(Path.Combine(dir, "expand", "V8__drop.sql"), "ALTER TABLE items DROP COLUMN name;");
+        var refused = Assert.Throws<PlatformException>(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir), warnStalls: reporter, refusal: "Not packaged"));
+
+        Assert.That(reporter.Text, Does.Contain("would stall the release").And.Contain("V7__old_index.sql:1:"));
+        Assert.That(refused!.Message, Does.StartWith("Not packaged: ").And.Contain("V8__drop.sql:1: DROP COLUMN").And.Not.Contain("V7__old_index"));
+    });
+
+    // A component's db/ folder (expand/ and contract/) of the test's own, removed afterwards.
+    private static void InScriptsFolder(Action<string> test)
     {
         var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "guard-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(dir, "expand"));
         Directory.CreateDirectory(Path.Combine(dir, "contract"));
         try
         {
-            File.WriteAllText(Path.Combine(dir, "expand", "V1__ok.sql"), "CREATE TABLE t (id int);");
-            File.WriteAllText(Path.Combine(dir, "expand", "V2__bad.sql"), "ALTER TABLE t RENAME TO u;\nDROP TABLE v;");
-            File.WriteAllText(Path.Combine(dir, "contract", "V3__drop.sql"), "DROP TABLE w;");
-
-            var error = Assert.Throws<PlatformException>(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir)));
-
-            Assert.That(error!.Message, Does.Contain("db/expand/V2__bad.sql:1:").And.Contain("db/expand/V2__bad.sql:2:").And.Contain("db/contract/"));
-            Assert.That(error.Message, Does.Not.Contain("V3__drop"));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    // A script the database applied cannot change: rules added since do not refuse it (MigrateDb knows which ones).
-    [Test]
-    public void Scripts_the_database_applied_are_exempt()
-    {
-        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "guard-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(dir, "expand"));
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "expand", "V7__old_index.sql"), "CREATE INDEX items_name ON items (name);");
-            var scripts = MigrationScript.LoadAll(dir);
-
-            Assert.DoesNotThrow(() => ExpandGuard.Enforce(scripts, new HashSet<int> { 7 }));
-            Assert.That(() => ExpandGuard.Enforce(scripts, new HashSet<int>()), Throws.TypeOf<PlatformException>().With.Message.Contains("V7__old_index.sql:1: CREATE INDEX blocks writes"));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    // Package cannot tell what a database applied: what would only stall N is said there, what breaks it refused.
-    [Test]
-    public void Package_warns_of_what_only_stalls_and_refuses_what_breaks()
-    {
-        var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "guard-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.Combine(dir, "expand"));
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "expand", "V7__old_index.sql"), "CREATE INDEX items_name ON items (name);");
-            var reporter = new Platform.TestSupport.RecordingReporter();
-
-            Assert.DoesNotThrow(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir), warnStalls: reporter));
-            File.WriteAllText(Path.Combine(dir, "expand", "V8__drop.sql"), "ALTER TABLE items DROP COLUMN name;");
-            var refused = Assert.Throws<PlatformException>(() => ExpandGuard.Enforce(MigrationScript.LoadAll(dir), warnStalls: reporter, refusal: "Not packaged"));
-
-            Assert.That(reporter.Text, Does.Contain("would stall the release").And.Contain("V7__old_index.sql:1:"));
-            Assert.That(refused!.Message, Does.StartWith("Not packaged: ").And.Contain("V8__drop.sql:1: DROP COLUMN").And.Not.Contain("V7__old_index"));
+            test(dir);
         }
         finally
         {
